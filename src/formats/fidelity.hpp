@@ -1,0 +1,17 @@
+// Significand truncation and rounding for math fidelity (see DESIGN.md, "Math fidelity").
+#pragma once
+
+#include <cstdint>
+
+namespace ttnn::formats {
+
+// `value` with only its top `bits` significand bits kept (hidden bit included, 1 <= bits <= 24), the
+// rest zeroed: truncation toward zero, as the multiplier does. Zero, Inf and NaN are returned unchanged;
+// subnormals are treated as zero (sign kept).
+float truncate_significand(float value, int bits);
+
+// `value` rounded to nearest, ties to even, at `bits` significand bits (hidden bit included); a carry
+// past the top bumps the exponent; overflow gives Inf. Zero, Inf and NaN unchanged; subnormals -> zero.
+float round_significand(float value, int bits);
+
+}  // namespace ttnn::formats
