@@ -3,7 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+#include <type_traits>
+
+#include "ttnn/core_coord.hpp"
 #include "ttnn/errors.hpp"
+#include "ttnn/memory_config.hpp"
+#include "ttnn/shape.hpp"
+#include "ttnn/types.hpp"
 
 namespace ttnn {
 
@@ -21,14 +28,27 @@ template <class E = InvalidArgument, class... Args>
 }  // namespace ttnn
 
 namespace ttnn {
+// Types that messages may pass as arguments; they are turned into text only when a check fails.
 template <class T>
-concept PrintableByToString = requires(const T& value) {
-  { to_string(value) };
-};
+inline constexpr bool kFormattedByToString = std::is_enum_v<T>;
+template <>
+inline constexpr bool kFormattedByToString<Shape> = true;
+template <>
+inline constexpr bool kFormattedByToString<CoreCoord> = true;
+template <>
+inline constexpr bool kFormattedByToString<CoreRange> = true;
+template <>
+inline constexpr bool kFormattedByToString<CoreRangeSet> = true;
+template <>
+inline constexpr bool kFormattedByToString<ShardSpec> = true;
+template <>
+inline constexpr bool kFormattedByToString<MemoryConfig> = true;
+
+template <class T>
+concept FormattedByToString = kFormattedByToString<T>;
 }  // namespace ttnn
 
-// Lets messages format any ttnn value that has a to_string overload (enums, Shape, MemoryConfig).
-template <ttnn::PrintableByToString T>
+template <ttnn::FormattedByToString T>
 struct fmt::formatter<T, char> : fmt::formatter<std::string_view> {
   auto format(const T& value, fmt::format_context& ctx) const {
     const auto text = ttnn::to_string(value);

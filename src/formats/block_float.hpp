@@ -9,7 +9,10 @@
 // Non-finite inputs: float32 subnormals count as zero. A row holding Inf or NaN gets E = 255; +-Inf encodes
 // as magnitude 1 << (bits-1) and decodes to +-Inf; NaN encodes as the all-ones magnitude with sign 0 and
 // decodes to a quiet NaN; the row's finite values are encoded against E = 255 like any others (so they
-// flush to zero unless within the magnitude's width of 2^128).
+// flush to zero unless within the magnitude's width of 2^128). Decoding a row with E = 255: the all-ones
+// magnitude is a quiet NaN (either sign), any other magnitude >= 1 << (bits-1) is +-Inf (as
+// m * 2^(128-(bits-1)) >= 2^128: a finite value that rounds up to 2^128, e.g. FLT_MAX, decodes as Inf),
+// smaller magnitudes are finite.
 //
 // Tile storage: 64 exponent bytes (face 0 rows 0-15, then face 1, 2, 3), then the data: bfloat8_b one
 // byte per value (bit 7 sign, bits 6-0 magnitude), 1024 bytes; bfloat4_b one nibble per value (bit 3 sign,
@@ -32,7 +35,7 @@ inline constexpr size_t kTileExponentBytes = 64;  // one per face row
 constexpr int magnitude_bits(BlockFloat format) { return format == BlockFloat::bfp8 ? 7 : 3; }
 constexpr size_t tile_bytes(BlockFloat format) { return format == BlockFloat::bfp8 ? 1088 : 576; }
 
-// One block of 16 values. `magnitudes[i]` holds the sign in bit (bits) and the magnitude below it,
+// One block of 16 values. `codes[i]` holds the sign in bit (bits) and the magnitude below it,
 // i.e. the same code that is stored in the tile (one per byte, also for bfp4).
 struct EncodedBlock {
   uint8_t exponent = 0;

@@ -14,7 +14,8 @@ constexpr size_t face_order_index(size_t row, size_t col) {
 
 // `src` is rows x cols row-major with row stride `src_stride` elements; `dst` receives
 // ceil(rows/32) x ceil(cols/32) tiles in row-major tile order, 1024 elements each in face order; the
-// padding beyond rows/cols is filled with `pad`. Works for any trivially copyable element type.
+// padding beyond rows/cols is filled with `pad`. Instantiated (in tilize.cpp) for float, uint16_t and
+// uint8_t; add an explicit instantiation there for another element type.
 template <class T>
 void tilize(const T* src, size_t rows, size_t cols, size_t src_stride, T* dst, T pad = T{});
 

@@ -1,0 +1,95 @@
+// Tensors: a spec (logical shape, dtype, layout, memory config) plus a buffer on the host or a device.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ttnn/memory_config.hpp"
+#include "ttnn/shape.hpp"
+#include "ttnn/types.hpp"
+
+namespace ttnn {
+
+class Device;
+class Allocator;
+
+enum class StorageType : uint8_t { HOST, DEVICE };
+
+// Everything about a tensor but its bytes. Every layout is built on the 2D "physical" view:
+// height = product of the padded shape's dims but the last, width = the padded last dim.
+struct TensorSpec {
+  Shape logical_shape;
+  DataType dtype = DataType::FLOAT32;
+  Layout layout = Layout::ROW_MAJOR;
+  MemoryConfig memory_config = DRAM_MEMORY_CONFIG;
+
+  // Logical shape with the last two dims rounded up to 32 in TILE layout; equal to it in ROW_MAJOR.
+  Shape padded_shape() const;
+  uint64_t physical_height() const;
+  uint64_t physical_width() const;
+  bool operator==(const TensorSpec&) const = default;
+};
+
+// The bytes of one tensor. Device buffers are accounted by the device's allocator until deallocated.
+class Buffer {
+ public:
+  Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id);
+  ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  size_t size_bytes() const { return size_bytes_; }
+  bool is_allocated() const { return data_ != nullptr; }
+  std::byte* data() const { return data_.get(); }
+  // Frees the bytes and returns them to the allocator; later use throws DeallocatedTensor.
+  void deallocate();
+
+ private:
+  struct AlignedFree {
+    void operator()(std::byte* pointer) const;
+  };
+  size_t size_bytes_;
+  std::unique_ptr<std::byte[], AlignedFree> data_;
+  std::shared_ptr<Allocator> allocator_;
+  uint64_t allocation_id_;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;
+  Tensor(TensorSpec spec, std::shared_ptr<Buffer> buffer, Device* device);
+
+  const TensorSpec& spec() const { return spec_; }
+  const Shape& logical_shape() const { return spec_.logical_shape; }
+  const Shape& shape() const { return spec_.logical_shape; }
+  Shape padded_shape() const { return spec_.padded_shape(); }
+  DataType dtype() const { return spec_.dtype; }
+  Layout layout() const { return spec_.layout; }
+  const MemoryConfig& memory_config() const { return spec_.memory_config; }
+  bool is_sharded() const { return spec_.memory_config.is_sharded(); }
+  const std::optional<ShardSpec>& shard_spec() const { return spec_.memory_config.shard_spec; }
+
+  StorageType storage_type() const { return device_ ? StorageType::DEVICE : StorageType::HOST; }
+  Device* device() const { return device_; }
+  // False for an empty Tensor() and after deallocate() (of this or any handle sharing the buffer).
+  bool is_allocated() const;
+
+  // Raw bytes for ops and kernels; throws DeallocatedTensor naming `user` when the buffer was freed.
+  std::byte* bytes(std::string_view user) const;
+  const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
+
+ private:
+  TensorSpec spec_;
+  std::shared_ptr<Buffer> buffer_;
+  Device* device_ = nullptr;
+};
+
+// Frees a device tensor's buffer at once; any later use of it (or of another handle to the same
+// buffer) throws DeallocatedTensor. Deallocating a host tensor frees its host memory the same way.
+void deallocate(Tensor& tensor);
+
+}  // namespace ttnn

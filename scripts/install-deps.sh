@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ttnn-cpp needs, skipping those already present (idempotent).
+#   scripts/install-deps.sh build   compiler, libraries and the command line tool's dependencies
+#   scripts/install-deps.sh test    the above plus the test suite's (GoogleTest, PyTorch oracle, fuzzing)
+set -euo pipefail
+
+profile=${1:-build}
+build_packages=(
+  cmake g++ make pkg-config
+  libfmt-dev libcli11-dev nlohmann-json3-dev
+  libzip-dev libcurl4-openssl-dev libssl-dev
+  libturbojpeg0-dev libspng-dev libpng-dev
+  libgraphviz-dev graphviz
+)
+test_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3-torch python3-torchvision python3-numpy python3-skimage libopenblas0-openmp
+  clang libclang-rt-14-dev
+)
+
+packages=("${build_packages[@]}")
+case "$profile" in
+  build) ;;
+  test) packages+=("${test_packages[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "Installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
+  $sudo apt-get update -q >&2
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi

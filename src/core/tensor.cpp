@@ -1,0 +1,67 @@
+#include "ttnn/tensor.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "core/allocator.hpp"
+#include "core/check.hpp"
+
+namespace ttnn {
+
+Shape TensorSpec::padded_shape() const { return layout == Layout::TILE ? logical_shape.tile_padded() : logical_shape; }
+
+uint64_t TensorSpec::physical_height() const {
+  // A rank-1 tensor in TILE layout is one row padded to a full tile.
+  if (layout == Layout::TILE && logical_shape.rank() < 2) return TILE_HEIGHT;
+  return padded_shape().height();
+}
+
+uint64_t TensorSpec::physical_width() const { return padded_shape().width(); }
+
+void Buffer::AlignedFree::operator()(std::byte* pointer) const { std::free(pointer); }
+
+Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id)
+    : size_bytes_(size_bytes), allocator_(std::move(allocator)), allocation_id_(allocation_id) {
+  // 64-byte alignment lets kernels use aligned vector loads on tile boundaries.
+  const size_t rounded = (std::max<size_t>(size_bytes, 1) + 63) / 64 * 64;
+  auto* memory = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
+  if (!memory) {
+    if (allocator_) allocator_->release(allocation_id_);
+    fail<OutOfMemory>("Buffer: host allocation of {} bytes failed", size_bytes);
+  }
+  std::memset(memory, 0, rounded);
+  data_.reset(memory);
+}
+
+Buffer::~Buffer() { deallocate(); }
+
+void Buffer::deallocate() {
+  data_.reset();
+  if (allocator_) {
+    allocator_->release(allocation_id_);
+    allocator_.reset();
+  }
+}
+
+Tensor::Tensor(TensorSpec spec, std::shared_ptr<Buffer> buffer, Device* device)
+    : spec_(std::move(spec)), buffer_(std::move(buffer)), device_(device) {}
+
+bool Tensor::is_allocated() const {
+  if (!buffer_ || !buffer_->is_allocated()) return false;
+  return !device_ || device_->is_open();
+}
+
+std::byte* Tensor::bytes(std::string_view user) const {
+  check<DeallocatedTensor>(buffer_ != nullptr, "{}: the tensor is empty (default-constructed)", user);
+  check<DeallocatedTensor>(buffer_->is_allocated(), "{}: tensor {} {} was deallocated and cannot be used", user,
+                           spec_.logical_shape, spec_.dtype);
+  check<DeallocatedTensor>(!device_ || device_->is_open(), "{}: tensor {} lives on device {}, which was closed", user,
+                           spec_.logical_shape, device_ ? device_->id() : -1);
+  return buffer_->data();
+}
+
+void deallocate(Tensor& tensor) {
+  if (tensor.buffer()) tensor.buffer()->deallocate();
+}
+
+}  // namespace ttnn

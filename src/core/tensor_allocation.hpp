@@ -1,0 +1,19 @@
+// Creating tensors with fresh buffers (internal to the library; ops allocate their outputs here).
+#pragma once
+
+#include <string_view>
+
+#include "core/buffer_layout.hpp"
+#include "ttnn/device.hpp"
+#include "ttnn/tensor.hpp"
+
+namespace ttnn {
+
+// A host tensor (zero-filled) for `spec`; the memory config is kept for a later to_device.
+Tensor allocate_host_tensor(const TensorSpec& spec, std::string_view label);
+// A device tensor (zero-filled), accounted by the device's allocator; throws OutOfMemory naming `label`.
+Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::string_view label);
+// Either of the above.
+Tensor allocate_tensor(const TensorSpec& spec, Device* device, std::string_view label);
+
+}  // namespace ttnn

@@ -1,0 +1,82 @@
+#include "core/thread_pool.hpp"
+
+namespace ttnn {
+
+ThreadPool::ThreadPool(size_t num_threads) {
+  for (size_t i = 1; i < num_threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& worker : workers_) worker.join();
+}
+
+void ThreadPool::drain() {
+  for (;;) {
+    size_t item;
+    {
+      std::lock_guard lock(mutex_);
+      if (next_item_ >= num_items_) return;
+      item = next_item_++;
+    }
+    try {
+      (*work_)(item);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+      next_item_ = num_items_;  // stop handing out work after a failure
+    }
+  }
+}
+
+void ThreadPool::worker_loop() {
+  size_t seen_generation = 0;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || generation_ != seen_generation; });
+      if (stopping_) return;
+      seen_generation = generation_;
+      ++active_;
+    }
+    drain();
+    {
+      std::lock_guard lock(mutex_);
+      --active_;
+    }
+    done_.notify_all();
+  }
+}
+
+void ThreadPool::run(size_t num_items, const std::function<void(size_t)>& work) {
+  if (num_items == 0) return;
+  std::lock_guard region(region_mutex_);
+  if (workers_.empty() || num_items == 1) {
+    for (size_t i = 0; i < num_items; ++i) work(i);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    work_ = &work;
+    num_items_ = num_items;
+    next_item_ = 0;
+    error_ = nullptr;
+    ++generation_;
+  }
+  wake_.notify_all();
+  drain();
+  std::exception_ptr error;
+  {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return active_ == 0 && next_item_ >= num_items_; });
+    work_ = nullptr;
+    error = error_;
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace ttnn

@@ -1,0 +1,45 @@
+// A fixed set of worker threads that run the work items of one parallel region at a time; the calling
+// thread takes part, so a pool of one thread runs everything inline.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace ttnn {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(size_t num_threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  size_t num_threads() const { return workers_.size() + 1; }
+  // Runs work(i) for every i in [0, num_items); items are handed out dynamically. Rethrows the first
+  // exception a work item threw, after all items finished. Regions from several callers are serialised.
+  void run(size_t num_items, const std::function<void(size_t)>& work);
+
+ private:
+  void worker_loop();
+  void drain();  // takes items of the current region until none are left
+
+  std::vector<std::thread> workers_;
+  std::mutex region_mutex_;  // one region at a time
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  const std::function<void(size_t)>* work_ = nullptr;
+  size_t num_items_ = 0;
+  size_t next_item_ = 0;
+  size_t active_ = 0;
+  size_t generation_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace ttnn

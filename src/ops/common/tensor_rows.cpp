@@ -1,0 +1,152 @@
+#include "ops/common/tensor_rows.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "formats/bfloat16.hpp"
+#include "formats/block_float.hpp"
+#include "formats/tilize.hpp"
+
+namespace ttnn {
+namespace {
+
+using TileValues = std::array<float, TILE_HW>;  // one tile in face order
+
+void unpack_tile(DataType dtype, const std::byte* tile, TileValues& values) {
+  switch (dtype) {
+    case DataType::FLOAT32: std::memcpy(values.data(), tile, TILE_HW * 4); break;
+    case DataType::BFLOAT16: {
+      std::array<uint16_t, TILE_HW> bits;
+      std::memcpy(bits.data(), tile, TILE_HW * 2);
+      formats::bfloat16_to_float(bits, values);
+      break;
+    }
+    case DataType::BFLOAT8_B:
+    case DataType::BFLOAT4_B: {
+      const auto format = dtype == DataType::BFLOAT8_B ? formats::BlockFloat::bfp8 : formats::BlockFloat::bfp4;
+      formats::unpack_tile({reinterpret_cast<const uint8_t*>(tile), formats::tile_bytes(format)}, format, values);
+      break;
+    }
+  }
+}
+
+void pack_tile(DataType dtype, const TileValues& values, std::byte* tile) {
+  switch (dtype) {
+    case DataType::FLOAT32: std::memcpy(tile, values.data(), TILE_HW * 4); break;
+    case DataType::BFLOAT16: {
+      std::array<uint16_t, TILE_HW> bits;
+      formats::float_to_bfloat16(values, bits);
+      std::memcpy(tile, bits.data(), TILE_HW * 2);
+      break;
+    }
+    case DataType::BFLOAT8_B:
+    case DataType::BFLOAT4_B: {
+      const auto format = dtype == DataType::BFLOAT8_B ? formats::BlockFloat::bfp8 : formats::BlockFloat::bfp4;
+      formats::pack_tile(values, format, {reinterpret_cast<uint8_t*>(tile), formats::tile_bytes(format)});
+      break;
+    }
+  }
+}
+
+float load_element(DataType dtype, const std::byte* element) {
+  if (dtype == DataType::FLOAT32) {
+    float value;
+    std::memcpy(&value, element, 4);
+    return value;
+  }
+  uint16_t bits;
+  std::memcpy(&bits, element, 2);
+  return formats::bfloat16_to_float(bits);
+}
+
+void store_element(DataType dtype, float value, std::byte* element) {
+  if (dtype == DataType::FLOAT32) {
+    std::memcpy(element, &value, 4);
+    return;
+  }
+  const uint16_t bits = formats::float_to_bfloat16(value);
+  std::memcpy(element, &bits, 2);
+}
+
+}  // namespace
+
+void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin, uint64_t row_end,
+               uint64_t col_begin, uint64_t col_end, float* dst, size_t dst_stride) {
+  if (!layout.tiled) {
+    const size_t element = layout.element_bytes();
+    for (uint64_t row = row_begin; row < row_end; ++row) {
+      float* out = dst + (row - row_begin) * dst_stride;
+      for (uint64_t col = col_begin; col < col_end; ++col)
+        out[col - col_begin] = load_element(layout.dtype, bytes + layout.offset(row, col));
+      (void)element;
+    }
+    return;
+  }
+  TileValues tile;
+  for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
+    for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
+      unpack_tile(layout.dtype, bytes + layout.offset(band, tile_col), tile);
+      const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
+      const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      for (uint64_t row = r0; row < r1; ++row)
+        for (uint64_t col = c0; col < c1; ++col)
+          dst[(row - row_begin) * dst_stride + (col - col_begin)] =
+              tile[formats::face_order_index(row - band, col - tile_col)];
+    }
+  }
+}
+
+void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end,
+                uint64_t col_begin, uint64_t col_end, const float* src, size_t src_stride) {
+  if (!layout.tiled) {
+    for (uint64_t row = row_begin; row < row_end; ++row) {
+      const float* in = src + (row - row_begin) * src_stride;
+      for (uint64_t col = col_begin; col < col_end; ++col)
+        store_element(layout.dtype, in[col - col_begin], bytes + layout.offset(row, col));
+    }
+    return;
+  }
+  TileValues tile;
+  for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
+    for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
+      std::byte* target = bytes + layout.offset(band, tile_col);
+      const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
+      const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      const bool whole_tile = r0 == band && r1 == band + 32 && c0 == tile_col && c1 == tile_col + 32;
+      if (!whole_tile) unpack_tile(layout.dtype, target, tile);
+      for (uint64_t row = r0; row < r1; ++row)
+        for (uint64_t col = c0; col < c1; ++col)
+          tile[formats::face_order_index(row - band, col - tile_col)] =
+              src[(row - row_begin) * src_stride + (col - col_begin)];
+      pack_tile(layout.dtype, tile, target);
+    }
+  }
+}
+
+void logical_to_physical(const TensorSpec& spec, const float* logical, float* physical) {
+  const Shape& shape = spec.logical_shape;
+  const uint64_t width = shape.width(), rows = shape.rank() >= 2 ? shape[-2] : 1;
+  const uint64_t padded_width = spec.physical_width();
+  const uint64_t padded_rows = spec.layout == Layout::TILE ? (rows + 31) / 32 * 32 : rows;
+  const uint64_t batches = rows ? shape.height() / rows : 0;
+  std::fill(physical, physical + spec.physical_height() * padded_width, 0.0f);
+  for (uint64_t batch = 0; batch < batches; ++batch)
+    for (uint64_t row = 0; row < rows; ++row)
+      std::memcpy(physical + (batch * padded_rows + row) * padded_width, logical + (batch * rows + row) * width,
+                  width * sizeof(float));
+}
+
+void physical_to_logical(const TensorSpec& spec, const float* physical, float* logical) {
+  const Shape& shape = spec.logical_shape;
+  const uint64_t width = shape.width(), rows = shape.rank() >= 2 ? shape[-2] : 1;
+  const uint64_t padded_width = spec.physical_width();
+  const uint64_t padded_rows = spec.layout == Layout::TILE ? (rows + 31) / 32 * 32 : rows;
+  const uint64_t batches = rows ? shape.height() / rows : 0;
+  for (uint64_t batch = 0; batch < batches; ++batch)
+    for (uint64_t row = 0; row < rows; ++row)
+      std::memcpy(logical + (batch * rows + row) * width, physical + (batch * padded_rows + row) * padded_width,
+                  width * sizeof(float));
+}
+
+}  // namespace ttnn

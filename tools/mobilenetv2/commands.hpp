@@ -1,0 +1,13 @@
+// The mobilenetv2 command's subcommands: each registers its options on the CLI11 app and runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace mobilenetv2 {
+
+// Adds a subcommand to `app`; the returned callback runs it after parsing and returns the exit code.
+using Command = std::function<int()>;
+Command add_selfcheck_command(CLI::App& app);
+
+}  // namespace mobilenetv2
