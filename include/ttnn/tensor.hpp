@@ -34,9 +34,19 @@ struct TensorSpec {
   bool operator==(const TensorSpec&) const = default;
 };
 
+// Data an op derives from a buffer and keeps with it (e.g. weights packed for a kernel); freed with it.
+struct BufferAttachment {
+  virtual ~BufferAttachment() = default;
+};
+
 // The bytes of one tensor. Device buffers are accounted by the device's allocator until deallocated.
 class Buffer {
  public:
+  struct AlignedFree {
+    void operator()(std::byte* pointer) const;
+  };
+  using Bytes = std::unique_ptr<std::byte[], AlignedFree>;
+
   Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id);
   ~Buffer();
   Buffer(const Buffer&) = delete;
@@ -47,13 +57,20 @@ class Buffer {
   std::byte* data() const { return data_.get(); }
   // Frees the bytes and returns them to the allocator; later use throws DeallocatedTensor.
   void deallocate();
+  // Deallocates as above but hands the bytes to the caller, who may still read them (an op consuming its
+  // input: the device space is free for the op's output while the op finishes reading).
+  Bytes take_for_consumption();
+
+  // Unique for the life of the process (buffer addresses can be reused; ids are not).
+  uint64_t id() const { return id_; }
+  void attach(std::shared_ptr<const BufferAttachment> attachment) { attachment_ = std::move(attachment); }
+  const std::shared_ptr<const BufferAttachment>& attachment() const { return attachment_; }
 
  private:
-  struct AlignedFree {
-    void operator()(std::byte* pointer) const;
-  };
   size_t size_bytes_;
-  std::unique_ptr<std::byte[], AlignedFree> data_;
+  Bytes data_;
+  std::shared_ptr<const BufferAttachment> attachment_;
+  uint64_t id_;
   std::shared_ptr<Allocator> allocator_;
   uint64_t allocation_id_;
 };

@@ -1,5 +1,6 @@
 #include "ttnn/tensor.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -20,8 +21,12 @@ uint64_t TensorSpec::physical_width() const { return padded_shape().width(); }
 
 void Buffer::AlignedFree::operator()(std::byte* pointer) const { std::free(pointer); }
 
+namespace {
+std::atomic<uint64_t> next_buffer_id{1};
+}
+
 Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id)
-    : size_bytes_(size_bytes), allocator_(std::move(allocator)), allocation_id_(allocation_id) {
+    : size_bytes_(size_bytes), id_(next_buffer_id++), allocator_(std::move(allocator)), allocation_id_(allocation_id) {
   // 64-byte alignment lets kernels use aligned vector loads on tile boundaries.
   const size_t rounded = (std::max<size_t>(size_bytes, 1) + 63) / 64 * 64;
   auto* memory = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
@@ -35,8 +40,15 @@ Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t
 
 Buffer::~Buffer() { deallocate(); }
 
+Buffer::Bytes Buffer::take_for_consumption() {
+  Bytes bytes = std::move(data_);
+  deallocate();
+  return bytes;
+}
+
 void Buffer::deallocate() {
   data_.reset();
+  attachment_.reset();
   if (allocator_) {
     allocator_->release(allocation_id_);
     allocator_.reset();

@@ -1,0 +1,82 @@
+// conv2d: validate, prepare (or reuse) the weights, plan the sharding, run one work item per shard.
+#include "ttnn/operations/conv2d.hpp"
+
+#include "core/check.hpp"
+#include "core/tensor_allocation.hpp"
+#include "ops/common/fidelity_widths.hpp"
+#include "ops/conv2d/program.hpp"
+#include "ops/conv2d/sharding.hpp"
+#include "ttnn/operations/core.hpp"
+
+namespace ttnn {
+namespace {
+
+PreparedConv prepared_weights(const Conv2dArgs& args, const Conv2dGeometry& geometry, const Conv2dMath& math,
+                              Device& device) {
+  const bool raw = args.weight_tensor.buffer() && !args.weight_tensor.buffer()->attachment();
+  if (!raw || !args.conv_op_cache) return prepare_conv2d_weights(args, geometry, math, device);
+  const std::string key = prepared_weights_key(args, geometry, math);
+  if (auto entry = args.conv_op_cache->find(key)) {
+    Conv2dArgs cached = args;
+    cached.weight_tensor = entry->weight_tensor;
+    cached.bias_tensor = entry->bias_tensor;
+    return prepare_conv2d_weights(cached, geometry, math, device);  // validates and unwraps, prepares nothing
+  }
+  PreparedConv prepared = prepare_conv2d_weights(args, geometry, math, device);
+  args.conv_op_cache->insert(key, {prepared.weight_tensor, prepared.bias_tensor});
+  return prepared;
+}
+
+// The output spec: [1, 1, N*OH*OW, C_out] in the conv's dtype and layout, sharded like the conv.
+TensorSpec output_spec(const Conv2dArgs& args, const Conv2dGeometry& geometry, const Conv2dShardingPlan& plan) {
+  TensorSpec spec;
+  spec.logical_shape = Shape{1, 1, uint32_t(geometry.output_pixels()), geometry.out_channels};
+  spec.dtype = args.conv_config.dtype;
+  spec.layout = args.conv_config.output_layout;
+  spec.memory_config = args.memory_config.value_or(plan.output_config);
+  return spec;
+}
+
+}  // namespace
+
+Conv2dResult conv2d(const Conv2dArgs& args) {
+  const Conv2dGeometry geometry = describe_conv2d(args);
+  const Conv2dMath math = resolve_conv2d_math(args);
+  Device& device = args.device ? *args.device : *args.input_tensor.device();
+  const PreparedConv prepared = prepared_weights(args, geometry, math, device);
+  const Conv2dShardingPlan plan = plan_conv2d_sharding(args, geometry, device);
+
+  Tensor input = args.input_tensor;
+  input.bytes("conv2d input");  // fails on a deallocated input before any work
+  if (args.conv_config.reshard_if_not_optimal && input.is_sharded() && input.memory_config() != plan.input_config) {
+    Tensor resharded = to_memory_config(input, plan.input_config);
+    if (args.conv_config.deallocate_activation) deallocate(input);
+    input = resharded;
+  }
+
+  // The working copy the kernels read; with deallocate_activation the input's device space is freed before
+  // the output is allocated, so the output can take it.
+  const int b_bits = fidelity_widths(math.math_fidelity).b_bits;
+  Buffer::Bytes consumed;
+  const std::byte* input_bytes = input.bytes("conv2d input");
+  if (args.conv_config.deallocate_activation) {
+    consumed = input.buffer()->take_for_consumption();
+    input_bytes = consumed.get();
+  }
+  const TensorSpec spec = output_spec(args, geometry, plan);
+  Tensor output = allocate_tensor(spec, &device, "conv2d output");
+  const DecodedActivations activations = decode_activations(input, input_bytes, b_bits, "conv2d");
+  consumed.reset();
+
+  Conv2dProgram program{&geometry, &math, &prepared, &activations, BufferLayout::of(spec, "conv2d"),
+                        output.bytes("conv2d output"), 0};
+  const uint32_t k = prepared.weights->reduction.k_per_group;
+  program.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, k, geometry.out_channels);
+  const std::vector<ConvWorkItem> items =
+      conv2d_work_items(program.output_layout, geometry.output_pixels(), geometry.out_channels, device.num_cores());
+  device.run_parallel(items.size(), [&](size_t i) { run_conv2d_work_item(program, items[i]); });
+  return Conv2dResult{output, geometry.output_height, geometry.output_width, prepared.weight_tensor,
+                      prepared.bias_tensor};
+}
+
+}  // namespace ttnn

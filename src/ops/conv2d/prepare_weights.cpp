@@ -1,0 +1,122 @@
+#include "ops/conv2d/prepare_weights.hpp"
+
+#include <cmath>
+
+#include "core/check.hpp"
+#include "formats/fidelity.hpp"
+#include "ops/common/fidelity_widths.hpp"
+#include "ops/core/tensor_conversion.hpp"
+
+namespace ttnn {
+namespace {
+
+// Rounds block-float values (16 along each row share a scale) to `bits` significant bits without leaving
+// the block's range: a magnitude that would round past 127 units takes the largest `bits`-bit one below.
+void round_block_float_rows(std::vector<float>& values, size_t row_length, int bits, int magnitude_bits) {
+  if (bits >= magnitude_bits) return;  // every stored magnitude already fits
+  const float largest_units = float(((1 << bits) - 1) << (magnitude_bits - bits));
+  for (size_t start = 0; start < values.size(); start += 16) {
+    const size_t end = std::min(start + 16, (start / row_length + 1) * row_length);
+    float max_abs = 0.0f;
+    for (size_t i = start; i < end; ++i) max_abs = std::max(max_abs, std::fabs(values[i]));
+    if (max_abs == 0.0f) continue;
+    // The block's unit: the largest magnitude has its top bit at position magnitude_bits - 1.
+    const float unit = std::ldexp(1.0f, std::ilogb(max_abs) - (magnitude_bits - 1));
+    for (size_t i = start; i < end; ++i) {
+      float rounded = formats::round_significand(values[i], bits);
+      if (std::fabs(rounded) / unit > largest_units) rounded = std::copysign(largest_units * unit, values[i]);
+      values[i] = rounded;
+    }
+  }
+}
+
+// Converts `values` ([rows][cols] row-major) to `dtype` the way a TILE tensor of that shape stores them,
+// then rounds to the fidelity's operand width; returns the tensor and leaves the stored values in `values`.
+Tensor store_prepared(std::vector<float>& values, uint32_t rows, uint32_t cols, DataType dtype, int fidelity_bits,
+                      Device& device, const char* what) {
+  const TensorSpec spec{Shape{1, 1, rows, cols}, dtype, Layout::TILE, DRAM_MEMORY_CONFIG};
+  values = decode_logical(encode_logical(values, spec, nullptr, what), what);
+  if (fidelity_bits > 0) {
+    if (is_block_float(dtype)) round_block_float_rows(values, cols, fidelity_bits, dtype == DataType::BFLOAT8_B ? 7 : 3);
+    else
+      for (float& v : values) v = formats::round_significand(v, fidelity_bits);
+  }
+  return encode_logical(values, spec, &device, what);  // lossless: the rounding only removed bits
+}
+
+std::vector<float> raw_bias_values(const Tensor& bias, uint32_t out_channels) {
+  const Shape& shape = bias.logical_shape();
+  check(shape.volume() == out_channels && shape.width() == out_channels,
+        "conv2d: bias shape {} does not match out_channels={} (expected [{}] or [1, 1, 1, {}])", shape, out_channels,
+        out_channels, out_channels);
+  return decode_logical(bias, "conv2d bias");
+}
+
+}  // namespace
+
+std::string prepared_layout_key(const Conv2dGeometry& g, DataType weights_dtype, const Conv2dMath& math) {
+  return fmt::format("{}x{}/{} k{}x{} {} {} {}", g.out_channels, g.in_channels, g.groups, g.kernel_h, g.kernel_w,
+                     weights_dtype, math.math_fidelity, math.numerics);
+}
+
+PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry& g, const Conv2dMath& math,
+                                    Device& device) {
+  const DataType weights_dtype = args.conv_config.weights_dtype;
+  const std::string key = prepared_layout_key(g, weights_dtype, math);
+  check(args.weight_tensor.buffer() != nullptr, "conv2d: weight_tensor is empty");
+  args.weight_tensor.bytes("conv2d weights");  // fails on a deallocated tensor
+
+  const auto* already = dynamic_cast<const PreparedConvWeights*>(args.weight_tensor.buffer()->attachment().get());
+  if (already) {
+    check(already->key == key, "conv2d: the prepared weights were made for [{}], this call needs [{}]; pass the raw weights",
+          already->key, key);
+    PreparedConv prepared{args.weight_tensor, args.bias_tensor, already, nullptr};
+    if (args.bias_tensor) {
+      prepared.bias = dynamic_cast<const PreparedConvBias*>(args.bias_tensor->buffer()->attachment().get());
+      check(prepared.bias != nullptr, "conv2d: prepared weights were passed with a raw bias; pass the prepared bias too");
+    }
+    return prepared;
+  }
+
+  const Shape& shape = args.weight_tensor.logical_shape();
+  const Shape expected{g.out_channels, g.in_per_group(), g.kernel_h, g.kernel_w};
+  check(shape == expected, "conv2d: weight shape {} does not match [out_channels, in_channels/groups, kh, kw] = {}", shape,
+        expected);
+  const std::vector<float> raw = decode_logical(args.weight_tensor, "conv2d weights");
+
+  auto attachment = std::make_shared<PreparedConvWeights>();
+  attachment->key = key;
+  attachment->reduction = reduction_layout(g, weights_dtype);
+  const uint32_t k = attachment->reduction.k_per_group, tap_stride = attachment->reduction.tap_stride;
+  std::vector<float> matrix(size_t(g.out_channels) * k, 0.0f);
+  for (uint32_t o = 0; o < g.out_channels; ++o)
+    for (uint32_t c = 0; c < g.in_per_group(); ++c)
+      for (uint32_t tap = 0; tap < g.taps(); ++tap)
+        matrix[size_t(o) * k + tap * tap_stride + c] = raw[(size_t(o) * g.in_per_group() + c) * g.taps() + tap];
+
+  const int a_bits = math.numerics == Numerics::accurate ? fidelity_widths(math.math_fidelity).a_bits : 0;
+  Tensor weight_tensor = store_prepared(matrix, g.out_channels, k, weights_dtype, a_bits, device, "conv2d weights");
+  if (g.depthwise()) {
+    attachment->depthwise.resize(size_t(g.taps()) * g.out_channels);
+    for (uint32_t c = 0; c < g.out_channels; ++c)
+      for (uint32_t tap = 0; tap < g.taps(); ++tap)
+        attachment->depthwise[size_t(tap) * g.out_channels + c] = matrix[size_t(c) * k + tap];
+  }
+  attachment->matrix = std::move(matrix);
+  PreparedConv prepared{weight_tensor, std::nullopt, attachment.get(), nullptr};
+  weight_tensor.buffer()->attach(std::move(attachment));
+
+  if (args.bias_tensor) {
+    check(args.bias_tensor->buffer() != nullptr, "conv2d: bias_tensor is empty");
+    std::vector<float> bias = raw_bias_values(*args.bias_tensor, g.out_channels);
+    Tensor bias_tensor = store_prepared(bias, 1, g.out_channels, weights_dtype, 0, device, "conv2d bias");
+    auto bias_attachment = std::make_shared<PreparedConvBias>();
+    bias_attachment->values = std::move(bias);
+    prepared.bias = bias_attachment.get();
+    bias_tensor.buffer()->attach(std::move(bias_attachment));
+    prepared.bias_tensor = bias_tensor;
+  }
+  return prepared;
+}
+
+}  // namespace ttnn

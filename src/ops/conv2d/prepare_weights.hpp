@@ -1,0 +1,41 @@
+// Conv weight and bias preparation: from the raw [out, in/groups, kh, kw] float weights to the prepared
+// device tensors (the reduction layout of conv2d_geometry.hpp, converted to weights_dtype, rounded to the
+// fidelity's operand width) plus the kernel-ready copy attached to the prepared buffer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/conv2d/conv2d_geometry.hpp"
+#include "ttnn/tensor.hpp"
+
+namespace ttnn {
+
+struct PreparedConvWeights : BufferAttachment {
+  std::string key;  // geometry, dtype, fidelity, numerics it was made for (without the raw buffer's identity)
+  ConvReductionLayout reduction;
+  std::vector<float> matrix;     // [out_channels][reduction.k_per_group]
+  std::vector<float> depthwise;  // [taps][channels] when the conv is depthwise
+};
+
+struct PreparedConvBias : BufferAttachment {
+  std::vector<float> values;  // [out_channels]
+};
+
+struct PreparedConv {
+  Tensor weight_tensor;
+  std::optional<Tensor> bias_tensor;
+  const PreparedConvWeights* weights = nullptr;  // owned by weight_tensor's buffer
+  const PreparedConvBias* bias = nullptr;        // owned by bias_tensor's buffer
+};
+
+// What the attachment's key must say for these arguments.
+std::string prepared_layout_key(const Conv2dGeometry& geometry, DataType weights_dtype, const Conv2dMath& math);
+
+// Returns the prepared weights from the arguments when they already are prepared (checking they were made
+// for this geometry and arithmetic), else prepares them on `device`.
+PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry& geometry, const Conv2dMath& math,
+                                    Device& device);
+
+}  // namespace ttnn

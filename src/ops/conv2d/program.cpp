@@ -1,0 +1,174 @@
+#include "ops/conv2d/program.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/kernels.hpp"
+#include "ops/common/tensor_rows.hpp"
+
+namespace ttnn {
+namespace {
+
+// Per-thread scratch, grown on demand and reused across calls.
+std::vector<float>& scratch(int which) {
+  thread_local std::vector<float> buffers[2];
+  return buffers[which];
+}
+
+float* sized(std::vector<float>& buffer, size_t count) {
+  if (buffer.size() < count) buffer.resize(count);
+  return buffer.data();
+}
+
+// Rows of the reduction matrix for output pixels [p0, p1) and group `group` (layout of conv2d_geometry.hpp).
+void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
+                    uint32_t group, uint64_t p0, uint64_t p1, float* patches) {
+  const uint32_t channels = g.in_per_group(), k = reduction.k_per_group;
+  const size_t channel_offset = size_t(group) * channels;
+  for (uint64_t p = p0; p < p1; ++p) {
+    float* row = patches + (p - p0) * k;
+    std::fill(row, row + k, 0.0f);
+    const uint64_t image = p / (uint64_t(g.output_height) * g.output_width);
+    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+    for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
+      const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
+      if (ih < 0 || ih >= long(g.input_height)) continue;
+      for (uint32_t kx = 0; kx < g.kernel_w; ++kx) {
+        const long iw = long(ow) * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
+        if (iw < 0 || iw >= long(g.input_width)) continue;
+        const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw);
+        std::memcpy(row + (ky * g.kernel_w + kx) * reduction.tap_stride,
+                    input.values.data() + pixel * input.cols + channel_offset, channels * sizeof(float));
+      }
+    }
+  }
+}
+
+void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+  const Conv2dGeometry& g = *program.geometry;
+  const PreparedConvWeights& weights = *program.prepared->weights;
+  const uint32_t k = weights.reduction.k_per_group, width = item.col_end - item.col_begin;
+  const uint32_t out_per_group = g.out_per_group();
+  kernels::GemmArgs gemm;
+  gemm.m = p1 - p0;
+  gemm.k = k;
+  gemm.w_row_stride = k;
+  gemm.clamp_min = program.math->clamp.min;
+  gemm.clamp_max = program.math->clamp.max;
+  gemm.c_row_stride = width;
+  const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
+  for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
+    const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
+    const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
+    if (in_place) {
+      gemm.a = program.input->values.data() + p0 * program.input->cols;
+      gemm.a_row_stride = program.input->cols;
+    } else {
+      float* patches = sized(scratch(1), gemm.m * k);
+      gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
+      gemm.a = patches;
+      gemm.a_row_stride = k;
+    }
+    gemm.n = n1 - n0;
+    gemm.w = weights.matrix.data() + size_t(n0) * k;
+    gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
+    gemm.c = out + (n0 - item.col_begin);
+    kernels::kernel_table().f32_gemm(gemm);
+  }
+}
+
+void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+  const Conv2dGeometry& g = *program.geometry;
+  const DecodedActivations& input = *program.input;
+  std::vector<const float*>& rows = *[] {
+    thread_local std::vector<const float*> pointers;
+    return &pointers;
+  }();
+  rows.resize(g.kernel_h);
+  kernels::DwconvArgs dw;
+  dw.input_rows = rows.data();
+  dw.input_pixel_stride = input.cols;
+  dw.input_width = g.input_width;
+  dw.channels = item.col_end - item.col_begin;
+  dw.kernel_h = g.kernel_h;
+  dw.kernel_w = g.kernel_w;
+  dw.stride = g.stride_w;
+  dw.pad_left = g.padding.left;
+  dw.dilation = g.dilation_w;
+  dw.weights = program.prepared->weights->depthwise.data() + item.col_begin;
+  dw.weights_tap_stride = g.out_channels;
+  dw.bias = program.prepared->bias ? program.prepared->bias->values.data() + item.col_begin : nullptr;
+  dw.clamp_min = program.math->clamp.min;
+  dw.clamp_max = program.math->clamp.max;
+  dw.output_pixel_stride = dw.channels;
+  const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
+  for (uint64_t p = p0; p < p1;) {
+    const uint64_t image = p / image_pixels;
+    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+    const uint64_t segment_end = std::min<uint64_t>(p1, p + (g.output_width - ow));
+    for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
+      const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
+      rows[ky] = ih < 0 || ih >= long(g.input_height)
+                     ? nullptr
+                     : input.values.data() + (image * g.input_height + uint64_t(ih)) * g.input_width * input.cols +
+                           item.col_begin;
+    }
+    dw.out_begin = ow;
+    dw.out_end = ow + (segment_end - p);
+    dw.output = out + (p - p0) * dw.channels;
+    kernels::kernel_table().f32_dwconv(dw);
+    p = segment_end;
+  }
+}
+
+}  // namespace
+
+std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t pixels, uint32_t channels,
+                                            uint32_t interleaved_items) {
+  std::vector<ConvWorkItem> items;
+  if (layout.sharded()) {
+    for (uint32_t shard = 0; shard < layout.num_shards(); ++shard) {
+      ConvWorkItem item;
+      item.core = layout.shard_cores[shard];
+      item.row_begin = std::min<uint64_t>(layout.shard_row_begin(shard), pixels);
+      item.row_end = std::min<uint64_t>(item.row_begin + layout.shard_height, pixels);
+      item.col_begin = uint32_t(std::min<uint64_t>(layout.shard_col_begin(shard), channels));
+      item.col_end = uint32_t(std::min<uint64_t>(item.col_begin + layout.shard_width, channels));
+      if (item.row_begin < item.row_end && item.col_begin < item.col_end) items.push_back(item);
+    }
+    return items;
+  }
+  // Interleaved output: split the rows in whole tiles so no two items touch the same tile.
+  const uint64_t tiles = (pixels + 31) / 32;
+  const uint64_t tiles_per_item = std::max<uint64_t>(1, (tiles + interleaved_items - 1) / interleaved_items);
+  for (uint64_t begin = 0; begin < pixels; begin += tiles_per_item * 32) {
+    ConvWorkItem item;
+    item.core = {uint32_t(items.size()), 0};
+    item.row_begin = begin;
+    item.row_end = std::min(pixels, begin + tiles_per_item * 32);
+    item.col_begin = 0;
+    item.col_end = channels;
+    items.push_back(item);
+  }
+  return items;
+}
+
+uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n) {
+  if (act_block_h_override > 0) return act_block_h_override;
+  constexpr size_t kTargetBytes = 256 * 1024;  // patches + outputs of a block stay in L2
+  const size_t rows = kTargetBytes / (sizeof(float) * (size_t(k) + n));
+  return uint32_t(std::clamp<size_t>(rows / 32 * 32, 32, 2048));
+}
+
+void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item) {
+  const uint32_t width = item.col_end - item.col_begin;
+  float* out = sized(scratch(0), size_t(program.block_rows) * width);
+  for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
+    const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
+    if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
+    else run_gemm_block(program, item, p0, p1, out);
+    write_rows(program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
+  }
+}
+
+}  // namespace ttnn

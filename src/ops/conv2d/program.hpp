@@ -1,0 +1,39 @@
+// The conv2d program: one work item per output shard (a core's share), each computing its rows and
+// columns of the output in cache-sized blocks and writing only inside its shard.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/buffer_layout.hpp"
+#include "ops/common/decode_activations.hpp"
+#include "ops/conv2d/prepare_weights.hpp"
+
+namespace ttnn {
+
+struct ConvWorkItem {
+  CoreCoord core;                 // the core whose shard this is (interleaved outputs: a row range)
+  uint64_t row_begin = 0, row_end = 0;  // output pixels
+  uint32_t col_begin = 0, col_end = 0;  // output channels
+};
+
+// Work items for an output of `layout` holding `pixels` x `channels` logical values.
+std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t pixels, uint32_t channels,
+                                            uint32_t interleaved_items);
+
+// Output rows a work item computes per block: the override, or what keeps the block in the cache.
+uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n);
+
+struct Conv2dProgram {
+  const Conv2dGeometry* geometry;
+  const Conv2dMath* math;
+  const PreparedConv* prepared;
+  const DecodedActivations* input;  // [input pixels][in_channels], truncated for the fidelity
+  BufferLayout output_layout;
+  std::byte* output_bytes;
+  uint32_t block_rows;
+};
+
+void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);
+
+}  // namespace ttnn

@@ -1,0 +1,251 @@
+// conv2d behaviour that needs no oracle: sharding, prepared weights and the op cache, deallocation, errors.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "core/buffer_layout.hpp"
+#include "ops/conv2d/program.hpp"
+#include "ops/conv2d/sharding.hpp"
+#include "ttnn/device.hpp"
+#include "ttnn/errors.hpp"
+#include "ttnn/operations/conv2d.hpp"
+#include "ttnn/operations/core.hpp"
+
+namespace ttnn {
+namespace {
+
+std::vector<float> random_values(size_t count, unsigned seed, float scale = 1.0f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, scale);
+  std::vector<float> values(count);
+  for (float& v : values) v = normal(rng);
+  return values;
+}
+
+// A 3x3 conv 24 -> 40 over 2 images of 14x10 (not tile multiples), stride 1, pad 1.
+struct ConvFixture {
+  std::shared_ptr<Device> device = open_device(0);
+  uint32_t batch = 2, height = 14, width = 10, cin = 24, cout = 40, groups = 1, kernel = 3;
+
+  Conv2dArgs args(DataType dtype = DataType::BFLOAT16, MathFidelity fidelity = MathFidelity::HiFi4) {
+    Conv2dArgs a;
+    a.input_tensor = from_host(random_values(size_t(batch) * height * width * cin, 1), Shape{1, 1, batch * height * width, cin},
+                               dtype, Layout::TILE, device.get(), L1_MEMORY_CONFIG);
+    a.weight_tensor = from_host(random_values(size_t(cout) * cin / groups * kernel * kernel, 2, 0.1f),
+                                Shape{cout, cin / groups, kernel, kernel});
+    a.bias_tensor = from_host(random_values(cout, 3, 0.1f), Shape{cout});
+    a.device = device.get();
+    a.in_channels = cin;
+    a.out_channels = cout;
+    a.batch_size = batch;
+    a.input_height = height;
+    a.input_width = width;
+    a.kernel_size = {kernel, kernel};
+    a.padding = Padding2d(1, 1);
+    a.groups = groups;
+    a.conv_config.dtype = dtype;
+    a.conv_config.weights_dtype = dtype;
+    a.compute_config = init_device_compute_kernel_config(fidelity);
+    return a;
+  }
+};
+
+TEST(Conv2d, EveryShardingLayoutGivesTheSameValues) {
+  ConvFixture f;
+  for (auto dtype : {DataType::FLOAT32, DataType::BFLOAT8_B}) {
+    auto args = f.args(dtype, MathFidelity::LoFi);
+    args.memory_config = L1_MEMORY_CONFIG;
+    const auto interleaved = to_host(conv2d(args).output);
+    for (auto layout : {TensorMemoryLayout::HEIGHT_SHARDED, TensorMemoryLayout::WIDTH_SHARDED,
+                        TensorMemoryLayout::BLOCK_SHARDED}) {
+      args.memory_config.reset();
+      args.conv_config.shard_layout = layout;
+      const auto result = conv2d(args);
+      EXPECT_EQ(result.output.memory_config().memory_layout, layout);
+      EXPECT_EQ(to_host(result.output), interleaved) << to_string(layout) << " " << to_string(dtype);
+    }
+  }
+}
+
+TEST(Conv2d, OutputSizeAndShardLayoutFollowTheSeedsRule) {
+  ConvFixture f;
+  auto args = f.args();
+  args.stride = {2, 2};
+  const auto result = conv2d(args);
+  EXPECT_EQ(result.output_height, 7u);
+  EXPECT_EQ(result.output_width, 5u);
+  EXPECT_EQ(result.output.logical_shape(), (Shape{1, 1, 2 * 7 * 5, 40}));
+  EXPECT_EQ(select_shard_layout(12544, 32), TensorMemoryLayout::HEIGHT_SHARDED);  // the stem
+  EXPECT_EQ(select_shard_layout(784, 736), TensorMemoryLayout::BLOCK_SHARDED);    // the seed's 736-channel example
+  EXPECT_EQ(select_shard_layout(49, 1280), TensorMemoryLayout::WIDTH_SHARDED);
+}
+
+TEST(Conv2d, ShardedConvRunsOneWorkItemPerShardInsideItsShard) {
+  const Shape shape{1, 1, 1000, 96};
+  for (auto strategy : {ShardStrategy::HEIGHT, ShardStrategy::WIDTH, ShardStrategy::BLOCK}) {
+    const auto config = create_sharded_memory_config(shape, CoreGrid{2, 3}, strategy, ShardOrientation::ROW_MAJOR, false, true);
+    const auto layout = BufferLayout::of(TensorSpec{shape, bfloat8_b, Layout::TILE, config}, "test");
+    const auto items = conv2d_work_items(layout, 1000, 96, 64);
+    ASSERT_EQ(items.size(), layout.num_shards()) << to_string(strategy);
+    uint64_t covered = 0;
+    for (uint32_t shard = 0; shard < items.size(); ++shard) {
+      const auto& item = items[shard];
+      EXPECT_EQ(item.core, layout.shard_cores[shard]);
+      EXPECT_GE(item.row_begin, layout.shard_row_begin(shard));
+      EXPECT_LE(item.row_end, layout.shard_row_begin(shard) + layout.shard_height);
+      EXPECT_GE(item.col_begin, layout.shard_col_begin(shard));
+      EXPECT_LE(item.col_end, layout.shard_col_begin(shard) + layout.shard_width);
+      covered += (item.row_end - item.row_begin) * (item.col_end - item.col_begin);
+    }
+    EXPECT_EQ(covered, 1000u * 96);  // disjoint and complete
+  }
+}
+
+TEST(Conv2d, PreparedWeightsAreReusedAndGiveIdenticalResults) {
+  ConvFixture f;
+  auto args = f.args(DataType::BFLOAT8_B, MathFidelity::LoFi);
+  const auto first = conv2d(args);
+  EXPECT_EQ(first.weight_tensor.storage_type(), StorageType::DEVICE);
+  EXPECT_EQ(first.weight_tensor.dtype(), DataType::BFLOAT8_B);
+  args.weight_tensor = first.weight_tensor;
+  args.bias_tensor = first.bias_tensor;
+  const auto second = conv2d(args);
+  EXPECT_EQ(second.weight_tensor.buffer(), first.weight_tensor.buffer());  // nothing prepared again
+  EXPECT_EQ(to_host(second.output), to_host(first.output));
+  // Prepared for LoFi, used for HiFi4: refused rather than silently reused.
+  args.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+  EXPECT_THROW(conv2d(args), InvalidArgument);
+}
+
+TEST(Conv2d, OpCacheHitsOnTheSameKeyAndMissesOnAChangedOne) {
+  ConvFixture f;
+  Conv2dOpCache cache;
+  auto args = f.args(DataType::BFLOAT16);
+  args.conv_op_cache = &cache;
+  const auto first = conv2d(args);
+  const auto second = conv2d(args);
+  EXPECT_EQ(cache.misses(), 1u);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(second.weight_tensor.buffer(), first.weight_tensor.buffer());
+  args.compute_config = init_device_compute_kernel_config(MathFidelity::LoFi);
+  const auto third = conv2d(args);
+  EXPECT_EQ(cache.misses(), 2u);
+  EXPECT_NE(third.weight_tensor.buffer(), first.weight_tensor.buffer());
+  EXPECT_NE(to_host(third.output), to_host(first.output));
+}
+
+TEST(Conv2d, PreparedWeightsHoldTheRoundedValues) {
+  ConvFixture f;
+  auto args = f.args(DataType::BFLOAT16, MathFidelity::LoFi);
+  args.conv_config.weights_dtype = DataType::FLOAT32;
+  const auto result = conv2d(args);
+  // LoFi reads 5 significant bits of each weight: every prepared value has at most 5.
+  for (float v : to_host(result.weight_tensor)) {
+    if (v == 0.0f) continue;
+    int exponent;
+    const float mantissa = std::frexp(std::fabs(v), &exponent);  // [0.5, 1)
+    const float scaled = std::ldexp(mantissa, 5);
+    EXPECT_EQ(scaled, std::floor(scaled)) << v;
+  }
+}
+
+TEST(Conv2d, DeallocateActivationLetsTheOutputTakeTheInputsSpace) {
+  DeviceOptions options;
+  options.spec.compute_grid = {2, 2};
+  options.spec.l1_bytes_per_core = 100 * 1024;
+  auto device = open_device(0, options);
+  // 1x1 conv 64 -> 64 over 32x32 pixels, float32: input and output each take 64 KiB on each of 4 cores.
+  const Shape shape{1, 1, 1024, 64};
+  const auto config = create_sharded_memory_config(shape, CoreGrid{2, 2}, ShardStrategy::HEIGHT,
+                                                   ShardOrientation::ROW_MAJOR, false, true);
+  auto make_args = [&] {
+    Conv2dArgs args;
+    args.input_tensor = from_host(random_values(1024 * 64, 5), shape, float32, Layout::TILE, device.get(), config);
+    args.weight_tensor = from_host(random_values(64 * 64, 6, 0.1f), Shape{64, 64, 1, 1});
+    args.device = device.get();
+    args.in_channels = args.out_channels = 64;
+    args.batch_size = 1;
+    args.input_height = args.input_width = 32;
+    args.conv_config.dtype = args.conv_config.weights_dtype = float32;
+    args.conv_config.shard_layout = TensorMemoryLayout::HEIGHT_SHARDED;
+    return args;
+  };
+  auto kept = make_args();
+  EXPECT_THROW(conv2d(kept), OutOfMemory);
+  EXPECT_TRUE(kept.input_tensor.is_allocated());
+  deallocate(kept.input_tensor);
+
+  auto freed = make_args();
+  freed.conv_config.deallocate_activation = true;
+  const auto result = conv2d(freed);
+  EXPECT_FALSE(freed.input_tensor.is_allocated());
+  EXPECT_EQ(device->l1_bytes_used({0, 0}), 64u * 1024);
+  EXPECT_THROW(to_host(freed.input_tensor), DeallocatedTensor);
+}
+
+template <class Mutate>
+std::string conv_error(Mutate mutate) {
+  ConvFixture f;
+  auto args = f.args();
+  mutate(args, f);
+  try {
+    conv2d(args);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(Conv2d, BadArgumentsGetClearErrors) {
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) { a.in_channels = 32; }).find("input has 24 channels"),
+            std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) { a.out_channels = 48; }).find("weight shape [40, 24, 3, 3]"),
+            std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) { a.groups = 5; }).find("groups=5 must divide in_channels=24"),
+            std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) {
+              a.kernel_size = {17, 3};
+              a.padding = Padding2d(0, 0);
+            }).find("larger than the padded input"),
+            std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) {
+              a.conv_config.dtype = DataType::BFLOAT8_B;
+              a.conv_config.output_layout = Layout::ROW_MAJOR;
+            }).find("bfloat8_b requires output_layout TILE"),
+            std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) { a.conv_config.activation = "gelu"; }).find("'gelu'"),
+            std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) {
+              a.conv_config.math_fidelity = MathFidelity::LoFi;
+            }).find("disagrees with compute_config.math_fidelity=HiFi4"),
+            std::string::npos);
+  // An output shard spec that does not cover the tensor (280 pixels, 2 shards of 64 rows).
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) {
+              a.memory_config = MemoryConfig{TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1,
+                                             ShardSpec{CoreGrid{1, 2}.to_core_range_set(), {64, 64}}};
+            }).find("needs 5 shards"),
+            std::string::npos);
+}
+
+TEST(Conv2d, L1OverflowNamesTheConvOutput) {
+  DeviceOptions options;
+  options.spec.l1_bytes_per_core = 4 * 1024;
+  auto device = open_device(0, options);
+  Conv2dArgs args;
+  args.input_tensor = from_host(random_values(64 * 64 * 32, 1), Shape{1, 1, 64 * 64, 32});  // host input
+  args.weight_tensor = from_host(random_values(64 * 32, 2), Shape{64, 32, 1, 1});
+  args.device = device.get();
+  args.in_channels = 32;
+  args.out_channels = 64;
+  args.batch_size = 1;
+  args.input_height = args.input_width = 64;
+  try {
+    conv2d(args);
+    FAIL() << "expected OutOfMemory";
+  } catch (const OutOfMemory& error) {
+    EXPECT_NE(std::string(error.what()).find("conv2d output"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace ttnn

@@ -1,0 +1,51 @@
+#include "ops/conv2d_helpers.hpp"
+
+#include "ttnn/operations/core.hpp"
+
+namespace ttnn::test {
+
+std::vector<float> nchw_to_nhwc(const std::vector<float>& nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w) {
+  std::vector<float> nhwc(nchw.size());
+  for (uint32_t b = 0; b < n; ++b)
+    for (uint32_t ch = 0; ch < c; ++ch)
+      for (uint32_t y = 0; y < h; ++y)
+        for (uint32_t x = 0; x < w; ++x)
+          nhwc[((size_t(b) * h + y) * w + x) * c + ch] = nchw[((size_t(b) * c + ch) * h + y) * w + x];
+  return nhwc;
+}
+
+Conv2dArgs conv_args(const OracleCase& oracle, Device& device, const ConvRun& run) {
+  const auto& p = oracle.params;
+  const uint32_t n = p["batch"], cin = p["in_channels"], cout = p["out_channels"];
+  const uint32_t h = p["input_height"], w = p["input_width"], groups = p["groups"];
+  const uint32_t kh = p["kernel"][0], kw = p["kernel"][1];
+  const auto input = nchw_to_nhwc(oracle.floats("input"), n, cin, h, w);
+  Conv2dArgs args;
+  args.input_tensor = from_host(input, Shape{1, 1, n * h * w, cin}, run.dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
+  args.weight_tensor = from_host(oracle.floats("weight"), Shape{cout, cin / groups, kh, kw});
+  if (run.use_bias && oracle.has("bias")) args.bias_tensor = from_host(oracle.floats("bias"), Shape{cout});
+  args.device = &device;
+  args.in_channels = cin;
+  args.out_channels = cout;
+  args.batch_size = n;
+  args.input_height = h;
+  args.input_width = w;
+  args.kernel_size = {kh, kw};
+  args.stride = {p["stride"][0], p["stride"][1]};
+  args.padding = Padding2d(p["padding"][0], p["padding"][1], p["padding"][2], p["padding"][3]);
+  args.dilation = {p["dilation"][0], p["dilation"][1]};
+  args.groups = groups;
+  args.conv_config.dtype = run.dtype;
+  args.conv_config.weights_dtype = run.weights_dtype;
+  args.conv_config.shard_layout = run.shard_layout;
+  args.conv_config.activation = run.activation;
+  args.compute_config = init_device_compute_kernel_config(run.fidelity);
+  args.memory_config = run.output_memory_config;
+  return args;
+}
+
+std::vector<float> run_conv(const OracleCase& oracle, Device& device, const ConvRun& run) {
+  return to_host(conv2d(conv_args(oracle, device, run)).output);
+}
+
+}  // namespace ttnn::test

@@ -1,0 +1,38 @@
+// Running an oracle conv2d case through ttnn::conv2d with a given configuration.
+#pragma once
+
+#include <vector>
+
+#include "support/oracle.hpp"
+#include "ttnn/operations/conv2d.hpp"
+
+namespace ttnn::test {
+
+struct ConvRun {
+  DataType dtype = DataType::FLOAT32;          // activations in and out
+  DataType weights_dtype = DataType::FLOAT32;
+  MathFidelity fidelity = MathFidelity::HiFi4;
+  std::optional<TensorMemoryLayout> shard_layout;
+  std::optional<MemoryConfig> output_memory_config;
+  std::string activation;
+  bool use_bias = true;
+};
+
+inline ConvRun conv_run(DataType dtype, DataType weights_dtype, MathFidelity fidelity) {
+  ConvRun run;
+  run.dtype = dtype;
+  run.weights_dtype = weights_dtype;
+  run.fidelity = fidelity;
+  return run;
+}
+
+// NCHW -> NHWC flattened [N*H*W, C].
+std::vector<float> nchw_to_nhwc(const std::vector<float>& nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w);
+
+// Conv2dArgs for the case with the input placed on `device` in run.dtype, TILE, L1 interleaved.
+Conv2dArgs conv_args(const OracleCase& oracle, Device& device, const ConvRun& run);
+
+// Runs the case and returns the output as float32 [N*OH*OW * C_out].
+std::vector<float> run_conv(const OracleCase& oracle, Device& device, const ConvRun& run);
+
+}  // namespace ttnn::test

@@ -1,0 +1,70 @@
+#include "support/oracle.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+namespace ttnn::test {
+
+ttnn::io::NpyArray OracleCase::array(std::string_view role) const {
+  const auto it = arrays.find(role);
+  if (it == arrays.end()) {
+    std::string roles;
+    for (const auto& [key, file] : arrays) roles += (roles.empty() ? "" : ", ") + key;
+    throw std::runtime_error("oracle case '" + name + "' (" + op + ") has no array '" + std::string(role) +
+                             "' (it has: " + roles + ")");
+  }
+  return ttnn::io::read_npy(dir / it->second);
+}
+
+std::vector<float> OracleCase::floats(std::string_view role) const { return array(role).to_float32(); }
+
+std::vector<uint64_t> OracleCase::shape(std::string_view role) const { return array(role).shape; }
+
+std::filesystem::path oracle_dir() {
+  const char* env = std::getenv("TTNN_ORACLE_DIR");
+  if (env == nullptr || *env == '\0')
+    throw std::runtime_error(
+        "TTNN_ORACLE_DIR is not set: run this test through ctest (the oracle_generate fixture sets it up), or "
+        "set it to the directory printed by scripts/oracle.sh");
+  const std::filesystem::path dir(env);
+  if (!std::filesystem::exists(dir / "COMPLETE"))
+    throw std::runtime_error("TTNN_ORACLE_DIR='" + dir.string() +
+                             "' holds no complete oracle set (no COMPLETE file): run scripts/oracle.sh, or "
+                             "ctest -R oracle_generate; if generate.py changed, reconfigure with cmake");
+  return dir;
+}
+
+std::vector<OracleCase> oracle_cases(std::string_view op) {
+  const auto dir = oracle_dir();
+  const auto manifest_path = dir / "manifest.json";
+  std::ifstream in(manifest_path);
+  if (!in) throw std::runtime_error("cannot open the oracle manifest '" + manifest_path.string() + "'");
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("malformed oracle manifest '" + manifest_path.string() + "': " + e.what());
+  }
+  std::vector<OracleCase> cases;
+  try {
+    for (const auto& entry : manifest.at("cases")) {
+      if (entry.at("op").get<std::string>() != op) continue;
+      OracleCase c;
+      c.name = entry.at("name").get<std::string>();
+      c.op = entry.at("op").get<std::string>();
+      c.params = entry.at("params");
+      for (const auto& [role, file] : entry.at("arrays").items()) c.arrays.emplace(role, file.get<std::string>());
+      c.dir = dir;
+      cases.push_back(std::move(c));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("malformed oracle manifest '" + manifest_path.string() + "': " + e.what());
+  }
+  if (cases.empty())
+    throw std::runtime_error("the oracle manifest '" + manifest_path.string() + "' has no case with op '" +
+                             std::string(op) + "'");
+  return cases;
+}
+
+}  // namespace ttnn::test
