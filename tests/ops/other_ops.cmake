@@ -1,0 +1,1 @@
+# Ops other than conv2d and matmul (eltwise, pools, concat, softmax, topk): tests added here.
