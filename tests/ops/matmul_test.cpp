@@ -1,0 +1,132 @@
+// matmul and linear against PyTorch, and their behaviour (fidelity, prepared operands, errors).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support/metrics.hpp"
+#include "support/oracle.hpp"
+#include "ttnn/device.hpp"
+#include "ttnn/errors.hpp"
+#include "ttnn/operations/core.hpp"
+#include "ttnn/operations/matmul.hpp"
+
+namespace ttnn::test {
+namespace {
+
+Shape shape_of(const nlohmann::json& dims) {
+  std::vector<uint32_t> values;
+  for (const auto& d : dims) values.push_back(d.get<uint32_t>());
+  return Shape(values);
+}
+
+struct Setting {
+  DataType dtype;
+  MathFidelity fidelity;
+  double min_pcc;
+  double max_abs_relative;  // of the largest expected magnitude (outputs grow as sqrt(K))
+};
+const Setting kSettings[] = {{DataType::FLOAT32, MathFidelity::HiFi4, 0.99999, 1e-5},
+                             {DataType::BFLOAT16, MathFidelity::HiFi4, 0.9999, 1e-2},
+                             {DataType::BFLOAT8_B, MathFidelity::LoFi, 0.999, 6e-2}};
+
+double bound(const Setting& setting, const std::vector<float>& expected) {
+  double range = 0;
+  for (float v : expected) range = std::max(range, double(std::fabs(v)));
+  return setting.max_abs_relative * range;
+}
+
+MatmulOptions options_for(const Setting& setting) {
+  MatmulOptions options;
+  options.compute_kernel_config = init_device_compute_kernel_config(setting.fidelity);
+  return options;
+}
+
+TEST(MatmulOracle, MatchesTorchAtEveryDtype) {
+  auto device = open_device(0);
+  for (const auto& oracle : oracle_cases("matmul")) {
+    for (const auto& setting : kSettings) {
+      SCOPED_TRACE(oracle.name + " " + std::string(to_string(setting.dtype)));
+      const Tensor a = from_host(oracle.floats("input_a"), shape_of(oracle.params["shape_a"]), setting.dtype,
+                                 Layout::TILE, device.get(), L1_MEMORY_CONFIG);
+      const Tensor b = from_host(oracle.floats("input_b"), shape_of(oracle.params["shape_b"]), setting.dtype,
+                                 Layout::TILE, device.get(), DRAM_MEMORY_CONFIG);
+      const Tensor out = matmul(a, b, options_for(setting));
+      EXPECT_EQ(out.logical_shape(), shape_of(oracle.params["output_shape"]));
+      const auto expected = oracle.floats("output");
+      EXPECT_TRUE(AgreesWith(to_host(out), expected, setting.min_pcc, bound(setting, expected)));
+    }
+  }
+}
+
+TEST(LinearOracle, MatchesTorchWithTransposedWeights) {
+  auto device = open_device(0);
+  for (const auto& oracle : oracle_cases("linear")) {
+    const uint32_t m = oracle.params["M"], k = oracle.params["K"], n = oracle.params["N"];
+    for (const auto& setting : kSettings) {
+      SCOPED_TRACE(oracle.name + " " + std::string(to_string(setting.dtype)));
+      const Tensor input = from_host(oracle.floats("input"), Shape{m, k}, setting.dtype, Layout::TILE, device.get());
+      const Tensor weight = from_host(oracle.floats("weight_t"), Shape{k, n}, setting.dtype, Layout::TILE, device.get());
+      std::optional<Tensor> bias;
+      if (oracle.has("bias")) bias = from_host(oracle.floats("bias"), Shape{1, n}, DataType::FLOAT32, Layout::ROW_MAJOR);
+      const Tensor out = linear(input, weight, bias, options_for(setting));
+      const auto expected = oracle.floats("output");
+      EXPECT_TRUE(AgreesWith(to_host(out), expected, setting.min_pcc, bound(setting, expected)));
+    }
+  }
+}
+
+TEST(Matmul, ShardedInputGivesAShardedOutputWithTheSameValues) {
+  auto device = open_device(0);
+  const auto cases = oracle_cases("matmul");
+  const auto& oracle = cases.front();
+  const Shape a_shape = shape_of(oracle.params["shape_a"]), b_shape = shape_of(oracle.params["shape_b"]);
+  const Tensor b = from_host(oracle.floats("input_b"), b_shape, DataType::BFLOAT16, Layout::TILE, device.get());
+  const Tensor a = from_host(oracle.floats("input_a"), a_shape, DataType::BFLOAT16, Layout::TILE, device.get());
+  const auto sharded_config = create_sharded_memory_config(a_shape, CoreGrid{1, 2}, ShardStrategy::HEIGHT,
+                                                           ShardOrientation::ROW_MAJOR, false, true);
+  const Tensor sharded = to_memory_config(a, sharded_config);
+  const Tensor out = matmul(sharded, b);
+  EXPECT_EQ(out.memory_config().memory_layout, TensorMemoryLayout::HEIGHT_SHARDED);
+  EXPECT_EQ(to_host(out), to_host(matmul(a, b)));
+}
+
+TEST(Matmul, LowerFidelityLosesPrecisionAndFusedActivationClamps) {
+  auto device = open_device(0);
+  const auto cases = oracle_cases("linear");
+  const auto& oracle = cases.front();
+  const uint32_t m = oracle.params["M"], k = oracle.params["K"], n = oracle.params["N"];
+  const Tensor input = from_host(oracle.floats("input"), Shape{m, k}, DataType::FLOAT32, Layout::TILE, device.get());
+  const Tensor weight = from_host(oracle.floats("weight_t"), Shape{k, n}, DataType::FLOAT32, Layout::TILE, device.get());
+  const auto expected = to_host(linear(input, weight));
+  MatmulOptions lofi;
+  lofi.compute_kernel_config = init_device_compute_kernel_config(MathFidelity::LoFi);
+  const auto low = to_host(linear(input, weight, std::nullopt, lofi));
+  EXPECT_GT(max_abs_error(low, expected), 1e-3);
+  EXPECT_GT(pcc(low, expected), 0.999);
+  lofi.activation = "relu6";
+  for (float v : to_host(linear(input, weight, std::nullopt, lofi))) {
+    EXPECT_GE(v, 0.0f);
+    EXPECT_LE(v, 6.0f);
+  }
+}
+
+TEST(Matmul, BadShapesGetClearErrors) {
+  const std::vector<float> values(64 * 64, 1.0f);
+  const Tensor a = from_host(std::span(values).first(32 * 48), Shape{32, 48});
+  const Tensor b = from_host(std::span(values).first(40 * 16), Shape{40, 16});
+  try {
+    matmul(a, b);
+    FAIL();
+  } catch (const InvalidArgument& error) {
+    EXPECT_NE(std::string(error.what()).find("inner dimensions differ"), std::string::npos) << error.what();
+  }
+  const Tensor weight = from_host(std::span(values).first(48 * 16), Shape{48, 16});
+  const Tensor bias = from_host(std::span(values).first(8), Shape{8});
+  EXPECT_THROW(linear(a, weight, bias), InvalidArgument);
+  MatmulOptions options;
+  options.activation = "tanh";
+  EXPECT_THROW(linear(a, weight, std::nullopt, options), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace ttnn::test
