@@ -87,6 +87,35 @@ op "topk"
     params: shape, k (5), dim (-1), largest true, sorted true
     arrays: input (distinct values on a 1/64 grid, random per row: no ties, gaps >= 1/64),
             values [..., k] float32 (descending), indices [..., k] int64
+
+op "model"   (torchvision.models.mobilenet_v2 in eval mode)
+    params: width_mult, num_classes, batch, height, width, init ("random": seeded He-by-fan-in init;
+            "pretrained_like": heavy-tailed batch-norm statistics and gammas spread over decades),
+            checkpoint_zip / checkpoint_legacy (file names in DIR: the state dict saved with torch.save
+            in the zip format and with _use_new_zipfile_serialization=False)
+    arrays: input [N, 3, H, W] (standard normal), logits [N, classes] (the model in float64)
+
+op "module_args"   (module-argument inference: forward hooks on every nn.Conv2d and nn.MaxPool2d)
+    params: model ("mobilenet_v2": torchvision.models.mobilenet_v2(), width 1.0, with width_mult and
+            num_classes; "nested_net": the script's _NestedNet, with num_classes), input_shape
+            [N, C, H, W], output_shape (the model's output), and in call order:
+            convs: per Conv2d call {path (its named_modules name), in_channels, out_channels,
+                   kernel_size, stride, padding, dilation (each [h, w]), groups, padding_mode,
+                   bias (true when the conv has one), input_shape, output_shape}
+            max_pools: per MaxPool2d call {path, kernel_size, stride, padding, dilation (each [h, w];
+                   torch's plain ints expanded), input_shape, output_shape}
+    arrays: none (the case is all params)
+    Each model is traced at [1, 3, 224, 224] and at [3, 3, 160, 192]. _NestedNet (10 classes):
+      features = Sequential(
+        0: Sequential(Conv2d 3->16 k5 s2 p2 no bias, BatchNorm2d, ReLU, MaxPool2d k3 s2 p1),
+        1: Sequential(_NestedBlock(16, 16, stride 1), _NestedBlock(16, 32, stride 2)),
+        2: Conv2d 32->48 k3 p2 dilation 2 groups 4 (with bias),
+        3: MaxPool2d kernel (2, 3) stride (2, 1) padding (0, 1) dilation (1, 2)),
+      pool = AdaptiveAvgPool2d(1), flatten = Flatten(), fc = Linear(48, 10).
+    _NestedBlock(cin, cout, stride): conv = Sequential(Sequential(Conv2d cin->cout k3 s=stride p1 no
+      bias, BatchNorm2d, ReLU), Conv2d cout->cout kernel (1, 3) padding (0, 1) with bias); shortcut =
+      Conv2d cin->cout k1 s=stride no bias, present only when stride != 1 or cin != cout; relu = ReLU.
+      forward: relu(conv(x) + (shortcut(x) if present else x)), conv running before shortcut.
 """
 
 from __future__ import annotations
@@ -448,6 +477,164 @@ def gen_topk(wr: Writer):
 
 
 # ----------------------------------------------------------------------------------------------
+# whole model
+
+def random_init(model, g):
+    """Seeded random weights that keep activations O(1) through all 17 blocks: normal with variance 1/fan-in
+    by each conv's true fan-in (torchvision's fan-out init makes depthwise weights tiny and the logits
+    ~1e-9; He's gain of 2 makes the net chaotic enough that torch's own bfloat16 loses PCC 0.999), mild
+    batch-norm statistics, classifier scaled by 1/sqrt(features)."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.Conv2d):
+                fan_in = m.in_channels // m.groups * m.kernel_size[0] * m.kernel_size[1]
+                m.weight.copy_(randn(g, *m.weight.shape) * math.sqrt(1.0 / fan_in))
+            elif isinstance(m, torch.nn.BatchNorm2d):
+                c = m.num_features
+                m.weight.copy_(uniform(g, (c,), 0.5, 1.5))
+                m.bias.copy_(randn(g, c) * 0.1)
+                m.running_mean.copy_(randn(g, c) * 0.1)
+                m.running_var.copy_(uniform(g, (c,), 0.5, 1.5))
+            elif isinstance(m, torch.nn.Linear):
+                m.weight.copy_(randn(g, *m.weight.shape) / math.sqrt(m.in_features))
+                m.bias.copy_(randn(g, m.out_features) * 0.1)
+
+
+def pretrained_like(model, g):
+    """Batch-norm statistics like a trained network's: per-channel scales spread over a decade and more,
+    outlier channels, non-zero means (a heavy-tailed stand-in; real trained weights are in the accuracy
+    tests). Wider spreads make the network so ill-conditioned that torch's own float32 result drifts from
+    float64 (PCC 0.994), which would test the generator, not the engine."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                c = m.num_features
+                m.weight.copy_(torch.exp(randn(g, c) * 0.5) * torch.sign(randn(g, c) + 1.5))
+                m.bias.copy_(randn(g, c) * 0.5)
+                m.running_mean.copy_(randn(g, c) * 0.3)
+                m.running_var.copy_(torch.exp(randn(g, c) * 0.7))
+            elif isinstance(m, torch.nn.Conv2d):
+                m.weight.copy_(m.weight * torch.exp(randn(g, m.out_channels) * 0.3).view(-1, 1, 1, 1))
+
+
+def add_model(wr: Writer, name, *, width_mult, batch, height, width, init, num_classes=1000):
+    import torchvision
+    g = rng(name)
+    torch.manual_seed(zlib.crc32(name.encode()) & 0x7FFFFFFF)
+    model = torchvision.models.mobilenet_v2(width_mult=width_mult, num_classes=num_classes).eval()
+    random_init(model, g)
+    if init == "pretrained_like":
+        pretrained_like(model, g)
+    x = randn(g, batch, 3, height, width)
+    with torch.no_grad():
+        logits = model.double()(x.double()).float()
+    state = {k: v.float() if v.is_floating_point() else v for k, v in model.state_dict().items()}
+    files = {"checkpoint_zip": f"{name}.zip.pth", "checkpoint_legacy": f"{name}.legacy.pth"}
+    torch.save(state, os.path.join(wr.out, files["checkpoint_zip"]))
+    torch.save(state, os.path.join(wr.out, files["checkpoint_legacy"]), _use_new_zipfile_serialization=False)
+    params = {"width_mult": width_mult, "num_classes": num_classes, "batch": batch, "height": height,
+              "width": width, "init": init, **files}
+    wr.add(name, "model", params, {"input": x, "logits": logits})
+
+
+def gen_model(wr: Writer):
+    add_model(wr, "model_mnv2_w1_random_n3_224", width_mult=1.0, batch=3, height=224, width=224, init="random")
+    add_model(wr, "model_mnv2_w1_pretrained_like_n1_224", width_mult=1.0, batch=1, height=224, width=224,
+              init="pretrained_like")
+    add_model(wr, "model_mnv2_w05_random_n1_160x192", width_mult=0.5, batch=1, height=160, width=192,
+              init="random")
+
+
+# ----------------------------------------------------------------------------------------------
+# module-argument inference
+
+class _NestedBlock(torch.nn.Module):
+    """A user-defined composite for the module_args cases (see the docstring's op "module_args")."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        nn = torch.nn
+        self.conv = nn.Sequential(
+            nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()),
+            nn.Conv2d(cout, cout, (1, 3), 1, (0, 1), bias=True))
+        self.shortcut = nn.Conv2d(cin, cout, 1, stride, bias=False) if stride != 1 or cin != cout else None
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        out = self.conv(x)
+        skip = x if self.shortcut is None else self.shortcut(x)
+        return self.relu(out + skip)
+
+
+class _NestedNet(torch.nn.Module):
+    """Nested Sequentials, MaxPool2d, numeric names and a user-defined composite (op "module_args")."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(
+            nn.Sequential(nn.Conv2d(3, 16, 5, 2, 2, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                          nn.MaxPool2d(3, 2, 1)),
+            nn.Sequential(_NestedBlock(16, 16, 1), _NestedBlock(16, 32, 2)),
+            nn.Conv2d(32, 48, 3, 1, 2, dilation=2, groups=4),
+            nn.MaxPool2d((2, 3), (2, 1), (0, 1), dilation=(1, 2)))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(48, num_classes)
+
+    def forward(self, x):
+        return self.fc(self.flatten(self.pool(self.features(x))))
+
+
+def _pair(v):
+    return [int(v[0]), int(v[1])] if isinstance(v, (tuple, list)) else [int(v), int(v)]
+
+
+def trace_module_args(model, shape):
+    """Every Conv2d and MaxPool2d call of model(zeros(shape)), in call order, as forward hooks see it."""
+    names = {m: n for n, m in model.named_modules()}
+    convs, pools = [], []
+
+    def conv_hook(m, inputs, output):
+        convs.append({"path": names[m], "in_channels": m.in_channels, "out_channels": m.out_channels,
+                      "kernel_size": _pair(m.kernel_size), "stride": _pair(m.stride),
+                      "padding": _pair(m.padding), "dilation": _pair(m.dilation), "groups": m.groups,
+                      "padding_mode": m.padding_mode, "bias": m.bias is not None,
+                      "input_shape": list(inputs[0].shape), "output_shape": list(output.shape)})
+
+    def pool_hook(m, inputs, output):
+        pools.append({"path": names[m], "kernel_size": _pair(m.kernel_size), "stride": _pair(m.stride),
+                      "padding": _pair(m.padding), "dilation": _pair(m.dilation),
+                      "input_shape": list(inputs[0].shape), "output_shape": list(output.shape)})
+
+    handles = []
+    for m in model.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            handles.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, torch.nn.MaxPool2d):
+            assert not m.ceil_mode and not m.return_indices
+            handles.append(m.register_forward_hook(pool_hook))
+    with torch.no_grad():
+        out = model(torch.zeros(*shape))
+    for hd in handles:
+        hd.remove()
+    return convs, pools, list(out.shape)
+
+
+def gen_module_args(wr: Writer):
+    import torchvision
+    torch.manual_seed(0)  # the weights play no part; seeded only so that nothing varies
+    models = [("mnv2", "mobilenet_v2", torchvision.models.mobilenet_v2().eval(), {"width_mult": 1.0, "num_classes": 1000}),
+              ("nested", "nested_net", _NestedNet(10).eval(), {"num_classes": 10})]
+    for tag, model_name, model, extra in models:
+        for shape in ([1, 3, 224, 224], [3, 3, 160, 192]):
+            convs, pools, out_shape = trace_module_args(model, shape)
+            name = f"module_args_{tag}_n{shape[0]}_{shape[2]}x{shape[3]}"
+            params = {"model": model_name, **extra, "input_shape": shape, "output_shape": out_shape,
+                      "convs": convs, "max_pools": pools}
+            wr.add(name, "module_args", params, {})
+
+# ----------------------------------------------------------------------------------------------
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -474,6 +661,8 @@ def main(argv=None):
     gen_global_avg_pool(wr)
     gen_softmax(wr)
     gen_topk(wr)
+    gen_model(wr)
+    gen_module_args(wr)
 
     manifest = {"generator_version": GENERATOR_VERSION, "torch_version": torch.__version__,
                 "cases": wr.cases}

@@ -1,0 +1,77 @@
+// Running a traced model on a device. The traced graph is lowered once into ops: each Conv2d takes the
+// BatchNorm2d folded into it and the ReLU/ReLU6 after it fused; dropout vanishes; global average pooling,
+// flatten, linear and residual adds map to their ops. Activations are deallocated after their last use.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ttnn/device.hpp"
+#include "ttnn/model/parameters.hpp"
+#include "ttnn/operations/conv2d.hpp"
+#include "ttnn/tensor.hpp"
+
+namespace ttnn::model {
+
+// Per-layer settings, by module path ("features.0.0", "features.3.conv.1.0", "classifier.1").
+struct LayerOverride {
+  std::optional<DataType> dtype;
+  std::optional<DataType> weights_dtype;
+  std::optional<MathFidelity> math_fidelity;
+  std::optional<TensorMemoryLayout> shard_layout;
+};
+
+struct ModelConfig {
+  // The seed's optimised configuration: bfloat8_b weights and activations, LoFi.
+  DataType dtype = DataType::BFLOAT8_B;
+  DataType weights_dtype = DataType::BFLOAT8_B;
+  MathFidelity math_fidelity = MathFidelity::LoFi;
+  std::optional<Numerics> numerics;  // unset: the device's
+  // Convs shard HEIGHT where N*H*W >> C (the early layers) and BLOCK elsewhere, unless overridden.
+  bool deallocate_activations = true;
+  DataType logits_dtype = DataType::FLOAT32;  // the classifier's output
+  std::map<std::string, LayerOverride> overrides;
+
+  // Throws InvalidArgument naming an override path that is not a conv or linear of the model.
+  void validate_overrides(const ModelParameters& parameters) const;
+};
+
+// One lowered op, for the profiler, the graph picture and tests.
+struct ModelStep {
+  std::string op;           // "conv2d", "add", "global_avg_pool2d", "linear", "relu6", ...
+  std::string module_path;  // the conv/linear's path (for adds: the block's)
+  std::vector<std::string> fused;  // module paths folded or fused into this op
+  DataType dtype = DataType::BFLOAT16;
+  DataType weights_dtype = DataType::BFLOAT16;
+  MathFidelity math_fidelity = MathFidelity::HiFi4;
+  std::optional<TensorMemoryLayout> shard_layout;
+  uint64_t multiply_adds = 0;  // per forward pass
+};
+
+class Model {
+ public:
+  Model(ModelParameters parameters, Device& device, ModelConfig config = {});
+  ~Model();
+  Model(Model&&) noexcept;
+
+  // Sees every step's output as it is produced (per-layer accuracy, debugging); the tensor may be freed
+  // after the call returns.
+  using StepObserver = std::function<void(size_t step_index, const ModelStep& step, const Tensor& output)>;
+
+  // input: NCHW float32 of the traced input shape; returns the output (e.g. logits [N, classes]) as float32.
+  std::vector<float> run(std::span<const float> nchw_input, const StepObserver& observer = {});
+  const ModelParameters& parameters() const;
+  const std::vector<ModelStep>& steps() const;
+  const ModelConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ttnn::model

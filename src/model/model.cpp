@@ -1,0 +1,277 @@
+// Lowering a traced graph to ops and running it.
+#include "ttnn/model/model.hpp"
+
+#include <algorithm>
+
+#include "core/check.hpp"
+#include "ops/conv2d/sharding.hpp"
+#include "ttnn/operations/core.hpp"
+#include "ttnn/operations/eltwise.hpp"
+#include "ttnn/operations/matmul.hpp"
+#include "ttnn/operations/pool.hpp"
+
+namespace ttnn::model {
+namespace {
+
+enum class StepKind { conv2d, add, relu, relu6, global_avg_pool2d, flatten, linear, max_pool2d, identity };
+
+// A lowered op over graph values (node indices); the output value is `node`.
+struct Step {
+  StepKind kind;
+  size_t node;
+  std::vector<size_t> inputs;
+  ModelStep info;
+  ttnn::Conv2dArgs conv;  // conv2d: the call, prepared weights once the first run made them
+  Tensor linear_weight;  // linear: [in, out] on the device
+  std::optional<Tensor> linear_bias;
+  std::string activation;
+  std::optional<MemoryConfig> fallback_memory;  // a conv whose output did not fit L1 goes to DRAM
+};
+
+uint64_t conv_multiply_adds(const model::Conv2dArgs& a) {
+  return uint64_t(a.batch_size) * a.output_height * a.output_width * a.out_channels * (a.in_channels / a.groups) *
+         a.kernel_size[0] * a.kernel_size[1];
+}
+
+}  // namespace
+
+void ModelConfig::validate_overrides(const ModelParameters& parameters) const {
+  for (const auto& [path, override_] : overrides)
+    check(parameters.convs.count(path) || parameters.linears.count(path),
+          "model config: override for '{}', which is not a Conv2d or Linear of the model", path);
+}
+
+struct Model::Impl {
+  ModelParameters parameters;
+  Device& device;
+  ModelConfig config;
+  std::vector<Step> steps;
+  std::vector<ModelStep> infos;
+  std::vector<size_t> last_use;  // per node: index of the last step reading it
+  Conv2dOpCache conv_cache;      // the seed's conv_op_cache, shared by the model's convs
+
+  Impl(ModelParameters p, Device& d, ModelConfig c) : parameters(std::move(p)), device(d), config(std::move(c)) {
+    config.validate_overrides(parameters);
+    lower();
+  }
+
+  LayerOverride layer(const std::string& path) const {
+    const auto it = config.overrides.find(path);
+    return it == config.overrides.end() ? LayerOverride{} : it->second;
+  }
+
+  void lower() {
+    const Graph& graph = parameters.graph;
+    std::vector<size_t> alias(graph.nodes.size());
+    for (size_t i = 0; i < graph.nodes.size(); ++i) alias[i] = i;
+    std::vector<bool> absorbed(graph.nodes.size(), false);
+
+    for (size_t index = 1; index < graph.nodes.size(); ++index) {
+      if (absorbed[index]) continue;
+      const GraphNode& node = graph.nodes[index];
+      Step step;
+      step.node = index;
+      step.info.module_path = node.module_path;
+      for (const GraphEdge& edge : node.in_edges) step.inputs.push_back(alias[edge.source_node]);
+      const std::string& op = node.operation;
+      if (op == "Conv2d") {
+        lower_conv(step, index, absorbed, alias);
+      } else if (op == "BatchNorm2d") {
+        fail<Unsupported>("model: BatchNorm2d '{}' does not follow a Conv2d and cannot be folded", node.module_path);
+      } else if (op == "ReLU" || op == "ReLU6") {
+        step.kind = op == "ReLU" ? StepKind::relu : StepKind::relu6;
+        step.info.op = op == "ReLU" ? "relu" : "relu6";
+      } else if (op == "add") {
+        step.kind = StepKind::add;
+        step.info.op = "add";
+      } else if (op == "AdaptiveAvgPool2d" || op == "adaptive_avg_pool2d") {
+        step.kind = StepKind::global_avg_pool2d;
+        step.info.op = "global_avg_pool2d";
+      } else if (op == "Flatten" || op == "flatten") {
+        step.kind = StepKind::flatten;
+        step.info.op = "reshape";
+      } else if (op == "Dropout") {
+        alias[index] = step.inputs.at(0);  // inference: identity
+        continue;
+      } else if (op == "Linear") {
+        lower_linear(step, node);
+      } else if (op == "MaxPool2d") {
+        step.kind = StepKind::max_pool2d;
+        step.info.op = "max_pool2d";
+      } else {
+        fail<Unsupported>("model: operation '{}' at '{}' has no lowering", op, node.module_path);
+      }
+      alias[index] = index;
+      steps.push_back(std::move(step));
+    }
+    alias_output = alias[graph.output_node];
+    last_use.assign(graph.nodes.size(), SIZE_MAX);
+    for (size_t s = 0; s < steps.size(); ++s)
+      for (size_t input : steps[s].inputs) last_use[input] = s;
+    for (const Step& step : steps) infos.push_back(step.info);
+  }
+
+  void lower_conv(Step& step, size_t index, std::vector<bool>& absorbed, std::vector<size_t>& alias) {
+    const Graph& graph = parameters.graph;
+    const GraphNode& node = graph.nodes[index];
+    const ConvParameters& conv = parameters.convs.at(node.module_path);
+    const model::Conv2dArgs& a = conv.args;
+    step.kind = StepKind::conv2d;
+    step.info.op = "conv2d";
+    // Fold the batch norm and fuse the activation that alone consume this conv's output.
+    size_t tail = index;
+    for (const char* follower : {"BatchNorm2d", "ReLU6", "ReLU"}) {
+      const auto consumers = graph.consumers(tail);
+      if (consumers.size() != 1 || graph.nodes[consumers[0]].operation != follower) continue;
+      if (std::string(follower) == "BatchNorm2d" && conv.batch_norm_path != graph.nodes[consumers[0]].module_path) continue;
+      tail = consumers[0];
+      absorbed[tail] = true;
+      alias[tail] = index;
+      step.info.fused.push_back(graph.nodes[tail].module_path);
+      if (std::string(follower) != "BatchNorm2d") {
+        step.activation = std::string(follower) == "ReLU6" ? "relu6" : "relu";
+        break;
+      }
+    }
+    const LayerOverride o = layer(node.module_path);
+    step.info.dtype = o.dtype.value_or(config.dtype);
+    step.info.weights_dtype = o.weights_dtype.value_or(config.weights_dtype);
+    step.info.math_fidelity = o.math_fidelity.value_or(config.math_fidelity);
+    step.info.shard_layout = o.shard_layout.value_or(a.shard_layout_hint == TensorMemoryLayout::HEIGHT_SHARDED
+                                                         ? TensorMemoryLayout::HEIGHT_SHARDED
+                                                         : TensorMemoryLayout::BLOCK_SHARDED);
+    step.info.multiply_adds = conv_multiply_adds(a);
+
+    ttnn::Conv2dArgs& call = step.conv;
+    call.weight_tensor = from_host(conv.weight.values, conv.weight.shape);
+    call.bias_tensor = from_host(conv.bias.values, conv.bias.shape);
+    call.device = &device;
+    call.in_channels = a.in_channels;
+    call.out_channels = a.out_channels;
+    call.batch_size = a.batch_size;
+    call.input_height = a.input_height;
+    call.input_width = a.input_width;
+    call.kernel_size = a.kernel_size;
+    call.stride = a.stride;
+    call.padding = Padding2d(a.padding[0], a.padding[1]);
+    call.dilation = a.dilation;
+    call.groups = a.groups;
+    call.conv_config.dtype = step.info.dtype;
+    call.conv_config.weights_dtype = step.info.weights_dtype;
+    call.conv_config.shard_layout = step.info.shard_layout;
+    call.conv_config.activation = step.activation;
+    call.compute_config = init_device_compute_kernel_config(step.info.math_fidelity);
+    if (config.numerics) call.compute_config->numerics = config.numerics;
+    call.conv_op_cache = &conv_cache;
+  }
+
+  void lower_linear(Step& step, const GraphNode& node) {
+    const LinearParameters& p = parameters.linears.at(node.module_path);
+    step.kind = StepKind::linear;
+    step.info.op = "linear";
+    const LayerOverride o = layer(node.module_path);
+    step.info.dtype = o.dtype.value_or(config.logits_dtype);
+    step.info.weights_dtype = o.weights_dtype.value_or(config.weights_dtype);
+    step.info.math_fidelity = o.math_fidelity.value_or(config.math_fidelity);
+    const uint32_t out = p.weight.shape[0], in = p.weight.shape[1];
+    step.info.multiply_adds = uint64_t(node.input_shapes.at(0)[0]) * in * out;
+    std::vector<float> transposed(p.weight.values.size());
+    for (uint32_t r = 0; r < out; ++r)
+      for (uint32_t c = 0; c < in; ++c) transposed[size_t(c) * out + r] = p.weight.values[size_t(r) * in + c];
+    step.linear_weight = from_host(transposed, Shape{in, out}, step.info.weights_dtype, Layout::TILE, &device);
+    if (p.bias) step.linear_bias = from_host(p.bias->values, Shape{1, out});
+  }
+
+  size_t alias_output = 0;
+
+  Tensor input_tensor(std::span<const float> nchw) const {
+    const Shape& shape = parameters.input_shape;
+    check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
+          shape, shape.volume());
+    const uint32_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
+    std::vector<float> nhwc(nchw.size());
+    for (uint32_t b = 0; b < n; ++b)
+      for (uint32_t ch = 0; ch < c; ++ch)
+        for (uint32_t y = 0; y < h; ++y)
+          for (uint32_t x = 0; x < w; ++x)
+            nhwc[((size_t(b) * h + y) * w + x) * c + ch] = nchw[((size_t(b) * c + ch) * h + y) * w + x];
+    return from_host(nhwc, Shape{1, 1, n * h * w, c}, config.dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
+  }
+
+  Tensor run_conv(Step& step, const Tensor& input, bool last_use_of_input) {
+    step.conv.input_tensor = input;
+    step.conv.conv_config.deallocate_activation = config.deallocate_activations && last_use_of_input;
+    step.conv.memory_config = step.fallback_memory;
+    Conv2dResult result;
+    try {
+      result = conv2d(step.conv);
+    } catch (const OutOfMemory&) {
+      if (step.fallback_memory || !input.is_allocated()) throw;
+      step.fallback_memory = DRAM_MEMORY_CONFIG;  // DRAM slicing: the output lives in DRAM from now on
+      step.conv.memory_config = step.fallback_memory;
+      result = conv2d(step.conv);
+    }
+    step.conv.weight_tensor = result.weight_tensor;  // prepared: later runs prepare nothing
+    step.conv.bias_tensor = result.bias_tensor;
+    step.conv.input_tensor = Tensor();
+    return result.output;
+  }
+
+  std::vector<float> run(std::span<const float> nchw, const StepObserver& observer) {
+    const Graph& graph = parameters.graph;
+    std::vector<Tensor> values(graph.nodes.size());
+    values[0] = input_tensor(nchw);
+    for (size_t s = 0; s < steps.size(); ++s) {
+      Step& step = steps[s];
+      const GraphNode& node = graph.nodes[step.node];
+      const Tensor& input = values[step.inputs.at(0)];
+      Tensor output;
+      switch (step.kind) {
+        case StepKind::conv2d: output = run_conv(step, input, last_use[step.inputs[0]] == s); break;
+        case StepKind::add: output = add(input, values[step.inputs.at(1)]); break;
+        case StepKind::relu: output = relu(input); break;
+        case StepKind::relu6: output = relu6(input); break;
+        case StepKind::global_avg_pool2d: {
+          const Shape& in = node.input_shapes.at(0);  // NCHW
+          output = global_avg_pool2d(input, in[0], in[2], in[3]);  // [1, 1, N, C]
+          break;
+        }
+        case StepKind::flatten: output = reshape(input, Shape{node.shapes[0][0], node.shapes[0][1]}); break;
+        case StepKind::linear: {
+          MatmulOptions options;
+          options.dtype = step.info.dtype;
+          options.compute_kernel_config = init_device_compute_kernel_config(step.info.math_fidelity);
+          if (config.numerics) options.compute_kernel_config->numerics = config.numerics;
+          output = linear(input, step.linear_weight, step.linear_bias, options);
+          break;
+        }
+        case StepKind::max_pool2d: fail<Unsupported>("model: MaxPool2d '{}' is not lowered yet", node.module_path);
+        case StepKind::identity: output = input; break;
+      }
+      values[step.node] = output;
+      if (observer) observer(s, step.info, output);
+      if (!config.deallocate_activations) continue;
+      for (size_t value : step.inputs) {
+        Tensor& dead = values[value];
+        // A free reshape hands its input's buffer on: that buffer is still alive as this step's output.
+        const bool aliased = dead.buffer() == output.buffer();
+        if (last_use[value] == s && !aliased && dead.is_allocated() && value != alias_output) deallocate(dead);
+      }
+    }
+    return to_host(values[alias_output]);
+  }
+};
+
+Model::Model(ModelParameters parameters, Device& device, ModelConfig config)
+    : impl_(std::make_unique<Impl>(std::move(parameters), device, std::move(config))) {}
+Model::~Model() = default;
+Model::Model(Model&&) noexcept = default;
+
+std::vector<float> Model::run(std::span<const float> nchw_input, const StepObserver& observer) {
+  return impl_->run(nchw_input, observer);
+}
+const ModelParameters& Model::parameters() const { return impl_->parameters; }
+const std::vector<ModelStep>& Model::steps() const { return impl_->infos; }
+const ModelConfig& Model::config() const { return impl_->config; }
+
+}  // namespace ttnn::model

@@ -1,0 +1,113 @@
+#include "ops/data_movement/logical_rows.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "core/check.hpp"
+#include "ops/common/tensor_rows.hpp"
+#include "ttnn/device.hpp"
+
+namespace ttnn {
+
+RowMap::RowMap(const TensorSpec& spec) {
+  const Shape& shape = spec.logical_shape;
+  rows_ = std::max<uint64_t>(1, shape.rank() >= 2 ? shape[-2] : 1);
+  padded_ = spec.layout == Layout::TILE ? (rows_ + TILE_HEIGHT - 1) / TILE_HEIGHT * TILE_HEIGHT : rows_;
+}
+
+DecodedRows::DecodedRows(const Tensor& tensor, std::string_view op)
+    : decoded_(decode_activations(tensor, tensor.bytes(op), 0, op)), map_(tensor.spec()) {}
+
+std::vector<float> DecodedRows::logical_values(uint64_t logical_rows) const {
+  std::vector<float> values(logical_rows * cols());
+  for (uint64_t r = 0; r < logical_rows; ++r) std::memcpy(values.data() + r * cols(), row(r), cols() * sizeof(float));
+  return values;
+}
+
+std::vector<OutputBlock> output_blocks(const BufferLayout& layout, uint64_t logical_cols, uint32_t interleaved_items) {
+  std::vector<OutputBlock> blocks;
+  if (layout.sharded()) {
+    for (uint32_t shard = 0; shard < layout.num_shards(); ++shard) {
+      OutputBlock block;
+      block.row_begin = std::min(layout.shard_row_begin(shard), layout.height);
+      block.row_end = std::min(block.row_begin + layout.shard_height, layout.height);
+      block.col_begin = std::min(layout.shard_col_begin(shard), logical_cols);
+      block.col_end = std::min(block.col_begin + layout.shard_width, logical_cols);
+      if (block.row_begin < block.row_end && block.col_begin < block.col_end) blocks.push_back(block);
+    }
+    return blocks;
+  }
+  // Whole tiles per band so no two items touch the same tile.
+  const uint64_t tiles = (layout.height + TILE_HEIGHT - 1) / TILE_HEIGHT;
+  const uint64_t step = std::max<uint64_t>(1, (tiles + interleaved_items - 1) / std::max(1u, interleaved_items)) * TILE_HEIGHT;
+  for (uint64_t begin = 0; begin < layout.height; begin += step)
+    blocks.push_back({begin, std::min(layout.height, begin + step), 0, logical_cols});
+  return blocks;
+}
+
+namespace {
+std::string storage_name(const Tensor& tensor) {
+  return tensor.device() ? fmt::format("device {}", tensor.device()->id()) : std::string("the host");
+}
+}  // namespace
+
+void require_input(const Tensor& tensor, std::string_view op, std::string_view role) {
+  check(tensor.buffer() != nullptr, "{}: the {} tensor is empty (default-constructed)", op, role);
+  tensor.bytes(op);
+}
+
+void require_same_storage(const Tensor& a, const Tensor& b, std::string_view op, std::string_view a_role,
+                          std::string_view b_role) {
+  check(a.device() == b.device(), "{}: {} is on {} but {} is on {}; both must be on the same device", op, a_role,
+        storage_name(a), b_role, storage_name(b));
+}
+
+void run_items(const Device* device, size_t count, const std::function<void(size_t)>& work) {
+  if (device) {
+    device->run_parallel(count, work);
+    return;
+  }
+  for (size_t i = 0; i < count; ++i) work(i);
+}
+
+void run_ranges(const Device* device, uint64_t count, const std::function<void(uint64_t, uint64_t)>& work) {
+  const uint64_t parts = std::max<uint64_t>(1, std::min<uint64_t>(count, device ? device->num_cores() : 1));
+  const uint64_t step = (count + parts - 1) / parts;
+  run_items(device, size_t(parts), [&](size_t part) {
+    const uint64_t begin = part * step, end = std::min(count, begin + step);
+    if (begin < end) work(begin, end);
+  });
+}
+
+void produce_output(const Tensor& output, const RowProducer& produce, std::string_view op) {
+  const std::string name(op);
+  const BufferLayout layout = BufferLayout::of(output.spec(), name.c_str());
+  const RowMap map(output.spec());
+  std::byte* bytes = output.bytes(name);
+  const Device* device = output.device();
+  const auto blocks = output_blocks(layout, output.logical_shape().width(), device ? device->num_cores() : 1);
+  run_items(device, blocks.size(), [&](size_t index) {
+    const OutputBlock& block = blocks[index];
+    const uint64_t width = block.col_end - block.col_begin;
+    thread_local std::vector<float> values;
+    values.assign((block.row_end - block.row_begin) * width, 0.0f);
+    for (uint64_t row = block.row_begin; row < block.row_end; ++row) {
+      if (map.is_padding(row)) continue;
+      produce(map.logical(row), block.col_begin, block.col_end, values.data() + (row - block.row_begin) * width);
+    }
+    write_rows(layout, bytes, block.row_begin, block.row_end, block.col_begin, block.col_end, values.data(), width);
+  });
+}
+
+void write_logical_values(const Tensor& output, const std::vector<float>& values, std::string_view op) {
+  const uint64_t width = output.logical_shape().width();
+  produce_output(
+      output,
+      [&](uint64_t row, uint64_t col_begin, uint64_t col_end, float* out) {
+        std::memcpy(out, values.data() + row * width + col_begin, (col_end - col_begin) * sizeof(float));
+      },
+      op);
+}
+
+}  // namespace ttnn

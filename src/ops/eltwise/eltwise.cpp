@@ -1,0 +1,68 @@
+// relu, relu6 and add: validation, output spec, and one work item per output shard or tile band.
+#include "ttnn/operations/eltwise.hpp"
+
+#include <limits>
+
+#include "core/check.hpp"
+#include "core/tensor_allocation.hpp"
+#include "ops/common/activation.hpp"
+#include "ops/data_movement/logical_rows.hpp"
+#include "ops/eltwise/eltwise_kernels.hpp"
+
+namespace ttnn {
+namespace {
+
+Tensor clamp_op(const Tensor& input, ClampRange range, const std::optional<MemoryConfig>& memory_config,
+                const char* op) {
+  require_input(input, op);
+  const TensorSpec spec{input.logical_shape(), input.dtype(), input.layout(),
+                        memory_config.value_or(input.memory_config())};
+  Tensor output = allocate_tensor(spec, input.device(), op);
+  const DecodedRows in(input, op);
+  produce_output(
+      output,
+      [&](uint64_t row, uint64_t col_begin, uint64_t col_end, float* out) {
+        kernels::f32_clamp(in.row(row) + col_begin, out, col_end - col_begin, range.min, range.max);
+      },
+      op);
+  return output;
+}
+
+}  // namespace
+
+Tensor relu(const Tensor& input, const std::optional<MemoryConfig>& memory_config) {
+  return clamp_op(input, activation_clamp("relu", "relu"), memory_config, "relu");
+}
+
+Tensor relu6(const Tensor& input, const std::optional<MemoryConfig>& memory_config) {
+  return clamp_op(input, activation_clamp("relu6", "relu6"), memory_config, "relu6");
+}
+
+Tensor add(const Tensor& a, const Tensor& b, const std::optional<MemoryConfig>& memory_config,
+           std::optional<DataType> dtype, std::string_view activation) {
+  const char* op = "add";
+  require_input(a, op, "first operand (a)");
+  require_input(b, op, "second operand (b)");
+  require_same_storage(a, b, op, "a", "b");
+  check(a.logical_shape() == b.logical_shape(), "add: operand shapes must match (no broadcasting), got a {} and b {}",
+        a.logical_shape(), b.logical_shape());
+  const ClampRange range = activation_clamp(activation, op);
+  const TensorSpec spec{a.logical_shape(), dtype.value_or(a.dtype()), a.layout(),
+                        memory_config.value_or(a.memory_config())};
+  check(spec.layout == Layout::TILE || !is_block_float(spec.dtype),
+        "add: output dtype {} requires TILE layout, but the output takes a's layout {}", spec.dtype, spec.layout);
+  Tensor output = allocate_tensor(spec, a.device(), op);
+  // Each operand is read where it lies (any layout, dtype or sharding): that is bringing b to the output's
+  // memory config without an intermediate copy.
+  const DecodedRows lhs(a, op), rhs(b, op);
+  produce_output(
+      output,
+      [&](uint64_t row, uint64_t col_begin, uint64_t col_end, float* out) {
+        kernels::f32_add_clamp(lhs.row(row) + col_begin, rhs.row(row) + col_begin, out, col_end - col_begin,
+                               range.min, range.max);
+      },
+      op);
+  return output;
+}
+
+}  // namespace ttnn
