@@ -249,3 +249,32 @@ TEST(Conv2d, L1OverflowNamesTheConvOutput) {
 
 }  // namespace
 }  // namespace ttnn
+
+namespace ttnn {
+namespace {
+
+TEST(Conv2d, ReadsRowMajorAndShardedInputsAndReshardsWhenAsked) {
+  ConvFixture f;
+  auto args = f.args(DataType::FLOAT32);
+  const auto reference = to_host(conv2d(args).output);
+  const Shape shape = args.input_tensor.logical_shape();
+  const auto values = to_host(args.input_tensor);
+
+  args.input_tensor = from_host(values, shape, float32, Layout::ROW_MAJOR, f.device.get(), L1_MEMORY_CONFIG);
+  EXPECT_EQ(to_host(conv2d(args).output), reference) << "ROW_MAJOR input";
+
+  // Width-sharded input into a height-sharded conv: read where it lies, or resharded first when asked.
+  const auto width_sharded = create_sharded_memory_config(shape, CoreGrid{1, 2}, ShardStrategy::WIDTH,
+                                                          ShardOrientation::ROW_MAJOR, false, true);
+  args.input_tensor = from_host(values, shape, float32, Layout::TILE, f.device.get(), width_sharded);
+  args.conv_config.shard_layout = TensorMemoryLayout::HEIGHT_SHARDED;
+  EXPECT_EQ(to_host(conv2d(args).output), reference) << "sharded input read in place";
+  args.conv_config.reshard_if_not_optimal = true;
+  args.conv_config.deallocate_activation = true;
+  Tensor original = args.input_tensor;
+  EXPECT_EQ(to_host(conv2d(args).output), reference) << "resharded input";
+  EXPECT_FALSE(original.is_allocated());  // the original was freed along with its resharded copy
+}
+
+}  // namespace
+}  // namespace ttnn
