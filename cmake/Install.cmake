@@ -14,4 +14,5 @@ configure_package_config_file(cmake/ttnn_cppConfig.cmake.in
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/ttnn_cppConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/ttnn_cppConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/ttnn_cppConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/TtnnIoDependencies.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ttnn_cpp)

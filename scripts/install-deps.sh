@@ -9,12 +9,12 @@ build_packages=(
   cmake g++ make pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
   libzip-dev libcurl4-openssl-dev libssl-dev
-  libturbojpeg0-dev libspng-dev libpng-dev
+  libjpeg62-turbo-dev libspng-dev
   libgraphviz-dev graphviz
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-torch python3-torchvision python3-numpy python3-skimage libopenblas0-openmp
+  python3-torch python3-torchvision python3-numpy python3-skimage python3-pil libopenblas0-openmp
   clang libclang-rt-14-dev
 )
 

@@ -13,11 +13,14 @@ namespace {
 
 // The only globals a state dict needs. Storage types appear as persistent-id tags, never called.
 constexpr std::array<std::string_view, 14> kAllowedGlobals = {
-    "collections.OrderedDict",   "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor",
-    "torch._utils._rebuild_parameter", "torch.FloatStorage",      "torch.DoubleStorage",
-    "torch.HalfStorage",         "torch.BFloat16Storage",           "torch.LongStorage",
-    "torch.IntStorage",          "torch.ShortStorage",              "torch.CharStorage",
-    "torch.ByteStorage",         "torch.BoolStorage"};
+    "collections.OrderedDict",
+    "torch._utils._rebuild_tensor_v2",
+    "torch._utils._rebuild_tensor",
+    "torch._utils._rebuild_parameter",
+    "torch.FloatStorage", "torch.DoubleStorage", "torch.HalfStorage", "torch.BFloat16Storage",
+    "torch.LongStorage", "torch.IntStorage", "torch.ShortStorage", "torch.CharStorage",
+    "torch.ByteStorage", "torch.BoolStorage",
+};
 
 constexpr size_t kMaxCallArguments = 8;
 
@@ -159,7 +162,7 @@ class Machine {
     std::string qualified = fmt::format("{}.{}", module, name);
     if (std::find(kAllowedGlobals.begin(), kAllowedGlobals.end(), qualified) == kAllowedGlobals.end())
       error("global '{}' is not allowed: a state dict only uses OrderedDict, torch tensor rebuilds and "
-            "torch storage types; refusing to load", qualified);
+            "torch storage types; refusing to load", qualified.substr(0, 200));
     Value* value = make(Kind::Global);
     value->text = std::move(qualified);
     return value;

@@ -1,22 +1,23 @@
 // concat: validation, output spec, and one work item per output shard or tile band copying segments of the
 // inputs' logical rows.
+#include "ttnn/operations/data_movement.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
-#include "ops/data_movement/logical_rows.hpp"
-#include "ttnn/operations/data_movement.hpp"
+#include "ops/common/logical_rows.hpp"
 
 namespace ttnn {
 namespace {
 
 struct ConcatPlan {
-  uint64_t inner = 1;               // elements of one index along `dim` (product of the later dims)
-  uint64_t output_chunk = 0;        // elements of the output per outer index (sum of chunks)
-  std::vector<uint64_t> chunks;     // per input: its size along `dim` times inner
-  std::vector<uint64_t> offsets;    // per input: where its chunk starts inside the output's
+  uint64_t inner = 1;             // elements of one index along `dim` (product of the later dims)
+  uint64_t output_chunk = 0;      // elements of the output per outer index (sum of chunks)
+  std::vector<uint64_t> chunks;   // per input: its size along `dim` times inner
+  std::vector<uint64_t> offsets;  // per input: where its chunk starts inside the output's
 };
 
 size_t normalized_dim(int dim, size_t rank) {
@@ -32,11 +33,13 @@ void validate(std::span<const Tensor> inputs, size_t dim) {
     const Tensor& other = inputs[i];
     const Shape& other_shape = other.logical_shape();
     require_same_storage(first, other, "concat", "input 0", fmt::format("input {}", i));
-    check(other_shape.rank() == shape.rank(), "concat: input {} has rank {} ({}), input 0 has rank {} ({}); ranks must match",
-          i, other_shape.rank(), other_shape, shape.rank(), shape);
+    check(other_shape.rank() == shape.rank(),
+          "concat: input {} has rank {} ({}), input 0 has rank {} ({}); ranks must match", i, other_shape.rank(),
+          other_shape, shape.rank(), shape);
     for (size_t d = 0; d < shape.rank(); ++d)
       check(d == dim || other_shape.dims()[d] == shape.dims()[d],
-            "concat: input {} {} differs from input 0 {} in dim {}; only dim {} may differ", i, other_shape, shape, d, dim);
+            "concat: input {} {} differs from input 0 {} in dim {}; only dim {} may differ", i, other_shape, shape, d,
+            dim);
     check(other.dtype() == first.dtype(), "concat: input {} is {}, input 0 is {}; dtypes must match", i, other.dtype(),
           first.dtype());
     check(other.layout() == first.layout(), "concat: input {} is {}, input 0 is {}; layouts must match", i,
@@ -67,7 +70,8 @@ Tensor concat(std::span<const Tensor> inputs, int dim, const std::optional<Memor
     out_dims[axis] += size;
   }
   MemoryConfig config = memory_config.value_or(first.memory_config());
-  if (!memory_config && first.is_sharded()) config = MemoryConfig{TensorMemoryLayout::INTERLEAVED, config.buffer_type, {}};
+  if (!memory_config && first.is_sharded())
+    config = MemoryConfig{TensorMemoryLayout::INTERLEAVED, config.buffer_type, {}};
   const TensorSpec spec{Shape(out_dims), first.dtype(), first.layout(), config};
   Tensor output = allocate_tensor(spec, first.device(), op);
 
@@ -83,7 +87,8 @@ Tensor concat(std::span<const Tensor> inputs, int dim, const std::optional<Memor
         const uint64_t f_end = row * out_width + col_end;
         while (f < f_end) {
           const uint64_t outer = f / plan.output_chunk, within = f % plan.output_chunk;
-          const size_t i = size_t(std::upper_bound(plan.offsets.begin(), plan.offsets.end(), within) - plan.offsets.begin() - 1);
+          const size_t i =
+              size_t(std::upper_bound(plan.offsets.begin(), plan.offsets.end(), within) - plan.offsets.begin() - 1);
           const uint64_t in_width = inputs[i].logical_shape().width();
           const uint64_t in_flat = outer * plan.chunks[i] + (within - plan.offsets[i]);
           const uint64_t in_row = in_flat / in_width, in_col = in_flat % in_width;

@@ -6,7 +6,7 @@
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
 #include "ops/common/activation.hpp"
-#include "ops/data_movement/logical_rows.hpp"
+#include "ops/common/logical_rows.hpp"
 #include "ops/eltwise/eltwise_kernels.hpp"
 
 namespace ttnn {
@@ -58,8 +58,8 @@ Tensor add(const Tensor& a, const Tensor& b, const std::optional<MemoryConfig>& 
   produce_output(
       output,
       [&](uint64_t row, uint64_t col_begin, uint64_t col_end, float* out) {
-        kernels::f32_add_clamp(lhs.row(row) + col_begin, rhs.row(row) + col_begin, out, col_end - col_begin,
-                               range.min, range.max);
+        kernels::f32_add_clamp(lhs.row(row) + col_begin, rhs.row(row) + col_begin, out, col_end - col_begin, range.min,
+                               range.max);
       },
       op);
   return output;

@@ -4,7 +4,7 @@
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
-#include "ops/data_movement/logical_rows.hpp"
+#include "ops/common/logical_rows.hpp"
 #include "ops/normalization/softmax_kernels.hpp"
 
 namespace ttnn {

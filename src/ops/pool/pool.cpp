@@ -6,7 +6,7 @@
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
-#include "ops/data_movement/logical_rows.hpp"
+#include "ops/common/logical_rows.hpp"
 #include "ops/pool/pool_kernels.hpp"
 
 namespace ttnn {
@@ -29,8 +29,8 @@ uint32_t pool_output_size(uint32_t input, uint32_t kernel, uint32_t stride, uint
   const int64_t padded = int64_t(input) + pad_before + pad_after;
   const int64_t extent = int64_t(dilation) * (kernel - 1) + 1;
   check(extent <= padded,
-        "{}: the {} window (kernel {}, dilation {}, extent {}) does not fit the padded input {} ({} + {} + {})", op, axis,
-        kernel, dilation, extent, padded, input, pad_before, pad_after);
+        "{}: the {} window (kernel {}, dilation {}, extent {}) does not fit the padded input {} ({} + {} + {})", op,
+        axis, kernel, dilation, extent, padded, input, pad_before, pad_after);
   int64_t size = (padded - extent + (ceil_mode ? stride - 1 : 0)) / stride + 1;
   if (ceil_mode && (size - 1) * stride >= int64_t(input) + pad_before) --size;
   return uint32_t(size);
@@ -72,10 +72,10 @@ PoolGeometry pool_geometry(const Tensor& input, uint32_t batch, uint32_t input_h
   g.dilation_h = dilation[0];
   g.dilation_w = dilation[1];
   g.padding = padding;
-  g.output_h = pool_output_size(input_h, g.kernel_h, g.stride_h, padding.top, padding.bottom, g.dilation_h, ceil_mode, op,
-                                "height");
-  g.output_w = pool_output_size(input_w, g.kernel_w, g.stride_w, padding.left, padding.right, g.dilation_w, ceil_mode, op,
-                                "width");
+  g.output_h = pool_output_size(input_h, g.kernel_h, g.stride_h, padding.top, padding.bottom, g.dilation_h, ceil_mode,
+                                op, "height");
+  g.output_w = pool_output_size(input_w, g.kernel_w, g.stride_w, padding.left, padding.right, g.dilation_w, ceil_mode,
+                                op, "width");
   return g;
 }
 
@@ -97,10 +97,11 @@ MemoryConfig output_memory_config(const Tensor& input, const Shape& output_shape
                                       shard.orientation, false, input.layout() == Layout::TILE);
 }
 
-Tensor pool2d(PoolKind kind, const Tensor& input, const PoolGeometry& g, const std::optional<MemoryConfig>& memory_config,
-              const char* op) {
+Tensor pool2d(PoolKind kind, const Tensor& input, const PoolGeometry& g,
+              const std::optional<MemoryConfig>& memory_config, const char* op) {
   const Shape output_shape{1, 1, g.batch * g.output_h * g.output_w, g.channels};
-  const TensorSpec spec{output_shape, input.dtype(), input.layout(), output_memory_config(input, output_shape, memory_config)};
+  const TensorSpec spec{output_shape, input.dtype(), input.layout(),
+                        output_memory_config(input, output_shape, memory_config)};
   Tensor output = allocate_tensor(spec, input.device(), op);
   const DecodedRows in(input, op);
   produce_output(
@@ -129,7 +130,8 @@ Tensor pool2d(PoolKind kind, const Tensor& input, const PoolGeometry& g, const s
         const int64_t h1 = std::min<int64_t>(h0 + g.kernel_h, int64_t(g.input_h) + g.padding.bottom);
         const int64_t w1 = std::min<int64_t>(w0 + g.kernel_w, int64_t(g.input_w) + g.padding.right);
         const int64_t divisor = g.count_include_pad ? (h1 - h0) * (w1 - w0) : int64_t(taps.size());
-        kernels::f32_sum_pool_pixel(taps.data(), taps.size(), channels, divisor > 0 ? 1.0f / float(divisor) : 0.0f, out);
+        kernels::f32_sum_pool_pixel(taps.data(), taps.size(), channels, divisor > 0 ? 1.0f / float(divisor) : 0.0f,
+                                    out);
       },
       op);
   return output;
@@ -138,7 +140,8 @@ Tensor pool2d(PoolKind kind, const Tensor& input, const PoolGeometry& g, const s
 Tensor global_average(const Tensor& input, uint64_t positions, const Shape& output_shape,
                       const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype, const char* op) {
   MemoryConfig config = memory_config.value_or(input.memory_config());
-  if (!memory_config && input.is_sharded()) config = MemoryConfig{TensorMemoryLayout::INTERLEAVED, config.buffer_type, {}};
+  if (!memory_config && input.is_sharded())
+    config = MemoryConfig{TensorMemoryLayout::INTERLEAVED, config.buffer_type, {}};
   const TensorSpec spec{output_shape, dtype.value_or(input.dtype()), input.layout(), config};
   check(spec.layout == Layout::TILE || !is_block_float(spec.dtype),
         "{}: output dtype {} requires TILE layout, but the input is {}", op, spec.dtype, spec.layout);
@@ -169,11 +172,11 @@ Tensor max_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, ui
 }
 
 Tensor avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w, uint32_t channels,
-                  std::array<uint32_t, 2> kernel_size, std::array<uint32_t, 2> stride, Padding2d padding, bool ceil_mode,
-                  bool count_include_pad, const std::optional<MemoryConfig>& memory_config) {
+                  std::array<uint32_t, 2> kernel_size, std::array<uint32_t, 2> stride, Padding2d padding,
+                  bool ceil_mode, bool count_include_pad, const std::optional<MemoryConfig>& memory_config) {
   const char* op = "avg_pool2d";
-  PoolGeometry g = pool_geometry(input, batch_size, input_h, input_w, channels, kernel_size, stride, padding, {1, 1},
-                                 ceil_mode, op);
+  PoolGeometry g =
+      pool_geometry(input, batch_size, input_h, input_w, channels, kernel_size, stride, padding, {1, 1}, ceil_mode, op);
   g.count_include_pad = count_include_pad;
   return pool2d(PoolKind::avg, input, g, memory_config, op);
 }
@@ -185,20 +188,20 @@ Tensor global_avg_pool2d(const Tensor& input, const std::optional<MemoryConfig>&
   const Shape& shape = input.logical_shape();
   check(shape.rank() == 4, "{}: input must be [N, H, W, C] (rank 4), got {}", op, shape);
   check(shape.volume() > 0, "{}: input {} is empty", op, shape);
-  return global_average(input, uint64_t(shape[1]) * shape[2], Shape{shape[0], 1, 1, shape[3]}, memory_config,
-                        dtype, op);
+  return global_average(input, uint64_t(shape[1]) * shape[2], Shape{shape[0], 1, 1, shape[3]}, memory_config, dtype,
+                        op);
 }
 
 Tensor global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
                          const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype) {
   const char* op = "global_avg_pool2d";
-  check(batch_size > 0 && input_h > 0 && input_w > 0, "{}: batch_size={}, input_h={} and input_w={} must be positive", op,
-        batch_size, input_h, input_w);
+  check(batch_size > 0 && input_h > 0 && input_w > 0, "{}: batch_size={}, input_h={} and input_w={} must be positive",
+        op, batch_size, input_h, input_w);
   const uint32_t channels = input.buffer() ? input.logical_shape().width() : 0;
   check_input_shape(input, uint64_t(batch_size) * input_h * input_w, channels, op);
   check(channels > 0, "{}: input {} has no channels", op, input.logical_shape());
-  return global_average(input, uint64_t(input_h) * input_w, Shape{1, 1, batch_size, channels}, memory_config,
-                        dtype, op);
+  return global_average(input, uint64_t(input_h) * input_w, Shape{1, 1, batch_size, channels}, memory_config, dtype,
+                        op);
 }
 
 }  // namespace ttnn

@@ -4,7 +4,7 @@
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
-#include "ops/data_movement/logical_rows.hpp"
+#include "ops/common/logical_rows.hpp"
 #include "ops/reduction/topk_kernels.hpp"
 
 namespace ttnn {
@@ -34,8 +34,8 @@ TopkResult topk(const Tensor& input, uint32_t k, int dim, bool largest, bool sor
   require_input(input, op);
   const Shape& shape = input.logical_shape();
   const int rank = int(shape.rank());
-  check(dim >= -rank && dim < rank, "topk: dim {} is out of range for a rank-{} tensor {} (expected {} <= dim < {})", dim,
-        rank, shape, -rank, rank);
+  check(dim >= -rank && dim < rank, "topk: dim {} is out of range for a rank-{} tensor {} (expected {} <= dim < {})",
+        dim, rank, shape, -rank, rank);
   check(shape.volume() > 0, "topk: input {} has no elements", shape);
   const size_t axis = size_t(dim < 0 ? dim + rank : dim);
   const uint64_t length = shape.dims()[axis];
@@ -52,7 +52,8 @@ TopkResult topk(const Tensor& input, uint32_t k, int dim, bool largest, bool sor
   const MemoryConfig config = output_memory_config(input, out_shape, axis + 1 == shape.rank(), memory_config);
   const TensorSpec values_spec{out_shape, input.dtype(), input.layout(), config};
   const TensorSpec indices_spec{out_shape, DataType::FLOAT32, input.layout(), config};
-  TopkResult result{allocate_tensor(values_spec, input.device(), op), allocate_tensor(indices_spec, input.device(), op)};
+  TopkResult result{allocate_tensor(values_spec, input.device(), op),
+                    allocate_tensor(indices_spec, input.device(), op)};
 
   const std::vector<float> x = DecodedRows(input, op).logical_values(shape.volume() / shape.width());
   std::vector<float> values(out_shape.volume()), indices(out_shape.volume());

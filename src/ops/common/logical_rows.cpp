@@ -1,4 +1,4 @@
-#include "ops/data_movement/logical_rows.hpp"
+#include "ops/common/logical_rows.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -40,7 +40,8 @@ std::vector<OutputBlock> output_blocks(const BufferLayout& layout, uint64_t logi
   }
   // Whole tiles per band so no two items touch the same tile.
   const uint64_t tiles = (layout.height + TILE_HEIGHT - 1) / TILE_HEIGHT;
-  const uint64_t step = std::max<uint64_t>(1, (tiles + interleaved_items - 1) / std::max(1u, interleaved_items)) * TILE_HEIGHT;
+  const uint64_t step =
+      std::max<uint64_t>(1, (tiles + interleaved_items - 1) / std::max(1u, interleaved_items)) * TILE_HEIGHT;
   for (uint64_t begin = 0; begin < layout.height; begin += step)
     blocks.push_back({begin, std::min(layout.height, begin + step), 0, logical_cols});
   return blocks;

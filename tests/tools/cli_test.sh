@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The mobilenetv2 command end to end: help, selfcheck, infer against torchvision's logits, classify
+# through the real download path against a local HTTP server, the offline message, and bad inputs.
+#   cli_test.sh MOBILENETV2_BINARY ORACLE_DIR
+set -euo pipefail
+bin="$1"
+oracle="$2"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+py=/usr/bin/python3
+
+checkpoint="$oracle/model_mnv2_w1_random_n3_224.zip.pth"
+[ -f "$checkpoint" ] || fail "oracle checkpoint $checkpoint missing"
+
+echo "--- help and selfcheck"
+"$bin" --help | grep -q classify || fail "--help does not list classify"
+"$bin" selfcheck | grep -q "selfcheck passed" || fail "selfcheck"
+
+echo "--- infer matches torchvision's logits"
+"$bin" infer --weights "$checkpoint" --input "$oracle/model_mnv2_w1_random_n3_224.input.npy" \
+  --output "$work/logits.npy" --dtype float32 --math-fidelity hifi4
+$py - "$work/logits.npy" "$oracle/model_mnv2_w1_random_n3_224.logits.npy" <<'PY' || fail "infer logits differ"
+import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+assert a.shape == b.shape, (a.shape, b.shape)
+pcc = np.corrcoef(a.ravel(), b.ravel())[0, 1]
+print(f"infer float32 PCC {pcc:.7f}")
+assert pcc > 0.99999
+PY
+
+echo "--- infer rejects malformed and unsuitable inputs"
+printf 'not a numpy file' > "$work/bad.npy"
+if "$bin" infer --weights "$checkpoint" --input "$work/bad.npy" --output "$work/out.npy" 2>"$work/err"; then
+  fail "malformed .npy accepted"
+fi
+grep -q "bad.npy" "$work/err" || fail "malformed .npy error does not name the file: $(cat "$work/err")"
+$py -c "import numpy as np; np.save('$work/four.npy', np.zeros((1, 4, 64, 64), np.float32))"
+if "$bin" infer --weights "$checkpoint" --input "$work/four.npy" --output "$work/out.npy" 2>"$work/err"; then
+  fail "4-channel input accepted"
+fi
+grep -q "\[N, 3, H, W\]" "$work/err" || fail "shape error unclear: $(cat "$work/err")"
+[ ! -e "$work/out.npy" ] || fail "an output was written after a failure"
+
+echo "--- classify offline: a clear message naming --weights"
+if TTNN_WEIGHTS_BASE_URL=http://127.0.0.1:9 "$bin" classify "$root/data/samples/chelsea.jpg" \
+    --cache-dir "$work/empty-cache" 2>"$work/err"; then
+  fail "classify succeeded without weights"
+fi
+grep -q -- "--weights" "$work/err" || fail "offline message lacks --weights: $(cat "$work/err")"
+
+echo "--- classify downloads from a local HTTP server, then runs from the cache"
+mkdir -p "$work/served" "$work/images"
+cp "$checkpoint" "$work/served/mobilenet_v2-test.pth"
+port=$($py -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
+$py -m http.server "$port" --bind 127.0.0.1 --directory "$work/served" >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do $py -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break; sleep 0.1; done
+sha=$(sha256sum "$checkpoint" | cut -c1-64)
+cp "$root/data/samples/chelsea.jpg" "$root/data/samples/coffee.jpg" "$work/images/"
+printf 'plain text' > "$work/images/notes.txt"
+url="http://127.0.0.1:$port/mobilenet_v2-test.pth"
+"$bin" classify "$work/images" --weights-url "$url" --weights-sha256 "$sha" --cache-dir "$work/cache" \
+  >"$work/out" 2>"$work/err" || fail "classify failed: $(cat "$work/err")"
+grep -q "skipping .*notes.txt" "$work/err" || fail "the text file was not reported as skipped"
+[ "$(grep -c '%$' "$work/out")" -eq 10 ] || fail "expected 5 classes for each of 2 images: $(cat "$work/out")"
+[ -f "$work/cache/weights/mobilenet_v2-test.pth" ] || fail "the download was not cached"
+[ -z "$(find "$work/cache" -name '*partial*')" ] || fail "a partial download was left behind"
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+"$bin" classify "$root/data/samples/chelsea.jpg" --weights-url "$url" --weights-sha256 "$sha" \
+  --cache-dir "$work/cache" --json --topk 3 >"$work/json" || fail "classify from the cache failed"
+$py - "$work/json" <<'PY' || fail "--json output malformed"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 1 and len(lines[0]["predictions"]) == 3, lines
+p = [x["probability"] for x in lines[0]["predictions"]]
+assert p == sorted(p, reverse=True) and 0 < sum(p) <= 1.0001, p
+PY
+
+echo "--- a hash mismatch leaves nothing behind"
+if "$bin" classify "$root/data/samples/chelsea.jpg" --weights-url "$url" --weights-sha256 00000000 \
+    --cache-dir "$work/cache2" 2>"$work/err"; then
+  fail "a file with the wrong hash was accepted"
+fi
+[ -z "$(find "$work/cache2" -type f 2>/dev/null)" ] || fail "files left after a failed download"
+echo "cli_test: all passed"
