@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/) with clang, ASan and UBSan in their own build directory and runs
-# a bounded campaign of each, seeded from the generated checkpoints (scripts/checkpoints.sh).
+# a bounded campaign of each, seeded from the generated checkpoints (scripts/cached_generate.sh checkpoints tests/oracle/make_checkpoints.py).
 #
 #   scripts/fuzz.sh [RUNS]     RUNS executions per fuzzer, default ${TTNN_FUZZ_RUNS:-100000}
 #
-# Build directory: ${TTNN_FUZZ_BUILD_DIR:-build-fuzz}; seeds from ${TTNN_CHECKPOINT_DIR:-$(scripts/checkpoints.sh)}.
+# Build directory: ${TTNN_FUZZ_BUILD_DIR:-build-fuzz}; seeds from ${TTNN_CHECKPOINT_DIR:-$(scripts/cached_generate.sh checkpoints tests/oracle/make_checkpoints.py)}.
 # New corpus entries accumulate in <build>/corpus/<fuzzer>, crashing inputs land in <build>/artifacts/.
 # Prints executions and exec/s per fuzzer; exits non-zero on any finding.
 # A longer campaign: scripts/fuzz.sh 10000000 (or run <build>/fuzz/pth_fuzzer -max_total_time=3600 ...).
@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-${TTNN_FUZZ_RUNS:-100000}}"
 build="${TTNN_FUZZ_BUILD_DIR:-$root/build-fuzz}"
-checkpoints="${TTNN_CHECKPOINT_DIR:-$("$root/scripts/checkpoints.sh")}"
+checkpoints="${TTNN_CHECKPOINT_DIR:-$("$root/scripts/cached_generate.sh" checkpoints "$root/tests/oracle/make_checkpoints.py")}"
 
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER="${TTNN_FUZZ_CXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTTNN_BUILD_FUZZERS=ON -DTTNN_BUILD_TESTS=OFF -DTTNN_BUILD_TOOLS=OFF -DTTNN_BUILD_BENCH=OFF >/dev/null

@@ -26,7 +26,7 @@ using Bytes = std::vector<std::byte>;
 fs::path checkpoint_dir() {
   const char* dir = std::getenv("TTNN_CHECKPOINT_DIR");
   if (dir == nullptr || !fs::is_directory(dir)) {
-    ADD_FAILURE() << "TTNN_CHECKPOINT_DIR must name the directory scripts/checkpoints.sh prints";
+    ADD_FAILURE() << "TTNN_CHECKPOINT_DIR must name the directory `scripts/cached_generate.sh checkpoints tests/oracle/make_checkpoints.py` prints";
     return {};
   }
   return dir;

@@ -4,7 +4,7 @@
     /usr/bin/python3 tests/oracle/generate.py --out DIR
 
 writes DIR/manifest.json, one .npy file per array, and DIR/COMPLETE last, so a run that was killed
-half-way is detected by the missing COMPLETE (scripts/oracle.sh generates into a temporary directory
+half-way is detected by the missing COMPLETE (scripts/cached_generate.sh generates into a temporary directory
 and renames it into place). Nothing generated is committed.
 
 Every case draws its data from its own torch.Generator seeded with crc32(case name), so a case does not

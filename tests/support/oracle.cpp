@@ -26,11 +26,11 @@ std::filesystem::path oracle_dir() {
   if (env == nullptr || *env == '\0')
     throw std::runtime_error(
         "TTNN_ORACLE_DIR is not set: run this test through ctest (the oracle_generate fixture sets it up), or "
-        "set it to the directory printed by scripts/oracle.sh");
+        "set it to the directory printed by scripts/cached_generate.sh oracle tests/oracle/generate.py");
   const std::filesystem::path dir(env);
   if (!std::filesystem::exists(dir / "COMPLETE"))
     throw std::runtime_error("TTNN_ORACLE_DIR='" + dir.string() +
-                             "' holds no complete oracle set (no COMPLETE file): run scripts/oracle.sh, or "
+                             "' holds no complete oracle set (no COMPLETE file): run scripts/cached_generate.sh oracle tests/oracle/generate.py, or "
                              "ctest -R oracle_generate; if generate.py changed, reconfigure with cmake");
   return dir;
 }

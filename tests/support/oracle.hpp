@@ -1,6 +1,6 @@
 // Access to the test oracle written by tests/oracle/generate.py (see the docstring there for every
 // op's params and array layouts). ctest points TTNN_ORACLE_DIR at a complete set: a test executable
-// opts in with ttnn_use_oracle(<executable>) in its CMakeLists.txt (tests/oracle/CMakeLists.txt).
+// opts in with ttnn_use_oracle(<executable>) in its CMakeLists.txt (cmake/TestData.cmake).
 //
 // Use the cases inside a test body, not in INSTANTIATE_TEST_SUITE_P: gtest_discover_tests lists the
 // tests at build time, when the oracle may not exist yet. For example:
