@@ -35,6 +35,17 @@ print(f"infer float32 PCC {pcc:.7f}")
 assert pcc > 0.99999
 PY
 
+echo "--- per-layer overrides: accepted by path, refused for a path the model lacks"
+"$bin" infer --weights "$checkpoint" --input "$oracle/model_mnv2_w1_random_n3_224.input.npy" --output "$work/mixed.npy" \
+  --layer features.0.0:dtype=bfloat16,math_fidelity=hifi4,shard=block --layer classifier.1:weights_dtype=float32 \
+  || fail "per-layer overrides refused"
+cmp -s "$work/mixed.npy" "$work/logits.npy" && fail "overrides changed nothing"
+if "$bin" infer --weights "$checkpoint" --input "$oracle/model_mnv2_w1_random_n3_224.input.npy" --output "$work/x.npy" \
+    --layer features.99.0:dtype=bfloat16 2>"$work/err"; then
+  fail "an override for a missing layer was accepted"
+fi
+grep -q "features.99.0" "$work/err" || fail "override error does not name the path: $(cat "$work/err")"
+
 echo "--- infer rejects malformed and unsuitable inputs"
 printf 'not a numpy file' > "$work/bad.npy"
 if "$bin" infer --weights "$checkpoint" --input "$work/bad.npy" --output "$work/out.npy" 2>"$work/err"; then
