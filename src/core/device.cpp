@@ -5,6 +5,7 @@
 #include "core/allocator.hpp"
 #include "core/check.hpp"
 #include "core/thread_pool.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -36,6 +37,7 @@ uint64_t Device::l1_bytes_used(CoreCoord core) const { return allocator_->l1_byt
 
 void Device::run_parallel(size_t num_items, const std::function<void(size_t)>& work) const {
   check<DeallocatedTensor>(open_, "device {}: used after close_device", id_);
+  const profiler::KernelScope profile(num_items, num_cores());  // the running op's kernel duration
   thread_pool_->run(num_items, work);
 }
 

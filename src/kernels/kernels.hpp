@@ -1,5 +1,6 @@
 // The CPU kernel table: micro-kernels on raw pointers and strides, never Tensors. Filled once per process
 // from the CPU's features; TTNN_CPU_ISA=ref|avx2|avx512 caps the choice so tests can run every tier.
+// This header never includes <immintrin.h>: each ISA's kernels live in their own sources and flags.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,30 @@ struct GemmArgs {
   size_t c_row_stride = 0;
 };
 
+// Output channels per panel of packed GEMM weights: one AVX-512 vector, two AVX2 vectors.
+inline constexpr size_t kGemmPanelWidth = 16;
+
+// The same product with the weights packed by pack_gemm_weights: panel p holds output channels
+// [16p, 16p + 16) as [k][16], zero padded past n, so a micro-kernel reads one contiguous panel per k step.
+// packed_w points at the panel of output channel 0 of this call (a panel boundary).
+struct GemmPackedArgs {
+  size_t m = 0, n = 0, k = 0;
+  const float* a = nullptr;
+  size_t a_row_stride = 0;
+  const float* packed_w = nullptr;  // [ceil(n / 16)][k][16]
+  const float* bias = nullptr;      // [n] or null
+  float clamp_min = 0, clamp_max = 0;
+  float* c = nullptr;
+  size_t c_row_stride = 0;
+};
+
+// Floats pack_gemm_weights writes for n output channels of k weights each.
+constexpr size_t packed_gemm_weights_elems(size_t n, size_t k) {
+  return (n + kGemmPanelWidth - 1) / kGemmPanelWidth * kGemmPanelWidth * k;
+}
+// w: [n][k] with row stride w_row_stride; packed: packed_gemm_weights_elems(n, k) floats.
+void pack_gemm_weights(size_t n, size_t k, const float* w, size_t w_row_stride, float* packed);
+
 // One output row segment of a depthwise conv (channel multiplier 1), NHWC.
 // output[ow][c] = clamp(bias[c] + sum_{i,j} w[i*kernel_w + j][c] * row_i[ow*stride - pad_left + j*dilation][c])
 // for ow in [out_begin, out_end) and c in [0, channels); a null input row, or a column outside
@@ -39,19 +64,52 @@ struct DwconvArgs {
 };
 
 using GemmF32Fn = void (*)(const GemmArgs& args);
+using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
 using DwconvF32Fn = void (*)(const DwconvArgs& args);
 
 struct KernelTable {
   const char* isa = "ref";
   GemmF32Fn f32_gemm = nullptr;
+  GemmPackedF32Fn f32_gemm_packed = nullptr;
   DwconvF32Fn f32_dwconv = nullptr;
 };
 
-// Never null entries: the portable reference is the floor.
+// The tiers, slowest first; each one's table is complete (never null entries).
+enum class CpuIsa { ref, avx2, avx512 };
+inline constexpr CpuIsa kAllCpuIsas[] = {CpuIsa::ref, CpuIsa::avx2, CpuIsa::avx512};
+const char* isa_name(CpuIsa isa);
+
+// Whether this build has kernels for `isa` and this CPU (and OS, via XCR0) can run them.
+bool isa_available(CpuIsa isa);
+// What the CPU offers, e.g. "avx2 fma f16c" (for messages and bench output).
+const char* cpu_features();
+
+// The table of the best available tier, capped by TTNN_CPU_ISA; read by ops when they build a program.
+// A TTNN_CPU_ISA this build or CPU lacks throws ttnn::Unsupported naming the tier and the CPU's features.
 const KernelTable& kernel_table();
+// The chosen tier's name ("ref", "avx2", "avx512").
+const char* cpu_isa();
+// The table of one tier (tests and benchmarks run every tier); throws ttnn::Unsupported when unavailable.
+const KernelTable& kernel_table_for(CpuIsa isa);
 
 // The portable reference kernels (also the second oracle of the kernel tests).
 void f32_gemm_ref(const GemmArgs& args);
+void f32_gemm_packed_ref(const GemmPackedArgs& args);
 void f32_dwconv_ref(const DwconvArgs& args);
 
 }  // namespace ttnn::kernels
+
+namespace ttnn::kernels::testing {
+// Tests only: makes kernel_table() return `isa`'s table until the returned guard is destroyed, so one
+// process can compare whole ops across tiers. Not safe while ops run on other threads.
+class ScopedCpuIsa {
+ public:
+  explicit ScopedCpuIsa(CpuIsa isa);
+  ~ScopedCpuIsa();
+  ScopedCpuIsa(const ScopedCpuIsa&) = delete;
+  ScopedCpuIsa& operator=(const ScopedCpuIsa&) = delete;
+
+ private:
+  const KernelTable* previous_;
+};
+}  // namespace ttnn::kernels::testing

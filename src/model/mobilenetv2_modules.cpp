@@ -95,23 +95,7 @@ namespace {
 
 // Every parameter shape the module tree of `width_mult` expects, by state-dict key.
 std::map<std::string, Shape> expected_shapes(float width_mult, uint32_t num_classes) {
-  const MobileNetV2Module module(width_mult, num_classes);
-  std::map<std::string, Shape> shapes;
-  const auto visit = [&](const auto& self, const Module& m, const std::string& path) -> void {
-    if (const auto* conv = dynamic_cast<const Conv2d*>(&m)) {
-      const auto& o = conv->options();
-      shapes[path + ".weight"] = Shape{o.out_channels, o.in_channels / o.groups, o.kernel_size[0], o.kernel_size[1]};
-    } else if (const auto* bn = dynamic_cast<const BatchNorm2d*>(&m)) {
-      for (const char* name : {".weight", ".bias", ".running_mean", ".running_var"})
-        shapes[path + name] = Shape{bn->num_features()};
-    } else if (const auto* linear = dynamic_cast<const Linear*>(&m)) {
-      shapes[path + ".weight"] = Shape{linear->out_features(), linear->in_features()};
-      shapes[path + ".bias"] = Shape{linear->out_features()};
-    }
-    for (const auto& [name, child] : m.children()) self(self, *child, path.empty() ? name : path + "." + name);
-  };
-  visit(visit, module, "");
-  return shapes;
+  return parameter_shapes(MobileNetV2Module(width_mult, num_classes));
 }
 
 }  // namespace

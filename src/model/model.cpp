@@ -9,6 +9,7 @@
 #include "ttnn/operations/eltwise.hpp"
 #include "ttnn/operations/matmul.hpp"
 #include "ttnn/operations/pool.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn::model {
 namespace {
@@ -116,6 +117,8 @@ struct Model::Impl {
     const GraphNode& node = graph.nodes[index];
     const ConvParameters& conv = parameters.convs.at(node.module_path);
     const model::Conv2dArgs& a = conv.args;
+    check<Unsupported>(a.padding_mode == "zeros", "model: Conv2d '{}' pads with '{}'; conv2d pads with zeros only",
+                       node.module_path, a.padding_mode);
     step.kind = StepKind::conv2d;
     step.info.op = "conv2d";
     // Fold the batch norm and fuse the activation that alone consume this conv's output.
@@ -225,6 +228,7 @@ struct Model::Impl {
       Step& step = steps[s];
       const GraphNode& node = graph.nodes[step.node];
       const Tensor& input = values[step.inputs.at(0)];
+      const profiler::ModuleScope profile(step.info.module_path);  // names the step's ops in profiler records
       Tensor output;
       switch (step.kind) {
         case StepKind::conv2d: output = run_conv(step, input, last_use[step.inputs[0]] == s); break;

@@ -25,6 +25,7 @@ Conv2dArgs conv2d_args(const GraphNode& node) {
   args.dilation = parse_pair(a, "dilation");
   args.groups = uint32_t(std::stoul(a.at("groups")));
   args.bias = a.at("bias") == "True";
+  args.padding_mode = a.at("padding_mode");
   const Shape& input = node.input_shapes.at(0);
   const Shape& output = node.shapes.at(0);
   args.batch_size = input[0];

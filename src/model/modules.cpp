@@ -70,7 +70,8 @@ TracedTensor Conv2d::forward(Tracer& tracer, const std::vector<TracedTensor>& in
                         {"padding", pair(o.padding)},
                         {"dilation", pair(o.dilation)},
                         {"groups", std::to_string(o.groups)},
-                        {"bias", o.bias ? "True" : "False"}});
+                        {"bias", o.bias ? "True" : "False"},
+                        {"padding_mode", o.padding_mode}});
 }
 
 TracedTensor BatchNorm2d::forward(Tracer& tracer, const std::vector<TracedTensor>& inputs) const {
@@ -131,6 +132,26 @@ TracedTensor Flatten::forward(Tracer& tracer, const std::vector<TracedTensor>& i
   const TracedTensor& input = single_input(tracer, inputs, "Flatten");
   const uint32_t features = uint32_t(input.shape.volume() / input.shape[0]);
   return tracer.record("Flatten", inputs, Shape{input.shape[0], features});
+}
+
+std::map<std::string, Shape> parameter_shapes(const Module& root) {
+  std::map<std::string, Shape> shapes;
+  const auto visit = [&](const auto& self, const Module& m, const std::string& path) -> void {
+    if (const auto* conv = dynamic_cast<const Conv2d*>(&m)) {
+      const auto& o = conv->options();
+      shapes[path + ".weight"] = Shape{o.out_channels, o.in_channels / o.groups, o.kernel_size[0], o.kernel_size[1]};
+      if (o.bias) shapes[path + ".bias"] = Shape{o.out_channels};
+    } else if (const auto* bn = dynamic_cast<const BatchNorm2d*>(&m)) {
+      for (const char* name : {".weight", ".bias", ".running_mean", ".running_var"})
+        shapes[path + name] = Shape{bn->num_features()};
+    } else if (const auto* linear = dynamic_cast<const Linear*>(&m)) {
+      shapes[path + ".weight"] = Shape{linear->out_features(), linear->in_features()};
+      if (linear->has_bias()) shapes[path + ".bias"] = Shape{linear->out_features()};
+    }
+    for (const auto& [name, child] : m.children()) self(self, *child, path.empty() ? name : path + "." + name);
+  };
+  visit(visit, root, "");
+  return shapes;
 }
 
 TracedTensor Sequential::forward(Tracer& tracer, const std::vector<TracedTensor>& inputs) const {

@@ -2,6 +2,7 @@
 #include "ttnn/model/parameters.hpp"
 
 #include <cmath>
+#include <random>
 
 #include "core/check.hpp"
 
@@ -54,6 +55,25 @@ const BatchNorm2d* find_module(const Module& root, const std::string& path) {
 }
 
 }  // namespace
+
+StateDict random_state_dict(const Module& module, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  StateDict state_dict;
+  for (const auto& [key, shape] : parameter_shapes(module)) {
+    std::vector<float> values(shape.volume());
+    const bool weight = key.ends_with(".weight");
+    const float fan_in = shape.rank() > 1 ? float(shape.volume() / shape[0]) : 1.0f;
+    for (float& v : values) {
+      if (key.ends_with(".running_var")) v = 1.0f;
+      else if (weight && shape.rank() == 1) v = 1.0f + 0.1f * normal(rng);  // batch-norm gamma
+      else if (weight) v = normal(rng) / std::sqrt(fan_in);
+      else v = 0.1f * normal(rng);  // biases and running means
+    }
+    state_dict.insert(key, HostArray{shape, std::move(values)});
+  }
+  return state_dict;
+}
 
 ModelParameters create_model_parameters(std::shared_ptr<const Module> module, const StateDict& state_dict,
                                         const Shape& input_shape) {

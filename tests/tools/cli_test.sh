@@ -46,6 +46,14 @@ if "$bin" infer --weights "$checkpoint" --input "$oracle/model_mnv2_w1_random_n3
 fi
 grep -q "features.99.0" "$work/err" || fail "override error does not name the path: $(cat "$work/err")"
 
+echo "--- graph: the traced model as SVG (a cluster per block) and JSON"
+"$bin" graph --output "$work/model_graph.svg" --dtype bfloat8_b || fail "graph svg"
+grep -q "<svg" "$work/model_graph.svg" || fail "not an SVG"
+[ "$(grep -c 'class="cluster"' "$work/model_graph.svg")" -eq 19 ] || fail "expected 19 clusters (stem, 17 blocks, head)"
+"$bin" graph --input 3x3x160x192 --output "$work/model_graph.json" || fail "graph json"
+$py -c "import json,sys; g=json.load(open('$work/model_graph.json')); assert len(g['nodes']) > 100, len(g['nodes'])" \
+  || fail "graph json malformed"
+
 echo "--- infer rejects malformed and unsuitable inputs"
 printf 'not a numpy file' > "$work/bad.npy"
 if "$bin" infer --weights "$checkpoint" --input "$work/bad.npy" --output "$work/out.npy" 2>"$work/err"; then

@@ -12,6 +12,8 @@ Command add_selfcheck_command(CLI::App& app);
 Command add_classify_command(CLI::App& app);
 Command add_infer_command(CLI::App& app);
 Command add_download_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
 Command add_graph_command(CLI::App& app);
+Command add_profile_command(CLI::App& app);
 
 }  // namespace mobilenetv2

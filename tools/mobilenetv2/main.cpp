@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   // Each command returns its exit code when it was the one parsed, else -1.
   const std::vector<mobilenetv2::Command> commands{
       mobilenetv2::add_classify_command(app), mobilenetv2::add_infer_command(app),
-      mobilenetv2::add_download_command(app), mobilenetv2::add_selfcheck_command(app)};
+      mobilenetv2::add_download_command(app), mobilenetv2::add_bench_command(app), mobilenetv2::add_graph_command(app),
+      mobilenetv2::add_selfcheck_command(app)};
 
   try {
     app.parse(argc, argv);

@@ -78,6 +78,10 @@ class Module {
 // Traces `model` on an input of `input_shape` (NCHW for vision models) and returns the graph.
 Graph trace(const Module& model, const Shape& input_shape);
 
+// The shape of every parameter and buffer the module tree's state dict holds, by key (PyTorch's names:
+// "<path>.weight", ".bias", ".running_mean", ".running_var").
+std::map<std::string, Shape> parameter_shapes(const Module& root);
+
 struct Conv2dOptions {
   uint32_t in_channels = 0, out_channels = 0;
   std::array<uint32_t, 2> kernel_size{1, 1};

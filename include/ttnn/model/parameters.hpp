@@ -38,6 +38,10 @@ struct ModelParameters {
 // that alone consumes it folded in (fp32, the seed's fold_batch_norm2d_into_conv2d), every Linear.
 // Throws InvalidArgument for a shape that cannot flow (before any weight is read) and FormatError for a
 // missing or wrongly shaped tensor, or a batch norm without running statistics.
+// A state dict for `module` with seeded random values that keep activations O(1): weights normal with
+// variance 1/fan-in, batch norms near identity. For benchmarks and pictures, where values do not matter.
+StateDict random_state_dict(const Module& module, uint32_t seed = 0);
+
 ModelParameters create_model_parameters(std::shared_ptr<const Module> module, const StateDict& state_dict,
                                         const Shape& input_shape);
 

@@ -7,6 +7,7 @@
 #include "ops/conv2d/program.hpp"
 #include "ops/conv2d/sharding.hpp"
 #include "ttnn/operations/core.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -40,8 +41,10 @@ TensorSpec output_spec(const Conv2dArgs& args, const Conv2dGeometry& geometry, c
 }  // namespace
 
 Conv2dResult conv2d(const Conv2dArgs& args) {
+  profiler::OpScope profile("conv2d", {&args.input_tensor, &args.weight_tensor, args.bias_tensor ? &*args.bias_tensor : nullptr});
   const Conv2dGeometry geometry = describe_conv2d(args);
   const Conv2dMath math = resolve_conv2d_math(args);
+  profile.set_math_fidelity(math.math_fidelity);
   Device& device = args.device ? *args.device : *args.input_tensor.device();
   const PreparedConv prepared = prepared_weights(args, geometry, math, device);
   const Conv2dShardingPlan plan = plan_conv2d_sharding(args, geometry, device);
@@ -65,6 +68,7 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
   }
   const TensorSpec spec = output_spec(args, geometry, plan);
   Tensor output = allocate_tensor(spec, &device, "conv2d output");
+  profile.output(output);
   const DecodedActivations activations = decode_activations(input, input_bytes, b_bits, "conv2d");
   consumed.reset();
 

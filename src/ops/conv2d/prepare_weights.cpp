@@ -4,6 +4,7 @@
 
 #include "core/check.hpp"
 #include "formats/fidelity.hpp"
+#include "kernels/kernels.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/core/tensor_conversion.hpp"
 
@@ -101,6 +102,13 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
     for (uint32_t c = 0; c < g.out_channels; ++c)
       for (uint32_t tap = 0; tap < g.taps(); ++tap)
         attachment->depthwise[size_t(tap) * g.out_channels + c] = matrix[size_t(c) * k + tap];
+  } else {
+    const uint32_t out_per_group = g.out_per_group();
+    attachment->packed_group_elems = kernels::packed_gemm_weights_elems(out_per_group, k);
+    attachment->packed.resize(attachment->packed_group_elems * g.groups);
+    for (uint32_t group = 0; group < g.groups; ++group)
+      kernels::pack_gemm_weights(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
+                                 attachment->packed.data() + group * attachment->packed_group_elems);
   }
   attachment->matrix = std::move(matrix);
   PreparedConv prepared{weight_tensor, std::nullopt, attachment.get(), nullptr};

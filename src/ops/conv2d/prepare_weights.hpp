@@ -17,6 +17,10 @@ struct PreparedConvWeights : BufferAttachment {
   ConvReductionLayout reduction;
   std::vector<float> matrix;     // [out_channels][reduction.k_per_group]
   std::vector<float> depthwise;  // [taps][channels] when the conv is depthwise
+  // Not depthwise: `matrix` packed for the GEMM micro-kernels, group by group (kernels::pack_gemm_weights
+  // of each group's [out_per_group][k_per_group] rows); group g starts at g * packed_group_elems.
+  std::vector<float> packed;
+  size_t packed_group_elems = 0;
 };
 
 struct PreparedConvBias : BufferAttachment {

@@ -11,7 +11,7 @@ namespace {
 
 // Per-thread scratch, grown on demand and reused across calls.
 std::vector<float>& scratch(int which) {
-  thread_local std::vector<float> buffers[2];
+  thread_local std::vector<float> buffers[3];
   return buffers[which];
 }
 
@@ -44,18 +44,21 @@ void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reductio
   }
 }
 
+// The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
+// 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
+// every output element is computed the same way whatever the sharding.
 void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const uint32_t k = weights.reduction.k_per_group, width = item.col_end - item.col_begin;
   const uint32_t out_per_group = g.out_per_group();
-  kernels::GemmArgs gemm;
+  const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
+  const kernels::GemmPackedF32Fn gemm_fn = kernels::kernel_table().f32_gemm_packed;
+  kernels::GemmPackedArgs gemm;
   gemm.m = p1 - p0;
   gemm.k = k;
-  gemm.w_row_stride = k;
   gemm.clamp_min = program.math->clamp.min;
   gemm.clamp_max = program.math->clamp.max;
-  gemm.c_row_stride = width;
   const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
@@ -69,11 +72,25 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       gemm.a = patches;
       gemm.a_row_stride = k;
     }
-    gemm.n = n1 - n0;
-    gemm.w = weights.matrix.data() + size_t(n0) * k;
-    gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
-    gemm.c = out + (n0 - item.col_begin);
-    kernels::kernel_table().f32_gemm(gemm);
+    const uint32_t local0 = n0 - group * out_per_group;
+    const uint32_t panel0 = local0 / kernels::kGemmPanelWidth * kernels::kGemmPanelWidth;
+    const uint32_t skip = local0 - panel0;
+    gemm.n = n1 - n0 + skip;
+    gemm.packed_w = weights.packed.data() + group * weights.packed_group_elems + size_t(panel0) * k;
+    gemm.bias = bias ? bias + (n0 - skip) : nullptr;
+    if (skip == 0) {
+      gemm.c = out + (n0 - item.col_begin);
+      gemm.c_row_stride = width;
+      gemm_fn(gemm);
+    } else {
+      float* staged = sized(scratch(2), gemm.m * gemm.n);
+      gemm.c = staged;
+      gemm.c_row_stride = gemm.n;
+      gemm_fn(gemm);
+      for (size_t row = 0; row < gemm.m; ++row)
+        std::memcpy(out + row * width + (n0 - item.col_begin), staged + row * gemm.n + skip,
+                    (n1 - n0) * sizeof(float));
+    }
   }
 }
 

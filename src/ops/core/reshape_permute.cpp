@@ -4,10 +4,12 @@
 #include "core/check.hpp"
 #include "ops/core/tensor_conversion.hpp"
 #include "ttnn/operations/core.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 
 Tensor reshape(const Tensor& tensor, const Shape& shape) {
+  profiler::OpScope profile("reshape", {&tensor});
   check(shape.volume() == tensor.logical_shape().volume(), "reshape: cannot reshape {} ({} elements) to {} ({} elements)",
         tensor.logical_shape(), tensor.logical_shape().volume(), shape, shape.volume());
   check(shape.rank() >= 1, "reshape: the new shape needs at least one dimension");
@@ -22,12 +24,13 @@ Tensor reshape(const Tensor& tensor, const Shape& shape) {
                            shape[-1] == old_spec.logical_shape[-1]));
   if (same_view) {
     tensor.bytes("reshape");  // fails on a deallocated tensor
-    return Tensor(spec, tensor.buffer(), tensor.device());
+    return profile.output(Tensor(spec, tensor.buffer(), tensor.device()));
   }
-  return encode_logical(decode_logical(tensor, "reshape"), spec, tensor.device(), "reshape");
+  return profile.output(encode_logical(decode_logical(tensor, "reshape"), spec, tensor.device(), "reshape"));
 }
 
 Tensor permute(const Tensor& tensor, std::span<const int> order) {
+  profiler::OpScope profile("permute", {&tensor});
   const Shape& shape = tensor.logical_shape();
   const size_t rank = shape.rank();
   check(order.size() == rank, "permute: order has {} entries, the tensor has rank {}", order.size(), rank);
@@ -61,7 +64,7 @@ Tensor permute(const Tensor& tensor, std::span<const int> order) {
   TensorSpec spec = tensor.spec();
   spec.logical_shape = out_shape;
   if (spec.memory_config.is_sharded()) spec.memory_config = L1_MEMORY_CONFIG;  // the old shard spec does not fit
-  return encode_logical(output, spec, tensor.device(), "permute");
+  return profile.output(encode_logical(output, spec, tensor.device(), "permute"));
 }
 
 Tensor permute(const Tensor& tensor, std::initializer_list<int> order) {

@@ -9,6 +9,7 @@
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
 #include "ops/common/logical_rows.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -50,6 +51,7 @@ void validate(std::span<const Tensor> inputs, size_t dim) {
 }  // namespace
 
 Tensor concat(std::span<const Tensor> inputs, int dim, const std::optional<MemoryConfig>& memory_config) {
+  profiler::OpScope profile("concat", inputs);
   const char* op = "concat";
   check(!inputs.empty(), "concat: needs at least one input tensor, got none");
   for (size_t i = 0; i < inputs.size(); ++i) require_input(inputs[i], op, fmt::format("input {}", i));
@@ -99,7 +101,7 @@ Tensor concat(std::span<const Tensor> inputs, int dim, const std::optional<Memor
         }
       },
       op);
-  return output;
+  return profile.output(output);
 }
 
 Tensor concat(std::initializer_list<Tensor> inputs, int dim, const std::optional<MemoryConfig>& memory_config) {

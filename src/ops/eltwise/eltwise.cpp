@@ -8,6 +8,7 @@
 #include "ops/common/activation.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/eltwise/eltwise_kernels.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -31,15 +32,18 @@ Tensor clamp_op(const Tensor& input, ClampRange range, const std::optional<Memor
 }  // namespace
 
 Tensor relu(const Tensor& input, const std::optional<MemoryConfig>& memory_config) {
-  return clamp_op(input, activation_clamp("relu", "relu"), memory_config, "relu");
+  profiler::OpScope profile("relu", {&input});
+  return profile.output(clamp_op(input, activation_clamp("relu", "relu"), memory_config, "relu"));
 }
 
 Tensor relu6(const Tensor& input, const std::optional<MemoryConfig>& memory_config) {
-  return clamp_op(input, activation_clamp("relu6", "relu6"), memory_config, "relu6");
+  profiler::OpScope profile("relu6", {&input});
+  return profile.output(clamp_op(input, activation_clamp("relu6", "relu6"), memory_config, "relu6"));
 }
 
 Tensor add(const Tensor& a, const Tensor& b, const std::optional<MemoryConfig>& memory_config,
            std::optional<DataType> dtype, std::string_view activation) {
+  profiler::OpScope profile("add", {&a, &b});
   const char* op = "add";
   require_input(a, op, "first operand (a)");
   require_input(b, op, "second operand (b)");
@@ -52,6 +56,7 @@ Tensor add(const Tensor& a, const Tensor& b, const std::optional<MemoryConfig>& 
   check(spec.layout == Layout::TILE || !is_block_float(spec.dtype),
         "add: output dtype {} requires TILE layout, but the output takes a's layout {}", spec.dtype, spec.layout);
   Tensor output = allocate_tensor(spec, a.device(), op);
+  profile.output(output);
   // Each operand is read where it lies (any layout, dtype or sharding): that is bringing b to the output's
   // memory config without an intermediate copy.
   const DecodedRows lhs(a, op), rhs(b, op);

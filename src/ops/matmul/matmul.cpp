@@ -15,6 +15,7 @@
 #include "ops/common/tensor_rows.hpp"
 #include "ops/core/tensor_conversion.hpp"
 #include "ttnn/device.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -148,10 +149,14 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b, const MatmulOptions& options) {
-  return run_matmul(a, b, nullptr, options, "matmul");
+  profiler::OpScope profile("matmul", {&a, &b});
+  profile.set_math_fidelity(options.compute_kernel_config.value_or(DeviceComputeKernelConfig{}).math_fidelity);
+  return profile.output(run_matmul(a, b, nullptr, options, "matmul"));
 }
 
 Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias, const MatmulOptions& options) {
+  profiler::OpScope profile("linear", {&input, &weight, bias ? &*bias : nullptr});
+  profile.set_math_fidelity(options.compute_kernel_config.value_or(DeviceComputeKernelConfig{}).math_fidelity);
   check(weight.buffer() != nullptr, "linear: weight is empty");
   check(weight.logical_shape().rank() == 2, "linear: weight must be [in_features, out_features], got {}",
         weight.logical_shape());
@@ -162,7 +167,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
           "linear: bias {} does not match out_features={} (expected [{}] or [1, {}])", bias->logical_shape(), n, n, n);
     bias_values = decode_logical(*bias, "linear bias");
   }
-  return run_matmul(input, weight, bias ? bias_values.data() : nullptr, options, "linear");
+  return profile.output(run_matmul(input, weight, bias ? bias_values.data() : nullptr, options, "linear"));
 }
 
 }  // namespace ttnn

@@ -6,10 +6,12 @@
 #include "core/tensor_allocation.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/normalization/softmax_kernels.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 
 Tensor softmax(const Tensor& input, int dim, const std::optional<MemoryConfig>& memory_config) {
+  profiler::OpScope profile("softmax", {&input});
   const char* op = "softmax";
   require_input(input, op);
   const Shape& shape = input.logical_shape();
@@ -23,6 +25,7 @@ Tensor softmax(const Tensor& input, int dim, const std::optional<MemoryConfig>& 
 
   const TensorSpec spec{shape, input.dtype(), input.layout(), memory_config.value_or(input.memory_config())};
   Tensor output = allocate_tensor(spec, input.device(), op);
+  profile.output(output);
   const uint64_t rows = shape.width() ? shape.volume() / shape.width() : 0;
   const std::vector<float> x = DecodedRows(input, op).logical_values(rows);
   std::vector<float> y(x.size());

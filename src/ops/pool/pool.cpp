@@ -8,6 +8,7 @@
 #include "core/tensor_allocation.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/pool/pool_kernels.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -165,43 +166,47 @@ Tensor global_average(const Tensor& input, uint64_t positions, const Shape& outp
 Tensor max_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w, uint32_t channels,
                   std::array<uint32_t, 2> kernel_size, std::array<uint32_t, 2> stride, Padding2d padding,
                   std::array<uint32_t, 2> dilation, const std::optional<MemoryConfig>& memory_config, bool ceil_mode) {
+  profiler::OpScope profile("max_pool2d", {&input});
   const char* op = "max_pool2d";
   const PoolGeometry g = pool_geometry(input, batch_size, input_h, input_w, channels, kernel_size, stride, padding,
                                        dilation, ceil_mode, op);
-  return pool2d(PoolKind::max, input, g, memory_config, op);
+  return profile.output(pool2d(PoolKind::max, input, g, memory_config, op));
 }
 
 Tensor avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w, uint32_t channels,
                   std::array<uint32_t, 2> kernel_size, std::array<uint32_t, 2> stride, Padding2d padding,
                   bool ceil_mode, bool count_include_pad, const std::optional<MemoryConfig>& memory_config) {
+  profiler::OpScope profile("avg_pool2d", {&input});
   const char* op = "avg_pool2d";
   PoolGeometry g =
       pool_geometry(input, batch_size, input_h, input_w, channels, kernel_size, stride, padding, {1, 1}, ceil_mode, op);
   g.count_include_pad = count_include_pad;
-  return pool2d(PoolKind::avg, input, g, memory_config, op);
+  return profile.output(pool2d(PoolKind::avg, input, g, memory_config, op));
 }
 
 Tensor global_avg_pool2d(const Tensor& input, const std::optional<MemoryConfig>& memory_config,
                          std::optional<DataType> dtype) {
+  profiler::OpScope profile("global_avg_pool2d", {&input});
   const char* op = "global_avg_pool2d";
   require_input(input, op);
   const Shape& shape = input.logical_shape();
   check(shape.rank() == 4, "{}: input must be [N, H, W, C] (rank 4), got {}", op, shape);
   check(shape.volume() > 0, "{}: input {} is empty", op, shape);
-  return global_average(input, uint64_t(shape[1]) * shape[2], Shape{shape[0], 1, 1, shape[3]}, memory_config, dtype,
-                        op);
+  return profile.output(global_average(input, uint64_t(shape[1]) * shape[2], Shape{shape[0], 1, 1, shape[3]},
+                                       memory_config, dtype, op));
 }
 
 Tensor global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
                          const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype) {
+  profiler::OpScope profile("global_avg_pool2d", {&input});
   const char* op = "global_avg_pool2d";
   check(batch_size > 0 && input_h > 0 && input_w > 0, "{}: batch_size={}, input_h={} and input_w={} must be positive",
         op, batch_size, input_h, input_w);
   const uint32_t channels = input.buffer() ? input.logical_shape().width() : 0;
   check_input_shape(input, uint64_t(batch_size) * input_h * input_w, channels, op);
   check(channels > 0, "{}: input {} has no channels", op, input.logical_shape());
-  return global_average(input, uint64_t(input_h) * input_w, Shape{1, 1, batch_size, channels}, memory_config, dtype,
-                        op);
+  return profile.output(global_average(input, uint64_t(input_h) * input_w, Shape{1, 1, batch_size, channels},
+                                       memory_config, dtype, op));
 }
 
 }  // namespace ttnn

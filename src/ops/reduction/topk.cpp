@@ -6,6 +6,7 @@
 #include "core/tensor_allocation.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/reduction/topk_kernels.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace ttnn {
 namespace {
@@ -30,6 +31,7 @@ MemoryConfig output_memory_config(const Tensor& input, const Shape& output_shape
 
 TopkResult topk(const Tensor& input, uint32_t k, int dim, bool largest, bool sorted,
                 const std::optional<MemoryConfig>& memory_config) {
+  profiler::OpScope profile("topk", {&input});
   const char* op = "topk";
   require_input(input, op);
   const Shape& shape = input.logical_shape();
@@ -54,6 +56,8 @@ TopkResult topk(const Tensor& input, uint32_t k, int dim, bool largest, bool sor
   const TensorSpec indices_spec{out_shape, DataType::FLOAT32, input.layout(), config};
   TopkResult result{allocate_tensor(values_spec, input.device(), op),
                     allocate_tensor(indices_spec, input.device(), op)};
+  profile.output(result.values);
+  profile.output(result.indices);
 
   const std::vector<float> x = DecodedRows(input, op).logical_values(shape.volume() / shape.width());
   std::vector<float> values(out_shape.volume()), indices(out_shape.volume());

@@ -1,0 +1,166 @@
+// GFLOP/s of every kernel-table entry at every tier this machine runs, on MobileNetV2-1.0 (224x224)
+// shapes, and the fp32 FMA peak of one core for the roofline fraction. Run:
+//   kernel_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.hpp"
+#ifdef TTNN_BENCH_AVX2
+#include "kernels/cpu/x86_avx2/avx2.hpp"
+#endif
+
+namespace ttnn::bench {
+#ifdef TTNN_BENCH_AVX2
+float fma_peak_avx2(size_t iterations);
+size_t fma_peak_avx2_flops_per_iteration();
+#endif
+namespace {
+
+using namespace ttnn::kernels;
+
+std::vector<float> random_values(size_t count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float& v : values) v = uniform(rng);
+  return values;
+}
+
+struct GemmShape {
+  const char* name;
+  size_t m, k, n;
+};
+// 1x1 convs of MobileNetV2 at 224x224 (m = output pixels), the stem as im2col, and the classifier.
+const GemmShape kGemmShapes[] = {
+    {"stem_im2col", 12544, 27, 32}, {"b1_project", 12544, 32, 16},  {"b2_expand", 12544, 16, 96},
+    {"b3_expand", 3136, 24, 144},   {"b3_project", 3136, 144, 24},  {"b5_expand", 784, 32, 192},
+    {"b5_project", 784, 192, 32},   {"b8_expand", 196, 64, 384},    {"b12_project", 196, 576, 96},
+    {"b15_project", 49, 960, 160},  {"b17_project", 49, 960, 320},  {"head_1x1", 49, 320, 1280},
+    {"classifier", 1, 1280, 1000},
+};
+
+struct GemmData {
+  std::vector<float> a, w, bias, packed, c;
+  explicit GemmData(const GemmShape& s)
+      : a(random_values(s.m * s.k, 1)), w(random_values(s.n * s.k, 2)), bias(random_values(s.n, 3)),
+        packed(packed_gemm_weights_elems(s.n, s.k)), c(s.m * s.n) {
+    pack_gemm_weights(s.n, s.k, w.data(), s.k, packed.data());
+  }
+};
+
+void set_flops(benchmark::State& state, double flops_per_iteration) {
+  state.counters["GFLOP/s"] = benchmark::Counter(flops_per_iteration * 1e-9 * double(state.iterations()),
+                                                 benchmark::Counter::kIsRate);
+}
+
+void bench_gemm(benchmark::State& state, const GemmShape& s, GemmF32Fn fn) {
+  GemmData d(s);
+  GemmArgs g;
+  g.m = s.m, g.n = s.n, g.k = s.k, g.a = d.a.data(), g.a_row_stride = s.k, g.w = d.w.data(), g.w_row_stride = s.k;
+  g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
+  for (auto _ : state) {
+    fn(g);
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * double(s.m) * double(s.n) * double(s.k));
+}
+
+void bench_gemm_packed(benchmark::State& state, const GemmShape& s, GemmPackedF32Fn fn) {
+  GemmData d(s);
+  GemmPackedArgs g;
+  g.m = s.m, g.n = s.n, g.k = s.k, g.a = d.a.data(), g.a_row_stride = s.k, g.packed_w = d.packed.data();
+  g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
+  for (auto _ : state) {
+    fn(g);
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * double(s.m) * double(s.n) * double(s.k));
+}
+
+struct DwShape {
+  const char* name;
+  size_t height, width, channels, stride;
+};
+const DwShape kDwShapes[] = {
+    {"dw_112x112x32_s1", 112, 112, 32, 1}, {"dw_112x112x96_s2", 112, 112, 96, 2}, {"dw_56x56x144_s1", 56, 56, 144, 1},
+    {"dw_28x28x192_s1", 28, 28, 192, 1},   {"dw_14x14x576_s1", 14, 14, 576, 1},   {"dw_7x7x960_s1", 7, 7, 960, 1},
+};
+
+// A whole 3x3 pad-1 depthwise layer, one kernel call per output row.
+void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn) {
+  const std::vector<float> input = random_values(s.height * s.width * s.channels, 1);
+  const std::vector<float> weights = random_values(9 * s.channels, 2), bias = random_values(s.channels, 3);
+  const size_t out_h = (s.height + 2 - 3) / s.stride + 1, out_w = (s.width + 2 - 3) / s.stride + 1;
+  std::vector<float> output(out_h * out_w * s.channels);
+  DwconvArgs d;
+  d.input_pixel_stride = s.channels, d.input_width = s.width, d.channels = s.channels;
+  d.kernel_h = 3, d.kernel_w = 3, d.stride = s.stride, d.pad_left = 1, d.dilation = 1;
+  d.weights = weights.data(), d.weights_tap_stride = s.channels, d.bias = bias.data();
+  d.clamp_min = 0, d.clamp_max = 6, d.output_pixel_stride = s.channels, d.out_begin = 0, d.out_end = out_w;
+  const float* rows[3];
+  d.input_rows = rows;
+  for (auto _ : state) {
+    for (size_t oh = 0; oh < out_h; ++oh) {
+      for (size_t i = 0; i < 3; ++i) {
+        const long ih = long(oh * s.stride + i) - 1;
+        rows[i] = ih < 0 || ih >= long(s.height) ? nullptr : input.data() + size_t(ih) * s.width * s.channels;
+      }
+      d.output = output.data() + oh * out_w * s.channels;
+      fn(d);
+    }
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * 9.0 * double(out_h * out_w * s.channels));
+}
+
+#ifdef TTNN_BENCH_AVX2
+void bench_fma_peak(benchmark::State& state) {
+  constexpr size_t kIterations = 1 << 20;
+  for (auto _ : state) benchmark::DoNotOptimize(fma_peak_avx2(kIterations));
+  set_flops(state, double(kIterations * fma_peak_avx2_flops_per_iteration()));
+}
+#endif
+
+void register_all() {
+  std::printf("CPU features: %s; default tier: %s\n", cpu_features(), cpu_isa());
+#ifdef TTNN_BENCH_AVX2
+  if (isa_available(CpuIsa::avx2)) benchmark::RegisterBenchmark("fma_peak/avx2", bench_fma_peak);
+#endif
+  for (CpuIsa isa : kAllCpuIsas) {
+    if (!isa_available(isa)) continue;
+    const KernelTable& t = kernel_table_for(isa);
+    for (const GemmShape& s : kGemmShapes) {
+      const std::string shape = std::string(s.name) + "/m" + std::to_string(s.m) + "_k" + std::to_string(s.k) + "_n" +
+                                std::to_string(s.n);
+      benchmark::RegisterBenchmark(("f32_gemm/" + std::string(t.isa) + "/" + shape).c_str(), bench_gemm, s, t.f32_gemm);
+      benchmark::RegisterBenchmark(("f32_gemm_packed/" + std::string(t.isa) + "/" + shape).c_str(), bench_gemm_packed,
+                                   s, t.f32_gemm_packed);
+#ifdef TTNN_BENCH_AVX2
+      if (isa == CpuIsa::avx2) {
+        benchmark::RegisterBenchmark(("f32_gemm_minmax_ukernel_4x16__avx2/" + shape).c_str(), bench_gemm_packed, s,
+                                     f32_gemm_minmax_ukernel_4x16__avx2);
+        benchmark::RegisterBenchmark(("f32_gemm_minmax_ukernel_6x16__avx2/" + shape).c_str(), bench_gemm_packed, s,
+                                     f32_gemm_minmax_ukernel_6x16__avx2);
+      }
+#endif
+    }
+    for (const DwShape& s : kDwShapes)
+      benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
+                                   t.f32_dwconv);
+  }
+}
+
+}  // namespace
+}  // namespace ttnn::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  ttnn::bench::register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,28 @@
+# Per-ISA compile flags for the kernel sources. The library itself is built for the baseline ISA (no
+# -march=native): only the files listed here get wider instructions, and dispatch.cpp runs them only when
+# cpuid + XCR0 say the CPU and OS support them.
+include(CheckCXXCompilerFlag)
+
+set(TTNN_ISA_X86 OFF)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|i[3-6]86)$")
+  set(TTNN_ISA_X86 ON)
+endif()
+
+set(TTNN_AVX2_FLAGS -mavx2 -mfma -mf16c)
+set(TTNN_HAVE_AVX2 OFF)
+if(TTNN_ISA_X86)
+  check_cxx_compiler_flag("-mavx2 -mfma -mf16c" TTNN_COMPILER_HAS_AVX2)
+  if(TTNN_COMPILER_HAS_AVX2)
+    set(TTNN_HAVE_AVX2 ON)
+  endif()
+endif()
+
+# ttnn_isa_sources(<target> <isa> <file>...): gives the files the ISA's flags in <target>'s directory
+# (source properties are directory-scoped, and ttnn is defined at the top level).
+function(ttnn_isa_sources target isa)
+  if(isa STREQUAL "avx2")
+    set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS "${TTNN_AVX2_FLAGS}")
+  else()
+    message(FATAL_ERROR "ttnn_isa_sources: unknown ISA ${isa}")
+  endif()
+endfunction()

@@ -1,0 +1,17 @@
+// The AVX2+FMA tier's kernels (XNNPACK-style names). Declarations only: the definitions are compiled with
+// -mavx2 -mfma -mf16c and run only when dispatch.cpp has checked the CPU.
+#pragma once
+
+#include "kernels/kernels.hpp"
+
+namespace ttnn::kernels {
+
+// Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.
+void f32_gemm_minmax_ukernel_2x4c8__avx2(const GemmArgs& args);
+// Packed weights: MR rows x one 16-channel panel, one broadcast + two FMAs per row and k.
+void f32_gemm_minmax_ukernel_4x16__avx2(const GemmPackedArgs& args);
+void f32_gemm_minmax_ukernel_6x16__avx2(const GemmPackedArgs& args);
+// Channels innermost, 16 (then 8, then a masked tail) channels per step; 3-wide rows unrolled.
+void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args);
+
+}  // namespace ttnn::kernels

@@ -1,0 +1,145 @@
+// AVX2+FMA depthwise convolution over one output row segment, channels innermost: 16 channels (two
+// vectors) per step, then 8, then a masked tail. Padding is resolved into a list of tap pointers once per
+// pixel; an interior 3x3 pixel (nine taps) runs fully unrolled, stride 1 or 2.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/cpu/x86_avx2/avx2.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+alignas(32) constexpr int32_t kMaskTable[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+inline __m256i mask_for(size_t n) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
+}
+
+constexpr size_t kMaxKernelH = 16;
+
+// One output pixel from its in-bounds taps; kTaps > 0 fixes the count at compile time (full unroll).
+template <size_t kTaps>
+void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, float* out) {
+  const size_t count = kTaps > 0 ? kTaps : runtime_count;
+  const size_t channels = args.channels;
+  const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
+  size_t c = 0;
+  for (; c + 16 <= channels; c += 16) {
+    __m256 acc0 = args.bias ? _mm256_loadu_ps(args.bias + c) : _mm256_setzero_ps();
+    __m256 acc1 = args.bias ? _mm256_loadu_ps(args.bias + c + 8) : _mm256_setzero_ps();
+    for (size_t t = 0; t < count; ++t) {
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w[t] + c), _mm256_loadu_ps(in[t] + c), acc0);
+      acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w[t] + c + 8), _mm256_loadu_ps(in[t] + c + 8), acc1);
+    }
+    _mm256_storeu_ps(out + c, _mm256_min_ps(_mm256_max_ps(acc0, lo), hi));
+    _mm256_storeu_ps(out + c + 8, _mm256_min_ps(_mm256_max_ps(acc1, lo), hi));
+  }
+  for (; c < channels; c += 8) {
+    const size_t lanes = std::min<size_t>(8, channels - c);
+    const __m256i m = mask_for(lanes);
+    __m256 acc = args.bias ? _mm256_maskload_ps(args.bias + c, m) : _mm256_setzero_ps();
+    for (size_t t = 0; t < count; ++t)
+      acc = _mm256_fmadd_ps(_mm256_maskload_ps(w[t] + c, m), _mm256_maskload_ps(in[t] + c, m), acc);
+    acc = _mm256_min_ps(_mm256_max_ps(acc, lo), hi);
+    if (lanes == 8) _mm256_storeu_ps(out + c, acc);
+    else _mm256_maskstore_ps(out + c, m, acc);
+  }
+}
+
+// 3x3 with all three rows present, output pixels [ow_begin, ow_end) whose taps are all inside the row:
+// 8 channels at a time with the nine weight vectors held in registers, two pixels per step. The taps are
+// summed in the same order as pixel(), so the two paths agree bit for bit.
+void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
+  const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
+  const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
+  const float* r0 = args.input_rows[0];
+  const float* r1 = args.input_rows[1];
+  const float* r2 = args.input_rows[2];
+  const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
+  for (size_t c = 0; c < args.channels; c += 8) {
+    const size_t lanes = std::min<size_t>(8, args.channels - c);
+    const __m256i m = mask_for(lanes);
+    __m256 w[9];
+#pragma GCC unroll 9
+    for (size_t t = 0; t < 9; ++t) w[t] = _mm256_maskload_ps(args.weights + t * args.weights_tap_stride + c, m);
+    const __m256 bias = args.bias ? _mm256_maskload_ps(args.bias + c, m) : _mm256_setzero_ps();
+    float* out = args.output + (ow_begin - args.out_begin) * args.output_pixel_stride + c;
+    size_t offset = first + c, ow = ow_begin;
+    auto tap = [&](__m256 acc, const float* row, size_t at, const __m256& weight) {
+      return _mm256_fmadd_ps(weight, lanes == 8 ? _mm256_loadu_ps(row + at) : _mm256_maskload_ps(row + at, m), acc);
+    };
+    auto one = [&](size_t at) {
+      __m256 acc = bias;
+      acc = tap(acc, r0, at, w[0]);
+      acc = tap(acc, r0, at + dil, w[1]);
+      acc = tap(acc, r0, at + 2 * dil, w[2]);
+      acc = tap(acc, r1, at, w[3]);
+      acc = tap(acc, r1, at + dil, w[4]);
+      acc = tap(acc, r1, at + 2 * dil, w[5]);
+      acc = tap(acc, r2, at, w[6]);
+      acc = tap(acc, r2, at + dil, w[7]);
+      acc = tap(acc, r2, at + 2 * dil, w[8]);
+      return _mm256_min_ps(_mm256_max_ps(acc, lo), hi);
+    };
+    auto store = [&](float* to, __m256 v) {
+      if (lanes == 8) _mm256_storeu_ps(to, v);
+      else _mm256_maskstore_ps(to, m, v);
+    };
+    for (; ow + 2 <= ow_end; ow += 2, offset += 2 * step, out += 2 * args.output_pixel_stride) {
+      const __m256 v0 = one(offset), v1 = one(offset + step);
+      store(out, v0);
+      store(out + args.output_pixel_stride, v1);
+    }
+    if (ow < ow_end) store(out, one(offset));
+  }
+}
+
+}  // namespace
+
+void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) {
+  if (args.kernel_h > kMaxKernelH || args.kernel_w > kMaxKernelH) return f32_dwconv_ref(args);
+  const float* in[kMaxKernelH * kMaxKernelH];
+  const float* w[kMaxKernelH * kMaxKernelH];
+  const long width = long(args.input_width);
+  size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels interior_3x3 computes
+  if (args.kernel_h == 3 && args.kernel_w == 3 && args.input_rows[0] && args.input_rows[1] && args.input_rows[2]) {
+    // Interior: ow * stride >= pad_left and ow * stride - pad_left + 2 * dilation < width.
+    const size_t lo = (args.pad_left + args.stride - 1) / args.stride;
+    const long span = width - 1 - long(2 * args.dilation) + long(args.pad_left);
+    const size_t hi = span < 0 ? 0 : size_t(span) / args.stride + 1;
+    skip_begin = std::max(lo, args.out_begin);
+    skip_end = std::min(hi, args.out_end);
+    if (skip_begin < skip_end) {
+      // Chunks of pixels so the rows' cache lines are reused across channel blocks while still in L1.
+      constexpr size_t kChunk = 32;
+      for (size_t b = skip_begin; b < skip_end; b += kChunk) interior_3x3(args, b, std::min(b + kChunk, skip_end));
+    } else {
+      skip_begin = skip_end = args.out_end;
+    }
+  }
+  for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {
+    if (ow == skip_begin) {
+      ow = skip_end - 1;
+      continue;
+    }
+    size_t count = 0;
+    const long first = long(ow * args.stride) - long(args.pad_left);
+    for (size_t i = 0; i < args.kernel_h; ++i) {
+      const float* row = args.input_rows[i];
+      if (!row) continue;
+      for (size_t j = 0; j < args.kernel_w; ++j) {
+        const long column = first + long(j * args.dilation);
+        if (column < 0 || column >= width) continue;
+        in[count] = row + size_t(column) * args.input_pixel_stride;
+        w[count] = args.weights + (i * args.kernel_w + j) * args.weights_tap_stride;
+        ++count;
+      }
+    }
+    float* out = args.output + (ow - args.out_begin) * args.output_pixel_stride;
+    if (count == 9) pixel<9>(args, in, w, count, out);  // interior pixel of a 3x3 kernel
+    else pixel<0>(args, in, w, count, out);
+  }
+}
+
+}  // namespace ttnn::kernels

@@ -1,0 +1,13 @@
+// The AVX2+FMA tier's table; compiled with baseline flags (it only takes addresses).
+#include "kernels/cpu/tiers.hpp"
+#include "kernels/cpu/x86_avx2/avx2.hpp"
+
+namespace ttnn::kernels {
+
+const KernelTable* avx2_table() {
+  static constexpr KernelTable table{"avx2", f32_gemm_minmax_ukernel_2x4c8__avx2, f32_gemm_minmax_ukernel_6x16__avx2,
+                                     f32_dwconv_minmax_ukernel_up16x__avx2};
+  return &table;
+}
+
+}  // namespace ttnn::kernels

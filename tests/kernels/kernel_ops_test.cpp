@@ -1,0 +1,119 @@
+// Ops-level check of the kernel tiers: conv2d and linear on the reference tier and on every other tier
+// this machine runs give the same values within the fp32 kernel bound.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "kernels/kernels.hpp"
+#include "ttnn/device.hpp"
+#include "ttnn/operations/conv2d.hpp"
+#include "ttnn/operations/core.hpp"
+
+namespace ttnn {
+namespace {
+
+std::vector<float> random_values(size_t count, unsigned seed, float scale = 1.0f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, scale);
+  std::vector<float> values(count);
+  for (float& v : values) v = normal(rng);
+  return values;
+}
+
+struct ConvShape {
+  const char* name;
+  uint32_t batch, height, width, cin, cout, groups, kernel, stride, pad;
+  std::optional<TensorMemoryLayout> shard_layout;
+};
+
+std::vector<float> run_conv(const ConvShape& s, Device& device) {
+  Conv2dArgs a;
+  a.input_tensor = from_host(random_values(size_t(s.batch) * s.height * s.width * s.cin, 1),
+                             Shape{1, 1, s.batch * s.height * s.width, s.cin}, DataType::FLOAT32, Layout::TILE, &device,
+                             L1_MEMORY_CONFIG);
+  a.weight_tensor = from_host(random_values(size_t(s.cout) * s.cin / s.groups * s.kernel * s.kernel, 2, 0.1f),
+                              Shape{s.cout, s.cin / s.groups, s.kernel, s.kernel});
+  a.bias_tensor = from_host(random_values(s.cout, 3, 0.1f), Shape{s.cout});
+  a.device = &device;
+  a.in_channels = s.cin;
+  a.out_channels = s.cout;
+  a.batch_size = s.batch;
+  a.input_height = s.height;
+  a.input_width = s.width;
+  a.kernel_size = {s.kernel, s.kernel};
+  a.stride = {s.stride, s.stride};
+  a.padding = Padding2d(s.pad, s.pad);
+  a.groups = s.groups;
+  a.conv_config.dtype = DataType::FLOAT32;
+  a.conv_config.weights_dtype = DataType::FLOAT32;
+  a.conv_config.shard_layout = s.shard_layout;
+  a.conv_config.activation = "relu6";
+  a.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+  if (!s.shard_layout) a.memory_config = L1_MEMORY_CONFIG;
+  return to_host(conv2d(a).output);
+}
+
+TEST(KernelOps, Conv2dOnEveryTierMatchesTheRefTier) {
+  auto device = open_device(0);
+  const ConvShape shapes[] = {
+      {"pointwise_24_to_144", 1, 14, 14, 24, 144, 1, 1, 1, 0, std::nullopt},
+      {"pointwise_33_to_17_width_sharded", 2, 7, 9, 33, 17, 1, 1, 1, 0, TensorMemoryLayout::WIDTH_SHARDED},
+      {"pointwise_96_to_40_block_sharded", 1, 10, 10, 96, 40, 1, 1, 1, 0, TensorMemoryLayout::BLOCK_SHARDED},
+      {"stem_3x3_s2_3_to_32", 1, 17, 15, 3, 32, 1, 3, 2, 1, std::nullopt},
+      {"dense_3x3_24_to_40", 2, 14, 10, 24, 40, 1, 3, 1, 1, std::nullopt},
+      {"grouped_3x3_24_to_40_g2", 1, 9, 9, 24, 40, 2, 3, 1, 1, std::nullopt},
+      {"grouped_3x3_24_to_40_g2_width_sharded", 1, 9, 9, 24, 40, 2, 3, 1, 1, TensorMemoryLayout::WIDTH_SHARDED},
+      {"depthwise_3x3_s1_144", 1, 14, 13, 144, 144, 144, 3, 1, 1, std::nullopt},
+      {"depthwise_3x3_s2_33", 2, 15, 11, 33, 33, 33, 3, 2, 1, std::nullopt},
+      {"depthwise_3x3_s1_96_width_sharded", 1, 8, 8, 96, 96, 96, 3, 1, 1, TensorMemoryLayout::WIDTH_SHARDED},
+  };
+  size_t tiers = 0;
+  for (kernels::CpuIsa isa : kernels::kAllCpuIsas) {
+    if (isa == kernels::CpuIsa::ref || !kernels::isa_available(isa)) continue;
+    ++tiers;
+    for (const ConvShape& s : shapes) {
+      std::vector<float> reference, tier;
+      {
+        kernels::testing::ScopedCpuIsa scope(kernels::CpuIsa::ref);
+        reference = run_conv(s, *device);
+      }
+      {
+        kernels::testing::ScopedCpuIsa scope(isa);
+        tier = run_conv(s, *device);
+      }
+      ASSERT_EQ(reference.size(), tier.size()) << s.name;
+      const double k = double(s.cin / s.groups) * s.kernel * s.kernel + 1;
+      double max_ref = 0, max_diff = 0;
+      for (size_t i = 0; i < reference.size(); ++i) {
+        max_ref = std::max(max_ref, std::fabs(double(reference[i])));
+        max_diff = std::max(max_diff, std::fabs(double(reference[i]) - tier[i]));
+      }
+      EXPECT_LE(max_diff, 1e-5 * std::sqrt(k) * (1.0 + max_ref))
+          << s.name << " on " << kernels::isa_name(isa) << " vs ref";
+    }
+  }
+  if (tiers == 0) GTEST_SKIP() << "only the ref tier runs on this machine (CPU has: " << kernels::cpu_features() << ")";
+}
+
+// Packed weight panels start at multiples of 16 within a group; a shard that starts mid-panel (here
+// groups of 20 channels split by shards) must give exactly the interleaved values on every tier.
+TEST(KernelOps, ShardsStartingMidPanelMatchInterleavedExactly) {
+  auto device = open_device(0);
+  for (kernels::CpuIsa isa : kernels::kAllCpuIsas) {
+    if (!kernels::isa_available(isa)) continue;
+    kernels::testing::ScopedCpuIsa scope(isa);
+    for (TensorMemoryLayout layout : {TensorMemoryLayout::WIDTH_SHARDED, TensorMemoryLayout::BLOCK_SHARDED}) {
+      for (uint32_t groups : {1u, 2u}) {
+        const ConvShape interleaved{"", 1, 9, 9, 24, 40, groups, 3, 1, 1, std::nullopt};
+        ConvShape sharded = interleaved;
+        sharded.shard_layout = layout;
+        EXPECT_EQ(run_conv(interleaved, *device), run_conv(sharded, *device))
+            << kernels::isa_name(isa) << " " << to_string(layout) << " groups " << groups;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ttnn

@@ -1,0 +1,315 @@
+// Every KernelTable entry at every ISA tier this machine supports, against the portable reference tier.
+// fp32 sums run in a different order (and with FMA) in the SIMD tiers, so the bound is relative to the
+// sum of the terms' magnitudes, scaled by sqrt(terms); the ref packed GEMM must equal the ref GEMM bit for bit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <ostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.hpp"
+#include "ttnn/errors.hpp"
+
+namespace ttnn::kernels {
+
+// Names the tier in ctest's test list instead of "4-byte object".
+void PrintTo(CpuIsa isa, std::ostream* os) { *os << isa_name(isa); }
+
+namespace {
+
+constexpr float kRelTolerance = 1e-5f;
+constexpr float kSentinel = -12345.5f;  // written around outputs: a kernel must not touch it
+const size_t kDims[] = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 33, 64, 100};
+
+std::vector<float> random_values(size_t count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float& v : values) v = uniform(rng);
+  return values;
+}
+
+struct Epilogue {
+  const char* name;
+  bool bias;
+  float clamp_min, clamp_max;
+  size_t pad;  // extra floats per row of every operand (strides larger than the row)
+};
+constexpr float kInf = std::numeric_limits<float>::infinity();
+const Epilogue kEpilogues[] = {
+    {"no_bias_no_clamp_tight", false, -kInf, kInf, 0},
+    {"bias_relu6_padded_strides", true, 0.0f, 6.0f, 3},
+    {"bias_narrow_clamp_padded_strides", true, -0.25f, 0.5f, 17},
+    {"no_bias_relu_padded_strides", false, 0.0f, kInf, 1},
+};
+
+std::string tier_skip_reason(CpuIsa isa) {
+  return std::string("tier '") + isa_name(isa) + "' not runnable here (not built, or the CPU lacks it; CPU has: " +
+         cpu_features() + ")";
+}
+
+class KernelTier : public ::testing::TestWithParam<CpuIsa> {
+ protected:
+  void SetUp() override {
+    if (!isa_available(GetParam())) GTEST_SKIP() << tier_skip_reason(GetParam());
+    table_ = &kernel_table_for(GetParam());
+  }
+  const KernelTable* table_ = nullptr;
+};
+
+// Fills c (rows x cols at stride) with the kernel's output; sentinels elsewhere are checked by the caller.
+struct GemmCase {
+  size_t m, n, k;
+  const Epilogue* epilogue;
+  std::string name() const {
+    return "m" + std::to_string(m) + "_n" + std::to_string(n) + "_k" + std::to_string(k) + "_" + epilogue->name;
+  }
+};
+
+// Compares `got` against `expected` within the bound; reports the worst element and the case.
+void expect_close(const std::vector<float>& got, const std::vector<float>& expected, const std::vector<float>& scale,
+                  size_t rows, size_t cols, size_t stride, size_t terms, const std::string& what) {
+  double worst_excess = 0.0;
+  size_t worst = SIZE_MAX, untouched = SIZE_MAX;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const size_t r = i / stride, c = i % stride;
+    if (r >= rows || c >= cols) {
+      if (got[i] != kSentinel && untouched == SIZE_MAX) untouched = i;
+      continue;
+    }
+    const double bound = kRelTolerance * std::sqrt(double(terms)) * scale[r * cols + c] + 1e-30;
+    const double error = std::fabs(double(got[i]) - double(expected[i]));
+    if (!(error <= bound) && (worst == SIZE_MAX || error / bound > worst_excess)) {
+      worst_excess = error / bound;
+      worst = i;
+    }
+  }
+  EXPECT_EQ(untouched, SIZE_MAX) << what << ": wrote outside the output at flat index " << untouched;
+  if (worst != SIZE_MAX)
+    ADD_FAILURE() << what << ": worst element row " << worst / stride << " col " << worst % stride << " got "
+                  << got[worst] << " expected " << expected[worst] << " (" << worst_excess << "x the bound)";
+}
+
+struct GemmData {
+  GemmCase cs;
+  size_t a_stride, w_stride, c_stride;
+  std::vector<float> a, w, bias, packed, expected, scale;
+
+  explicit GemmData(const GemmCase& c) : cs(c) {
+    a_stride = c.k + c.epilogue->pad;
+    w_stride = c.k + c.epilogue->pad;
+    c_stride = c.n + c.epilogue->pad;
+    const unsigned seed = unsigned(c.m * 10007 + c.n * 101 + c.k);
+    a = random_values(c.m * a_stride, seed);
+    w = random_values(c.n * w_stride, seed + 1);
+    bias = random_values(c.n, seed + 2);
+    packed.assign(packed_gemm_weights_elems(c.n, c.k), kSentinel);
+    pack_gemm_weights(c.n, c.k, w.data(), w_stride, packed.data());
+    expected = run(f32_gemm_ref);
+    scale.assign(c.m * c.n, 0.0f);
+    for (size_t i = 0; i < c.m; ++i)
+      for (size_t j = 0; j < c.n; ++j) {
+        double s = c.epilogue->bias ? std::fabs(bias[j]) : 0.0;
+        for (size_t kk = 0; kk < c.k; ++kk) s += std::fabs(double(a[i * a_stride + kk]) * w[j * w_stride + kk]);
+        scale[i * c.n + j] = float(s);
+      }
+  }
+
+  GemmArgs args(float* out) const {
+    GemmArgs g;
+    g.m = cs.m, g.n = cs.n, g.k = cs.k;
+    g.a = a.data(), g.a_row_stride = a_stride;
+    g.w = w.data(), g.w_row_stride = w_stride;
+    g.bias = cs.epilogue->bias ? bias.data() : nullptr;
+    g.clamp_min = cs.epilogue->clamp_min, g.clamp_max = cs.epilogue->clamp_max;
+    g.c = out, g.c_row_stride = c_stride;
+    return g;
+  }
+  std::vector<float> run(GemmF32Fn fn) const {
+    std::vector<float> out(cs.m * c_stride, kSentinel);
+    fn(args(out.data()));
+    return out;
+  }
+  std::vector<float> run(GemmPackedF32Fn fn) const {
+    std::vector<float> out(cs.m * c_stride, kSentinel);
+    GemmPackedArgs p;
+    p.m = cs.m, p.n = cs.n, p.k = cs.k;
+    p.a = a.data(), p.a_row_stride = a_stride;
+    p.packed_w = packed.data();
+    p.bias = cs.epilogue->bias ? bias.data() : nullptr;
+    p.clamp_min = cs.epilogue->clamp_min, p.clamp_max = cs.epilogue->clamp_max;
+    p.c = out.data(), p.c_row_stride = c_stride;
+    fn(p);
+    return out;
+  }
+};
+
+template <class Fn>
+void sweep_gemm(Fn fn, const char* entry, CpuIsa isa) {
+  size_t cases = 0;
+  for (size_t m : kDims)
+    for (size_t n : kDims)
+      for (size_t k : kDims)
+        for (const Epilogue& epilogue : kEpilogues) {
+          // Every shape with two epilogues (rotating), all four on the small cube: keeps the sweep under a second.
+          const size_t index = size_t(&epilogue - kEpilogues);
+          if (m * n * k > 4096 && (m + n + k + index) % 2 != 0) continue;
+          const GemmData data({m, n, k, &epilogue});
+          const std::string what = std::string(entry) + "_" + isa_name(isa) + "_" + data.cs.name();
+          expect_close(data.run(fn), data.expected, data.scale, m, n, data.c_stride, k + 1, what);
+          ++cases;
+          if (::testing::Test::HasFailure()) return;
+        }
+  ::testing::Test::RecordProperty("cases", int(cases));
+}
+
+TEST_P(KernelTier, F32GemmMatchesRef) { sweep_gemm(table_->f32_gemm, "f32_gemm", GetParam()); }
+
+TEST_P(KernelTier, F32GemmPackedMatchesRef) {
+  sweep_gemm(table_->f32_gemm_packed, "f32_gemm_packed", GetParam());
+}
+
+TEST(KernelRef, PackedGemmIsBitIdenticalToGemm) {
+  for (size_t m : {1, 5, 17})
+    for (size_t n : kDims)
+      for (size_t k : {1, 7, 33, 100})
+        for (const Epilogue& epilogue : kEpilogues) {
+          const GemmData data({m, n, k, &epilogue});
+          ASSERT_EQ(data.run(f32_gemm_packed_ref), data.expected) << data.cs.name();
+        }
+}
+
+TEST(KernelRef, PackWeightsLayoutIsPanelsOf16ZeroPadded) {
+  const size_t n = 20, k = 3;
+  std::vector<float> w(n * k);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = float(i + 1);
+  std::vector<float> packed(packed_gemm_weights_elems(n, k), kSentinel);
+  ASSERT_EQ(packed.size(), 32u * k);
+  pack_gemm_weights(n, k, w.data(), k, packed.data());
+  EXPECT_EQ(packed[0], w[0]);                     // panel 0, k 0, channel 0
+  EXPECT_EQ(packed[1], w[k]);                     // channel 1
+  EXPECT_EQ(packed[16 + 2], w[2 * k + 1]);        // k 1, channel 2
+  EXPECT_EQ(packed[16 * k + 3], w[19 * k]);       // panel 1, k 0, channel 19
+  EXPECT_EQ(packed[16 * k + 4], 0.0f);            // channel 20: padding
+  EXPECT_EQ(packed[16 * k + 16 * 2 + 15], 0.0f);  // last padding element
+}
+
+// ---- depthwise ----
+
+struct DwCase {
+  size_t channels, width, kernel_h, kernel_w, stride, pad, dilation;
+  bool top_row_null;
+  const Epilogue* epilogue;
+  std::string name() const {
+    return "c" + std::to_string(channels) + "_w" + std::to_string(width) + "_k" + std::to_string(kernel_h) + "x" +
+           std::to_string(kernel_w) + "_s" + std::to_string(stride) + "_p" + std::to_string(pad) + "_d" +
+           std::to_string(dilation) + (top_row_null ? "_top_padding" : "") + "_" + epilogue->name;
+  }
+};
+
+void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
+  const long out_width_signed =
+      (long(cs.width) + 2 * long(cs.pad) - long(cs.dilation * (cs.kernel_w - 1)) - 1) / long(cs.stride) + 1;
+  if (out_width_signed <= 0 || long(cs.width) + 2 * long(cs.pad) < long(cs.dilation * (cs.kernel_w - 1) + 1)) return;
+  const size_t out_width = size_t(out_width_signed);
+  const size_t pixel_stride = cs.channels + cs.epilogue->pad;
+  const unsigned seed = unsigned(cs.channels * 131 + cs.width * 17 + cs.kernel_w * 3 + cs.stride);
+  std::vector<std::vector<float>> rows;
+  std::vector<const float*> row_pointers;
+  for (size_t i = 0; i < cs.kernel_h; ++i) {
+    rows.push_back(random_values(cs.width * pixel_stride, seed + unsigned(i)));
+    row_pointers.push_back(i == 0 && cs.top_row_null ? nullptr : rows.back().data());
+  }
+  const size_t taps = cs.kernel_h * cs.kernel_w, tap_stride = cs.channels + 5;
+  const std::vector<float> weights = random_values(taps * tap_stride, seed + 100), bias = random_values(cs.channels, seed + 200);
+  const size_t out_begin = out_width > 2 ? 1 : 0, out_end = out_width;
+  const size_t out_pixels = out_end - out_begin;
+  DwconvArgs args;
+  args.input_rows = row_pointers.data();
+  args.input_pixel_stride = pixel_stride;
+  args.input_width = cs.width;
+  args.channels = cs.channels;
+  args.kernel_h = cs.kernel_h, args.kernel_w = cs.kernel_w, args.stride = cs.stride, args.pad_left = cs.pad;
+  args.dilation = cs.dilation;
+  args.weights = weights.data(), args.weights_tap_stride = tap_stride;
+  args.bias = cs.epilogue->bias ? bias.data() : nullptr;
+  args.clamp_min = cs.epilogue->clamp_min, args.clamp_max = cs.epilogue->clamp_max;
+  args.output_pixel_stride = pixel_stride;
+  args.out_begin = out_begin, args.out_end = out_end;
+  std::vector<float> expected(out_pixels * pixel_stride, kSentinel), got = expected;
+  args.output = expected.data();
+  f32_dwconv_ref(args);
+  args.output = got.data();
+  fn(args);
+  std::vector<float> scale(out_pixels * cs.channels, 0.0f);
+  for (size_t ow = out_begin; ow < out_end; ++ow)
+    for (size_t c = 0; c < cs.channels; ++c) {
+      double s = args.bias ? std::fabs(bias[c]) : 0.0;
+      for (size_t i = 0; i < cs.kernel_h; ++i) {
+        if (!row_pointers[i]) continue;
+        for (size_t j = 0; j < cs.kernel_w; ++j) {
+          const long column = long(ow * cs.stride + j * cs.dilation) - long(cs.pad);
+          if (column < 0 || column >= long(cs.width)) continue;
+          s += std::fabs(double(weights[(i * cs.kernel_w + j) * tap_stride + c]) *
+                         row_pointers[i][size_t(column) * pixel_stride + c]);
+        }
+      }
+      scale[(ow - out_begin) * cs.channels + c] = float(s);
+    }
+  expect_close(got, expected, scale, out_pixels, cs.channels, pixel_stride, taps + 1, what);
+}
+
+TEST_P(KernelTier, F32DwconvMatchesRef) {
+  struct KernelShape {
+    size_t h, w;
+  };
+  size_t cases = 0;
+  for (size_t channels : {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 144})
+    for (size_t width : {1, 2, 3, 5, 8, 17, 56})
+      for (KernelShape kernel : {KernelShape{3, 3}, KernelShape{1, 1}, KernelShape{5, 5}, KernelShape{3, 1}})
+        for (size_t stride : {1, 2})
+          for (size_t pad : {0, 1, 2})
+            for (size_t dilation : {1, 2})
+              for (bool top_row_null : {false, true}) {
+                const Epilogue& epilogue = kEpilogues[(channels + width + stride + pad + dilation) % 4];
+                const DwCase cs{channels, width, kernel.h, kernel.w, stride, pad, dilation, top_row_null, &epilogue};
+                run_dw_case(table_->f32_dwconv, cs, std::string("f32_dwconv_") + isa_name(GetParam()) + "_" + cs.name());
+                ++cases;
+                if (HasFailure()) return;
+              }
+  ::testing::Test::RecordProperty("cases", int(cases));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllTiers, KernelTier, ::testing::ValuesIn(kAllCpuIsas),
+                         [](const ::testing::TestParamInfo<CpuIsa>& tier) { return std::string(isa_name(tier.param)); });
+
+TEST(KernelTiers, ReportWhichTiersRun) {
+  std::string ran, skipped;
+  for (CpuIsa isa : kAllCpuIsas) (isa_available(isa) ? ran : skipped) += std::string(" ") + isa_name(isa);
+  std::printf("[ kernels ] CPU features: %s\n[ kernels ] default tier: %s\n[ kernels ] tiers tested:%s\n"
+              "[ kernels ] tiers skipped (not built or not supported by this CPU):%s\n",
+              cpu_features(), cpu_isa(), ran.c_str(), skipped.empty() ? " none" : skipped.c_str());
+  RecordProperty("tiers_tested", ran);
+  EXPECT_TRUE(isa_available(CpuIsa::ref));
+  EXPECT_STREQ(kernel_table_for(CpuIsa::ref).isa, "ref");
+}
+
+TEST(KernelTiers, AskingForAnUnavailableTierNamesItAndTheCpu) {
+  for (CpuIsa isa : kAllCpuIsas) {
+    if (isa_available(isa)) continue;
+    try {
+      kernel_table_for(isa);
+      ADD_FAILURE() << "no error for " << isa_name(isa);
+    } catch (const Unsupported& error) {
+      EXPECT_NE(std::string(error.what()).find(isa_name(isa)), std::string::npos) << error.what();
+      EXPECT_NE(std::string(error.what()).find("CPU has"), std::string::npos) << error.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ttnn::kernels

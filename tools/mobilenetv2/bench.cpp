@@ -1,0 +1,91 @@
+// `mobilenetv2 bench`: images/s and latency percentiles per batch size and configuration. Weights are
+// synthetic unless --weights is given: speed does not depend on their values.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "mobilenetv2/commands.hpp"
+#include "mobilenetv2/model_options.hpp"
+#include "ttnn/errors.hpp"
+#include "ttnn/model/mobilenetv2.hpp"
+
+namespace mobilenetv2 {
+namespace {
+
+struct BenchOptions {
+  ModelOptions model;
+  std::string batches = "1,8";
+  uint32_t iterations = 20;
+  uint32_t warmup = 2;
+  bool json = false;
+};
+
+std::vector<uint32_t> parse_batches(const std::string& text) {
+  std::vector<uint32_t> batches;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    const int value = std::stoi(item);
+    if (value < 1) throw ttnn::InvalidArgument("bench: batch sizes must be >= 1, got " + item);
+    batches.push_back(uint32_t(value));
+  }
+  return batches;
+}
+
+int run_bench(const BenchOptions& options) {
+  const ttnn::StateDict weights = options.model.weights.empty()
+                                       ? ttnn::model::random_state_dict(ttnn::model::MobileNetV2Module(1.0f))
+                                       : options.model.load_weights();
+  auto device = options.model.open_device();
+  const auto config = options.model.config();
+  for (const uint32_t batch : parse_batches(options.batches)) {
+    const ttnn::Shape shape{batch, 3, 224, 224};
+    ttnn::model::Model model(ttnn::model::create_mobilenetv2_model_parameters(weights, shape), *device, config);
+    std::vector<float> input(shape.volume());
+    std::mt19937 rng(1);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (float& v : input) v = normal(rng);
+    for (uint32_t i = 0; i < options.warmup; ++i) model.run(input);
+    std::vector<double> seconds;
+    for (uint32_t i = 0; i < options.iterations; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      model.run(input);
+      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      if (!options.json) std::fprintf(stderr, "\rbatch %u: %u/%u", batch, i + 1, options.iterations);
+    }
+    if (!options.json) std::fprintf(stderr, "\r\033[K");
+    std::sort(seconds.begin(), seconds.end());
+    const double p50 = seconds[seconds.size() / 2];
+    const double p99 = seconds[std::min(seconds.size() - 1, size_t(0.99 * double(seconds.size())))];
+    const double images_per_second = batch / p50;
+    if (options.json) {
+      const nlohmann::json line{{"dtype", options.model.dtype},       {"math_fidelity", options.model.math_fidelity},
+                                {"numerics", options.model.numerics}, {"batch", batch},
+                                {"threads", device->num_threads()},   {"images_per_second", images_per_second},
+                                {"p50_ms", p50 * 1e3},                {"p99_ms", p99 * 1e3}};
+      std::printf("%s\n", line.dump().c_str());
+    } else {
+      std::printf("%-9s %-5s batch %3u threads %u: %8.1f images/s  p50 %8.2f ms  p99 %8.2f ms\n",
+                  options.model.dtype.c_str(), options.model.math_fidelity.c_str(), batch, device->num_threads(),
+                  images_per_second, p50 * 1e3, p99 * 1e3);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_bench_command(CLI::App& app) {
+  auto options = std::make_shared<BenchOptions>();
+  auto* command = app.add_subcommand("bench", "Measure images/s and latency of MobileNetV2 at 224x224");
+  options->model.add_to(*command, false);
+  command->add_option("--batch", options->batches, "Comma-separated batch sizes")->capture_default_str();
+  command->add_option("--iterations", options->iterations, "Timed runs per batch size")->capture_default_str()->check(CLI::Range(1, 100000));
+  command->add_option("--warmup", options->warmup, "Untimed runs first (the first prepares the weights)")->capture_default_str();
+  command->add_flag("--json", options->json, "One JSON object per batch size");
+  return [command, options] { return command->parsed() ? run_bench(*options) : -1; };
+}
+
+}  // namespace mobilenetv2
