@@ -36,6 +36,29 @@ uint32_t round_magnitude(uint32_t bits, uint32_t own, uint32_t row, int mag_bits
 
 }  // namespace
 
+// Rows of finite values (every row but those holding Inf/NaN, and those so tiny that the scale to units
+// would overflow) take a branch-free path the compiler
+// vectorises: scaling by a power of two is exact, and adding then subtracting 1.5 * 2^23 rounds to the
+// nearest integer, ties to even, exactly like shifting the significand with RNE. Values that scale below
+// one half (including subnormals) round to zero, as the shift would.
+void encode_finite_row(std::span<const float, kBlockSize> values, uint32_t row, int mag_bits, EncodedBlock& block) {
+  const float to_units = pow2(static_cast<int>(mag_bits - 1) - (static_cast<int>(row) - 127));
+  const float max_mag = static_cast<float>((1u << mag_bits) - 1u);
+  const uint8_t sign_bit = static_cast<uint8_t>(1u << mag_bits);
+  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    const uint32_t bits = std::bit_cast<uint32_t>(values[i]);
+    // Subnormals count as zero (see the header).
+    const float magnitude = (bits & 0x7F800000u) ? std::bit_cast<float>(bits & 0x7FFFFFFFu) : 0.0f;
+    float units = magnitude * to_units;
+    units = (units + kRound) - kRound;
+    units = units < max_mag ? units : max_mag;
+    const auto mag = static_cast<uint8_t>(units);
+    const uint8_t sign = (bits >> 31) && mag ? sign_bit : 0;
+    block.codes[i] = static_cast<uint8_t>(sign | mag);
+  }
+}
+
 EncodedBlock encode_block(std::span<const float, kBlockSize> values, BlockFloat format) {
   const int mag_bits = magnitude_bits(format);
   const uint32_t max_mag = (1u << mag_bits) - 1u;
@@ -52,6 +75,10 @@ EncodedBlock encode_block(std::span<const float, kBlockSize> values, BlockFloat 
   // Pass 2: one code per value.
   EncodedBlock block;
   block.exponent = static_cast<uint8_t>(row);
+  if (row != kExponentField && row >= 16) {
+    encode_finite_row(values, row, mag_bits, block);
+    return block;
+  }
   for (size_t i = 0; i < kBlockSize; ++i) {
     const uint32_t bits = std::bit_cast<uint32_t>(values[i]);
     const uint32_t own = exponent_field(bits);
@@ -80,6 +107,14 @@ void decode_block(const EncodedBlock& block, BlockFloat format, std::span<float,
   constexpr float kInf = std::numeric_limits<float>::infinity();
   constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
+  if (!non_finite_row) {  // branch-free: the compiler vectorises it
+    for (size_t i = 0; i < kBlockSize; ++i) {
+      const uint32_t code = block.codes[i];
+      const float v = static_cast<float>(code & max_mag) * scale;
+      out[i] = (code & sign_bit) ? -v : v;
+    }
+    return;
+  }
   for (size_t i = 0; i < kBlockSize; ++i) {
     const uint32_t code = block.codes[i];
     const uint32_t mag = code & max_mag;

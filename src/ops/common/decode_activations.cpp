@@ -12,6 +12,8 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
                                       std::string_view op) {
   const std::string name(op);
   const BufferLayout layout = BufferLayout::of(tensor.spec(), name.c_str());
+  // Block-float values carry at most 7 significant bits: truncating them to 7 or more changes nothing.
+  if (is_block_float(tensor.dtype()) && truncate_bits >= 7) truncate_bits = 0;
   DecodedActivations decoded;
   decoded.rows = layout.height;
   decoded.cols = tensor.logical_shape().width();
