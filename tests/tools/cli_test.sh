@@ -54,6 +54,18 @@ grep -q "<svg" "$work/model_graph.svg" || fail "not an SVG"
 $py -c "import json,sys; g=json.load(open('$work/model_graph.json')); assert len(g['nodes']) > 100, len(g['nodes'])" \
   || fail "graph json malformed"
 
+echo "--- profile writes the report; offline it names --weights"
+"$bin" profile --weights "$checkpoint" --batch 1 --iterations 2 --input-size 96 --output "$work/prof" \
+  --compare math-fidelity=hifi4 --json > "$work/prof.json" || fail "profile"
+for f in ops_perf_results.csv conv_kernel_duration.svg op_type_share.svg compare_conv_kernel_duration.svg; do
+  [ -s "$work/prof/$f" ] || fail "profile did not write $f"
+done
+head -1 "$work/prof/ops_perf_results.csv" | grep -q "DEVICE KERNEL DURATION \[ns\]" || fail "profile CSV header"
+if TTNN_WEIGHTS_BASE_URL=http://127.0.0.1:9 "$bin" profile --cache-dir "$work/empty-cache" --output "$work/prof2" 2>"$work/err"; then
+  fail "profile succeeded without weights"
+fi
+grep -q -- "--weights" "$work/err" || fail "profile offline message lacks --weights"
+
 echo "--- infer rejects malformed and unsuitable inputs"
 printf 'not a numpy file' > "$work/bad.npy"
 if "$bin" infer --weights "$checkpoint" --input "$work/bad.npy" --output "$work/out.npy" 2>"$work/err"; then
