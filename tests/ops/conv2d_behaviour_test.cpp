@@ -9,18 +9,13 @@
 #include "ttnn/device.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/operations/conv2d.hpp"
+#include "support/random_values.hpp"
 #include "ttnn/operations/core.hpp"
 
 namespace ttnn {
 namespace {
 
-std::vector<float> random_values(size_t count, unsigned seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, scale);
-  std::vector<float> values(count);
-  for (float& v : values) v = normal(rng);
-  return values;
-}
+using test::random_values;
 
 // A 3x3 conv 24 -> 40 over 2 images of 14x10 (not tile multiples), stride 1, pad 1.
 struct ConvFixture {
