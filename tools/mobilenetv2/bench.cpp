@@ -11,6 +11,7 @@
 #include "mobilenetv2/model_options.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/model/mobilenetv2.hpp"
+#include "ttnn/profiler.hpp"
 
 namespace mobilenetv2 {
 namespace {
@@ -21,6 +22,7 @@ struct BenchOptions {
   uint32_t iterations = 20;
   uint32_t warmup = 2;
   bool json = false;
+  bool profiler = false;  // record every op (to measure what the profiler costs when on, and that it is free when off)
 };
 
 std::vector<uint32_t> parse_batches(const std::string& text) {
@@ -48,12 +50,17 @@ int run_bench(const BenchOptions& options) {
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (float& v : input) v = normal(rng);
     for (uint32_t i = 0; i < options.warmup; ++i) model.run(input);
+    if (options.profiler) ttnn::profiler::enable();
     std::vector<double> seconds;
     for (uint32_t i = 0; i < options.iterations; ++i) {
       const auto start = std::chrono::steady_clock::now();
       model.run(input);
       seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       if (!options.json) std::fprintf(stderr, "\rbatch %u: %u/%u", batch, i + 1, options.iterations);
+    }
+    if (options.profiler) {
+      ttnn::profiler::disable();
+      ttnn::profiler::clear();
     }
     if (!options.json) std::fprintf(stderr, "\r\033[K");
     std::sort(seconds.begin(), seconds.end());
@@ -64,7 +71,8 @@ int run_bench(const BenchOptions& options) {
       const nlohmann::json line{{"dtype", options.model.dtype},       {"math_fidelity", options.model.math_fidelity},
                                 {"numerics", options.model.numerics}, {"batch", batch},
                                 {"threads", device->num_threads()},   {"images_per_second", images_per_second},
-                                {"p50_ms", p50 * 1e3},                {"p99_ms", p99 * 1e3}};
+                                {"p50_ms", p50 * 1e3},                {"p99_ms", p99 * 1e3},
+                                {"profiler", options.profiler}};
       std::printf("%s\n", line.dump().c_str());
     } else {
       std::printf("%-9s %-5s batch %3u threads %u: %8.1f images/s  p50 %8.2f ms  p99 %8.2f ms\n",
@@ -85,6 +93,7 @@ Command add_bench_command(CLI::App& app) {
   command->add_option("--iterations", options->iterations, "Timed runs per batch size")->capture_default_str()->check(CLI::Range(1, 100000));
   command->add_option("--warmup", options->warmup, "Untimed runs first (the first prepares the weights)")->capture_default_str();
   command->add_flag("--json", options->json, "One JSON object per batch size");
+  command->add_flag("--profiler", options->profiler, "Record every op while timing (compare with and without)");
   return [command, options] { return command->parsed() ? run_bench(*options) : -1; };
 }
 
