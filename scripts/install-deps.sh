@@ -15,7 +15,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-torch python3-torchvision python3-numpy python3-skimage python3-pil libopenblas0-openmp
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev wget
 )
 
 packages=("${build_packages[@]}")
