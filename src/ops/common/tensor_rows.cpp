@@ -49,6 +49,16 @@ void pack_tile(DataType dtype, const TileValues& values, std::byte* tile) {
   }
 }
 
+// Calls copy(face_index, col, count) for the runs of tile row `row` within columns [col_begin, col_end):
+// a tile row is two face rows of 16 contiguous values, so at most two runs.
+template <class Copy>
+void copy_face_row_runs(size_t row, size_t col_begin, size_t col_end, Copy&& copy) {
+  for (size_t half = col_begin / 16; half * 16 < col_end; ++half) {
+    const size_t begin = std::max(col_begin, half * 16), end = std::min(col_end, half * 16 + 16);
+    copy(formats::face_order_index(row, begin), begin, end - begin);
+  }
+}
+
 float load_element(DataType dtype, const std::byte* element) {
   if (dtype == DataType::FLOAT32) {
     float value;
@@ -90,9 +100,10 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
       for (uint64_t row = r0; row < r1; ++row)
-        for (uint64_t col = c0; col < c1; ++col)
-          dst[(row - row_begin) * dst_stride + (col - col_begin)] =
-              tile[formats::face_order_index(row - band, col - tile_col)];
+        copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t face_index, size_t col, size_t count) {
+          std::memcpy(dst + (row - row_begin) * dst_stride + (tile_col + col - col_begin), tile.data() + face_index,
+                      count * sizeof(float));
+        });
     }
   }
 }
@@ -116,9 +127,10 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
       const bool whole_tile = r0 == band && r1 == band + 32 && c0 == tile_col && c1 == tile_col + 32;
       if (!whole_tile) unpack_tile(layout.dtype, target, tile);
       for (uint64_t row = r0; row < r1; ++row)
-        for (uint64_t col = c0; col < c1; ++col)
-          tile[formats::face_order_index(row - band, col - tile_col)] =
-              src[(row - row_begin) * src_stride + (col - col_begin)];
+        copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t face_index, size_t col, size_t count) {
+          std::memcpy(tile.data() + face_index, src + (row - row_begin) * src_stride + (tile_col + col - col_begin),
+                      count * sizeof(float));
+        });
       pack_tile(layout.dtype, tile, target);
     }
   }
