@@ -25,6 +25,17 @@ float truncate_significand(float value, int bits) {
   return std::bit_cast<float>(u & ~((1u << drop) - 1u));
 }
 
+void truncate_significand(std::span<float> values, int bits) {
+  const uint32_t keep = ~((1u << dropped_bits(bits)) - 1u);
+  // The scalar rule as selects, so the compiler vectorises the loop.
+  for (float& value : values) {
+    const uint32_t u = std::bit_cast<uint32_t>(value);
+    const uint32_t exponent = u & kExponentMask;
+    const uint32_t truncated = exponent == 0 ? (u & kSignMask) : (u & keep);
+    value = std::bit_cast<float>(exponent == kExponentMask ? u : truncated);
+  }
+}
+
 float round_significand(float value, int bits) {
   const uint32_t u = std::bit_cast<uint32_t>(value);
   const uint32_t exponent = u & kExponentMask;

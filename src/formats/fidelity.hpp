@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 namespace ttnn::formats {
 
@@ -11,6 +12,9 @@ namespace ttnn::formats {
 // rest zeroed: truncation toward zero, as the multiplier does. Zero, Inf and NaN are returned unchanged;
 // subnormals are treated as zero (sign kept).
 float truncate_significand(float value, int bits);
+
+// The same for every value of a span (vectorised).
+void truncate_significand(std::span<float> values, int bits);
 
 // `value` rounded to nearest, ties to even, at `bits` significand bits (hidden bit included); a carry
 // past the top bumps the exponent; overflow gives Inf. Zero, Inf and NaN unchanged; subnormals -> zero.

@@ -105,3 +105,24 @@ TEST(Fidelity, OneBitKeepsOnlyThePowerOfTwo) {
 
 }  // namespace
 }  // namespace ttnn::formats
+
+namespace ttnn::formats {
+namespace {
+
+TEST(Fidelity, SpanTruncationEqualsTheScalarRuleOnEveryKindOfValue) {
+  std::vector<float> values;
+  for (uint32_t bits : {0x00000000u, 0x80000000u, 0x00000001u, 0x807FFFFFu, 0x00800000u, 0x3F800001u, 0xBFFFFFFFu,
+                        0x7F7FFFFFu, 0x7F800000u, 0xFF800000u, 0x7FC00001u, 0x40490FDBu, 0xC2F6E979u})
+    values.push_back(std::bit_cast<float>(bits));
+  for (uint32_t i = 0; i < 1000; ++i) values.push_back(std::bit_cast<float>(i * 2654435761u));
+  for (int bits : {1, 5, 7, 8, 13, 24}) {
+    std::vector<float> span_result = values;
+    truncate_significand(span_result, bits);
+    for (size_t i = 0; i < values.size(); ++i)
+      ASSERT_EQ(std::bit_cast<uint32_t>(span_result[i]), std::bit_cast<uint32_t>(truncate_significand(values[i], bits)))
+          << "bits=" << bits << " value bits=" << std::hex << std::bit_cast<uint32_t>(values[i]);
+  }
+}
+
+}  // namespace
+}  // namespace ttnn::formats

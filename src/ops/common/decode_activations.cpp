@@ -24,8 +24,7 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
     const uint64_t begin = item * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
     float* out = decoded.values.data() + begin * decoded.cols;
     read_rows(layout, bytes, begin, end, 0, decoded.cols, out, decoded.cols);
-    if (truncate_bits > 0)
-      for (float* v = out; v != out + (end - begin) * decoded.cols; ++v) *v = formats::truncate_significand(*v, truncate_bits);
+    if (truncate_bits > 0) formats::truncate_significand(std::span(out, (end - begin) * decoded.cols), truncate_bits);
   };
   if (Device* device = tensor.device()) {
     device->run_parallel(items, work);
