@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/random_values.hpp"
 #include "kernels/kernels.hpp"
 #ifdef TTNN_BENCH_AVX2
 #include "kernels/cpu/x86_avx2/avx2.hpp"
@@ -22,13 +23,7 @@ namespace {
 
 using namespace ttnn::kernels;
 
-std::vector<float> random_values(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  std::vector<float> values(count);
-  for (float& v : values) v = uniform(rng);
-  return values;
-}
+std::vector<float> random_values(size_t count, unsigned seed) { return ttnn::test::random_uniform_values(count, seed); }
 
 struct GemmShape {
   const char* name;

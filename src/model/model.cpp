@@ -192,12 +192,7 @@ struct Model::Impl {
     check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
           shape, shape.volume());
     const uint32_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
-    std::vector<float> nhwc(nchw.size());
-    for (uint32_t b = 0; b < n; ++b)
-      for (uint32_t ch = 0; ch < c; ++ch)
-        for (uint32_t y = 0; y < h; ++y)
-          for (uint32_t x = 0; x < w; ++x)
-            nhwc[((size_t(b) * h + y) * w + x) * c + ch] = nchw[((size_t(b) * c + ch) * h + y) * w + x];
+    const std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w);
     return from_host(nhwc, Shape{1, 1, n * h * w, c}, config.dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
   }
 

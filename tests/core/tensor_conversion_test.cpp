@@ -123,6 +123,13 @@ TEST(TensorConversion, ReshapeSharesTheBufferWhenTheViewIsUnchanged) {
   EXPECT_THROW(reshape(tensor, Shape{25, 64}), InvalidArgument);
 }
 
+TEST(TensorConversion, NchwToNhwcMatchesPermute) {
+  const Shape shape{2, 3, 4, 5};
+  const auto values = random_values(shape.volume(), 9);
+  EXPECT_EQ(nchw_to_nhwc(values, 2, 3, 4, 5), to_host(permute(from_host(values, shape), {0, 2, 3, 1})));
+  EXPECT_THROW(nchw_to_nhwc(values, 2, 3, 4, 4), InvalidArgument);
+}
+
 TEST(TensorConversion, PermuteMatchesIndexArithmetic) {
   const Shape shape{2, 3, 4, 5};
   std::vector<float> values(shape.volume());

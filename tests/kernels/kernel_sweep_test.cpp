@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/random_values.hpp"
 #include "kernels/kernels.hpp"
 #include "ttnn/errors.hpp"
 
@@ -25,13 +26,7 @@ constexpr float kRelTolerance = 1e-5f;
 constexpr float kSentinel = -12345.5f;  // written around outputs: a kernel must not touch it
 const size_t kDims[] = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 33, 64, 100};
 
-std::vector<float> random_values(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  std::vector<float> values(count);
-  for (float& v : values) v = uniform(rng);
-  return values;
-}
+std::vector<float> random_values(size_t count, unsigned seed) { return ttnn::test::random_uniform_values(count, seed); }
 
 struct Epilogue {
   const char* name;

@@ -4,16 +4,6 @@
 
 namespace ttnn::test {
 
-std::vector<float> nchw_to_nhwc(const std::vector<float>& nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w) {
-  std::vector<float> nhwc(nchw.size());
-  for (uint32_t b = 0; b < n; ++b)
-    for (uint32_t ch = 0; ch < c; ++ch)
-      for (uint32_t y = 0; y < h; ++y)
-        for (uint32_t x = 0; x < w; ++x)
-          nhwc[((size_t(b) * h + y) * w + x) * c + ch] = nchw[((size_t(b) * c + ch) * h + y) * w + x];
-  return nhwc;
-}
-
 Conv2dArgs conv_args(const OracleCase& oracle, Device& device, const ConvRun& run) {
   const auto& p = oracle.params;
   const uint32_t n = p["batch"], cin = p["in_channels"], cout = p["out_channels"];

@@ -26,9 +26,6 @@ inline ConvRun conv_run(DataType dtype, DataType weights_dtype, MathFidelity fid
   return run;
 }
 
-// NCHW -> NHWC flattened [N*H*W, C].
-std::vector<float> nchw_to_nhwc(const std::vector<float>& nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w);
-
 // Conv2dArgs for the case with the input placed on `device` in run.dtype, TILE, L1 interleaved.
 Conv2dArgs conv_args(const OracleCase& oracle, Device& device, const ConvRun& run);
 

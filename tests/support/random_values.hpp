@@ -14,4 +14,12 @@ inline std::vector<float> random_values(size_t count, unsigned seed, float scale
   return values;
 }
 
+inline std::vector<float> random_uniform_values(size_t count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float& v : values) v = uniform(rng);
+  return values;
+}
+
 }  // namespace ttnn::test

@@ -42,4 +42,7 @@ Tensor reshape(const Tensor& tensor, const Shape& shape);
 Tensor permute(const Tensor& tensor, std::span<const int> order);
 Tensor permute(const Tensor& tensor, std::initializer_list<int> order);
 
+// Host data from NCHW to NHWC order (the [1, 1, N*H*W, C] activations conv2d takes), without a tensor.
+std::vector<float> nchw_to_nhwc(std::span<const float> nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w);
+
 }  // namespace ttnn

@@ -67,6 +67,17 @@ Tensor permute(const Tensor& tensor, std::span<const int> order) {
   return profile.output(encode_logical(output, spec, tensor.device(), "permute"));
 }
 
+std::vector<float> nchw_to_nhwc(std::span<const float> nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w) {
+  check(nchw.size() == uint64_t(n) * c * h * w, "nchw_to_nhwc: {} values for [{}, {}, {}, {}]", nchw.size(), n, c, h, w);
+  std::vector<float> nhwc(nchw.size());
+  for (uint32_t b = 0; b < n; ++b)
+    for (uint32_t ch = 0; ch < c; ++ch)
+      for (uint32_t y = 0; y < h; ++y)
+        for (uint32_t x = 0; x < w; ++x)
+          nhwc[((size_t(b) * h + y) * w + x) * c + ch] = nchw[((size_t(b) * c + ch) * h + y) * w + x];
+  return nhwc;
+}
+
 Tensor permute(const Tensor& tensor, std::initializer_list<int> order) {
   return permute(tensor, std::span<const int>(order.begin(), order.size()));
 }
