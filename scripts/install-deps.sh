@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ttnn-cpp needs, skipping those already present (idempotent).
 #   scripts/install-deps.sh build   compiler, libraries and the command line tool's dependencies
-#   scripts/install-deps.sh test    the above plus the test suite's (GoogleTest, PyTorch oracle, fuzzing)
+#   scripts/install-deps.sh test    the above plus the test suite's (GoogleTest, PyTorch oracle, fuzzing,
+#                                   npm to fetch the real trained weights)
 set -euo pipefail
 
 profile=${1:-build}
@@ -16,6 +17,7 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-torch python3-torchvision python3-numpy python3-skimage python3-pil libopenblas0-openmp
   clang libclang-rt-14-dev wget
+  npm
 )
 
 packages=("${build_packages[@]}")
@@ -27,6 +29,8 @@ esac
 
 missing=()
 for package in "${packages[@]}"; do
+  # NodeSource's nodejs ships npm itself and conflicts with Debian's npm package.
+  if [ "$package" = npm ] && command -v npm >/dev/null; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
     missing+=("$package")
   fi

@@ -35,10 +35,16 @@ enum class ShardStrategy : uint8_t { HEIGHT, WIDTH, BLOCK };
 // HiFi4 uses all of both.
 enum class MathFidelity : uint8_t { LoFi, HiFi2, HiFi3, HiFi4 };
 
-// How block-float and fidelity arithmetic is carried out (see DESIGN.md, "Which way bfloat8_b blocks run").
-//  accurate: weight blocks along the reduction dimension, weights rounded (RNE) to the fidelity's width
-//            when prepared, fp32 accumulation.
-//  tt_metal: TT-NN's arithmetic as a Tenstorrent device runs it.
+// How block-float and fidelity arithmetic is carried out; NUMERICS.md gives every rule exactly.
+//  accurate: bfloat8_b weight blocks along the reduction dimension, weights rounded (RNE) to the
+//            fidelity's operand width when prepared, activations truncated to it, fp32 accumulation:
+//            the same storage as TT-NN, never less accurate than a device with the same settings.
+//  tt_metal: TT-NN's arithmetic as its MobileNetV2 runs on a device, to predict its results: weights
+//            prepared as [K, out] tiles (bfloat8_b exponents shared across 16 output channels), both
+//            operands truncated at the multiplier, partial sums per 32-wide reduction tile in a bfloat16
+//            destination unless fp32_dest_acc_en, bias in the weights' dtype. Assumptions where TT-NN
+//            documents no rule (rounding inside a face's inner product, the packer's rounding) are stated
+//            in NUMERICS.md.
 enum class Numerics : uint8_t { accurate, tt_metal };
 
 inline constexpr uint32_t TILE_HEIGHT = 32;

@@ -50,4 +50,17 @@ float round_significand(float value, int bits) {
   return std::bit_cast<float>(rounded & ~((1u << drop) - 1u));
 }
 
+void round_significand(std::span<float> values, int bits) {
+  const int drop = dropped_bits(bits);
+  if (drop == 0) return;
+  const uint32_t keep = ~((1u << drop) - 1u), half_minus_one = (1u << (drop - 1)) - 1u;
+  for (float& value : values) {  // the scalar rule as selects, vectorised by the compiler
+    const uint32_t u = std::bit_cast<uint32_t>(value);
+    const uint32_t exponent = u & kExponentMask;
+    const uint32_t rounded = (u + half_minus_one + ((u >> drop) & 1u)) & keep;
+    const uint32_t result = exponent == 0 ? (u & kSignMask) : rounded;
+    value = std::bit_cast<float>(exponent == kExponentMask ? u : result);
+  }
+}
+
 }  // namespace ttnn::formats

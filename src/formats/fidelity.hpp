@@ -21,4 +21,7 @@ void truncate_significand(std::span<float> values, int bits);
 // With bits == 1 only the hidden bit is kept and "even" is the exponent's low bit (the kept bit pattern).
 float round_significand(float value, int bits);
 
+// The same for every value of a span (vectorised).
+void round_significand(std::span<float> values, int bits);
+
 }  // namespace ttnn::formats

@@ -29,6 +29,17 @@ struct Step {
   std::optional<MemoryConfig> fallback_memory;  // a conv whose output did not fit L1 goes to DRAM
 };
 
+constexpr uint32_t kTtMetalInputChannels = 16;
+
+// [out, in, kh, kw] weights with zero input channels appended up to `channels`.
+std::vector<float> pad_input_channels(const std::vector<float>& weights, const Shape& shape, uint32_t channels) {
+  const uint32_t out = shape[0], in = shape[1], taps = shape[2] * shape[3];
+  std::vector<float> padded(size_t(out) * channels * taps, 0.0f);
+  for (uint32_t o = 0; o < out; ++o)
+    std::copy_n(weights.begin() + size_t(o) * in * taps, size_t(in) * taps, padded.begin() + size_t(o) * channels * taps);
+  return padded;
+}
+
 uint64_t conv_multiply_adds(const model::Conv2dArgs& a) {
   return uint64_t(a.batch_size) * a.output_height * a.output_width * a.out_channels * (a.in_channels / a.groups) *
          a.kernel_size[0] * a.kernel_size[1];
@@ -50,9 +61,22 @@ struct Model::Impl {
   std::vector<ModelStep> infos;
   std::vector<size_t> last_use;  // per node: index of the last step reading it
   Conv2dOpCache conv_cache;      // the seed's conv_op_cache, shared by the model's convs
+  Numerics numerics;
+  // tt_metal feeds the image as TT-NN's model does: bfloat16, channels zero-padded to 16 (when every
+  // consumer of the input is a conv, whose weights get zero rows to match).
+  uint32_t input_channels = 0;
 
-  Impl(ModelParameters p, Device& d, ModelConfig c) : parameters(std::move(p)), device(d), config(std::move(c)) {
+  Impl(ModelParameters p, Device& d, ModelConfig c)
+      : parameters(std::move(p)), device(d), config(std::move(c)), numerics(config.numerics.value_or(d.numerics())) {
     config.validate_overrides(parameters);
+    input_channels = parameters.input_shape[1];
+    const auto consumers = parameters.graph.consumers(0);
+    const bool only_convs = !consumers.empty() && std::all_of(consumers.begin(), consumers.end(), [&](size_t node) {
+      const GraphNode& consumer = parameters.graph.nodes[node];
+      return consumer.operation == "Conv2d" && parameters.convs.at(consumer.module_path).args.groups == 1;
+    });
+    if (numerics == Numerics::tt_metal && only_convs && input_channels < kTtMetalInputChannels)
+      input_channels = kTtMetalInputChannels;
     lower();
   }
 
@@ -147,9 +171,16 @@ struct Model::Impl {
 
     ttnn::Conv2dArgs& call = step.conv;
     call.weight_tensor = from_host(conv.weight.values, conv.weight.shape);
+    call.in_channels = a.in_channels;
+    const bool reads_input = graph.nodes[index].in_edges.at(0).source_node == 0;
+    if (reads_input && input_channels != a.in_channels) {
+      const Shape& shape = conv.weight.shape;
+      call.weight_tensor = from_host(pad_input_channels(conv.weight.values, shape, input_channels),
+                                     Shape{shape[0], input_channels, shape[2], shape[3]});
+      call.in_channels = input_channels;
+    }
     call.bias_tensor = from_host(conv.bias.values, conv.bias.shape);
     call.device = &device;
-    call.in_channels = a.in_channels;
     call.out_channels = a.out_channels;
     call.batch_size = a.batch_size;
     call.input_height = a.input_height;
@@ -174,7 +205,9 @@ struct Model::Impl {
     step.info.op = "linear";
     const LayerOverride o = layer(node.module_path);
     step.info.dtype = o.dtype.value_or(config.logits_dtype);
-    step.info.weights_dtype = o.weights_dtype.value_or(config.weights_dtype);
+    // TT-NN's model keeps the classifier's weights in float32 (the fidelity still truncates them).
+    const DataType weights_default = numerics == Numerics::tt_metal ? DataType::FLOAT32 : config.weights_dtype;
+    step.info.weights_dtype = o.weights_dtype.value_or(weights_default);
     step.info.math_fidelity = o.math_fidelity.value_or(config.math_fidelity);
     const uint32_t out = p.weight.shape[0], in = p.weight.shape[1];
     step.info.multiply_adds = uint64_t(node.input_shapes.at(0)[0]) * in * out;
@@ -192,8 +225,13 @@ struct Model::Impl {
     check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
           shape, shape.volume());
     const uint32_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
-    const std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w);
-    return from_host(nhwc, Shape{1, 1, n * h * w, c}, config.dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
+    std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w);
+    const DataType dtype = numerics == Numerics::tt_metal ? DataType::BFLOAT16 : config.dtype;
+    if (input_channels == c) return from_host(nhwc, Shape{1, 1, n * h * w, c}, dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
+    std::vector<float> padded(size_t(n) * h * w * input_channels, 0.0f);
+    for (size_t pixel = 0; pixel < size_t(n) * h * w; ++pixel)
+      std::copy_n(nhwc.begin() + pixel * c, c, padded.begin() + pixel * input_channels);
+    return from_host(padded, Shape{1, 1, n * h * w, input_channels}, dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
   }
 
   Tensor run_conv(Step& step, const Tensor& input, bool last_use_of_input) {

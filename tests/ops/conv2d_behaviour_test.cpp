@@ -214,6 +214,11 @@ TEST(Conv2d, BadArgumentsGetClearErrors) {
               a.conv_config.math_fidelity = MathFidelity::LoFi;
             }).find("disagrees with compute_config.math_fidelity=HiFi4"),
             std::string::npos);
+  EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) {
+              a.conv_config.numerics = Numerics::tt_metal;
+              a.compute_config->numerics = Numerics::accurate;
+            }).find("conv_config.numerics=tt_metal disagrees with compute_config.numerics=accurate"),
+            std::string::npos);
   // An output shard spec that does not cover the tensor (280 pixels, 2 shards of 64 rows).
   EXPECT_NE(conv_error([](Conv2dArgs& a, ConvFixture&) {
               a.memory_config = MemoryConfig{TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1,

@@ -1,5 +1,7 @@
 #include "support/metrics.hpp"
 
+#include "ttnn/metrics.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -32,45 +34,12 @@ std::string number(double value) {
 
 double pcc(std::span<const float> a, std::span<const float> b) {
   check_sizes("pcc", a.size(), b.size());
-  const size_t n = a.size();
-  if (n == 0) return 1.0;
-  double sum_a = 0.0;
-  double sum_b = 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(a[i]) || !std::isfinite(b[i])) return 0.0;
-    sum_a += a[i];
-    sum_b += b[i];
-  }
-  const double mean_a = sum_a / static_cast<double>(n);
-  const double mean_b = sum_b / static_cast<double>(n);
-  double cov = 0.0;
-  double var_a = 0.0;
-  double var_b = 0.0;
-  bool const_a = true;
-  bool const_b = true;
-  bool equal = true;
-  for (size_t i = 0; i < n; ++i) {
-    const double da = a[i] - mean_a;
-    const double db = b[i] - mean_b;
-    cov += da * db;
-    var_a += da * da;
-    var_b += db * db;
-    const_a = const_a && a[i] == a[0];
-    const_b = const_b && b[i] == b[0];
-    equal = equal && a[i] == b[i];
-  }
-  if (const_a && const_b) return equal ? 1.0 : 0.0;
-  if (const_a || const_b || var_a == 0.0 || var_b == 0.0) return 0.0;
-  const double r = cov / std::sqrt(var_a * var_b);
-  if (!std::isfinite(r)) return 0.0;
-  return std::fmax(-1.0, std::fmin(1.0, r));
+  return pearson_correlation(a, b);
 }
 
 double max_abs_error(std::span<const float> actual, std::span<const float> expected) {
   check_sizes("max_abs_error", actual.size(), expected.size());
-  double worst = 0.0;
-  for (size_t i = 0; i < actual.size(); ++i) worst = std::fmax(worst, abs_diff(actual[i], expected[i]));
-  return worst;
+  return ttnn::max_abs_error(actual, expected);
 }
 
 double mean_abs_error(std::span<const float> actual, std::span<const float> expected) {

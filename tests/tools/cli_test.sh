@@ -66,6 +66,36 @@ if TTNN_WEIGHTS_BASE_URL=http://127.0.0.1:9 "$bin" profile --cache-dir "$work/em
 fi
 grep -q -- "--weights" "$work/err" || fail "profile offline message lacks --weights"
 
+echo "--- accuracy: every configuration of both numerics, per layer, chart, --target-pcc"
+$py -c "import numpy as np; np.save('$work/small.npy', np.random.default_rng(3).standard_normal((2, 3, 64, 64)).astype(np.float32))"
+"$bin" accuracy --weights "$checkpoint" --input "$work/small.npy" --numerics both --per-layer --json \
+  --chart "$work/accuracy.svg" --target-pcc 0.9999 >"$work/accuracy.json" 2>"$work/err" \
+  || fail "accuracy failed: $(cat "$work/err")"
+$py - "$work/accuracy.json" "$work/accuracy.svg" <<'PY' || fail "accuracy output malformed"
+import json, sys, xml.etree.ElementTree as ET
+lines = [json.loads(l) for l in open(sys.argv[1])]
+configs = [l for l in lines if "configuration" in l]
+assert len(configs) == 24, len(configs)
+ref = [c for c in configs if c["configuration"] == "float32 HiFi4 accurate"][0]
+assert ref["pcc"] == 1.0 and ref["top1_agreement"] == 2, ref
+layers = len(ref["layers"])
+assert layers == 53, layers  # 52 convs and the classifier
+for c in configs:
+    assert len(c["layers"]) == layers and 0.5 < c["pcc"] <= 1.0, c["configuration"]
+searches = [l for l in lines if "target_pcc" in l]
+assert len(searches) == 2 and all(s["reached"] for s in searches), searches
+assert all(s["pcc"] >= 0.9999 for s in searches) and all(s["cli"].startswith("--layer") or not s["layers"] for s in searches)
+svg = ET.parse(sys.argv[2]).getroot()
+marks = [e for e in svg.iter() if e.tag.endswith("circle") and e.get("class") == "mark"]
+assert len(marks) == 24 * layers, len(marks)
+print("accuracy: 24 configurations,", layers, "layers;", [round(s["pcc"], 6) for s in searches])
+PY
+"$bin" accuracy --weights "$checkpoint" --input "$work/small.npy" --numerics tt_metal >"$work/table" \
+  || fail "accuracy table"
+grep -q "bfloat8_b LoFi tt_metal" "$work/table" || fail "accuracy table lacks a configuration: $(cat "$work/table")"
+if "$bin" accuracy --weights "$checkpoint" 2>"$work/err"; then fail "accuracy without inputs succeeded"; fi
+grep -q -- "--images" "$work/err" || fail "accuracy without inputs: unclear message $(cat "$work/err")"
+
 echo "--- infer rejects malformed and unsuitable inputs"
 printf 'not a numpy file' > "$work/bad.npy"
 if "$bin" infer --weights "$checkpoint" --input "$work/bad.npy" --output "$work/out.npy" 2>"$work/err"; then

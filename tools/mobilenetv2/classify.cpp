@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "mobilenetv2/commands.hpp"
+#include "mobilenetv2/inputs.hpp"
 #include "mobilenetv2/model_options.hpp"
 #include "ttnn/errors.hpp"
-#include "ttnn/io/image.hpp"
 #include "ttnn/io/labels.hpp"
 #include "ttnn/model/mobilenetv2.hpp"
 
@@ -21,24 +21,6 @@ struct ClassifyOptions {
   uint32_t topk = 5;
   bool json = false;
 };
-
-// Files named on the command line, and the regular files of named folders in name order.
-std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>& inputs) {
-  std::vector<std::filesystem::path> files;
-  for (const std::string& input : inputs) {
-    std::error_code error;
-    if (std::filesystem::is_directory(input, error)) {
-      std::vector<std::filesystem::path> entries;
-      for (const auto& entry : std::filesystem::directory_iterator(input, error))
-        if (entry.is_regular_file()) entries.push_back(entry.path());
-      std::sort(entries.begin(), entries.end());
-      files.insert(files.end(), entries.begin(), entries.end());
-    } else {
-      files.emplace_back(input);
-    }
-  }
-  return files;
-}
 
 struct Prediction {
   size_t index;
@@ -65,28 +47,21 @@ std::string label(const std::vector<std::string>& classes, size_t index) {
 }
 
 int run_classify(const ClassifyOptions& options) {
-  std::vector<std::filesystem::path> files;
-  std::vector<ttnn::io::Image> images;
-  for (const auto& file : expand_inputs(options.inputs)) {
-    try {
-      images.push_back(ttnn::io::decode_image(file));
-      files.push_back(file);
-    } catch (const ttnn::Error& error) {
-      std::fprintf(stderr, "skipping %s: %s\n", file.c_str(), error.what());
-    }
-  }
-  if (images.empty()) {
-    std::fprintf(stderr, "error: no readable image among the inputs\n");
+  ImageBatch images;
+  try {
+    images = load_image_batch(options.inputs);
+  } catch (const ttnn::InvalidArgument& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
     return 1;
   }
+  const std::vector<std::filesystem::path>& files = images.files;
   const ttnn::StateDict weights = options.model.load_weights();
-  const auto batch = uint32_t(images.size());
-  const std::vector<float> input = ttnn::io::imagenet_preprocess_batch(images);
+  const auto batch = uint32_t(files.size());
   auto device = options.model.open_device();
   ttnn::model::Model model(
       ttnn::model::create_mobilenetv2_model_parameters(weights, ttnn::Shape{batch, 3, 224, 224}), *device,
       options.model.config());
-  const std::vector<float> logits = model.run(input);
+  const std::vector<float> logits = model.run(images.nchw);
   const size_t classes = logits.size() / batch;
   const std::vector<std::string> names =
       classes == ttnn::io::kImageNetClassCount ? ttnn::io::imagenet_classes() : std::vector<std::string>{};

@@ -15,5 +15,6 @@ Command add_download_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
 Command add_graph_command(CLI::App& app);
 Command add_profile_command(CLI::App& app);
+Command add_accuracy_command(CLI::App& app);
 
 }  // namespace mobilenetv2

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "mobilenetv2/commands.hpp"
+#include "mobilenetv2/terminal.hpp"
 #include "mobilenetv2/model_options.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/io/graph_export.hpp"
@@ -49,25 +50,6 @@ ttnn::Shape parse_input_shape(const std::string& text) {
   if (dims.size() != 4)
     throw ttnn::InvalidArgument("--input '" + text + "': expected 4 dimensions NxCxHxW, got " + std::to_string(dims.size()));
   return ttnn::Shape(dims);
-}
-
-// Writes through a temporary file beside `path`, renamed into place.
-void write_text_file(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::path temporary = path;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw ttnn::InvalidArgument("graph: cannot write '" + temporary.string() + "'");
-    out << text;
-    out.close();
-    if (!out) throw ttnn::Error("graph: writing '" + temporary.string() + "' failed");
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw ttnn::Error("graph: cannot move '" + temporary.string() + "' to '" + path.string() + "'");
-  }
 }
 
 int run_graph(const GraphOptions& options, const CLI::App& command) {
@@ -118,9 +100,9 @@ int run_graph(const GraphOptions& options, const CLI::App& command) {
   if (extension == ".svg") {
     ttnn::io::write_graph_svg(graph, options.output, annotation_pointer);
   } else if (extension == ".json") {
-    write_text_file(options.output, ttnn::io::graph_to_json(graph));
+    write_text_file(options.output, ttnn::io::graph_to_json(graph), "graph");
   } else {
-    write_text_file(options.output, ttnn::io::graph_to_dot(graph, annotation_pointer));
+    write_text_file(options.output, ttnn::io::graph_to_dot(graph, annotation_pointer), "graph");
   }
   std::fprintf(stderr, "wrote %s: %zu nodes in %zu blocks, traced at %s%s\n", options.output.c_str(), graph.nodes.size(),
                ttnn::io::graph_blocks(graph).size(), ttnn::to_string(shape).c_str(),

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   const std::vector<mobilenetv2::Command> commands{
       mobilenetv2::add_classify_command(app), mobilenetv2::add_infer_command(app),
       mobilenetv2::add_download_command(app), mobilenetv2::add_bench_command(app), mobilenetv2::add_graph_command(app),
-      mobilenetv2::add_profile_command(app),
+      mobilenetv2::add_profile_command(app), mobilenetv2::add_accuracy_command(app),
       mobilenetv2::add_selfcheck_command(app)};
 
   try {

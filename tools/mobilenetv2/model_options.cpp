@@ -14,6 +14,21 @@ ttnn::TensorMemoryLayout parse_shard(const std::string& value) { return ttnn::pa
 }  // namespace
 
 void ModelOptions::add_to(CLI::App& command, bool with_download) {
+  add_weights_to(command, with_download);
+  command.add_option("--dtype", dtype, "Weights and activations: float32, bfloat16 or bfloat8_b")->capture_default_str();
+  command.add_option("--math-fidelity", math_fidelity, "lofi, hifi2, hifi3 or hifi4")->capture_default_str();
+  command.add_option("--numerics", numerics, "accurate or tt_metal (see NUMERICS.md)")->capture_default_str();
+  add_threads_to(command);
+  command.add_option("--layer", layer_overrides,
+                     "Per-layer override PATH:key=value[,...] with keys dtype, weights_dtype, math_fidelity, shard "
+                     "(e.g. features.0.0:dtype=bfloat16,math_fidelity=hifi4)");
+}
+
+void ModelOptions::add_threads_to(CLI::App& command) {
+  command.add_option("--threads", threads, "Worker threads (default: all cores)");
+}
+
+void ModelOptions::add_weights_to(CLI::App& command, bool with_download) {
   command.add_option("--weights", weights, "Local torchvision MobileNetV2 checkpoint (.pth, zip or legacy format)");
   if (with_download) {
     command.add_option("--weights-variant", weights_variant, "torchvision weights to download when --weights is not given")
@@ -27,13 +42,6 @@ void ModelOptions::add_to(CLI::App& command, bool with_download) {
     command.add_option("--cache-dir", cache_dir, "Where downloaded weights are kept (default: $TTNN_CACHE_DIR, "
                                                  "else $XDG_CACHE_HOME/ttnn-cpp, else ~/.cache/ttnn-cpp)");
   }
-  command.add_option("--dtype", dtype, "Weights and activations: float32, bfloat16 or bfloat8_b")->capture_default_str();
-  command.add_option("--math-fidelity", math_fidelity, "lofi, hifi2, hifi3 or hifi4")->capture_default_str();
-  command.add_option("--numerics", numerics, "accurate or tt_metal")->capture_default_str();
-  command.add_option("--threads", threads, "Worker threads (default: all cores)");
-  command.add_option("--layer", layer_overrides,
-                     "Per-layer override PATH:key=value[,...] with keys dtype, weights_dtype, math_fidelity, shard "
-                     "(e.g. features.0.0:dtype=bfloat16,math_fidelity=hifi4)");
 }
 
 void parse_layer_override(const std::string& text, ttnn::model::ModelConfig& config) {

@@ -27,7 +27,10 @@ struct ModelOptions {
   uint32_t threads = 0;
   std::vector<std::string> layer_overrides;  // PATH:key=value[,key=value...]
 
+  // Every option; or the weights' and the threads' alone (commands that choose the configurations).
   void add_to(CLI::App& command, bool with_download = true);
+  void add_weights_to(CLI::App& command, bool with_download = true);
+  void add_threads_to(CLI::App& command);
   ttnn::model::ModelConfig config() const;
   std::shared_ptr<ttnn::Device> open_device() const;
   // The state dict from --weights, or from the cache (downloading it on first use).

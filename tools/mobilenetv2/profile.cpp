@@ -1,16 +1,16 @@
 // `mobilenetv2 profile`: per-op profile of MobileNetV2 forward passes on random inputs, written as TT-NN's
 // ops_perf_results.csv, the seed's FPS summary and SVG charts; --compare profiles a second configuration.
-#include <unistd.h>
 
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "mobilenetv2/commands.hpp"
+#include "mobilenetv2/terminal.hpp"
 #include "mobilenetv2/model_options.hpp"
 #include "mobilenetv2/report/ops_report.hpp"
 #include "mobilenetv2/report/svg.hpp"
@@ -35,30 +35,6 @@ struct ProfileOptions {
 };
 
 // A progress bar on stderr for runs longer than a second (and only on a terminal).
-class Progress {
- public:
-  explicit Progress(size_t total) : total_(total), start_(Clock::now()), enabled_(isatty(STDERR_FILENO) != 0) {}
-  void step(const std::string& label) {
-    ++done_;
-    if (!enabled_ || Clock::now() - start_ < std::chrono::seconds(1)) return;
-    constexpr size_t width = 30;
-    const size_t filled = total_ ? done_ * width / total_ : width;
-    std::fprintf(stderr, "\rprofiling [%s%s] %zu/%zu %s   ", std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), done_, total_, label.c_str());
-    std::fflush(stderr);
-    drawn_ = true;
-  }
-  ~Progress() {
-    if (drawn_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  size_t total_, done_ = 0;
-  Clock::time_point start_;
-  bool enabled_;
-  bool drawn_ = false;
-};
-
 std::string config_label(const ModelOptions& options) {
   return options.dtype + "/" + std::string(ttnn::to_string(ttnn::parse_math_fidelity(options.math_fidelity)));
 }
@@ -96,7 +72,7 @@ std::vector<float> random_input(size_t count) {
 }
 
 report::ProfiledRun profile_configuration(const ProfileOptions& options, const ModelOptions& model_options,
-                                          const ttnn::StateDict& weights, ttnn::Device& device, Progress& progress) {
+                                          const ttnn::StateDict& weights, ttnn::Device& device, StepProgress& progress) {
   const ttnn::Shape input_shape{options.batch, 3, options.input_size, options.input_size};
   ttnn::model::Model model(ttnn::model::create_mobilenetv2_model_parameters(weights, input_shape), device,
                            model_options.config());
@@ -127,12 +103,6 @@ report::ProfiledRun profile_configuration(const ProfileOptions& options, const M
   return run;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw ttnn::Error("cannot write " + path.string());
-}
-
 int run_profile(const ProfileOptions& options) {
   std::vector<ModelOptions> configurations{options.model};
   options.model.config();  // validates --dtype etc. before loading weights
@@ -145,24 +115,21 @@ int run_profile(const ProfileOptions& options) {
   std::filesystem::create_directories(dir, error);
   if (error) throw ttnn::Error("cannot create " + dir.string() + ": " + error.message());
 
-  Progress progress(configurations.size() * (options.warmup + options.iterations));
+  StepProgress progress("profiling", configurations.size() * (options.warmup + options.iterations));
   std::vector<report::ProfiledRun> runs;
   for (const ModelOptions& configuration : configurations)
     runs.push_back(profile_configuration(options, configuration, weights, *device, progress));
 
   nlohmann::json files = nlohmann::json::array();
   auto emit = [&](const std::filesystem::path& path, const std::string& text) {
-    write_file(path, text);
+    write_text_file(path, text, "profile");
     files.push_back(path.string());
   };
   for (size_t i = 0; i < runs.size(); ++i) {
     const std::string suffix = i == 0 ? "" : "_" + file_suffix(runs[i].label);
-    {
-      std::ofstream csv(dir / ("ops_perf_results" + suffix + ".csv"), std::ios::binary);
-      report::write_ops_perf_csv(csv, runs[i]);
-      if (!csv) throw ttnn::Error("cannot write " + (dir / ("ops_perf_results" + suffix + ".csv")).string());
-      files.push_back((dir / ("ops_perf_results" + suffix + ".csv")).string());
-    }
+    std::ostringstream csv;
+    report::write_ops_perf_csv(csv, runs[i]);
+    emit(dir / ("ops_perf_results" + suffix + ".csv"), csv.str());
     emit(dir / ("conv_kernel_duration" + suffix + ".svg"), report::conv_kernel_duration_svg({&runs[i]}));
     emit(dir / ("op_type_share" + suffix + ".svg"), report::op_type_share_svg({&runs[i]}));
   }

@@ -17,7 +17,7 @@ struct DeviceComputeKernelConfig {
   bool fp32_dest_acc_en = false;
   // Accumulate partial results in L1 on the device; here a scheduling hint with no effect on values.
   bool packer_l1_acc = false;
-  // Overrides the device's numerics for this op.
+  // Overrides the device's numerics for this op (conv2d, matmul, linear; see types.hpp and NUMERICS.md).
   std::optional<Numerics> numerics;
 };
 

@@ -37,6 +37,9 @@ struct Conv2dConfig {
   bool deallocate_activation = false;
   // Same as the compute config's fp32_dest_acc_en; given both, they must agree.
   std::optional<bool> fp32_dest_acc_enabled;
+  // This op's numerics (NUMERICS.md), like the compute config's; given both, they must agree. Unset: the
+  // compute config's, else the device's.
+  std::optional<Numerics> numerics;
   // Same as the compute config's packer_l1_acc (a scheduling hint); given both, they must agree.
   std::optional<bool> packer_l1_accum_enabled;
   // Scheduling hints for the device's data movers. Here the whole input is in shared memory, so they change

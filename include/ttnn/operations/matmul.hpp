@@ -19,7 +19,7 @@ struct MatmulOptions {
 };
 
 // a: [..., M, K]; b: [K, N] (shared by every batch) or [..., K, N] with a's batch dims. Returns [..., M, N].
-// b is rounded to the fidelity's operand width once per buffer and kept with it (accurate numerics).
+// b is prepared once per buffer and numerics/fidelity and kept with it (NUMERICS.md, "Matmul and linear").
 Tensor matmul(const Tensor& a, const Tensor& b, const MatmulOptions& options = {});
 
 // input: [..., M, K]; weight: [K, N] (torch's Linear weight transposed, as TT-NN expects); bias: [N] or

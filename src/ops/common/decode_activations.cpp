@@ -8,12 +8,11 @@
 
 namespace ttnn {
 
-DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, int truncate_bits,
-                                      std::string_view op) {
+DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
   const std::string name(op);
   const BufferLayout layout = BufferLayout::of(tensor.spec(), name.c_str());
-  // Block-float values carry at most 7 significant bits: truncating them to 7 or more changes nothing.
-  if (is_block_float(tensor.dtype()) && truncate_bits >= 7) truncate_bits = 0;
+  // Block-float values carry at most 7 significant bits: cutting them to 7 or more changes nothing.
+  if (is_block_float(tensor.dtype()) && cut.bits >= 7) cut.bits = 0;
   DecodedActivations decoded;
   decoded.rows = layout.height;
   decoded.cols = tensor.logical_shape().width();
@@ -24,7 +23,9 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
     const uint64_t begin = item * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
     float* out = decoded.values.data() + begin * decoded.cols;
     read_rows(layout, bytes, begin, end, 0, decoded.cols, out, decoded.cols);
-    if (truncate_bits > 0) formats::truncate_significand(std::span(out, (end - begin) * decoded.cols), truncate_bits);
+    const std::span values(out, (end - begin) * decoded.cols);
+    if (cut.bits > 0 && cut.round) formats::round_significand(values, cut.bits);
+    else if (cut.bits > 0) formats::truncate_significand(values, cut.bits);
   };
   if (Device* device = tensor.device()) {
     device->run_parallel(items, work);
@@ -32,6 +33,13 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
     for (size_t item = 0; item < items; ++item) work(item);
   }
   return decoded;
+}
+
+DecodedActivations split_low_bits(DecodedActivations& decoded, int top_bits) {
+  DecodedActivations low = decoded;
+  formats::truncate_significand(std::span(decoded.values), top_bits);
+  for (size_t i = 0; i < low.values.size(); ++i) low.values[i] -= decoded.values[i];
+  return low;
 }
 
 }  // namespace ttnn

@@ -1,11 +1,12 @@
 // Decodes a whole tensor's 2D view into a dense float array [rows][cols] (logical columns only), in
-// parallel over the device's threads, optionally truncating each value to `truncate_bits` significand bits
-// (the multiplier's view of operand B). The working copy ops compute from.
+// parallel over the device's threads, optionally cutting each value to the significand bits the multiplier
+// reads of operand B. The working copy ops compute from.
 #pragma once
 
 #include <string_view>
 #include <vector>
 
+#include "ops/common/fidelity_widths.hpp"
 #include "ttnn/tensor.hpp"
 
 namespace ttnn {
@@ -16,7 +17,10 @@ struct DecodedActivations {
   uint64_t cols = 0;  // logical columns
 };
 
-DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, int truncate_bits,
-                                      std::string_view op);
+DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
+
+// Splits `decoded` at `top_bits` significand bits: `decoded` keeps trunc(v, top_bits) and the returned
+// copy holds the rest, v - trunc(v, top_bits) (the tt_metal HiFi3 second phase's operand).
+DecodedActivations split_low_bits(DecodedActivations& decoded, int top_bits);
 
 }  // namespace ttnn

@@ -17,7 +17,7 @@ RowMap::RowMap(const TensorSpec& spec) {
 }
 
 DecodedRows::DecodedRows(const Tensor& tensor, std::string_view op)
-    : decoded_(decode_activations(tensor, tensor.bytes(op), 0, op)), map_(tensor.spec()) {}
+    : decoded_(decode_activations(tensor, tensor.bytes(op), OperandCut{}, op)), map_(tensor.spec()) {}
 
 std::vector<float> DecodedRows::logical_values(uint64_t logical_rows) const {
   std::vector<float> values(logical_rows * cols());

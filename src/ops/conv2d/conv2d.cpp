@@ -59,7 +59,6 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
 
   // The working copy the kernels read; with deallocate_activation the input's device space is freed before
   // the output is allocated, so the output can take it.
-  const int b_bits = fidelity_widths(math.math_fidelity).b_bits;
   Buffer::Bytes consumed;
   const std::byte* input_bytes = input.bytes("conv2d input");
   if (args.conv_config.deallocate_activation) {
@@ -69,11 +68,14 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
   const TensorSpec spec = output_spec(args, geometry, plan);
   Tensor output = allocate_tensor(spec, &device, "conv2d output");
   profile.output(output);
-  const DecodedActivations activations = decode_activations(input, input_bytes, b_bits, "conv2d");
+  DecodedActivations activations = decode_activations(input, input_bytes, activation_cut(math.math_fidelity, math.numerics), "conv2d");
   consumed.reset();
+  std::optional<DecodedActivations> low_bits;
+  if (math.numerics == Numerics::tt_metal && tt_metal_multiplier(math.math_fidelity).second_phase)
+    low_bits = split_low_bits(activations, kTtMetalTopBBits);
 
-  Conv2dProgram program{&geometry, &math, &prepared, &activations, BufferLayout::of(spec, "conv2d"),
-                        output.bytes("conv2d output"), 0};
+  Conv2dProgram program{&geometry, &math, &prepared, &activations, low_bits ? &*low_bits : nullptr,
+                        BufferLayout::of(spec, "conv2d"), output.bytes("conv2d output"), 0};
   const uint32_t k = prepared.weights->reduction.k_per_group;
   program.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, k, geometry.out_channels);
   const std::vector<ConvWorkItem> items =

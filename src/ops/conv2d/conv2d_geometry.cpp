@@ -15,10 +15,13 @@ uint32_t conv_output_size(uint32_t input, uint32_t kernel, uint32_t stride, uint
   return uint32_t((padded - extent) / stride + 1);
 }
 
-ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType weights_dtype) {
+ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType weights_dtype, Numerics numerics) {
   const uint32_t channels = geometry.in_per_group();
   const auto round16 = [](uint32_t value) { return (value + 15) / 16 * 16; };
-  if (!is_block_float(weights_dtype)) return {channels, channels * geometry.taps()};
+  // Depthwise weights are stored as TT-NN stores them in both numerics (one non-zero per block: each weight
+  // keeps its own exponent), so their taps are dense too.
+  if (!is_block_float(weights_dtype) || numerics == Numerics::tt_metal || geometry.depthwise())
+    return {channels, channels * geometry.taps()};
   // Wide taps: one block per tap's 16 channels, aligned with the activations' blocks.
   if (channels >= 8) return {round16(channels), round16(channels) * geometry.taps()};
   // Narrow taps (the stem's 3 channels, depthwise's 1): blocks run across taps.
@@ -86,6 +89,9 @@ Conv2dMath resolve_conv2d_math(const Conv2dArgs& args) {
     if (config.packer_l1_accum_enabled && *config.packer_l1_accum_enabled != compute.packer_l1_acc)
       fail("conv2d: conv_config.packer_l1_accum_enabled={} disagrees with compute_config.packer_l1_acc={}",
            *config.packer_l1_accum_enabled, compute.packer_l1_acc);
+    if (config.numerics && compute.numerics && *config.numerics != *compute.numerics)
+      fail("conv2d: conv_config.numerics={} disagrees with compute_config.numerics={}", *config.numerics,
+           *compute.numerics);
     math.math_fidelity = compute.math_fidelity;
     math.fp32_dest_acc = compute.fp32_dest_acc_en;
     math.packer_l1_acc = compute.packer_l1_acc;
@@ -97,9 +103,8 @@ Conv2dMath resolve_conv2d_math(const Conv2dArgs& args) {
     math.packer_l1_acc = config.packer_l1_accum_enabled.value_or(false);
     if (Device* device = args.device ? args.device : args.input_tensor.device()) math.numerics = device->numerics();
   }
+  if (config.numerics) math.numerics = *config.numerics;
   math.clamp = activation_clamp(config.activation, "conv2d");
-  check<Unsupported>(math.numerics == Numerics::accurate,
-                     "conv2d: the {} numerics are not implemented yet on the CPU backend; use accurate", math.numerics);
   return math;
 }
 

@@ -42,11 +42,13 @@ struct Conv2dMath {
 // channel c at t * tap_stride + c. Block-float weights with 8+ channels a tap pad each tap to 16 channels, so
 // a bfloat8_b block is one tap's 16 channels, aligned with the activations' blocks; with fewer channels (the
 // stem, depthwise) taps are dense and the row is padded to a multiple of 16. Zeros fill the padding.
+// The tt_metal numerics use TT-NN's order with no padding (tap_stride = in/groups): their blocks run along
+// the output channels (NUMERICS.md).
 struct ConvReductionLayout {
   uint32_t tap_stride = 0;
   uint32_t k_per_group = 0;
 };
-ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType weights_dtype);
+ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType weights_dtype, Numerics numerics);
 
 // Validates the arguments that do not need the weights' contents; throws InvalidArgument naming conv2d.
 Conv2dGeometry describe_conv2d(const Conv2dArgs& args);

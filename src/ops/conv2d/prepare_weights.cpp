@@ -1,6 +1,7 @@
 #include "ops/conv2d/prepare_weights.hpp"
 
 #include <cmath>
+#include <span>
 
 #include "core/check.hpp"
 #include "formats/fidelity.hpp"
@@ -45,6 +46,33 @@ Tensor store_prepared(std::vector<float>& values, uint32_t rows, uint32_t cols, 
   return encode_logical(values, spec, &device, what);  // lossless: the rounding only removed bits
 }
 
+// tt_metal: the weights as TT-NN prepares them, a [taps * in, out] TILE matrix in `dtype` whose row
+// t * in + c holds input channel c's weights for the outputs of its group and zeros elsewhere, so a
+// bfloat8_b block spans 16 output channels. Returns that tensor and leaves the stored values in `matrix`
+// ([out][taps * in/groups], tap-major as reduction_layout says for tt_metal).
+Tensor store_tt_metal_weights(std::vector<float>& matrix, const Conv2dGeometry& g, DataType dtype, Device& device) {
+  const uint32_t rows = g.taps() * g.in_channels, cols = g.out_channels, in_per_group = g.in_per_group();
+  const uint32_t out_per_group = g.out_per_group(), k = g.taps() * in_per_group;
+  const auto local = [&](uint32_t tap, uint32_t c, uint32_t o) {
+    return size_t(o) * k + tap * in_per_group + c % in_per_group;
+  };
+  std::vector<float> full(size_t(rows) * cols, 0.0f);
+  for (uint32_t tap = 0; tap < g.taps(); ++tap)
+    for (uint32_t c = 0; c < g.in_channels; ++c) {
+      const uint32_t group = c / in_per_group;
+      for (uint32_t o = group * out_per_group; o < (group + 1) * out_per_group; ++o)
+        full[size_t(tap * g.in_channels + c) * cols + o] = matrix[local(tap, c, o)];
+    }
+  Tensor stored = store_prepared(full, rows, cols, dtype, 0, device, "conv2d weights");
+  for (uint32_t tap = 0; tap < g.taps(); ++tap)
+    for (uint32_t c = 0; c < g.in_channels; ++c) {
+      const uint32_t group = c / in_per_group;
+      for (uint32_t o = group * out_per_group; o < (group + 1) * out_per_group; ++o)
+        matrix[local(tap, c, o)] = full[size_t(tap * g.in_channels + c) * cols + o];
+    }
+  return stored;
+}
+
 std::vector<float> raw_bias_values(const Tensor& bias, uint32_t out_channels) {
   const Shape& shape = bias.logical_shape();
   check(shape.volume() == out_channels && shape.width() == out_channels,
@@ -87,7 +115,7 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
 
   auto attachment = std::make_shared<PreparedConvWeights>();
   attachment->key = key;
-  attachment->reduction = reduction_layout(g, weights_dtype);
+  attachment->reduction = reduction_layout(g, weights_dtype, math.numerics);
   const uint32_t k = attachment->reduction.k_per_group, tap_stride = attachment->reduction.tap_stride;
   std::vector<float> matrix(size_t(g.out_channels) * k, 0.0f);
   for (uint32_t o = 0; o < g.out_channels; ++o)
@@ -95,14 +123,36 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
       for (uint32_t tap = 0; tap < g.taps(); ++tap)
         matrix[size_t(o) * k + tap * tap_stride + c] = raw[(size_t(o) * g.in_per_group() + c) * g.taps() + tap];
 
-  const int a_bits = math.numerics == Numerics::accurate ? fidelity_widths(math.math_fidelity).a_bits : 0;
-  Tensor weight_tensor = store_prepared(matrix, g.out_channels, k, weights_dtype, a_bits, device, "conv2d weights");
-  if (g.depthwise()) {
-    attachment->depthwise.resize(size_t(g.taps()) * g.out_channels);
-    for (uint32_t c = 0; c < g.out_channels; ++c)
-      for (uint32_t tap = 0; tap < g.taps(); ++tap)
-        attachment->depthwise[size_t(tap) * g.out_channels + c] = matrix[size_t(c) * k + tap];
+  Tensor weight_tensor;
+  if (math.numerics == Numerics::accurate && g.depthwise()) {
+    // TT-NN's grouped layout gives every depthwise weight a block of its own: keep that storage and round.
+    weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);
+    if (const int a_bits = fidelity_widths(math.math_fidelity).a_bits; a_bits > 0) {
+      for (float& v : matrix) v = formats::round_significand(v, a_bits);
+      weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);  // lossless: bits were only removed
+    }
+  } else if (math.numerics == Numerics::accurate) {
+    const int a_bits = fidelity_widths(math.math_fidelity).a_bits;
+    weight_tensor = store_prepared(matrix, g.out_channels, k, weights_dtype, a_bits, device, "conv2d weights");
   } else {
+    weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);
+    const TtMetalMultiplier multiplier = tt_metal_multiplier(math.math_fidelity);
+    if (multiplier.second_phase) {
+      attachment->matrix_top = matrix;
+      formats::truncate_significand(std::span(attachment->matrix_top), kTtMetalTopABits);
+    }
+    formats::truncate_significand(std::span(matrix), multiplier.a_bits);
+  }
+  if (g.depthwise()) {
+    const auto by_tap = [&](const std::vector<float>& rows) {
+      std::vector<float> taps(size_t(g.taps()) * g.out_channels);
+      for (uint32_t c = 0; c < g.out_channels; ++c)
+        for (uint32_t tap = 0; tap < g.taps(); ++tap) taps[size_t(tap) * g.out_channels + c] = rows[size_t(c) * k + tap];
+      return taps;
+    };
+    attachment->depthwise = by_tap(matrix);
+    if (!attachment->matrix_top.empty()) attachment->depthwise_top = by_tap(attachment->matrix_top);
+  } else if (math.numerics == Numerics::accurate) {
     const uint32_t out_per_group = g.out_per_group();
     attachment->packed_group_elems = kernels::packed_gemm_weights_elems(out_per_group, k);
     attachment->packed.resize(attachment->packed_group_elems * g.groups);

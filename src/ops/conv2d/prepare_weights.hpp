@@ -1,6 +1,7 @@
 // Conv weight and bias preparation: from the raw [out, in/groups, kh, kw] float weights to the prepared
 // device tensors (the reduction layout of conv2d_geometry.hpp, converted to weights_dtype, rounded to the
-// fidelity's operand width) plus the kernel-ready copy attached to the prepared buffer.
+// fidelity's operand width) plus the kernel-ready copy attached to the prepared buffer. Under the tt_metal
+// numerics the device tensor is TT-NN's [taps * in, out] matrix (grouped convs block-diagonal), see NUMERICS.md.
 #pragma once
 
 #include <optional>
@@ -21,6 +22,10 @@ struct PreparedConvWeights : BufferAttachment {
   // of each group's [out_per_group][k_per_group] rows); group g starts at g * packed_group_elems.
   std::vector<float> packed;
   size_t packed_group_elems = 0;
+  // tt_metal numerics: `matrix` and `depthwise` hold the weights truncated to the multiplier's A width
+  // (no packed copy: the chunked product reads rows); HiFi3's second phase reads these, truncated to 5 bits.
+  std::vector<float> matrix_top;
+  std::vector<float> depthwise_top;
 };
 
 struct PreparedConvBias : BufferAttachment {

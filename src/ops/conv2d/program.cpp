@@ -20,7 +20,8 @@ float* sized(std::vector<float>& buffer, size_t count) {
   return buffer.data();
 }
 
-// Rows of the reduction matrix for output pixels [p0, p1) and group `group` (layout of conv2d_geometry.hpp).
+}  // namespace
+
 void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
                     uint32_t group, uint64_t p0, uint64_t p1, float* patches) {
   const uint32_t channels = g.in_per_group(), k = reduction.k_per_group;
@@ -43,6 +44,8 @@ void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reductio
     }
   }
 }
+
+namespace {
 
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
@@ -182,7 +185,8 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
   float* out = sized(scratch(0), size_t(program.block_rows) * width);
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
-    if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
+    if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
+    else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
     else run_gemm_block(program, item, p0, p1, out);
     write_rows(program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }

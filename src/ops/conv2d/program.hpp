@@ -29,11 +29,20 @@ struct Conv2dProgram {
   const Conv2dMath* math;
   const PreparedConv* prepared;
   const DecodedActivations* input;  // [input pixels][in_channels], truncated for the fidelity
+  const DecodedActivations* input_low;  // tt_metal HiFi3: the bits its second phase reads, else null
   BufferLayout output_layout;
   std::byte* output_bytes;
   uint32_t block_rows;
 };
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);
+
+// Rows of the reduction matrix (layout of conv2d_geometry.hpp) for output pixels [p0, p1) of group `group`.
+void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
+                    uint32_t group, uint64_t p0, uint64_t p1, float* patches);
+
+// The tt_metal numerics' block (tt_metal_program.cpp): output pixels [p0, p1) and the item's channels into
+// `out` ([p1 - p0][item width]), bias and activation applied.
+void run_tt_metal_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out);
 
 }  // namespace ttnn

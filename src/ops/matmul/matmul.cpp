@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/check.hpp"
@@ -13,6 +15,7 @@
 #include "ops/common/decode_activations.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/common/tensor_rows.hpp"
+#include "ops/common/tt_metal_gemm.hpp"
 #include "ops/core/tensor_conversion.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/profiler.hpp"
@@ -20,26 +23,30 @@
 namespace ttnn {
 namespace {
 
-// b as the GEMM wants it: per batch a [N][K] matrix, rounded to the fidelity's operand-A width.
+// b as the GEMM wants it: per batch a [N][K] matrix, rounded to the fidelity's operand-A width (accurate)
+// or truncated as the multiplier reads it (tt_metal; HiFi3's second phase gets its own copy).
 struct PreparedMatmulOperand : BufferAttachment {
-  int rounding_bits = 0;
+  Numerics numerics = Numerics::accurate;
+  MathFidelity fidelity = MathFidelity::HiFi4;
   uint32_t batches = 1, k = 0, n = 0;
   std::vector<float> transposed;  // [batches][n][k]
+  std::vector<float> transposed_top;  // tt_metal HiFi3 only
 };
 
 std::mutex prepare_mutex;  // two threads preparing the same buffer at once
 
-const PreparedMatmulOperand& prepared_operand(const Tensor& b, int rounding_bits, const char* op) {
+const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics, MathFidelity fidelity, const char* op) {
   {
     std::lock_guard lock(prepare_mutex);
     b.bytes(op);
     if (const auto* ready = dynamic_cast<const PreparedMatmulOperand*>(b.buffer()->attachment().get());
-        ready && ready->rounding_bits == rounding_bits)
+        ready && ready->numerics == numerics && ready->fidelity == fidelity)
       return *ready;
   }
   const Shape& shape = b.logical_shape();
   auto prepared = std::make_shared<PreparedMatmulOperand>();
-  prepared->rounding_bits = rounding_bits;
+  prepared->numerics = numerics;
+  prepared->fidelity = fidelity;
   prepared->k = shape[-2];
   prepared->n = shape[-1];
   prepared->batches = uint32_t(shape.volume() / (uint64_t(prepared->k) * prepared->n));
@@ -47,11 +54,20 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, int rounding_bits
   prepared->transposed.resize(values.size());
   for (uint32_t batch = 0; batch < prepared->batches; ++batch)
     for (uint32_t k = 0; k < prepared->k; ++k)
-      for (uint32_t n = 0; n < prepared->n; ++n) {
-        float v = values[(size_t(batch) * prepared->k + k) * prepared->n + n];
-        if (rounding_bits > 0) v = formats::round_significand(v, rounding_bits);
-        prepared->transposed[(size_t(batch) * prepared->n + n) * prepared->k + k] = v;
-      }
+      for (uint32_t n = 0; n < prepared->n; ++n)
+        prepared->transposed[(size_t(batch) * prepared->n + n) * prepared->k + k] =
+            values[(size_t(batch) * prepared->k + k) * prepared->n + n];
+  if (numerics == Numerics::accurate) {
+    if (const int bits = fidelity_widths(fidelity).a_bits; bits > 0)
+      for (float& v : prepared->transposed) v = formats::round_significand(v, bits);
+  } else {
+    const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
+    if (multiplier.second_phase) {
+      prepared->transposed_top = prepared->transposed;
+      formats::truncate_significand(std::span(prepared->transposed_top), kTtMetalTopABits);
+    }
+    formats::truncate_significand(std::span(prepared->transposed), multiplier.a_bits);
+  }
   std::lock_guard lock(prepare_mutex);
   const PreparedMatmulOperand& result = *prepared;
   b.buffer()->attach(std::move(prepared));
@@ -86,11 +102,9 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
   const DeviceComputeKernelConfig compute = options.compute_kernel_config.value_or(DeviceComputeKernelConfig{});
   Device* device = a.device() ? a.device() : b.device();
   const Numerics numerics = compute.numerics.value_or(device ? device->numerics() : Numerics::accurate);
-  check<Unsupported>(numerics == Numerics::accurate, "{}: the {} numerics are not implemented yet; use accurate", op,
-                     numerics);
-  const FidelityWidths widths = fidelity_widths(compute.math_fidelity);
   const ClampRange clamp = activation_clamp(options.activation, op);
-  const PreparedMatmulOperand& weights = prepared_operand(b, widths.a_bits, op);
+  const PreparedMatmulOperand& weights = prepared_operand(b, numerics, compute.math_fidelity, op);
+  const bool tt_metal = numerics == Numerics::tt_metal;
 
   std::vector<uint32_t> out_dims(a_shape.dims().begin(), a_shape.dims().end());
   out_dims.back() = n;
@@ -105,7 +119,10 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
         spec.dtype);
   Tensor output = allocate_tensor(spec, device, op);
   const BufferLayout out_layout = BufferLayout::of(spec, op);
-  const DecodedActivations input = decode_activations(a, a.bytes(op), widths.b_bits, op);
+  DecodedActivations input = decode_activations(a, a.bytes(op), activation_cut(compute.math_fidelity, numerics), op);
+  std::optional<DecodedActivations> input_low;
+  if (tt_metal && tt_metal_multiplier(compute.math_fidelity).second_phase)
+    input_low = split_low_bits(input, kTtMetalTopBBits);
   std::byte* out_bytes = output.bytes(op);
 
   // Physical rows of a and of the output line up batch by batch (same row padding per batch).
@@ -122,18 +139,42 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
         row = std::min(band.row_end, (batch + 1) * padded_m);
         continue;
       }
+      const size_t weights_offset = (b_batches == 1 ? 0 : batch) * size_t(n) * k;
+      float* c = result.data() + (row - band.row_begin) * n;
+      if (tt_metal) {
+        TtMetalGemmArgs gemm;
+        gemm.m = run_end - row;
+        gemm.n = n;
+        gemm.k = k;
+        gemm.a = input.values.data() + row * input.cols;
+        gemm.a_row_stride = input.cols;
+        gemm.w = weights.transposed.data() + weights_offset;
+        gemm.w_row_stride = k;
+        if (input_low) {
+          gemm.a_low = input_low->values.data() + row * input.cols;
+          gemm.w_top = weights.transposed_top.data() + weights_offset;
+        }
+        gemm.chunk_ends = uniform_chunk_ends(k);
+        gemm.bf16_dest = !compute.fp32_dest_acc_en;
+        gemm.c = c;
+        gemm.c_row_stride = n;
+        tt_metal_gemm(gemm);
+        tt_metal_finish(c, gemm.m, n, n, bias, gemm.bf16_dest, clamp);
+        row = run_end;
+        continue;
+      }
       kernels::GemmArgs gemm;
       gemm.m = run_end - row;
       gemm.n = n;
       gemm.k = k;
       gemm.a = input.values.data() + row * input.cols;
       gemm.a_row_stride = input.cols;
-      gemm.w = weights.transposed.data() + (b_batches == 1 ? 0 : batch) * size_t(n) * k;
+      gemm.w = weights.transposed.data() + weights_offset;
       gemm.w_row_stride = k;
       gemm.bias = bias;
       gemm.clamp_min = clamp.min;
       gemm.clamp_max = clamp.max;
-      gemm.c = result.data() + (row - band.row_begin) * n;
+      gemm.c = c;
       gemm.c_row_stride = n;
       kernels::kernel_table().f32_gemm(gemm);
       row = run_end;

@@ -77,6 +77,23 @@ void SvgWriter::line(double x1, double y1, double x2, double y2, std::string_vie
   body_ += "\n";
 }
 
+void SvgWriter::circle(double x, double y, double radius, std::string_view fill, std::string_view css_class,
+                       std::string_view tooltip) {
+  body_ += fmt::format(R"svg(<circle cx="{}" cy="{}" r="{}" fill="{}")svg", number(x), number(y), number(radius),
+                       escape_xml(fill));
+  if (!css_class.empty()) body_ += fmt::format(R"svg( class="{}")svg", escape_xml(css_class));
+  body_ += tooltip.empty() ? std::string("/>\n") : fmt::format("><title>{}</title></circle>\n", escape_xml(tooltip));
+}
+
+void SvgWriter::polyline(const std::vector<double>& points, std::string_view stroke, double stroke_width) {
+  std::string coordinates;
+  for (size_t i = 0; i + 1 < points.size(); i += 2)
+    coordinates += (coordinates.empty() ? "" : " ") + number(points[i]) + "," + number(points[i + 1]);
+  body_ += fmt::format(R"svg(<polyline points="{}" fill="none" stroke="{}" stroke-width="{}"/>)svg", coordinates,
+                       escape_xml(stroke), number(stroke_width));
+  body_ += "\n";
+}
+
 std::string SvgWriter::str() const {
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -189,6 +206,50 @@ std::string op_type_share_svg(const std::vector<const ProfiledRun*>& runs) {
       svg.text(x + 16, 50, runs[r]->label, 12);
       x += 30 + 8 * double(runs[r]->label.size());
     }
+  }
+  return svg.str();
+}
+
+}  // namespace mobilenetv2::report
+
+namespace mobilenetv2::report {
+
+std::string layer_pcc_svg(std::string_view title, const std::vector<std::string>& layers,
+                          const std::vector<LayerPccSeries>& series) {
+  static constexpr double kMaxNines = 7;  // PCC 0.9999999; closer to 1 (or exactly 1) is drawn at the top
+  const auto nines = [](double pcc) {
+    if (!(pcc < 1.0)) return kMaxNines;
+    return std::clamp(-std::log10(1.0 - std::max(pcc, -1.0)), 0.0, kMaxNines);
+  };
+  const double left = 90, right = 260, top = 50, bottom = 170, plot_height = 360;
+  const double step = 16, plot_width = std::max<double>(1, double(layers.size())) * step;
+  SvgWriter svg(left + plot_width + right, top + plot_height + bottom);
+  svg.text(left, 28, title, 16, "start", 0, "bold");
+  const auto y_of = [&](double n) { return top + plot_height * (1 - n / kMaxNines); };
+  for (int n = 0; n <= int(kMaxNines); ++n) {
+    const double y = y_of(n);
+    svg.line(left, y, left + plot_width, y, "#ddd");
+    svg.text(left - 8, y + 4, n == 0 ? std::string("0") : "0." + std::string(size_t(n), '9'), 11, "end");
+  }
+  svg.text(24, top + plot_height / 2, "PCC vs float32 (nines)", 12, "middle", -90);
+  for (size_t i = 0; i < layers.size(); ++i)
+    svg.text(left + (double(i) + 0.5) * step, top + plot_height + 10, layers[i], 10, "end", -60);
+  static constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                                                  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"};
+  for (size_t s = 0; s < series.size(); ++s) {
+    const std::string_view colour = kColours[s % std::size(kColours)];
+    std::vector<double> points;
+    for (size_t i = 0; i < series[s].pcc.size() && i < layers.size(); ++i) {
+      points.push_back(left + (double(i) + 0.5) * step);
+      points.push_back(y_of(nines(series[s].pcc[i])));
+    }
+    svg.polyline(points, colour);
+    for (size_t i = 0; i + 1 < points.size(); i += 2)
+      svg.circle(points[i], points[i + 1], 3, colour, "mark",
+                 fmt::format("{} {}: PCC {:.7f}", series[s].name, layers[i / 2], series[s].pcc[i / 2]));
+    const double legend_y = top + 14 + double(s) * 18;
+    svg.rect(left + plot_width + 20, legend_y - 9, 12, 12, colour);
+    svg.text(left + plot_width + 38, legend_y + 1, series[s].name, 11);
   }
   return svg.str();
 }

@@ -23,6 +23,10 @@ class SvgWriter {
   void text(double x, double y, std::string_view content, double size = 12, std::string_view anchor = "start",
             double rotate = 0, std::string_view weight = "normal");
   void line(double x1, double y1, double x2, double y2, std::string_view stroke = "#888", double stroke_width = 1);
+  void circle(double x, double y, double radius, std::string_view fill, std::string_view css_class = {},
+              std::string_view tooltip = {});
+  // An open line through the points (x0, y0, x1, y1, ...).
+  void polyline(const std::vector<double>& points, std::string_view stroke, double stroke_width = 1.5);
   // The document, closed.
   std::string str() const;
 
@@ -41,6 +45,15 @@ std::string bar_chart_svg(std::string_view title, std::string_view value_label, 
 
 // Kernel duration [us] per conv layer (one bar per layer), one or two configurations.
 std::string conv_kernel_duration_svg(const std::vector<const ProfiledRun*>& runs);
+// Per-layer PCC vs the reference, one line per configuration with a <circle class="mark"> per layer; the
+// value axis counts nines (-log10(1 - PCC)), so 0.99 and 0.9999 are as far apart as 0.9 and 0.999.
+struct LayerPccSeries {
+  std::string name;
+  std::vector<double> pcc;  // one per layer
+};
+std::string layer_pcc_svg(std::string_view title, const std::vector<std::string>& layers,
+                          const std::vector<LayerPccSeries>& series);
+
 // Share of the kernel time per op type (horizontal bars with percentages), one or two configurations.
 std::string op_type_share_svg(const std::vector<const ProfiledRun*>& runs);
 
