@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace ttnn::kernels {
 
@@ -63,6 +64,10 @@ struct DwconvArgs {
   size_t out_begin = 0, out_end = 0;
 };
 
+// A register-only loop of independent fused multiply-adds (the roofline's peak): runs `iterations` rounds
+// and returns the floating-point operations done (2 per multiply-add and lane).
+using PeakFn = double (*)(uint64_t iterations);
+
 using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
 using DwconvF32Fn = void (*)(const DwconvArgs& args);
@@ -72,6 +77,7 @@ struct KernelTable {
   GemmF32Fn f32_gemm = nullptr;
   GemmPackedF32Fn f32_gemm_packed = nullptr;
   DwconvF32Fn f32_dwconv = nullptr;
+  PeakFn f32_fma_peak = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -96,6 +102,10 @@ const KernelTable& kernel_table_for(CpuIsa isa);
 void f32_gemm_ref(const GemmArgs& args);
 void f32_gemm_packed_ref(const GemmPackedArgs& args);
 void f32_dwconv_ref(const DwconvArgs& args);
+double f32_fma_peak_ref(uint64_t iterations);
+
+// One core's measured peak of `table`'s f32_fma_peak loop in GFLOP/s (about 50 ms of work on this thread).
+double measure_peak_gflops(const KernelTable& table);
 
 }  // namespace ttnn::kernels
 

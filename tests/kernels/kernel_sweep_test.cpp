@@ -279,6 +279,17 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 
+// The roofline loop: its flop count grows with the iterations, and a measurement gives a plausible rate
+// (a removed loop would report an absurd one).
+TEST_P(KernelTier, PeakLoopCountsItsWork) {
+  const double small = table_->f32_fma_peak(1000), large = table_->f32_fma_peak(3000);
+  EXPECT_GT(small, 0.0);
+  EXPECT_DOUBLE_EQ(large, 3 * small);
+  const double gflops = measure_peak_gflops(*table_);
+  EXPECT_GT(gflops, 0.1);
+  EXPECT_LT(gflops, 1000.0);  // no CPU core this runs on does a teraflop
+}
+
 INSTANTIATE_TEST_SUITE_P(AllTiers, KernelTier, ::testing::ValuesIn(kAllCpuIsas),
                          [](const ::testing::TestParamInfo<CpuIsa>& tier) { return std::string(isa_name(tier.param)); });
 

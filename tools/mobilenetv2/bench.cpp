@@ -12,6 +12,7 @@
 #include "ttnn/errors.hpp"
 #include "ttnn/model/mobilenetv2.hpp"
 #include "ttnn/profiler.hpp"
+#include "ttnn/roofline.hpp"
 
 namespace mobilenetv2 {
 namespace {
@@ -42,6 +43,10 @@ int run_bench(const BenchOptions& options) {
                                        : options.model.load_weights();
   auto device = options.model.open_device();
   const auto config = options.model.config();
+  const ttnn::Roofline roofline = ttnn::measure_roofline();
+  if (!options.json)
+    std::printf("roofline: %s %.1f GFLOP/s per core x %u threads\n", roofline.instruction.c_str(),
+                roofline.gflops_per_core, device->num_threads());
   for (const uint32_t batch : parse_batches(options.batches)) {
     const ttnn::Shape shape{batch, 3, 224, 224};
     ttnn::model::Model model(ttnn::model::create_mobilenetv2_model_parameters(weights, shape), *device, config);
@@ -67,17 +72,25 @@ int run_bench(const BenchOptions& options) {
     const double p50 = seconds[seconds.size() / 2];
     const double p99 = seconds[std::min(seconds.size() - 1, size_t(0.99 * double(seconds.size())))];
     const double images_per_second = batch / p50;
+    uint64_t multiply_adds = 0;  // per forward pass (the whole batch)
+    for (const auto& step : model.steps()) multiply_adds += step.multiply_adds;
+    const double roofline_fraction = images_per_second * double(multiply_adds) / batch * 2 /
+                                     (roofline.gflops_per_core * 1e9 * device->num_threads());
     if (options.json) {
       const nlohmann::json line{{"dtype", options.model.dtype},       {"math_fidelity", options.model.math_fidelity},
                                 {"numerics", options.model.numerics}, {"batch", batch},
                                 {"threads", device->num_threads()},   {"images_per_second", images_per_second},
                                 {"p50_ms", p50 * 1e3},                {"p99_ms", p99 * 1e3},
+                                {"roofline_fraction", roofline_fraction},
+                                {"roofline", roofline.instruction},
+                                {"roofline_gflops_per_core", roofline.gflops_per_core},
+                                {"multiply_adds_per_image", multiply_adds / batch},
                                 {"profiler", options.profiler}};
       std::printf("%s\n", line.dump().c_str());
     } else {
-      std::printf("%-9s %-5s batch %3u threads %u: %8.1f images/s  p50 %8.2f ms  p99 %8.2f ms\n",
+      std::printf("%-9s %-5s batch %3u threads %u: %8.1f images/s  p50 %8.2f ms  p99 %8.2f ms  %5.1f%% of roofline\n",
                   options.model.dtype.c_str(), options.model.math_fidelity.c_str(), batch, device->num_threads(),
-                  images_per_second, p50 * 1e3, p99 * 1e3);
+                  images_per_second, p50 * 1e3, p99 * 1e3, 100 * roofline_fraction);
     }
   }
   return 0;

@@ -80,7 +80,7 @@ const CpuFeatures& features() {
   return detected;
 }
 
-constexpr KernelTable kRefTable{"ref", f32_gemm_ref, f32_gemm_packed_ref, f32_dwconv_ref};
+constexpr KernelTable kRefTable{"ref", f32_gemm_ref, f32_gemm_packed_ref, f32_dwconv_ref, f32_fma_peak_ref};
 
 bool built(CpuIsa isa) {
   switch (isa) {

@@ -13,5 +13,7 @@ void f32_gemm_minmax_ukernel_4x16__avx2(const GemmPackedArgs& args);
 void f32_gemm_minmax_ukernel_6x16__avx2(const GemmPackedArgs& args);
 // Channels innermost, 16 (then 8, then a masked tail) channels per step; 3-wide rows unrolled.
 void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args);
+// 10 independent 8-lane FMA chains (enough to cover the FMA latency on two ports).
+double f32_fma_peak__avx2(uint64_t iterations);
 
 }  // namespace ttnn::kernels
