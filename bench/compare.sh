@@ -27,7 +27,11 @@ usage() { sed -n '2,11s/^# \{0,1\}//p' "$0"; }
 
 # Recorded before parsing, so the printed command reproduces this run exactly.
 command_line="bench/compare.sh"
-for arg in "$@"; do command_line+=" $(printf '%q' "$arg")"; done
+for arg in "$@"; do
+  if [[ $arg =~ ^[A-Za-z0-9_./:,=+-]+$ ]]; then command_line+=" $arg"
+  elif [[ $arg != *\'* ]]; then command_line+=" '$arg'"
+  else command_line+=" $(printf '%q' "$arg")"; fi
+done
 
 while (($#)); do
   case $1 in
@@ -68,6 +72,9 @@ if ! dpkg-query -W -f='${Status}' libopenblas0-openmp 2>/dev/null | grep -q 'ins
   } >&2
 fi
 
+# Other jobs on the cores skew PyTorch's OpenMP threads far more than ttnn-cpp: record how busy it was.
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
+
 raw=$(mktemp "${TMPDIR:-/tmp}/compare.XXXXXX")
 trap 'rm -f "$raw"' EXIT
 
@@ -101,7 +108,7 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 table_args=(
   --raw "$raw" --configs "$configs" --batch "$batch"
-  --machine "${machine:-unknown}" --cpus "${cpus:-$(nproc)}" --date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  --machine "${machine:-unknown}" --cpus "${cpus:-$(nproc)}" --load "$load" --date "$(date -u '+%Y-%m-%d %H:%M UTC')"
   --commit "$commit" --command "$command_line" --torch-version "$torch_version"
   --ttnn-version "$("$mobilenetv2" --version 2>/dev/null || echo unknown)"
   --threads "$threads" --repeats "$repeats" --iterations "$iterations" --warning "$warning"

@@ -64,7 +64,7 @@ def aggregate(raw, configs, batches):
 
 
 def print_table(results, meta):
-    print(f"machine: {meta.machine}, {meta.cpus} CPUs; {meta.threads} threads")
+    print(f"machine: {meta.machine}, {meta.cpus} CPUs; {meta.threads} threads; load average before the run {meta.load}")
     print(f"date: {meta.date}   commit: {meta.commit}   {meta.ttnn_version}   PyTorch {meta.torch_version}")
     print(f"command: {meta.command}")
     print(f"{meta.repeats} interleaved repeats of {meta.iterations} timed runs each (PyTorch: best mode per run); "
@@ -98,7 +98,8 @@ def print_table(results, meta):
 
 
 def print_json(results, meta):
-    common = {"machine": meta.machine, "cpus": meta.cpus, "date": meta.date, "commit": meta.commit,
+    cpus = int(meta.cpus) if meta.cpus.isdigit() else meta.cpus
+    common = {"machine": meta.machine, "cpus": cpus, "load_before": float(meta.load) if meta.load.replace(".", "", 1).isdigit() else meta.load, "date": meta.date, "commit": meta.commit,
               "command": meta.command, "torch_version": meta.torch_version, "iterations": meta.iterations}
     if meta.warning:
         common["warning"] = meta.warning
@@ -113,7 +114,7 @@ def main():
     ap.add_argument("--configs", required=True, help="space-separated DTYPE:FIDELITY, in table order")
     ap.add_argument("--batch", required=True)
     ap.add_argument("--json", action="store_true")
-    for name in ("machine", "cpus", "date", "commit", "command", "torch-version", "ttnn-version", "warning"):
+    for name in ("machine", "cpus", "load", "date", "commit", "command", "torch-version", "ttnn-version", "warning"):
         ap.add_argument(f"--{name}", default="")
     for name in ("threads", "repeats", "iterations"):
         ap.add_argument(f"--{name}", type=int, default=0)

@@ -415,7 +415,7 @@ def main() -> int:
     log("activations of the first image (float64)")
     for path, op, values in layer_outputs(model64, batch[:1].double()):
         file = f"layers/{path}.npy"
-        np.save(out / file, values.astype("<f4"))
+        np.save(out / file, np.ascontiguousarray(values, dtype="<f4"))  # C order: the C++ reader refuses Fortran
         layers.append({"path": path, "op": op, "file": file, "shape": list(values.shape)})
         log(f"  {op:6s} {path:22s} {str(list(values.shape)):18s} std {values.std():8.3f}  "
             f"max|x| {np.abs(values).max():8.3f}  {channel_stats(values)}")
