@@ -63,7 +63,8 @@ torch_version=$("$python" -c 'import torch, torchvision; print(torch.__version__
 # Debian's torch falls back to the reference BLAS without this package and runs several times slower,
 # which would flatter every ratio: say so in the output, not only on the terminal.
 warning=""
-if ! dpkg-query -W -f='${Status}' libopenblas0-openmp 2>/dev/null | grep -q 'install ok installed'; then
+blas_status=$(dpkg-query -W -f='${Status}' libopenblas0-openmp 2>/dev/null || true)
+if [[ $blas_status != "install ok installed" ]]; then
   warning="libopenblas0-openmp is not installed: PyTorch is measured with the reference BLAS and its figures are several times too low (install it: scripts/install-deps.sh test)"
   {
     echo "################################################################################"
@@ -85,13 +86,14 @@ run_ttnn() {
   local dtype=${1%%:*} fidelity=${1#*:}
   echo "[repeat $2/$repeats] ttnn-cpp $dtype + $fidelity" >&2
   "$mobilenetv2" bench --batch "$batch" --dtype "$dtype" --math-fidelity "$fidelity" \
-    --threads "$threads" --iterations "$iterations" --json | tag ttnn-cpp "$2"
+    --threads "$threads" --iterations "$iterations" --json | tag ttnn-cpp "$2" ||
+    die "$mobilenetv2 bench failed for $dtype + $fidelity"
 }
 
 run_torch() {
   echo "[repeat $1/$repeats] pytorch" >&2
   "$python" "$root/bench/pytorch_peer.py" --batch "$batch" --threads "$threads" --repeats "$iterations" \
-    --json | tag pytorch "$1"
+    --json | tag pytorch "$1" || die "bench/pytorch_peer.py failed"
 }
 
 for ((r = 1; r <= repeats; r++)); do

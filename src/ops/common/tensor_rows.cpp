@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <span>
 
 #include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
@@ -59,6 +60,51 @@ void copy_face_row_runs(size_t row, size_t col_begin, size_t col_end, Copy&& cop
   }
 }
 
+// Face rows (16 values of one tile row, contiguous in storage) move straight between a tile and the rows,
+// without a face-order copy of the whole tile: every dtype but bfloat4_b, whose two-per-byte codes take
+// the generic path.
+bool face_rows_direct(DataType dtype, uint64_t c0, uint64_t c1, uint64_t tile_col) {
+  return dtype != DataType::BFLOAT4_B && (c0 - tile_col) % 16 == 0 && (c1 - tile_col) % 16 == 0;
+}
+
+void read_face_row(DataType dtype, const std::byte* tile, size_t index, float* out) {
+  switch (dtype) {
+    case DataType::FLOAT32: std::memcpy(out, tile + index * 4, 16 * sizeof(float)); break;
+    case DataType::BFLOAT16: {
+      uint16_t bits[16];
+      std::memcpy(bits, tile + index * 2, sizeof bits);
+      formats::bfloat16_to_float(bits, std::span<float>(out, 16));
+      break;
+    }
+    default: {
+      const auto* bytes = reinterpret_cast<const uint8_t*>(tile);
+      formats::EncodedBlock block;
+      block.exponent = bytes[index / 16];
+      std::memcpy(block.codes, bytes + formats::kTileExponentBytes + index, 16);
+      formats::decode_block(block, formats::BlockFloat::bfp8, std::span<float, 16>(out, 16));
+    }
+  }
+}
+
+void write_face_row(DataType dtype, const float* in, size_t index, std::byte* tile) {
+  switch (dtype) {
+    case DataType::FLOAT32: std::memcpy(tile + index * 4, in, 16 * sizeof(float)); break;
+    case DataType::BFLOAT16: {
+      uint16_t bits[16];
+      formats::float_to_bfloat16(std::span<const float>(in, 16), bits);
+      std::memcpy(tile + index * 2, bits, sizeof bits);
+      break;
+    }
+    default: {
+      auto* bytes = reinterpret_cast<uint8_t*>(tile);
+      const formats::EncodedBlock block =
+          formats::encode_block(std::span<const float, 16>(in, 16), formats::BlockFloat::bfp8);
+      bytes[index / 16] = block.exponent;
+      std::memcpy(bytes + formats::kTileExponentBytes + index, block.codes, 16);
+    }
+  }
+}
+
 float load_element(DataType dtype, const std::byte* element) {
   if (dtype == DataType::FLOAT32) {
     float value;
@@ -96,9 +142,17 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
   TileValues tile;
   for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
     for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
-      unpack_tile(layout.dtype, bytes + layout.offset(band, tile_col), tile);
+      const std::byte* source = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      if (face_rows_direct(layout.dtype, c0, c1, tile_col)) {
+        for (uint64_t row = r0; row < r1; ++row)
+          for (uint64_t col = c0; col < c1; col += 16)
+            read_face_row(layout.dtype, source, formats::face_order_index(row - band, col - tile_col),
+                          dst + (row - row_begin) * dst_stride + (col - col_begin));
+        continue;
+      }
+      unpack_tile(layout.dtype, source, tile);
       for (uint64_t row = r0; row < r1; ++row)
         copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t face_index, size_t col, size_t count) {
           std::memcpy(dst + (row - row_begin) * dst_stride + (tile_col + col - col_begin), tile.data() + face_index,
@@ -124,6 +178,13 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
       std::byte* target = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      if (face_rows_direct(layout.dtype, c0, c1, tile_col)) {  // face rows are independent: no read-back
+        for (uint64_t row = r0; row < r1; ++row)
+          for (uint64_t col = c0; col < c1; col += 16)
+            write_face_row(layout.dtype, src + (row - row_begin) * src_stride + (col - col_begin),
+                           formats::face_order_index(row - band, col - tile_col), target);
+        continue;
+      }
       const bool whole_tile = r0 == band && r1 == band + 32 && c0 == tile_col && c1 == tile_col + 32;
       if (!whole_tile) unpack_tile(layout.dtype, target, tile);
       for (uint64_t row = r0; row < r1; ++row)

@@ -48,9 +48,21 @@ Tensor store_prepared(std::vector<float>& values, uint32_t rows, uint32_t cols, 
 
 // tt_metal: the weights as TT-NN prepares them, a [taps * in, out] TILE matrix in `dtype` whose row
 // t * in + c holds input channel c's weights for the outputs of its group and zeros elsewhere, so a
-// bfloat8_b block spans 16 output channels. Returns that tensor and leaves the stored values in `matrix`
+// bfloat8_b block spans 16 output channels (depthwise: its one non-zero column per row). Returns that tensor and leaves the stored values in `matrix`
 // ([out][taps * in/groups], tap-major as reduction_layout says for tt_metal).
 Tensor store_tt_metal_weights(std::vector<float>& matrix, const Conv2dGeometry& g, DataType dtype, Device& device) {
+  if (g.depthwise()) {
+    // Each row of TT-NN's matrix holds one weight, alone in its block: a [taps * in, 1] column stores the
+    // same bits in 1/out of the space (the whole matrix would be 42 MB of bfloat8_b for MobileNetV2).
+    const uint32_t taps = g.taps(), channels = g.in_channels;
+    std::vector<float> column(size_t(taps) * channels);
+    for (uint32_t tap = 0; tap < taps; ++tap)
+      for (uint32_t c = 0; c < channels; ++c) column[size_t(tap) * channels + c] = matrix[size_t(c) * taps + tap];
+    Tensor stored = store_prepared(column, taps * channels, 1, dtype, 0, device, "conv2d weights");
+    for (uint32_t tap = 0; tap < taps; ++tap)
+      for (uint32_t c = 0; c < channels; ++c) matrix[size_t(c) * taps + tap] = column[size_t(tap) * channels + c];
+    return stored;
+  }
   const uint32_t rows = g.taps() * g.in_channels, cols = g.out_channels, in_per_group = g.in_per_group();
   const uint32_t out_per_group = g.out_per_group(), k = g.taps() * in_per_group;
   const auto local = [&](uint32_t tap, uint32_t c, uint32_t o) {
