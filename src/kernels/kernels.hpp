@@ -68,6 +68,12 @@ struct DwconvArgs {
 // and returns the floating-point operations done (2 per multiply-add and lane).
 using PeakFn = double (*)(uint64_t iterations);
 
+// One bfloat8_b block (a face row: 16 values sharing an exponent) between floats and tile storage,
+// bit-exact to formats::encode_block / decode_block (block_float.hpp). Encode writes the 16 codes and
+// returns the exponent byte.
+using Bfp8EncodeFn = uint8_t (*)(const float* values, uint8_t* codes);
+using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* values);
+
 using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
 using DwconvF32Fn = void (*)(const DwconvArgs& args);
@@ -78,6 +84,8 @@ struct KernelTable {
   GemmPackedF32Fn f32_gemm_packed = nullptr;
   DwconvF32Fn f32_dwconv = nullptr;
   PeakFn f32_fma_peak = nullptr;
+  Bfp8EncodeFn bfp8_encode = nullptr;
+  Bfp8DecodeFn bfp8_decode = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -103,6 +111,8 @@ void f32_gemm_ref(const GemmArgs& args);
 void f32_gemm_packed_ref(const GemmPackedArgs& args);
 void f32_dwconv_ref(const DwconvArgs& args);
 double f32_fma_peak_ref(uint64_t iterations);
+uint8_t bfp8_encode_ref(const float* values, uint8_t* codes);
+void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 
 // One core's measured peak of `table`'s f32_fma_peak loop in GFLOP/s (about 50 ms of work on this thread).
 double measure_peak_gflops(const KernelTable& table);

@@ -80,7 +80,8 @@ const CpuFeatures& features() {
   return detected;
 }
 
-constexpr KernelTable kRefTable{"ref", f32_gemm_ref, f32_gemm_packed_ref, f32_dwconv_ref, f32_fma_peak_ref};
+constexpr KernelTable kRefTable{"ref",           f32_gemm_ref,    f32_gemm_packed_ref, f32_dwconv_ref,
+                                f32_fma_peak_ref, bfp8_encode_ref, bfp8_decode_ref};
 
 bool built(CpuIsa isa) {
   switch (isa) {

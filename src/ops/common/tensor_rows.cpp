@@ -8,6 +8,7 @@
 #include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
 #include "formats/tilize.hpp"
+#include "kernels/kernels.hpp"
 
 namespace ttnn {
 namespace {
@@ -60,47 +61,57 @@ void copy_face_row_runs(size_t row, size_t col_begin, size_t col_end, Copy&& cop
   }
 }
 
-// Face rows (16 values of one tile row, contiguous in storage) move straight between a tile and the rows,
-// without a face-order copy of the whole tile: every dtype but bfloat4_b, whose two-per-byte codes take
-// the generic path.
-bool face_rows_direct(DataType dtype, uint64_t c0, uint64_t c1, uint64_t tile_col) {
-  return dtype != DataType::BFLOAT4_B && (c0 - tile_col) % 16 == 0 && (c1 - tile_col) % 16 == 0;
-}
-
-void read_face_row(DataType dtype, const std::byte* tile, size_t index, float* out) {
+// A run of one face row (up to 16 values of one tile row, contiguous in storage) moved straight between
+// a tile and the rows, without a face-order copy of the whole tile. bfloat8_b converts whole blocks: a
+// partial run decodes its block, and a partial write re-encodes it with the new values. bfloat4_b (two
+// codes a byte) takes the whole-tile path.
+void read_run(DataType dtype, const std::byte* tile, size_t index, size_t count, float* out,
+              const kernels::KernelTable& table) {
   switch (dtype) {
-    case DataType::FLOAT32: std::memcpy(out, tile + index * 4, 16 * sizeof(float)); break;
+    case DataType::FLOAT32: std::memcpy(out, tile + index * 4, count * sizeof(float)); break;
     case DataType::BFLOAT16: {
       uint16_t bits[16];
-      std::memcpy(bits, tile + index * 2, sizeof bits);
-      formats::bfloat16_to_float(bits, std::span<float>(out, 16));
+      std::memcpy(bits, tile + index * 2, count * 2);
+      formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(out, count));
       break;
     }
     default: {
       const auto* bytes = reinterpret_cast<const uint8_t*>(tile);
-      formats::EncodedBlock block;
-      block.exponent = bytes[index / 16];
-      std::memcpy(block.codes, bytes + formats::kTileExponentBytes + index, 16);
-      formats::decode_block(block, formats::BlockFloat::bfp8, std::span<float, 16>(out, 16));
+      const size_t block = index / 16, offset = index % 16;
+      const uint8_t* codes = bytes + formats::kTileExponentBytes + block * 16;
+      if (count == 16) {
+        table.bfp8_decode(bytes[block], codes, out);
+        break;
+      }
+      float values[16];
+      table.bfp8_decode(bytes[block], codes, values);
+      std::memcpy(out, values + offset, count * sizeof(float));
     }
   }
 }
 
-void write_face_row(DataType dtype, const float* in, size_t index, std::byte* tile) {
+void write_run(DataType dtype, const float* in, size_t index, size_t count, std::byte* tile,
+               const kernels::KernelTable& table) {
   switch (dtype) {
-    case DataType::FLOAT32: std::memcpy(tile + index * 4, in, 16 * sizeof(float)); break;
+    case DataType::FLOAT32: std::memcpy(tile + index * 4, in, count * sizeof(float)); break;
     case DataType::BFLOAT16: {
       uint16_t bits[16];
-      formats::float_to_bfloat16(std::span<const float>(in, 16), bits);
-      std::memcpy(tile + index * 2, bits, sizeof bits);
+      formats::float_to_bfloat16(std::span<const float>(in, count), std::span<uint16_t>(bits, count));
+      std::memcpy(tile + index * 2, bits, count * 2);
       break;
     }
     default: {
       auto* bytes = reinterpret_cast<uint8_t*>(tile);
-      const formats::EncodedBlock block =
-          formats::encode_block(std::span<const float, 16>(in, 16), formats::BlockFloat::bfp8);
-      bytes[index / 16] = block.exponent;
-      std::memcpy(bytes + formats::kTileExponentBytes + index, block.codes, 16);
+      const size_t block = index / 16, offset = index % 16;
+      uint8_t* codes = bytes + formats::kTileExponentBytes + block * 16;
+      if (count == 16) {
+        bytes[block] = table.bfp8_encode(in, codes);
+        break;
+      }
+      float values[16];
+      table.bfp8_decode(bytes[block], codes, values);
+      std::memcpy(values + offset, in, count * sizeof(float));
+      bytes[block] = table.bfp8_encode(values, codes);
     }
   }
 }
@@ -140,16 +151,18 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
     return;
   }
   TileValues tile;
+  const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
     for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
       const std::byte* source = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
-      if (face_rows_direct(layout.dtype, c0, c1, tile_col)) {
+      if (layout.dtype != DataType::BFLOAT4_B) {
         for (uint64_t row = r0; row < r1; ++row)
-          for (uint64_t col = c0; col < c1; col += 16)
-            read_face_row(layout.dtype, source, formats::face_order_index(row - band, col - tile_col),
-                          dst + (row - row_begin) * dst_stride + (col - col_begin));
+          copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t index, size_t col, size_t count) {
+            read_run(layout.dtype, source, index, count, dst + (row - row_begin) * dst_stride + (tile_col + col - col_begin),
+                     table);
+          });
         continue;
       }
       unpack_tile(layout.dtype, source, tile);
@@ -173,16 +186,18 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
     return;
   }
   TileValues tile;
+  const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
     for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
       std::byte* target = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
-      if (face_rows_direct(layout.dtype, c0, c1, tile_col)) {  // face rows are independent: no read-back
+      if (layout.dtype != DataType::BFLOAT4_B) {  // face rows are independent: no whole-tile read-back
         for (uint64_t row = r0; row < r1; ++row)
-          for (uint64_t col = c0; col < c1; col += 16)
-            write_face_row(layout.dtype, src + (row - row_begin) * src_stride + (col - col_begin),
-                           formats::face_order_index(row - band, col - tile_col), target);
+          copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t index, size_t col, size_t count) {
+            write_run(layout.dtype, src + (row - row_begin) * src_stride + (tile_col + col - col_begin), index, count,
+                      target, table);
+          });
         continue;
       }
       const bool whole_tile = r0 == band && r1 == band + 32 && c0 == tile_col && c1 == tile_col + 32;

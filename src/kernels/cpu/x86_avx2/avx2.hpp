@@ -15,5 +15,9 @@ void f32_gemm_minmax_ukernel_6x16__avx2(const GemmPackedArgs& args);
 void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args);
 // 10 independent 8-lane FMA chains (enough to cover the FMA latency on two ports).
 double f32_fma_peak__avx2(uint64_t iterations);
+// bfloat8_b blocks 8 lanes at a time; rows the vector path does not cover (Inf/NaN, exponents so small the
+// scale is subnormal) take the reference path.
+uint8_t bfp8_encode__avx2(const float* values, uint8_t* codes);
+void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values);
 
 }  // namespace ttnn::kernels

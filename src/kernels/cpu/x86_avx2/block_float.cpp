@@ -1,0 +1,85 @@
+// bfloat8_b blocks with AVX2: the reference arithmetic (block_float.hpp) as explicit vector operations, so
+// the results are bit-identical (no contraction into FMAs: each step is its own intrinsic).
+#include <immintrin.h>
+
+#include "kernels/cpu/x86_avx2/avx2.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+constexpr uint32_t kExponentMask = 0x7F800000u;
+
+// 16 int32 codes (two vectors, each value in [0, 255]) as 16 bytes in order.
+__m128i narrow_codes(__m256i low, __m256i high) {
+  const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(low, high), 0xD8);
+  return _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+}
+
+__m256i encode_half(__m256 values, __m256 to_units) {
+  const __m256i bits = _mm256_castps_si256(values);
+  const __m256i exponent = _mm256_and_si256(bits, _mm256_set1_epi32(int(kExponentMask)));
+  const __m256i normal = _mm256_cmpgt_epi32(exponent, _mm256_setzero_si256());  // subnormals count as zero
+  const __m256 magnitude = _mm256_and_ps(_mm256_castsi256_ps(_mm256_and_si256(bits, normal)),
+                                         _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF)));
+  const __m256 round = _mm256_set1_ps(12582912.0f);  // 1.5 * 2^23: adding and subtracting rounds to even
+  __m256 units = _mm256_mul_ps(magnitude, to_units);
+  units = _mm256_sub_ps(_mm256_add_ps(units, round), round);
+  units = _mm256_min_ps(units, _mm256_set1_ps(127.0f));
+  const __m256i mag = _mm256_cvttps_epi32(units);
+  const __m256i negative = _mm256_srai_epi32(bits, 31);  // all ones when the sign bit is set
+  const __m256i nonzero = _mm256_cmpgt_epi32(mag, _mm256_setzero_si256());
+  const __m256i sign = _mm256_and_si256(_mm256_and_si256(negative, nonzero), _mm256_set1_epi32(0x80));
+  return _mm256_or_si256(mag, sign);
+}
+
+__m256 decode_half(__m128i codes8, __m256 scale) {
+  const __m256i codes = _mm256_cvtepu8_epi32(codes8);
+  const __m256i magnitude = _mm256_and_si256(codes, _mm256_set1_epi32(0x7F));
+  const __m256i sign = _mm256_slli_epi32(_mm256_and_si256(codes, _mm256_set1_epi32(0x80)), 24);
+  const __m256 value = _mm256_mul_ps(_mm256_cvtepi32_ps(magnitude), scale);
+  return _mm256_or_ps(value, _mm256_castsi256_ps(sign));
+}
+
+}  // namespace
+
+uint8_t bfp8_encode__avx2(const float* values, uint8_t* codes) {
+  const __m256 low = _mm256_loadu_ps(values), high = _mm256_loadu_ps(values + 8);
+  const __m256i mask = _mm256_set1_epi32(int(kExponentMask));
+  __m256i top = _mm256_max_epi32(_mm256_and_si256(_mm256_castps_si256(low), mask),
+                                 _mm256_and_si256(_mm256_castps_si256(high), mask));
+  top = _mm256_max_epi32(top, _mm256_permute2x128_si256(top, top, 1));
+  top = _mm256_max_epi32(top, _mm256_shuffle_epi32(top, 0x4E));
+  top = _mm256_max_epi32(top, _mm256_shuffle_epi32(top, 0xB1));
+  const uint32_t row = uint32_t(_mm256_cvtsi256_si32(top)) >> 23;
+  if (row == 0) {  // zeros and subnormals only (post-ReLU blocks often are): every code 0
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
+    return 0;
+  }
+  // The reference's own fast-path condition: finite rows whose scale to units stays a normal float.
+  if (row == 255 || row < 16) return bfp8_encode_ref(values, codes);
+  const __m256 to_units = _mm256_castsi256_ps(_mm256_set1_epi32(int((6 - (int(row) - 127) + 127) << 23)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), narrow_codes(encode_half(low, to_units), encode_half(high, to_units)));
+  return uint8_t(row);
+}
+
+void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values) {
+  if (exponent == 255) {  // Inf/NaN rows
+    bfp8_decode_ref(exponent, codes, values);
+    return;
+  }
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes));
+  if (exponent < 7) {
+    // 2^(E - 133) is subnormal: scale by 2^-64 (exact) then 2^(E - 69); the product m * 2^(E - 133) of a 7-bit
+    // m is representable, so both ways give the reference's exact value.
+    const __m256 first = _mm256_set1_ps(0x1p-64f);
+    const __m256 second = _mm256_castsi256_ps(_mm256_set1_epi32(int((exponent - 69 + 127) << 23)));
+    _mm256_storeu_ps(values, _mm256_mul_ps(decode_half(bytes, first), second));
+    _mm256_storeu_ps(values + 8, _mm256_mul_ps(decode_half(_mm_srli_si128(bytes, 8), first), second));
+    return;
+  }
+  const __m256 scale = _mm256_castsi256_ps(_mm256_set1_epi32(int((exponent - 6) << 23)));  // 2^(E - 133)
+  _mm256_storeu_ps(values, decode_half(bytes, scale));
+  _mm256_storeu_ps(values + 8, decode_half(_mm_srli_si128(bytes, 8), scale));
+}
+
+}  // namespace ttnn::kernels
