@@ -73,6 +73,10 @@ using PeakFn = double (*)(uint64_t iterations);
 // returns the exponent byte.
 using Bfp8EncodeFn = uint8_t (*)(const float* values, uint8_t* codes);
 using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* values);
+// 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
+// kept quiet).
+using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
+using Bf16DecodeFn = void (*)(const uint16_t* bits, float* values);
 
 using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
@@ -86,6 +90,8 @@ struct KernelTable {
   PeakFn f32_fma_peak = nullptr;
   Bfp8EncodeFn bfp8_encode = nullptr;
   Bfp8DecodeFn bfp8_decode = nullptr;
+  Bf16EncodeFn bf16_encode = nullptr;
+  Bf16DecodeFn bf16_decode = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -113,6 +119,8 @@ void f32_dwconv_ref(const DwconvArgs& args);
 double f32_fma_peak_ref(uint64_t iterations);
 uint8_t bfp8_encode_ref(const float* values, uint8_t* codes);
 void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
+void bf16_encode_ref(const float* values, uint16_t* bits);
+void bf16_decode_ref(const uint16_t* bits, float* values);
 
 // One core's measured peak of `table`'s f32_fma_peak loop in GFLOP/s (about 50 ms of work on this thread).
 double measure_peak_gflops(const KernelTable& table);

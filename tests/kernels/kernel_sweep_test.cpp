@@ -330,6 +330,28 @@ TEST_P(KernelTier, Bfp8BlocksMatchRef) {
   ::testing::Test::RecordProperty("blocks", int(blocks));
 }
 
+// bfloat16: every tier bit-identical to the reference (ties, carries into the exponent, Inf, NaN payloads).
+TEST_P(KernelTier, Bf16MatchesRef) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 20000; ++trial) {
+    float values[16];
+    for (float& v : values) {
+      uint32_t bits = uint32_t(rng());
+      if (trial % 3 == 0) bits = (bits & 0xFFFF0000u) | 0x8000u;  // exact ties
+      if (trial % 7 == 0) bits |= 0x7F800000u;                     // Inf and NaN
+      std::memcpy(&v, &bits, 4);
+    }
+    uint16_t want[16], got[16];
+    kernels::bf16_encode_ref(values, want);
+    table_->bf16_encode(values, got);
+    ASSERT_EQ(std::memcmp(want, got, sizeof want), 0) << "trial " << trial;
+    float back_want[16], back_got[16];
+    kernels::bf16_decode_ref(want, back_want);
+    table_->bf16_decode(want, back_got);
+    ASSERT_EQ(std::memcmp(back_want, back_got, sizeof back_want), 0) << "trial " << trial;
+  }
+}
+
 // The roofline loop: its flop count grows with the iterations, and a measurement gives a plausible rate
 // (a removed loop would report an absurd one).
 TEST_P(KernelTier, PeakLoopCountsItsWork) {

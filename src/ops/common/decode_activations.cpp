@@ -1,5 +1,6 @@
 #include "ops/common/decode_activations.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "formats/fidelity.hpp"
@@ -16,7 +17,7 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
   DecodedActivations decoded;
   decoded.rows = layout.height;
   decoded.cols = tensor.logical_shape().width();
-  decoded.values.resize(decoded.rows * decoded.cols);
+  decoded.values = ScratchFloats(decoded.rows * decoded.cols);
   constexpr uint64_t kRowsPerItem = 256;  // whole tile bands, enough work per item
   const size_t items = size_t((decoded.rows + kRowsPerItem - 1) / kRowsPerItem);
   auto work = [&](size_t item) {
@@ -36,8 +37,12 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
 }
 
 DecodedActivations split_low_bits(DecodedActivations& decoded, int top_bits) {
-  DecodedActivations low = decoded;
-  formats::truncate_significand(std::span(decoded.values), top_bits);
+  DecodedActivations low;
+  low.rows = decoded.rows;
+  low.cols = decoded.cols;
+  low.values = ScratchFloats(decoded.values.size());
+  std::copy(decoded.values.begin(), decoded.values.end(), low.values.begin());
+  formats::truncate_significand(std::span(decoded.values.data(), decoded.values.size()), top_bits);
   for (size_t i = 0; i < low.values.size(); ++i) low.values[i] -= decoded.values[i];
   return low;
 }

@@ -4,15 +4,15 @@
 #pragma once
 
 #include <string_view>
-#include <vector>
 
 #include "ops/common/fidelity_widths.hpp"
+#include "ops/common/scratch_floats.hpp"
 #include "ttnn/tensor.hpp"
 
 namespace ttnn {
 
 struct DecodedActivations {
-  std::vector<float> values;
+  ScratchFloats values;  // [rows][cols]
   uint64_t rows = 0;  // physical view rows
   uint64_t cols = 0;  // logical columns
 };

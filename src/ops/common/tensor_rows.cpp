@@ -72,7 +72,8 @@ void read_run(DataType dtype, const std::byte* tile, size_t index, size_t count,
     case DataType::BFLOAT16: {
       uint16_t bits[16];
       std::memcpy(bits, tile + index * 2, count * 2);
-      formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(out, count));
+      if (count == 16) table.bf16_decode(bits, out);
+      else formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(out, count));
       break;
     }
     default: {
@@ -96,7 +97,8 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, std:
     case DataType::FLOAT32: std::memcpy(tile + index * 4, in, count * sizeof(float)); break;
     case DataType::BFLOAT16: {
       uint16_t bits[16];
-      formats::float_to_bfloat16(std::span<const float>(in, count), std::span<uint16_t>(bits, count));
+      if (count == 16) table.bf16_encode(in, bits);
+      else formats::float_to_bfloat16(std::span<const float>(in, count), std::span<uint16_t>(bits, count));
       std::memcpy(tile + index * 2, bits, count * 2);
       break;
     }

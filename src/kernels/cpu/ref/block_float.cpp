@@ -1,6 +1,7 @@
-// The reference bfloat8_b block conversions: the formats library's, on tile storage.
+// The reference conversions between floats and tile storage (bfloat8_b blocks, bfloat16): the formats library's.
 #include <cstring>
 
+#include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
 #include "kernels/kernels.hpp"
 
@@ -18,6 +19,14 @@ void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values) {
   block.exponent = exponent;
   std::memcpy(block.codes, codes, formats::kBlockSize);
   formats::decode_block(block, formats::BlockFloat::bfp8, std::span<float, formats::kBlockSize>(values, formats::kBlockSize));
+}
+
+void bf16_encode_ref(const float* values, uint16_t* bits) {
+  formats::float_to_bfloat16(std::span<const float>(values, 16), std::span<uint16_t>(bits, 16));
+}
+
+void bf16_decode_ref(const uint16_t* bits, float* values) {
+  formats::bfloat16_to_float(std::span<const uint16_t>(bits, 16), std::span<float>(values, 16));
 }
 
 }  // namespace ttnn::kernels

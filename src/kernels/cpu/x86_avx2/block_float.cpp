@@ -1,4 +1,4 @@
-// bfloat8_b blocks with AVX2: the reference arithmetic (block_float.hpp) as explicit vector operations, so
+// bfloat8_b blocks and bfloat16 with AVX2: the reference arithmetic (block_float.hpp) as explicit vector operations, so
 // the results are bit-identical (no contraction into FMAs: each step is its own intrinsic).
 #include <immintrin.h>
 
@@ -80,6 +80,34 @@ void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values) {
   const __m256 scale = _mm256_castsi256_ps(_mm256_set1_epi32(int((exponent - 6) << 23)));  // 2^(E - 133)
   _mm256_storeu_ps(values, decode_half(bytes, scale));
   _mm256_storeu_ps(values + 8, decode_half(_mm_srli_si128(bytes, 8), scale));
+}
+
+namespace {
+
+__m256i bf16_round(__m256 values) {
+  const __m256i bits = _mm256_castps_si256(values);
+  const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+  const __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(_mm256_set1_epi32(0x7FFF), odd)), 16);
+  const __m256i quiet_nan = _mm256_or_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(0x0040));
+  const __m256i magnitude = _mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFFFF));
+  const __m256i is_nan = _mm256_cmpgt_epi32(magnitude, _mm256_set1_epi32(0x7F800000));
+  return _mm256_blendv_epi8(rounded, quiet_nan, is_nan);
+}
+
+}  // namespace
+
+void bf16_encode__avx2(const float* values, uint16_t* bits) {
+  const __m256i words = _mm256_permute4x64_epi64(
+      _mm256_packus_epi32(bf16_round(_mm256_loadu_ps(values)), bf16_round(_mm256_loadu_ps(values + 8))), 0xD8);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(bits), words);
+}
+
+void bf16_decode__avx2(const uint16_t* bits, float* values) {
+  const __m256i words = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bits));
+  const __m256i low = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(words)), 16);
+  const __m256i high = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(words, 1)), 16);
+  _mm256_storeu_ps(values, _mm256_castsi256_ps(low));
+  _mm256_storeu_ps(values + 8, _mm256_castsi256_ps(high));
 }
 
 }  // namespace ttnn::kernels
