@@ -43,6 +43,9 @@ struct BufferAttachment {
 class Buffer {
  public:
   struct AlignedFree {
+    AlignedFree() noexcept : bytes(0) {}
+    explicit AlignedFree(size_t size) noexcept : bytes(size) {}
+    size_t bytes;  // the size it was allocated with (its block goes back to the host memory cache)
     void operator()(std::byte* pointer) const;
   };
   using Bytes = std::unique_ptr<std::byte[], AlignedFree>;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/allocator.hpp"
+#include "core/host_memory.hpp"
 #include "core/check.hpp"
 
 namespace ttnn {
@@ -19,7 +20,7 @@ uint64_t TensorSpec::physical_height() const {
 
 uint64_t TensorSpec::physical_width() const { return padded_shape().width(); }
 
-void Buffer::AlignedFree::operator()(std::byte* pointer) const { std::free(pointer); }
+void Buffer::AlignedFree::operator()(std::byte* pointer) const { host_memory::release(pointer, bytes); }
 
 namespace {
 std::atomic<uint64_t> next_buffer_id{1};
@@ -28,14 +29,13 @@ std::atomic<uint64_t> next_buffer_id{1};
 Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id)
     : size_bytes_(size_bytes), id_(next_buffer_id++), allocator_(std::move(allocator)), allocation_id_(allocation_id) {
   // 64-byte alignment lets kernels use aligned vector loads on tile boundaries.
-  const size_t rounded = (std::max<size_t>(size_bytes, 1) + 63) / 64 * 64;
-  auto* memory = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
+  auto* memory = host_memory::acquire(size_bytes);
   if (!memory) {
     if (allocator_) allocator_->release(allocation_id_);
     fail<OutOfMemory>("Buffer: host allocation of {} bytes failed", size_bytes);
   }
-  std::memset(memory, 0, rounded);
-  data_.reset(memory);
+  std::memset(memory, 0, host_memory::block_size(size_bytes));
+  data_ = Bytes(memory, AlignedFree{size_bytes});
 }
 
 Buffer::~Buffer() { deallocate(); }
