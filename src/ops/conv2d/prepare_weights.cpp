@@ -172,7 +172,8 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
       kernels::pack_gemm_weights(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
                                  attachment->packed.data() + group * attachment->packed_group_elems);
   }
-  attachment->matrix = std::move(matrix);
+  // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
+  if (math.numerics == Numerics::tt_metal) attachment->matrix = std::move(matrix);
   PreparedConv prepared{weight_tensor, std::nullopt, attachment.get(), nullptr};
   weight_tensor.buffer()->attach(std::move(attachment));
 

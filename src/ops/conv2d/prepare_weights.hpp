@@ -16,7 +16,7 @@ namespace ttnn {
 struct PreparedConvWeights : BufferAttachment {
   std::string key;  // geometry, dtype, fidelity, numerics it was made for (without the raw buffer's identity)
   ConvReductionLayout reduction;
-  std::vector<float> matrix;     // [out_channels][reduction.k_per_group]
+  std::vector<float> matrix;     // [out_channels][reduction.k_per_group]; tt_metal only
   std::vector<float> depthwise;  // [taps][channels] when the conv is depthwise
   // Not depthwise: `matrix` packed for the GEMM micro-kernels, group by group (kernels::pack_gemm_weights
   // of each group's [out_per_group][k_per_group] rows); group g starts at g * packed_group_elems.
