@@ -48,6 +48,7 @@ BufferLayout BufferLayout::of(const TensorSpec& spec, const char* op) {
         spec.logical_shape);
   layout.height = spec.physical_height();
   layout.width = spec.physical_width();
+  layout.logical_width = spec.logical_shape.width();
   layout.page_bytes = layout.tiled ? tile_size_bytes(spec.dtype) : layout.width * element_size_bytes(spec.dtype);
 
   if (!layout.sharded()) {

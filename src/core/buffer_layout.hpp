@@ -15,6 +15,7 @@ namespace ttnn {
 struct BufferLayout {
   uint64_t height = 0;  // physical view
   uint64_t width = 0;
+  uint64_t logical_width = 0;  // columns past it are padding (zero)
   DataType dtype = DataType::FLOAT32;
   bool tiled = false;
   TensorMemoryLayout memory_layout = TensorMemoryLayout::INTERLEAVED;

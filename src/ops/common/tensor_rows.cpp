@@ -94,7 +94,8 @@ void read_run(DataType dtype, const std::byte* tile, size_t index, size_t count,
   }
 }
 
-void write_run(DataType dtype, const float* in, size_t index, size_t count, std::byte* tile,
+// `rest_is_padding`: the run starts a block and the block's other values are padding columns (zero).
+void write_run(DataType dtype, const float* in, size_t index, size_t count, bool rest_is_padding, std::byte* tile,
                const kernels::KernelTable& table) {
   switch (dtype) {
     case DataType::FLOAT32:
@@ -116,8 +117,8 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, std:
         bytes[block] = table.bfp8_encode(in, codes);
         break;
       }
-      float values[16];
-      table.bfp8_decode(bytes[block], codes, values);
+      float values[16] = {};
+      if (!rest_is_padding) table.bfp8_decode(bytes[block], codes, values);
       std::memcpy(values + offset, in, count * sizeof(float));
       bytes[block] = table.bfp8_encode(values, codes);
     }
@@ -203,8 +204,9 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
       if (layout.dtype != DataType::BFLOAT4_B) {  // face rows are independent: no whole-tile read-back
         for (uint64_t row = r0; row < r1; ++row)
           copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t index, size_t col, size_t count) {
+            const bool rest_is_padding = index % 16 == 0 && tile_col + col + count == layout.logical_width;
             write_run(layout.dtype, src + (row - row_begin) * src_stride + (tile_col + col - col_begin), index, count,
-                      target, table);
+                      rest_is_padding, target, table);
           });
         continue;
       }
