@@ -45,19 +45,21 @@ __m256 decode_half(__m128i codes8, __m256 scale) {
 uint8_t bfp8_encode__avx2(const float* values, uint8_t* codes) {
   const __m256 low = _mm256_loadu_ps(values), high = _mm256_loadu_ps(values + 8);
   const __m256i mask = _mm256_set1_epi32(int(kExponentMask));
-  __m256i top = _mm256_max_epi32(_mm256_and_si256(_mm256_castps_si256(low), mask),
-                                 _mm256_and_si256(_mm256_castps_si256(high), mask));
-  top = _mm256_max_epi32(top, _mm256_permute2x128_si256(top, top, 1));
-  top = _mm256_max_epi32(top, _mm256_shuffle_epi32(top, 0x4E));
-  top = _mm256_max_epi32(top, _mm256_shuffle_epi32(top, 0xB1));
-  const uint32_t row = uint32_t(_mm256_cvtsi256_si32(top)) >> 23;
+  const __m256i both = _mm256_max_epi32(_mm256_and_si256(_mm256_castps_si256(low), mask),
+                                        _mm256_and_si256(_mm256_castps_si256(high), mask));
+  __m128i top = _mm_max_epi32(_mm256_castsi256_si128(both), _mm256_extracti128_si256(both, 1));
+  top = _mm_max_epi32(top, _mm_shuffle_epi32(top, 0x4E));
+  top = _mm_max_epi32(top, _mm_shuffle_epi32(top, 0xB1));  // the row's exponent field in every lane
+  const uint32_t row = uint32_t(_mm_cvtsi128_si32(top)) >> 23;
   if (row == 0) {  // zeros and subnormals only (post-ReLU blocks often are): every code 0
     _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
     return 0;
   }
   // The reference's own fast-path condition: finite rows whose scale to units stays a normal float.
   if (row == 255 || row < 16) return bfp8_encode_ref(values, codes);
-  const __m256 to_units = _mm256_castsi256_ps(_mm256_set1_epi32(int((6 - (int(row) - 127) + 127) << 23)));
+  // 2^(6 - (row - 127)) = 2^(133 - row): its bits (260 - row) << 23, from the broadcast field (mod 2^32).
+  const __m256i field = _mm256_broadcastd_epi32(top);
+  const __m256 to_units = _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_set1_epi32(int(260u << 23)), field));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), narrow_codes(encode_half(low, to_units), encode_half(high, to_units)));
   return uint8_t(row);
 }
