@@ -9,24 +9,39 @@
 
 namespace ttnn {
 
-DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
+ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
   const std::string name(op);
-  const BufferLayout layout = BufferLayout::of(tensor.spec(), name.c_str());
+  ActivationSource source;
+  source.layout = BufferLayout::of(tensor.spec(), name.c_str());
+  source.bytes = bytes;
+  source.cols = tensor.logical_shape().width();
   // Block-float values carry at most 7 significant bits: cutting them to 7 or more changes nothing.
   if (is_block_float(tensor.dtype()) && cut.bits >= 7) cut.bits = 0;
+  source.cut = cut;
+  return source;
+}
+
+void ActivationSource::read(uint64_t begin, uint64_t end, float* out, size_t out_stride) const {
+  read_rows(layout, bytes, begin, end, 0, cols, out, out_stride);
+  if (cut.bits <= 0) return;
+  for (uint64_t row = begin; row < end; ++row) {
+    const std::span values(out + (row - begin) * out_stride, cols);
+    if (cut.round) formats::round_significand(values, cut.bits);
+    else formats::truncate_significand(values, cut.bits);
+  }
+}
+
+DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
+  const ActivationSource source = activation_source(tensor, bytes, cut, op);
   DecodedActivations decoded;
-  decoded.rows = layout.height;
-  decoded.cols = tensor.logical_shape().width();
+  decoded.rows = source.layout.height;
+  decoded.cols = source.cols;
   decoded.values = ScratchFloats(decoded.rows * decoded.cols);
   constexpr uint64_t kRowsPerItem = 256;  // whole tile bands, enough work per item
   const size_t items = size_t((decoded.rows + kRowsPerItem - 1) / kRowsPerItem);
   auto work = [&](size_t item) {
     const uint64_t begin = item * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
-    float* out = decoded.values.data() + begin * decoded.cols;
-    read_rows(layout, bytes, begin, end, 0, decoded.cols, out, decoded.cols);
-    const std::span values(out, (end - begin) * decoded.cols);
-    if (cut.bits > 0 && cut.round) formats::round_significand(values, cut.bits);
-    else if (cut.bits > 0) formats::truncate_significand(values, cut.bits);
+    source.read(begin, end, decoded.values.data() + begin * decoded.cols, decoded.cols);
   };
   if (Device* device = tensor.device()) {
     device->run_parallel(items, work);

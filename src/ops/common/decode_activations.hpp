@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "core/buffer_layout.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/common/scratch_floats.hpp"
 #include "ttnn/tensor.hpp"
@@ -18,6 +19,18 @@ struct DecodedActivations {
 };
 
 DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
+
+// The same rows read on demand: a kernel that visits each input row once (a pointwise conv) decodes its
+// block into cache-resident scratch instead of the whole tensor into memory first.
+struct ActivationSource {
+  BufferLayout layout;
+  const std::byte* bytes = nullptr;
+  uint64_t cols = 0;  // logical columns
+  OperandCut cut;     // already relaxed for block-float storage
+  // Rows [begin, end) of the 2D view into out ([end - begin][cols], row stride out_stride), cut.
+  void read(uint64_t begin, uint64_t end, float* out, size_t out_stride) const;
+};
+ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
 
 // Splits `decoded` at `top_bits` significand bits: `decoded` keeps trunc(v, top_bits) and the returned
 // copy holds the rest, v - trunc(v, top_bits) (the tt_metal HiFi3 second phase's operand).

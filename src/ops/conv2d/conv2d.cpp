@@ -68,19 +68,27 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
   const TensorSpec spec = output_spec(args, geometry, plan);
   Tensor output = allocate_tensor(spec, &device, "conv2d output");
   profile.output(output);
-  DecodedActivations activations = decode_activations(input, input_bytes, activation_cut(math.math_fidelity, math.numerics), "conv2d");
-  consumed.reset();
+  const OperandCut cut = activation_cut(math.math_fidelity, math.numerics);
+  const ActivationSource source = activation_source(input, input_bytes, cut, "conv2d");
+  // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
+  // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
+  const bool streamed = math.numerics == Numerics::accurate && geometry.pointwise() &&
+                        prepared.weights->reduction.tap_stride == geometry.in_channels;
+  DecodedActivations activations;
+  if (!streamed) activations = decode_activations(input, input_bytes, cut, "conv2d");
   std::optional<DecodedActivations> low_bits;
   if (math.numerics == Numerics::tt_metal && tt_metal_multiplier(math.math_fidelity).second_phase)
     low_bits = split_low_bits(activations, kTtMetalTopBBits);
 
-  Conv2dProgram program{&geometry, &math, &prepared, &activations, low_bits ? &*low_bits : nullptr,
-                        BufferLayout::of(spec, "conv2d"), output.bytes("conv2d output"), 0};
+  Conv2dProgram program{&geometry, &math, &prepared, streamed ? nullptr : &activations, &source,
+                        low_bits ? &*low_bits : nullptr, BufferLayout::of(spec, "conv2d"),
+                        output.bytes("conv2d output"), 0};
   const uint32_t k = prepared.weights->reduction.k_per_group;
   program.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, k, geometry.out_channels);
   const std::vector<ConvWorkItem> items =
       conv2d_work_items(program.output_layout, geometry.output_pixels(), geometry.out_channels, device.num_cores());
   device.run_parallel(items.size(), [&](size_t i) { run_conv2d_work_item(program, items[i]); });
+  consumed.reset();  // a streamed input was read until here
   return Conv2dResult{output, geometry.output_height, geometry.output_width, prepared.weight_tensor,
                       prepared.bias_tensor};
 }

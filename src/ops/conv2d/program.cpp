@@ -11,7 +11,7 @@ namespace {
 
 // Per-thread scratch, grown on demand and reused across calls.
 std::vector<float>& scratch(int which) {
-  thread_local std::vector<float> buffers[3];
+  thread_local std::vector<float> buffers[4];
   return buffers[which];
 }
 
@@ -62,13 +62,19 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   gemm.k = k;
   gemm.clamp_min = program.math->clamp.min;
   gemm.clamp_max = program.math->clamp.max;
+  // Same condition as conv2d.cpp's `streamed` (which leaves program.input null).
   const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
-    if (in_place) {
+    if (in_place && program.input) {
       gemm.a = program.input->values.data() + p0 * program.input->cols;
       gemm.a_row_stride = program.input->cols;
+    } else if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
+      float* rows = sized(scratch(3), gemm.m * program.source->cols);
+      program.source->read(p0, p1, rows, program.source->cols);
+      gemm.a = rows;
+      gemm.a_row_stride = program.source->cols;
     } else {
       float* patches = sized(scratch(1), gemm.m * k);
       gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);

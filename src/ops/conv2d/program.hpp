@@ -28,7 +28,8 @@ struct Conv2dProgram {
   const Conv2dGeometry* geometry;
   const Conv2dMath* math;
   const PreparedConv* prepared;
-  const DecodedActivations* input;  // [input pixels][in_channels], truncated for the fidelity
+  const DecodedActivations* input;  // [input pixels][in_channels], cut for the fidelity; null when streamed
+  const ActivationSource* source;   // the same rows on demand (pointwise accurate convs read only these)
   const DecodedActivations* input_low;  // tt_metal HiFi3: the bits its second phase reads, else null
   BufferLayout output_layout;
   std::byte* output_bytes;
