@@ -77,6 +77,8 @@ using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* val
 // kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
 using Bf16DecodeFn = void (*)(const uint16_t* bits, float* values);
+// Rounds `count` floats in place to `bits` significant bits, nearest even (formats::round_significand).
+using RoundSignificandFn = void (*)(float* values, size_t count, int bits);
 
 using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
@@ -92,6 +94,7 @@ struct KernelTable {
   Bfp8DecodeFn bfp8_decode = nullptr;
   Bf16EncodeFn bf16_encode = nullptr;
   Bf16DecodeFn bf16_decode = nullptr;
+  RoundSignificandFn round_significand = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -121,6 +124,7 @@ uint8_t bfp8_encode_ref(const float* values, uint8_t* codes);
 void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 void bf16_encode_ref(const float* values, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, float* values);
+void round_significand_ref(float* values, size_t count, int bits);
 
 // One core's measured peak of `table`'s f32_fma_peak loop in GFLOP/s (about 50 ms of work on this thread).
 double measure_peak_gflops(const KernelTable& table);

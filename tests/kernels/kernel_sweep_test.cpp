@@ -352,6 +352,22 @@ TEST_P(KernelTier, Bf16MatchesRef) {
   }
 }
 
+// Rounding to a fidelity's width: every tier bit-identical to the reference, any bit pattern, every width.
+TEST_P(KernelTier, RoundSignificandMatchesRef) {
+  std::mt19937 rng(11);
+  for (int bits = 1; bits <= 24; ++bits) {
+    std::vector<float> values(1000 + size_t(bits));  // a tail past the vector width
+    for (float& v : values) {
+      const uint32_t pattern = uint32_t(rng());
+      std::memcpy(&v, &pattern, 4);
+    }
+    std::vector<float> want = values, got = values;
+    kernels::round_significand_ref(want.data(), want.size(), bits);
+    table_->round_significand(got.data(), got.size(), bits);
+    ASSERT_EQ(std::memcmp(want.data(), got.data(), want.size() * 4), 0) << bits << " bits";
+  }
+}
+
 // The roofline loop: its flop count grows with the iterations, and a measurement gives a plausible rate
 // (a removed loop would report an absurd one).
 TEST_P(KernelTier, PeakLoopCountsItsWork) {

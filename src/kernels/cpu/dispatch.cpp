@@ -82,7 +82,7 @@ const CpuFeatures& features() {
 
 constexpr KernelTable kRefTable{"ref",           f32_gemm_ref,    f32_gemm_packed_ref, f32_dwconv_ref,
                                 f32_fma_peak_ref, bfp8_encode_ref, bfp8_decode_ref,     bf16_encode_ref,
-                                bf16_decode_ref};
+                                bf16_decode_ref,  round_significand_ref};
 
 bool built(CpuIsa isa) {
   switch (isa) {

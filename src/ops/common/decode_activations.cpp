@@ -4,6 +4,7 @@
 #include <string>
 
 #include "formats/fidelity.hpp"
+#include "kernels/kernels.hpp"
 #include "ops/common/tensor_rows.hpp"
 #include "ttnn/device.hpp"
 
@@ -24,10 +25,11 @@ ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes,
 void ActivationSource::read(uint64_t begin, uint64_t end, float* out, size_t out_stride) const {
   read_rows(layout, bytes, begin, end, 0, cols, out, out_stride);
   if (cut.bits <= 0) return;
+  const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t row = begin; row < end; ++row) {
-    const std::span values(out + (row - begin) * out_stride, cols);
-    if (cut.round) formats::round_significand(values, cut.bits);
-    else formats::truncate_significand(values, cut.bits);
+    float* values = out + (row - begin) * out_stride;
+    if (cut.round) table.round_significand(values, cols, cut.bits);
+    else formats::truncate_significand(std::span(values, cols), cut.bits);
   }
 }
 

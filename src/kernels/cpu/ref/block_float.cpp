@@ -3,6 +3,7 @@
 
 #include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
+#include "formats/fidelity.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -27,6 +28,10 @@ void bf16_encode_ref(const float* values, uint16_t* bits) {
 
 void bf16_decode_ref(const uint16_t* bits, float* values) {
   formats::bfloat16_to_float(std::span<const uint16_t>(bits, 16), std::span<float>(values, 16));
+}
+
+void round_significand_ref(float* values, size_t count, int bits) {
+  formats::round_significand(std::span<float>(values, count), bits);
 }
 
 }  // namespace ttnn::kernels

@@ -21,5 +21,6 @@ uint8_t bfp8_encode__avx2(const float* values, uint8_t* codes);
 void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values);
 void bf16_encode__avx2(const float* values, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, float* values);
+void round_significand__avx2(float* values, size_t count, int bits);
 
 }  // namespace ttnn::kernels

@@ -8,7 +8,8 @@ const KernelTable* avx2_table() {
   static constexpr KernelTable table{"avx2", f32_gemm_minmax_ukernel_2x4c8__avx2, f32_gemm_minmax_ukernel_6x16__avx2,
                                      f32_dwconv_minmax_ukernel_up16x__avx2, f32_fma_peak__avx2,
                                      bfp8_encode__avx2,                     bfp8_decode__avx2,
-                                     bf16_encode__avx2,                     bf16_decode__avx2};
+                                     bf16_encode__avx2,                     bf16_decode__avx2,
+                                     round_significand__avx2};
   return &table;
 }
 
