@@ -78,6 +78,17 @@ struct Model::Impl {
     if (numerics == Numerics::tt_metal && only_convs && input_channels < kTtMetalInputChannels)
       input_channels = kTtMetalInputChannels;
     lower();
+    // The lowered steps hold the weights now (as device tensors, prepared on the first run): the host
+    // copies would only double the model's memory.
+    const auto release = [](HostArray& array) { std::vector<float>().swap(array.values); };
+    for (auto& [path, conv] : parameters.convs) {
+      release(conv.weight);
+      release(conv.bias);
+    }
+    for (auto& [path, linear] : parameters.linears) {
+      release(linear.weight);
+      if (linear.bias) release(*linear.bias);
+    }
   }
 
   LayerOverride layer(const std::string& path) const {

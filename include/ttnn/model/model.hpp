@@ -65,6 +65,8 @@ class Model {
 
   // input: NCHW float32 of the traced input shape; returns the output (e.g. logits [N, classes]) as float32.
   std::vector<float> run(std::span<const float> nchw_input, const StepObserver& observer = {});
+  // The traced graph, module args and shapes. The weights' values are released once lowered (the steps
+  // hold them as device tensors): keep your own ModelParameters to run other configurations.
   const ModelParameters& parameters() const;
   const std::vector<ModelStep>& steps() const;
   const ModelConfig& config() const;
