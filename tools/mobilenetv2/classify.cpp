@@ -55,12 +55,12 @@ int run_classify(const ClassifyOptions& options) {
     return 1;
   }
   const std::vector<std::filesystem::path>& files = images.files;
-  const ttnn::StateDict weights = options.model.load_weights();
   const auto batch = uint32_t(files.size());
   auto device = options.model.open_device();
+  // The checkpoint is only needed while tracing: a temporary, freed before the model runs.
   ttnn::model::Model model(
-      ttnn::model::create_mobilenetv2_model_parameters(weights, ttnn::Shape{batch, 3, 224, 224}), *device,
-      options.model.config());
+      ttnn::model::create_mobilenetv2_model_parameters(options.model.load_weights(), ttnn::Shape{batch, 3, 224, 224}),
+      *device, options.model.config());
   const std::vector<float> logits = model.run(images.nchw);
   const size_t classes = logits.size() / batch;
   const std::vector<std::string> names =
