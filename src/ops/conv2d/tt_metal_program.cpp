@@ -3,6 +3,8 @@
 // register's format. Exactness over speed: the GEMM convs go through the chunked product, depthwise convs
 // through a direct loop (one tap per chunk once a conv has 32 channels).
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <vector>
 
 #include "formats/bfloat16.hpp"
@@ -76,6 +78,55 @@ void run_gemm(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p
   }
 }
 
+// formats::round_to_bfloat16, inline so the channel loop below vectorises.
+inline float round_bf16(float value) {
+  const uint32_t bits = std::bit_cast<uint32_t>(value);
+  const uint32_t rounded = ((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16) << 16;
+  const uint32_t quiet_nan = ((bits >> 16) | 0x0040u) << 16;
+  return std::bit_cast<float>((bits & 0x7FFFFFFFu) > 0x7F800000u ? quiet_nan : rounded);
+}
+
+// With 32 or more channels every tap of a channel falls in a chunk of its own, so the destination takes
+// one product at a time: the same sums as run_depthwise below, with channels innermost.
+void run_depthwise_wide(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+  const Conv2dGeometry& g = *program.geometry;
+  const PreparedConvWeights& weights = *program.prepared->weights;
+  const DecodedActivations& input = *program.input;
+  const DecodedActivations* input_low = program.input_low;
+  const bool bf16_dest = !program.math->fp32_dest_acc;
+  const uint32_t width = item.col_end - item.col_begin;
+  const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
+  for (uint64_t p = p0; p < p1; ++p) {
+    const uint64_t image = p / image_pixels;
+    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+    float* dest = out + (p - p0) * width;
+    std::fill(dest, dest + width, 0.0f);
+    for (uint32_t ky = 0; ky < g.kernel_h; ++ky)
+      for (uint32_t kx = 0; kx < g.kernel_w; ++kx) {
+        const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
+        const long iw = long(ow) * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
+        if (ih < 0 || ih >= long(g.input_height) || iw < 0 || iw >= long(g.input_width)) continue;
+        const size_t at = ((image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw)) * input.cols +
+                          item.col_begin;
+        const size_t tap = (ky * g.kernel_w + kx) * size_t(g.out_channels) + item.col_begin;
+        const float* x = input.values.data() + at;
+        const float* w = weights.depthwise.data() + tap;
+        if (input_low) {
+          const float* x_low = input_low->values.data() + at;
+          const float* w_top = weights.depthwise_top.data() + tap;
+          for (uint32_t c = 0; c < width; ++c) {
+            const float product = w[c] * x[c] + w_top[c] * x_low[c];
+            dest[c] = bf16_dest ? round_bf16(dest[c] + product) : dest[c] + product;
+          }
+        } else if (bf16_dest) {
+          for (uint32_t c = 0; c < width; ++c) dest[c] = round_bf16(dest[c] + w[c] * x[c]);
+        } else {
+          for (uint32_t c = 0; c < width; ++c) dest[c] += w[c] * x[c];
+        }
+      }
+  }
+}
+
 void run_depthwise(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
@@ -116,7 +167,8 @@ void run_depthwise(const Conv2dProgram& program, const ConvWorkItem& item, uint6
 }  // namespace
 
 void run_tt_metal_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
-  if (program.geometry->depthwise()) run_depthwise(program, item, p0, p1, out);
+  if (program.geometry->depthwise() && program.geometry->in_channels >= 32) run_depthwise_wide(program, item, p0, p1, out);
+  else if (program.geometry->depthwise()) run_depthwise(program, item, p0, p1, out);
   else run_gemm(program, item, p0, p1, out);
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() + item.col_begin : nullptr;
   tt_metal_finish(out, p1 - p0, item.col_end - item.col_begin, item.col_end - item.col_begin, bias,
