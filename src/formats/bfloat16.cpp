@@ -23,8 +23,6 @@ uint16_t float_to_bfloat16(float value) {
 
 float bfloat16_to_float(uint16_t bits) { return std::bit_cast<float>(static_cast<uint32_t>(bits) << 16); }
 
-float round_to_bfloat16(float value) { return bfloat16_to_float(float_to_bfloat16(value)); }
-
 void float_to_bfloat16(std::span<const float> in, std::span<uint16_t> out) {
   assert(out.size() >= in.size());
   // The scalar rule above, written as selects so the compiler vectorises the loop.

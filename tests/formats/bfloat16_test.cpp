@@ -78,6 +78,11 @@ TEST(Bfloat16, RoundTripHelper) {
   EXPECT_EQ(u(round_to_bfloat16(f(0x3F808008))), 0x3F810000u);  // 1.0078125
   EXPECT_EQ(u(round_to_bfloat16(f(0x3F808000))), 0x3F800000u);
   EXPECT_EQ(u(round_to_bfloat16(-0.0f)), 0x80000000u);
+  // The inline helper is the conversion there and back for every kind of value (NaN payloads, Inf, carries).
+  for (uint64_t bits = 0; bits <= 0xFFFFFFFFu; bits += 0x10001) {
+    const float value = f(uint32_t(bits));
+    EXPECT_EQ(u(round_to_bfloat16(value)), u(bfloat16_to_float(float_to_bfloat16(value)))) << std::hex << bits;
+  }
 }
 
 TEST(Bfloat16, EveryBfloat16RoundTripsExactly) {

@@ -13,6 +13,7 @@
 
 #include "io/pth/tensor_rebuild.hpp"
 #include "io/pth/unpickler.hpp"
+#include "support/oracle.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/io/pth.hpp"
 
@@ -24,12 +25,7 @@ using namespace std::literals;  // pickles hold NUL bytes
 using Bytes = std::vector<std::byte>;
 
 fs::path checkpoint_dir() {
-  const char* dir = std::getenv("TTNN_CHECKPOINT_DIR");
-  if (dir == nullptr || !fs::is_directory(dir)) {
-    ADD_FAILURE() << "TTNN_CHECKPOINT_DIR must name the directory `scripts/cached_generate.sh checkpoints tests/oracle/make_checkpoints.py` prints";
-    return {};
-  }
-  return dir;
+  return test::generated_data_dir("TTNN_CHECKPOINT_DIR", "checkpoints", "tests/oracle/make_checkpoints.py");
 }
 
 Bytes to_bytes(std::string_view text) {

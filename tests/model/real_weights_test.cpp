@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/metrics.hpp"
+#include "support/oracle.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/io/npy.hpp"
@@ -46,14 +47,8 @@ struct RealWeights {
 
 const RealWeights& real_weights() {
   static const RealWeights data = [] {
-    const char* env = std::getenv("TTNN_REAL_WEIGHTS_DIR");
-    if (env == nullptr || *env == '\0')
-      throw std::runtime_error("TTNN_REAL_WEIGHTS_DIR is not set: run through ctest, or set it to the output of "
-                               "scripts/cached_generate.sh real_weights tests/oracle/real_weights.py");
     RealWeights d;
-    d.dir = env;
-    if (!fs::exists(d.dir / "COMPLETE"))
-      throw std::runtime_error(d.dir.string() + " lacks COMPLETE: tests/oracle/real_weights.py did not finish");
+    d.dir = generated_data_dir("TTNN_REAL_WEIGHTS_DIR", "real_weights", "tests/oracle/real_weights.py");
     d.manifest = nlohmann::json::parse(std::ifstream(d.dir / "manifest.json"));
     d.state_dict = io::load_state_dict(d.dir / d.manifest["checkpoint"].get<std::string>());
     d.names = nlohmann::json::parse(std::ifstream(d.dir / d.manifest["image_names"].get<std::string>()))

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "ops/conv2d_helpers.hpp"
 #include "support/oracle.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/operations/conv2d.hpp"
@@ -114,17 +115,7 @@ std::string config_name(const ::testing::TestParamInfo<Config>& info) { return i
 
 // The numerics oracle's directory ($TTNN_NUMERICS_DIR, set by ctest through the numerics_generate fixture).
 std::filesystem::path numerics_dir() {
-  const char* env = std::getenv("TTNN_NUMERICS_DIR");
-  if (env == nullptr || *env == '\0')
-    throw std::runtime_error(
-        "TTNN_NUMERICS_DIR is not set: run through ctest (the numerics_generate fixture), or set it to the "
-        "directory printed by scripts/cached_generate.sh numerics tests/oracle/numerics_oracle.py");
-  const std::filesystem::path dir(env);
-  if (!std::filesystem::exists(dir / "COMPLETE"))
-    throw std::runtime_error("TTNN_NUMERICS_DIR='" + dir.string() +
-                             "' holds no complete set (no COMPLETE file): run ctest -R numerics_generate, or "
-                             "reconfigure with cmake if numerics_oracle.py changed");
-  return dir;
+  return generated_data_dir("TTNN_NUMERICS_DIR", "numerics", "tests/oracle/numerics_oracle.py");
 }
 
 const std::map<std::string, OracleCase>& numerics_cases() {
@@ -313,8 +304,7 @@ TEST_P(Conv2dNumerics, MatchesOracle) {
   const Config& config = GetParam();
   const OracleCase& oracle = numerics_case(config.case_name);
   const auto& p = oracle.params;
-  const uint32_t n = p["batch"], cin = p["in_channels"], cout = p["out_channels"], groups = p["groups"];
-  const uint32_t h = p["input_height"], w = p["input_width"], kh = p["kernel"][0], kw = p["kernel"][1];
+  const uint32_t n = p["batch"], cout = p["out_channels"];
   const uint32_t oh = p["output_height"], ow = p["output_width"];
   const Expected expected = load_expected(oracle, config, cout);
   ASSERT_EQ(expected.output.size(), size_t(n) * oh * ow * cout);
@@ -325,26 +315,11 @@ TEST_P(Conv2dNumerics, MatchesOracle) {
   for (bool fp32_dest : fp32_dest_settings(config)) {
     SCOPED_TRACE(config.case_name + " " + config.key() + " fp32_dest_acc_en=" + (fp32_dest ? "true" : "false") +
                  " output " + (config.bf8_output ? "bfloat8_b" : "float32"));
-    Conv2dArgs args;
-    args.input_tensor = from_host(input, Shape{1, 1, n * h * w, cin}, config.dtype.dtype, Layout::TILE, device.get(),
-                                  L1_MEMORY_CONFIG);
-    args.weight_tensor = from_host(oracle.floats("weight"), Shape{cout, cin / groups, kh, kw});
-    args.bias_tensor = from_host(oracle.floats("bias"), Shape{cout});
-    args.device = device.get();
-    args.in_channels = cin;
-    args.out_channels = cout;
-    args.batch_size = n;
-    args.input_height = h;
-    args.input_width = w;
-    args.kernel_size = {kh, kw};
-    args.stride = {p["stride"][0], p["stride"][1]};
-    args.padding = Padding2d(p["padding"][0], p["padding"][1], p["padding"][2], p["padding"][3]);
-    args.dilation = {p["dilation"][0], p["dilation"][1]};
-    args.groups = groups;
-    args.conv_config.dtype = config.bf8_output ? DataType::BFLOAT8_B : DataType::FLOAT32;
-    args.conv_config.weights_dtype = config.dtype.dtype;
-    args.conv_config.activation = p["activation"].get<std::string>();
-    args.compute_config = compute_config(config, fp32_dest);
+    ConvRun run = conv_run(config.dtype.dtype, config.dtype.dtype, config.fidelity.fidelity);
+    run.output_dtype = config.bf8_output ? DataType::BFLOAT8_B : DataType::FLOAT32;
+    run.activation = p["activation"].get<std::string>();
+    run.compute_config = compute_config(config, fp32_dest);
+    const Conv2dArgs args = conv_args(p, input, oracle.floats("weight"), oracle.floats("bias"), *device, run);
     const auto result = conv2d(args);
     ASSERT_EQ(result.output_height, oh);
     ASSERT_EQ(result.output_width, ow);

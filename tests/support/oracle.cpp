@@ -21,19 +21,21 @@ std::vector<float> OracleCase::floats(std::string_view role) const { return arra
 
 std::vector<uint64_t> OracleCase::shape(std::string_view role) const { return array(role).shape; }
 
-std::filesystem::path oracle_dir() {
-  const char* env = std::getenv("TTNN_ORACLE_DIR");
+std::filesystem::path generated_data_dir(const char* env_var, std::string_view kind, std::string_view generator) {
+  const std::string command = "scripts/cached_generate.sh " + std::string(kind) + " " + std::string(generator);
+  const char* env = std::getenv(env_var);
   if (env == nullptr || *env == '\0')
-    throw std::runtime_error(
-        "TTNN_ORACLE_DIR is not set: run this test through ctest (the oracle_generate fixture sets it up), or "
-        "set it to the directory printed by scripts/cached_generate.sh oracle tests/oracle/generate.py");
+    throw std::runtime_error(std::string(env_var) + " is not set: run this test through ctest (the " + std::string(kind) +
+                             "_generate fixture sets it up), or set it to the directory `" + command + "` prints");
   const std::filesystem::path dir(env);
   if (!std::filesystem::exists(dir / "COMPLETE"))
-    throw std::runtime_error("TTNN_ORACLE_DIR='" + dir.string() +
-                             "' holds no complete oracle set (no COMPLETE file): run scripts/cached_generate.sh oracle tests/oracle/generate.py, or "
-                             "ctest -R oracle_generate; if generate.py changed, reconfigure with cmake");
+    throw std::runtime_error(std::string(env_var) + "='" + dir.string() + "' holds no complete set (no COMPLETE file): run `" +
+                             command + "` or ctest -R " + std::string(kind) + "_generate; if " + std::string(generator) +
+                             " changed, reconfigure with cmake");
   return dir;
 }
+
+std::filesystem::path oracle_dir() { return generated_data_dir("TTNN_ORACLE_DIR", "oracle", "tests/oracle/generate.py"); }
 
 std::vector<OracleCase> oracle_cases(std::string_view op) {
   const auto dir = oracle_dir();

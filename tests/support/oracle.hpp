@@ -44,8 +44,12 @@ class OracleCase {
   std::vector<uint64_t> shape(std::string_view role) const;
 };
 
-// The oracle directory from $TTNN_ORACLE_DIR; throws std::runtime_error when the variable is unset or
-// the directory lacks COMPLETE (the generator did not finish).
+// A generated test-data set (cmake/TestData.cmake): the directory $env_var names. Throws
+// std::runtime_error, saying how to generate it (`scripts/cached_generate.sh kind generator`), when the
+// variable is unset or the directory lacks COMPLETE (the generator did not finish).
+std::filesystem::path generated_data_dir(const char* env_var, std::string_view kind, std::string_view generator);
+
+// The oracle directory from $TTNN_ORACLE_DIR (generated_data_dir of tests/oracle/generate.py).
 std::filesystem::path oracle_dir();
 
 // Every case of `op` in the manifest, in manifest order. Throws std::runtime_error when the oracle is

@@ -95,6 +95,13 @@ PY
 grep -q "bfloat8_b LoFi tt_metal" "$work/table" || fail "accuracy table lacks a configuration: $(cat "$work/table")"
 if "$bin" accuracy --weights "$checkpoint" 2>"$work/err"; then fail "accuracy without inputs succeeded"; fi
 grep -q -- "--images" "$work/err" || fail "accuracy without inputs: unclear message $(cat "$work/err")"
+$py -c "import numpy as np; np.save('$work/four.npy', np.zeros((1, 4, 64, 64), np.float32))"
+if "$bin" accuracy --weights "$checkpoint" --input "$work/four.npy" 2>"$work/err"; then fail "accuracy took a 4-channel input"; fi
+grep -q "\[N, 3, H, W\]" "$work/err" || fail "accuracy shape error unclear: $(cat "$work/err")"
+if "$bin" accuracy --weights "$checkpoint" --input "$work/small.npy" --target-pcc 0.99 --raise-to bfloat16 2>"$work/err"; then
+  fail "accuracy took --raise-to without a fidelity"
+fi
+grep -q "DTYPE:FIDELITY" "$work/err" || fail "--raise-to error unclear: $(cat "$work/err")"
 
 echo "--- infer rejects malformed and unsuitable inputs"
 printf 'not a numpy file' > "$work/bad.npy"

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "formats/bfloat16.hpp"
-#include "kernels/kernels.hpp"
 
 namespace ttnn {
 namespace {
@@ -12,14 +11,11 @@ namespace {
 // out = the products of one phase over reduction range [k0, k1) (float32 sums, no bias).
 void phase_product(const TtMetalGemmArgs& args, const float* a, const float* w, size_t k0, size_t k1, float* out,
                    size_t out_stride) {
-  kernels::GemmArgs gemm;
-  gemm.m = args.m;
-  gemm.n = args.n;
+  kernels::GemmArgs gemm = args.product;
   gemm.k = k1 - k0;
   gemm.a = a + k0;
-  gemm.a_row_stride = args.a_row_stride;
   gemm.w = w + k0;
-  gemm.w_row_stride = args.w_row_stride;
+  gemm.bias = nullptr;
   const ClampRange none;
   gemm.clamp_min = none.min;
   gemm.clamp_max = none.max;
@@ -30,33 +26,35 @@ void phase_product(const TtMetalGemmArgs& args, const float* a, const float* w, 
 
 // out = the chunk's sum of products over both phases.
 void chunk_sum(const TtMetalGemmArgs& args, size_t k0, size_t k1, float* out, size_t out_stride) {
-  phase_product(args, args.a, args.w, k0, k1, out, out_stride);
+  phase_product(args, args.product.a, args.product.w, k0, k1, out, out_stride);
   if (!args.w_top) return;
+  const size_t m = args.product.m, n = args.product.n;
   thread_local std::vector<float> second;
-  second.resize(args.m * args.n);
-  phase_product(args, args.a_low, args.w_top, k0, k1, second.data(), args.n);
-  for (size_t row = 0; row < args.m; ++row)
-    for (size_t col = 0; col < args.n; ++col) out[row * out_stride + col] += second[row * args.n + col];
+  second.resize(m * n);
+  phase_product(args, args.a_low, args.w_top, k0, k1, second.data(), n);
+  for (size_t row = 0; row < m; ++row)
+    for (size_t col = 0; col < n; ++col) out[row * out_stride + col] += second[row * n + col];
 }
 
 }  // namespace
 
 void tt_metal_gemm(const TtMetalGemmArgs& args) {
+  const kernels::GemmArgs& p = args.product;
   if (!args.bf16_dest) {  // a float32 register: the chunks add up like one float32 sum
-    chunk_sum(args, 0, args.k, args.c, args.c_row_stride);
+    chunk_sum(args, 0, p.k, p.c, p.c_row_stride);
     return;
   }
   thread_local std::vector<float> partial;
-  partial.resize(args.m * args.n);
-  for (size_t row = 0; row < args.m; ++row) std::fill_n(args.c + row * args.c_row_stride, args.n, 0.0f);
+  partial.resize(p.m * p.n);
+  for (size_t row = 0; row < p.m; ++row) std::fill_n(p.c + row * p.c_row_stride, p.n, 0.0f);
   size_t k0 = 0;
   for (const uint32_t k1 : args.chunk_ends) {
     if (k1 <= k0) continue;
-    chunk_sum(args, k0, k1, partial.data(), args.n);
-    for (size_t row = 0; row < args.m; ++row) {
-      float* dest = args.c + row * args.c_row_stride;
-      const float* add = partial.data() + row * args.n;
-      for (size_t col = 0; col < args.n; ++col) dest[col] = formats::round_to_bfloat16(dest[col] + add[col]);
+    chunk_sum(args, k0, k1, partial.data(), p.n);
+    for (size_t row = 0; row < p.m; ++row) {
+      float* dest = p.c + row * p.c_row_stride;
+      const float* add = partial.data() + row * p.n;
+      for (size_t col = 0; col < p.n; ++col) dest[col] = formats::round_to_bfloat16(dest[col] + add[col]);
     }
     k0 = k1;
   }

@@ -7,16 +7,16 @@
 #include <cstdint>
 #include <span>
 
+#include "kernels/kernels.hpp"
 #include "ops/common/activation.hpp"
 
 namespace ttnn {
 
 struct TtMetalGemmArgs {
-  size_t m = 0, n = 0, k = 0;
-  const float* a = nullptr;  // activations [m][k] (operand B), truncated to the phase's width
-  size_t a_row_stride = 0;
-  const float* w = nullptr;  // weights [n][k] (operand A), truncated
-  size_t w_row_stride = 0;
+  // The product: a = activations [m][k] (operand B) and w = weights [n][k] (operand A), both truncated
+  // to the first phase's widths; c = [m][n] destination register contents. Its bias and clamp are not
+  // read here (tt_metal_finish applies them after the last chunk).
+  kernels::GemmArgs product;
   // HiFi3's second phase: activations' next 6 bits and weights' top 5 bits (same strides), else null.
   const float* a_low = nullptr;
   const float* w_top = nullptr;
@@ -24,8 +24,6 @@ struct TtMetalGemmArgs {
   // the op's full reduction, which may skip zeros (a group's share of a grouped conv).
   std::span<const uint32_t> chunk_ends;
   bool bf16_dest = true;
-  float* c = nullptr;  // [m][n] destination register contents, before bias
-  size_t c_row_stride = 0;
 };
 
 void tt_metal_gemm(const TtMetalGemmArgs& args);

@@ -3,8 +3,6 @@
 // register's format. Exactness over speed: the GEMM convs go through the chunked product, depthwise convs
 // through a direct loop (one tap per chunk once a conv has 32 channels).
 #include <algorithm>
-#include <bit>
-#include <cstdint>
 #include <vector>
 
 #include "formats/bfloat16.hpp"
@@ -50,40 +48,43 @@ void run_gemm(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
     TtMetalGemmArgs gemm;
-    gemm.m = p1 - p0;
-    gemm.n = n1 - n0;
-    gemm.k = k;
+    kernels::GemmArgs& product = gemm.product;
+    product.m = p1 - p0;
+    product.n = n1 - n0;
+    product.k = k;
     if (in_place) {
-      gemm.a = program.input->values.data() + p0 * program.input->cols;
-      gemm.a_row_stride = program.input->cols;
+      product.a = program.input->values.data() + p0 * program.input->cols;
+      product.a_row_stride = program.input->cols;
       if (program.input_low) gemm.a_low = program.input_low->values.data() + p0 * program.input->cols;
     } else {
-      float* rows = sized(patches, gemm.m * k);
+      float* rows = sized(patches, product.m * k);
       gather_patches(g, weights.reduction, *program.input, group, p0, p1, rows);
-      gemm.a = rows;
-      gemm.a_row_stride = k;
+      product.a = rows;
+      product.a_row_stride = k;
       if (program.input_low) {
-        gather_patches(g, weights.reduction, *program.input_low, group, p0, p1, sized(patches_low, gemm.m * k));
+        gather_patches(g, weights.reduction, *program.input_low, group, p0, p1, sized(patches_low, product.m * k));
         gemm.a_low = patches_low.data();
       }
     }
-    gemm.w = weights.matrix.data() + size_t(n0) * k;
-    gemm.w_row_stride = k;
+    product.w = weights.matrix.data() + size_t(n0) * k;
+    product.w_row_stride = k;
     if (!weights.matrix_top.empty()) gemm.w_top = weights.matrix_top.data() + size_t(n0) * k;
     gemm.chunk_ends = group_chunk_ends(g, group);
     gemm.bf16_dest = !program.math->fp32_dest_acc;
-    gemm.c = out + (n0 - item.col_begin);
-    gemm.c_row_stride = width;
+    product.c = out + (n0 - item.col_begin);
+    product.c_row_stride = width;
     tt_metal_gemm(gemm);
   }
 }
 
-// formats::round_to_bfloat16, inline so the channel loop below vectorises.
-inline float round_bf16(float value) {
-  const uint32_t bits = std::bit_cast<uint32_t>(value);
-  const uint32_t rounded = ((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16) << 16;
-  const uint32_t quiet_nan = ((bits >> 16) | 0x0040u) << 16;
-  return std::bit_cast<float>((bits & 0x7FFFFFFFu) > 0x7F800000u ? quiet_nan : rounded);
+// The input pixel (row of the decoded input) output pixel p reads at tap (ky, kx), or -1 in the padding.
+long input_pixel(const Conv2dGeometry& g, uint64_t p, uint32_t ky, uint32_t kx) {
+  const uint64_t image = p / (uint64_t(g.output_height) * g.output_width);
+  const long oh = long(p / g.output_width % g.output_height), ow = long(p % g.output_width);
+  const long ih = oh * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
+  const long iw = ow * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
+  if (ih < 0 || ih >= long(g.input_height) || iw < 0 || iw >= long(g.input_width)) return -1;
+  return long((image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw));
 }
 
 // With 32 or more channels every tap of a channel falls in a chunk of its own, so the destination takes
@@ -95,19 +96,14 @@ void run_depthwise_wide(const Conv2dProgram& program, const ConvWorkItem& item, 
   const DecodedActivations* input_low = program.input_low;
   const bool bf16_dest = !program.math->fp32_dest_acc;
   const uint32_t width = item.col_end - item.col_begin;
-  const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1; ++p) {
-    const uint64_t image = p / image_pixels;
-    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
     float* dest = out + (p - p0) * width;
     std::fill(dest, dest + width, 0.0f);
     for (uint32_t ky = 0; ky < g.kernel_h; ++ky)
       for (uint32_t kx = 0; kx < g.kernel_w; ++kx) {
-        const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
-        const long iw = long(ow) * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
-        if (ih < 0 || ih >= long(g.input_height) || iw < 0 || iw >= long(g.input_width)) continue;
-        const size_t at = ((image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw)) * input.cols +
-                          item.col_begin;
+        const long pixel = input_pixel(g, p, ky, kx);
+        if (pixel < 0) continue;
+        const size_t at = size_t(pixel) * input.cols + item.col_begin;
         const size_t tap = (ky * g.kernel_w + kx) * size_t(g.out_channels) + item.col_begin;
         const float* x = input.values.data() + at;
         const float* w = weights.depthwise.data() + tap;
@@ -116,10 +112,10 @@ void run_depthwise_wide(const Conv2dProgram& program, const ConvWorkItem& item, 
           const float* w_top = weights.depthwise_top.data() + tap;
           for (uint32_t c = 0; c < width; ++c) {
             const float product = w[c] * x[c] + w_top[c] * x_low[c];
-            dest[c] = bf16_dest ? round_bf16(dest[c] + product) : dest[c] + product;
+            dest[c] = bf16_dest ? formats::round_to_bfloat16(dest[c] + product) : dest[c] + product;
           }
         } else if (bf16_dest) {
-          for (uint32_t c = 0; c < width; ++c) dest[c] = round_bf16(dest[c] + w[c] * x[c]);
+          for (uint32_t c = 0; c < width; ++c) dest[c] = formats::round_to_bfloat16(dest[c] + w[c] * x[c]);
         } else {
           for (uint32_t c = 0; c < width; ++c) dest[c] += w[c] * x[c];
         }
@@ -134,10 +130,7 @@ void run_depthwise(const Conv2dProgram& program, const ConvWorkItem& item, uint6
   const DecodedActivations* input_low = program.input_low;
   const bool bf16_dest = !program.math->fp32_dest_acc;
   const uint32_t width = item.col_end - item.col_begin;
-  const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1; ++p) {
-    const uint64_t image = p / image_pixels;
-    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
     for (uint32_t c = item.col_begin; c < item.col_end; ++c) {
       float dest = 0.0f, chunk_sum = 0.0f;
       uint32_t chunk = chunk_of(g, 0, c);
@@ -149,10 +142,9 @@ void run_depthwise(const Conv2dProgram& program, const ConvWorkItem& item, uint6
             chunk_sum = 0.0f;
             chunk = next;
           }
-          const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
-          const long iw = long(ow) * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
-          if (ih < 0 || ih >= long(g.input_height) || iw < 0 || iw >= long(g.input_width)) continue;
-          const size_t at = ((image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw)) * input.cols + c;
+          const long pixel = input_pixel(g, p, ky, kx);
+          if (pixel < 0) continue;
+          const size_t at = size_t(pixel) * input.cols + c;
           const size_t w = size_t(tap) * g.out_channels + c;
           float product = weights.depthwise[w] * input.values[at];
           if (input_low) product += weights.depthwise_top[w] * input_low->values[at];

@@ -141,28 +141,6 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
       }
       const size_t weights_offset = (b_batches == 1 ? 0 : batch) * size_t(n) * k;
       float* c = result.data() + (row - band.row_begin) * n;
-      if (tt_metal) {
-        TtMetalGemmArgs gemm;
-        gemm.m = run_end - row;
-        gemm.n = n;
-        gemm.k = k;
-        gemm.a = input.values.data() + row * input.cols;
-        gemm.a_row_stride = input.cols;
-        gemm.w = weights.transposed.data() + weights_offset;
-        gemm.w_row_stride = k;
-        if (input_low) {
-          gemm.a_low = input_low->values.data() + row * input.cols;
-          gemm.w_top = weights.transposed_top.data() + weights_offset;
-        }
-        gemm.chunk_ends = uniform_chunk_ends(k);
-        gemm.bf16_dest = !compute.fp32_dest_acc_en;
-        gemm.c = c;
-        gemm.c_row_stride = n;
-        tt_metal_gemm(gemm);
-        tt_metal_finish(c, gemm.m, n, n, bias, gemm.bf16_dest, clamp);
-        row = run_end;
-        continue;
-      }
       kernels::GemmArgs gemm;
       gemm.m = run_end - row;
       gemm.n = n;
@@ -176,7 +154,20 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
       gemm.clamp_max = clamp.max;
       gemm.c = c;
       gemm.c_row_stride = n;
-      kernels::kernel_table().f32_gemm(gemm);
+      if (tt_metal) {
+        TtMetalGemmArgs staged;
+        staged.product = gemm;
+        if (input_low) {
+          staged.a_low = input_low->values.data() + row * input.cols;
+          staged.w_top = weights.transposed_top.data() + weights_offset;
+        }
+        staged.chunk_ends = uniform_chunk_ends(k);
+        staged.bf16_dest = !compute.fp32_dest_acc_en;
+        tt_metal_gemm(staged);
+        tt_metal_finish(c, gemm.m, n, n, bias, staged.bf16_dest, clamp);
+      } else {
+        kernels::kernel_table().f32_gemm(gemm);
+      }
       row = run_end;
     }
     write_rows(out_layout, out_bytes, band.row_begin, band.row_end, 0, n, result.data(), n);

@@ -4,20 +4,13 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "support/oracle.hpp"
 #include "ttnn/io/npy.hpp"
 
 namespace ttnn::test {
 
 std::filesystem::path images_dir() {
-  const char* env = std::getenv("TTNN_IMAGES_DIR");
-  if (env == nullptr || *env == '\0')
-    throw std::runtime_error(
-        "TTNN_IMAGES_DIR is not set: run through ctest, or "
-        "TTNN_IMAGES_DIR=$(scripts/cached_generate.sh images tests/oracle/make_images.py) ./image_tests");
-  const std::filesystem::path dir(env);
-  if (!std::filesystem::exists(dir / "COMPLETE"))
-    throw std::runtime_error("the image test set " + dir.string() + " is incomplete (no COMPLETE)");
-  return dir;
+  return generated_data_dir("TTNN_IMAGES_DIR", "images", "tests/oracle/make_images.py");
 }
 
 const nlohmann::json& images_manifest() {
