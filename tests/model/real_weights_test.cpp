@@ -137,12 +137,11 @@ Measured check(const Setting& setting) {
 }
 
 const Setting kFloat32 = {"float32+HiFi4", DataType::FLOAT32, MathFidelity::HiFi4, 0.99999, true};
-// The accuracy issue asks 0.9999 for bfloat16 and 0.998 for bfloat8_b at HiFi2/4; measured 0.99978 and 0.99773
-// (ACCURACY.md: the loss is in storing activations, not in the arithmetic), so these floors guard what
-// is reached until the targets are.
-const Setting kBfloat16 = {"bfloat16+HiFi4", DataType::BFLOAT16, MathFidelity::HiFi4, 0.9997, true};
-const Setting kBfloat8HiFi4 = {"bfloat8_b+HiFi4", DataType::BFLOAT8_B, MathFidelity::HiFi4, 0.9975, false};
-const Setting kBfloat8HiFi2 = {"bfloat8_b+HiFi2", DataType::BFLOAT8_B, MathFidelity::HiFi2, 0.9975, false};
+// Measured 0.99994, 0.99928 and 0.99928 (ACCURACY.md); without the float32 bias and the sum-preserving
+// depthwise rounding of NUMERICS.md they were 0.99978, 0.99773 and 0.99773, below these thresholds.
+const Setting kBfloat16 = {"bfloat16+HiFi4", DataType::BFLOAT16, MathFidelity::HiFi4, 0.9999, true};
+const Setting kBfloat8HiFi4 = {"bfloat8_b+HiFi4", DataType::BFLOAT8_B, MathFidelity::HiFi4, 0.998, false};
+const Setting kBfloat8HiFi2 = {"bfloat8_b+HiFi2", DataType::BFLOAT8_B, MathFidelity::HiFi2, 0.998, false};
 const Setting kBfloat8LoFi = {"bfloat8_b+LoFi", DataType::BFLOAT8_B, MathFidelity::LoFi, 0.99, false};
 
 TEST(RealWeights, CheckpointIsTorchvisionMobileNetV2) {

@@ -2,7 +2,9 @@
 """Writes PyTorch checkpoints for the .pth reader tests (run with Debian's /usr/bin/python3, which has
 torch and torchvision).
 
-    /usr/bin/python3 tests/oracle/make_checkpoints.py OUT_DIR
+    /usr/bin/python3 tests/oracle/make_checkpoints.py --out DIR
+
+DIR/COMPLETE is written last (the convention of scripts/cached_generate.sh), so a killed run is detected.
 
 Good checkpoints, each CASE in several encodings CASE.<encoding>.pth, all loading to CASE.expected:
     mobilenet_v2   torchvision mobilenet_v2() state dict (seeded; batch-norm buffers randomised too)
@@ -40,7 +42,7 @@ import zipfile
 import torch
 import torchvision
 
-OUT = sys.argv[1] if len(sys.argv) == 2 else sys.exit("usage: make_checkpoints.py OUT_DIR")
+OUT = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--out" else sys.exit("usage: make_checkpoints.py --out DIR")
 PWNED = "ttnn_pth_pwned"  # relative: a reader that ran the exploit would create it in its working directory
 
 
@@ -265,6 +267,8 @@ def main():
             with zipfile.ZipFile(d + name) as z:
                 pkl = [n for n in z.namelist() if n.endswith("/data.pkl")][0]
                 open(d + "seeds/pickle/" + name[:-4] + ".pkl", "wb").write(z.read(pkl))
+    with open(d + "COMPLETE", "w") as f:
+        f.write("ok\n")
 
 
 if __name__ == "__main__":

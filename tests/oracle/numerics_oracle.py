@@ -36,7 +36,8 @@ manifest.json
                 "arrays": {role: file name in DIR}}]}
 
 All .npy files are '<f4', C order. A configuration is (dtype, fidelity, numerics): activations, weights
-and bias all in `dtype`; `numerics` "accurate" (fp32_dest_acc_en makes no difference) or "tt_metal_fp32_dest"
+and bias in `dtype` (an accurate conv keeps its bias in float32; accurate depthwise weights keep each
+channel's sum, NUMERICS.md step 2); `numerics` "accurate" (fp32_dest_acc_en makes no difference) or "tt_metal_fp32_dest"
 / "tt_metal_bf16_dest" (tt_metal with fp32_dest_acc_en true / false). CONFIG below is
 "<dtype>.<fidelity>.<numerics>", e.g. "bfloat8_b.LoFi.tt_metal_bf16_dest".
 
@@ -97,7 +98,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DTYPES = ["float32", "bfloat16", "bfloat8_b"]
 FIDELITIES = ["LoFi", "HiFi2", "HiFi3", "HiFi4"]
 NUMERICS = ["accurate", "tt_metal_fp32_dest", "tt_metal_bf16_dest"]
@@ -280,6 +281,53 @@ def tt_weight_matrix(W, groups):
     return M
 
 
+STORED_BITS = {"float32": 24, "bfloat16": 8, "bfloat8_b": 7}
+
+
+def float_grid_other(raw, q, n):
+    """Per element the value on the far side of raw from q on the n-significant-bit float grid; q itself
+    where raw is on the grid or q is not one of raw's two neighbours."""
+    a = np.abs(raw.astype(np.float64))
+    _, e = np.frexp(np.where(a > 0, a, 1.0))            # a = f * 2^e, f in [0.5, 1)
+    ulp = np.ldexp(1.0, e - n)
+    lo = np.floor(a / ulp) * ulp
+    hi = lo + ulp
+    return _far_side(raw, q, lo, hi, (a > 0) & (lo != a))
+
+
+def _far_side(raw, q, lo, hi, flippable):
+    qa = np.abs(q.astype(np.float64))
+    other = np.where(qa == lo, hi, np.where(qa == hi, lo, qa))
+    other = np.where(flippable, other, qa)
+    return f32(np.where(raw < 0, -other, other))
+
+
+def keep_row_sums(raw, q, other):
+    """NUMERICS.md accurate step 2: along the last axis, flips roundings to `other` (least added error first,
+    then lowest index) while each brings the row's total error, summed in float64 in index order, strictly
+    closer to zero. Vectorised across rows; the per-row arithmetic is the sequential one."""
+    shape = q.shape
+    raw = raw.reshape(-1, shape[-1]).astype(np.float64)
+    q = q.reshape(-1, shape[-1]).astype(np.float64).copy()
+    other = other.reshape(-1, shape[-1]).astype(np.float64)
+    rows, k = q.shape
+    err = q - raw
+    residual = np.zeros(rows)
+    for j in range(k):
+        residual = residual + err[:, j]
+    cost = np.abs(other - raw) - np.abs(err)
+    order = np.lexsort((np.broadcast_to(np.arange(k), (rows, k)), cost), axis=-1)
+    r = np.arange(rows)
+    for p in range(k):
+        i = order[:, p]
+        step = other[r, i] - q[r, i]
+        nxt = residual + step
+        flip = (step != 0) & (np.abs(nxt) < np.abs(residual))
+        q[r[flip], i[flip]] = other[r[flip], i[flip]]
+        residual = np.where(flip, nxt, residual)
+    return f32(q.reshape(shape))
+
+
 def accurate_weights(W, groups, dtype, fidelity):
     """Prepared accurate weights W'' mapped back to [out, in/groups, kh, kw] (the reduction order does not
     matter to an unordered fp32 sum; the [out, K] layout decides only the bfloat8_b blocks)."""
@@ -291,7 +339,12 @@ def accurate_weights(W, groups, dtype, fidelity):
         alone = np.zeros((W.size, 16), dtype=np.float32)
         alone[:, 0] = f32(W).ravel()
         stored = store(alone, dtype)[0][:, 0]
-        return rne(stored, ACCURATE_WEIGHT_BITS[fidelity]).reshape(W.shape)
+        rounded = rne(stored, ACCURATE_WEIGHT_BITS[fidelity])
+        bits = min(STORED_BITS[dtype], ACCURATE_WEIGHT_BITS[fidelity] or 24)
+        raw = f32(W).ravel()
+        kept = keep_row_sums(raw.reshape(out, taps), rounded.reshape(out, taps),
+                             float_grid_other(raw, rounded, bits).reshape(out, taps))
+        return kept.reshape(W.shape)
     if dtype == "bfloat8_b" and ipg >= 8:
         S = -(-ipg // 16) * 16
         K = S * taps
@@ -566,7 +619,9 @@ def run_case(wr, name, op, geo, W, b, x_nhwc, activation, stats, blocks_matter=F
                         y64 = yt.permute(0, 2, 3, 1).reshape(-1, W.shape[0]).numpy()
                     else:
                         y64 = xa @ rne(A, ACCURATE_WEIGHT_BITS[fid]).astype(np.float64)
-                    y = (y64 + bq.astype(np.float64)[None, :]).astype(np.float32)
+                    # accurate convs keep their bias in float32; linear's is the caller's tensor.
+                    bias = f32(b) if is_conv else bq
+                    y = (y64 + bias.astype(np.float64)[None, :]).astype(np.float32)
                 else:
                     chunks, error = tt_chunk_sums(Bcol, A, fid)
                     y, dest_bound = tt_destination(chunks, bq, num == "tt_metal_fp32_dest", error)

@@ -5,6 +5,7 @@
 
 #include "core/check.hpp"
 #include "formats/fidelity.hpp"
+#include "formats/sum_preserving_rounding.hpp"
 #include "kernels/kernels.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/core/tensor_conversion.hpp"
@@ -12,18 +13,21 @@
 namespace ttnn {
 namespace {
 
+// Significant bits of a block-float dtype's magnitudes.
+int magnitude_bits(DataType dtype) { return dtype == DataType::BFLOAT8_B ? 7 : 3; }
+
 // Rounds block-float values (16 along each row share a scale) to `bits` significant bits without leaving
 // the block's range: a magnitude that would round past 127 units takes the largest `bits`-bit one below.
-void round_block_float_rows(std::vector<float>& values, size_t row_length, int bits, int magnitude_bits) {
-  if (bits >= magnitude_bits) return;  // every stored magnitude already fits
-  const float largest_units = float(((1 << bits) - 1) << (magnitude_bits - bits));
+void round_block_float_rows(std::vector<float>& values, size_t row_length, int bits, int stored_bits) {
+  if (bits >= stored_bits) return;  // every stored magnitude already fits
+  const float largest_units = float(((1 << bits) - 1) << (stored_bits - bits));
   for (size_t start = 0; start < values.size(); start += 16) {
     const size_t end = std::min(start + 16, (start / row_length + 1) * row_length);
     float max_abs = 0.0f;
     for (size_t i = start; i < end; ++i) max_abs = std::max(max_abs, std::fabs(values[i]));
     if (max_abs == 0.0f) continue;
-    // The block's unit: the largest magnitude has its top bit at position magnitude_bits - 1.
-    const float unit = std::ldexp(1.0f, std::ilogb(max_abs) - (magnitude_bits - 1));
+    // The block's unit: the largest magnitude has its top bit at position stored_bits - 1.
+    const float unit = std::ldexp(1.0f, std::ilogb(max_abs) - (stored_bits - 1));
     for (size_t i = start; i < end; ++i) {
       float rounded = formats::round_significand(values[i], bits);
       if (std::fabs(rounded) / unit > largest_units) rounded = std::copysign(largest_units * unit, values[i]);
@@ -39,11 +43,24 @@ Tensor store_prepared(std::vector<float>& values, uint32_t rows, uint32_t cols, 
   const TensorSpec spec{Shape{1, 1, rows, cols}, dtype, Layout::TILE, DRAM_MEMORY_CONFIG};
   values = decode_logical(encode_logical(values, spec, nullptr, what), what);
   if (fidelity_bits > 0) {
-    if (is_block_float(dtype)) round_block_float_rows(values, cols, fidelity_bits, dtype == DataType::BFLOAT8_B ? 7 : 3);
+    if (is_block_float(dtype)) round_block_float_rows(values, cols, fidelity_bits, magnitude_bits(dtype));
     else
       for (float& v : values) v = formats::round_significand(v, fidelity_bits);
   }
   return encode_logical(values, spec, &device, what);  // lossless: the rounding only removed bits
+}
+
+// accurate depthwise: moves rounded weights ([rows][row_length] in `rounded`, each alone in its block, so on
+// its own exponent like a float) to their other grid neighbour where that keeps each channel's sum
+// (sum_preserving_rounding.hpp). The grid: `dtype`'s significand cut to the fidelity's `a_bits`.
+void keep_depthwise_sums(const std::vector<float>& raw, std::vector<float>& rounded, size_t row_length,
+                         DataType dtype, int a_bits) {
+  const int stored_bits = is_block_float(dtype) ? magnitude_bits(dtype) : dtype == DataType::BFLOAT16 ? 8 : 24;
+  const int bits = std::min(stored_bits, a_bits > 0 ? a_bits : 24);
+  if (bits >= 24) return;  // float32 at HiFi4: nothing was rounded
+  std::vector<float> other(rounded.size());
+  for (size_t i = 0; i < raw.size(); ++i) other[i] = formats::other_float_neighbour(raw[i], rounded[i], bits);
+  formats::keep_row_sums(raw, rounded, other, row_length);
 }
 
 // tt_metal: the weights as TT-NN prepares them, a [taps * in, out] TILE matrix in `dtype` whose row
@@ -136,15 +153,18 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
         matrix[size_t(o) * k + tap * tap_stride + c] = raw[(size_t(o) * g.in_per_group() + c) * g.taps() + tap];
 
   Tensor weight_tensor;
+  const int a_bits = fidelity_widths(math.math_fidelity).a_bits;
   if (math.numerics == Numerics::accurate && g.depthwise()) {
     // TT-NN's grouped layout gives every depthwise weight a block of its own: keep that storage and round.
-    weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);
-    if (const int a_bits = fidelity_widths(math.math_fidelity).a_bits; a_bits > 0) {
+    const std::vector<float> raw_matrix = matrix;
+    store_tt_metal_weights(matrix, g, weights_dtype, device);
+    if (a_bits > 0)
       for (float& v : matrix) v = formats::round_significand(v, a_bits);
-      weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);  // lossless: bits were only removed
-    }
+    keep_depthwise_sums(raw_matrix, matrix, k, weights_dtype, a_bits);
+    weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);  // lossless: values on the grid
   } else if (math.numerics == Numerics::accurate) {
-    const int a_bits = fidelity_widths(math.math_fidelity).a_bits;
+    // Nearest rounding: a dense conv's reduction runs across channels, which a smooth input does not make
+    // alike, so independent rounding errors are what serves it best (NUMERICS.md, step 2).
     weight_tensor = store_prepared(matrix, g.out_channels, k, weights_dtype, a_bits, device, "conv2d weights");
   } else {
     weight_tensor = store_tt_metal_weights(matrix, g, weights_dtype, device);
@@ -180,7 +200,10 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
   if (args.bias_tensor) {
     check(args.bias_tensor->buffer() != nullptr, "conv2d: bias_tensor is empty");
     std::vector<float> bias = raw_bias_values(*args.bias_tensor, g.out_channels);
-    Tensor bias_tensor = store_prepared(bias, 1, g.out_channels, weights_dtype, 0, device, "conv2d bias");
+    // accurate keeps the bias in float32 (a few hundred bytes a layer): in bfloat8_b a channel's bias
+    // shares its exponent with 15 others and a small one loses its bits (NUMERICS.md).
+    const DataType bias_dtype = math.numerics == Numerics::accurate ? DataType::FLOAT32 : weights_dtype;
+    Tensor bias_tensor = store_prepared(bias, 1, g.out_channels, bias_dtype, 0, device, "conv2d bias");
     auto bias_attachment = std::make_shared<PreparedConvBias>();
     bias_attachment->values = std::move(bias);
     prepared.bias = bias_attachment.get();
