@@ -17,11 +17,25 @@ if(TTNN_ISA_X86)
   endif()
 endif()
 
+# GCC 12's AVX-512 intrinsics (max, min, extract, reduce) start from _mm512_undefined_*(), which
+# -Wuninitialized reports once inlined into our code: off for these files only.
+set(TTNN_AVX512_FLAGS ${TTNN_AVX2_FLAGS} -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512bf16 -mavx512vnni
+    -Wno-uninitialized -Wno-maybe-uninitialized)
+set(TTNN_HAVE_AVX512 OFF)
+if(TTNN_HAVE_AVX2)
+  check_cxx_compiler_flag("-mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512bf16 -mavx512vnni" TTNN_COMPILER_HAS_AVX512)
+  if(TTNN_COMPILER_HAS_AVX512)
+    set(TTNN_HAVE_AVX512 ON)
+  endif()
+endif()
+
 # ttnn_isa_sources(<target> <isa> <file>...): gives the files the ISA's flags in <target>'s directory
 # (source properties are directory-scoped, and ttnn is defined at the top level).
 function(ttnn_isa_sources target isa)
   if(isa STREQUAL "avx2")
     set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS "${TTNN_AVX2_FLAGS}")
+  elseif(isa STREQUAL "avx512")
+    set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS "${TTNN_AVX512_FLAGS}")
   else()
     message(FATAL_ERROR "ttnn_isa_sources: unknown ISA ${isa}")
   endif()

@@ -46,6 +46,34 @@ constexpr size_t packed_gemm_weights_elems(size_t n, size_t k) {
 // w: [n][k] with row stride w_row_stride; packed: packed_gemm_weights_elems(n, k) floats.
 void pack_gemm_weights(size_t n, size_t k, const float* w, size_t w_row_stride, float* packed);
 
+// The product on bfloat16 operands, for operands that fit bfloat16 exactly (bfloat16 and bfloat8_b values,
+// and any value the fidelity has cut to 8 significant bits or fewer): every product is exact in fp32, and
+// the kernels add them in one fixed order, so every tier gives the same bits: per output, starting from
+// zero, for each pair p of the reduction the product of elements 2p + 1, then of 2p (the order of
+// vdpbf16ps), then the bias, then the clamp. Subnormal inputs read as zero and subnormal results (partial
+// sums, the bias addition) are flushed to zero, as vdpbf16ps does; every tier does the same.
+// a: [m] rows of bfloat16 bits, k_pairs * 2 elements each (element k, when k is odd, must be zero).
+// packed_w: panel p holds output channels [16p, 16p + 16) as [k_pairs][16][2] bfloat16 bits, zero padded.
+struct GemmBf16Args {
+  size_t m = 0, n = 0, k = 0;
+  const uint16_t* a = nullptr;
+  size_t a_row_stride = 0;  // elements; even
+  const uint16_t* packed_w = nullptr;
+  const float* bias = nullptr;  // [n] or null
+  float clamp_min = 0, clamp_max = 0;
+  float* c = nullptr;
+  size_t c_row_stride = 0;
+};
+
+constexpr size_t bf16_pairs(size_t k) { return (k + 1) / 2; }
+// bfloat16 elements pack_gemm_weights_bf16 writes for n output channels of k weights each.
+constexpr size_t packed_gemm_weights_bf16_elems(size_t n, size_t k) {
+  return (n + kGemmPanelWidth - 1) / kGemmPanelWidth * kGemmPanelWidth * bf16_pairs(k) * 2;
+}
+// w: [n][k] with row stride w_row_stride, every value exactly a bfloat16 (its low 16 bits zero; checked by
+// the caller); packed: packed_gemm_weights_bf16_elems(n, k) elements.
+void pack_gemm_weights_bf16(size_t n, size_t k, const float* w, size_t w_row_stride, uint16_t* packed);
+
 // One output row segment of a depthwise conv (channel multiplier 1), NHWC.
 // output[ow][c] = clamp(bias[c] + sum_{i,j} w[i*kernel_w + j][c] * row_i[ow*stride - pad_left + j*dilation][c])
 // for ow in [out_begin, out_end) and c in [0, channels); a null input row, or a column outside
@@ -79,10 +107,13 @@ using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
 using Bf16DecodeFn = void (*)(const uint16_t* bits, float* values);
 // Rounds `count` floats in place to `bits` significant bits, nearest even (formats::round_significand).
 using RoundSignificandFn = void (*)(float* values, size_t count, int bits);
+// The top 16 bits of `count` floats (exactly their bfloat16 bits when they fit bfloat16).
+using Bf16TopHalvesFn = void (*)(const float* values, size_t count, uint16_t* bits);
 
 using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
 using DwconvF32Fn = void (*)(const DwconvArgs& args);
+using GemmBf16Fn = void (*)(const GemmBf16Args& args);
 
 struct KernelTable {
   const char* isa = "ref";
@@ -95,6 +126,12 @@ struct KernelTable {
   Bf16EncodeFn bf16_encode = nullptr;
   Bf16DecodeFn bf16_decode = nullptr;
   RoundSignificandFn round_significand = nullptr;
+  GemmBf16Fn bf16_gemm_packed = nullptr;
+  Bf16TopHalvesFn bf16_top_halves = nullptr;
+  // The tier's peak loop for bfloat16 operands (vdpbf16ps where the tier has it, else its fp32 FMA loop,
+  // which is what its bf16 GEMM runs) and for int8 dot products (vpdpbusd; fp32 FMA where absent).
+  PeakFn bf16_dot_peak = nullptr;
+  PeakFn int8_dot_peak = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -125,6 +162,8 @@ void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 void bf16_encode_ref(const float* values, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, float* values);
 void round_significand_ref(float* values, size_t count, int bits);
+void bf16_gemm_packed_ref(const GemmBf16Args& args);
+void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);
 
 // One core's measured peak of `table`'s f32_fma_peak loop in GFLOP/s (about 50 ms of work on this thread).
 double measure_peak_gflops(const KernelTable& table);

@@ -13,12 +13,10 @@
 
 #include "support/random_values.hpp"
 #include "kernels/kernels.hpp"
+#include "kernels/kernel_tier.hpp"
 #include "ttnn/errors.hpp"
 
 namespace ttnn::kernels {
-
-// Names the tier in ctest's test list instead of "4-byte object".
-void PrintTo(CpuIsa isa, std::ostream* os) { *os << isa_name(isa); }
 
 namespace {
 
@@ -40,20 +38,6 @@ const Epilogue kEpilogues[] = {
     {"bias_relu6_padded_strides", true, 0.0f, 6.0f, 3},
     {"bias_narrow_clamp_padded_strides", true, -0.25f, 0.5f, 17},
     {"no_bias_relu_padded_strides", false, 0.0f, kInf, 1},
-};
-
-std::string tier_skip_reason(CpuIsa isa) {
-  return std::string("tier '") + isa_name(isa) + "' not runnable here (not built, or the CPU lacks it; CPU has: " +
-         cpu_features() + ")";
-}
-
-class KernelTier : public ::testing::TestWithParam<CpuIsa> {
- protected:
-  void SetUp() override {
-    if (!isa_available(GetParam())) GTEST_SKIP() << tier_skip_reason(GetParam());
-    table_ = &kernel_table_for(GetParam());
-  }
-  const KernelTable* table_ = nullptr;
 };
 
 // Fills c (rows x cols at stride) with the kernel's output; sentinels elsewhere are checked by the caller.
@@ -379,8 +363,7 @@ TEST_P(KernelTier, PeakLoopCountsItsWork) {
   EXPECT_LT(gflops, 1000.0);  // no CPU core this runs on does a teraflop
 }
 
-INSTANTIATE_TEST_SUITE_P(AllTiers, KernelTier, ::testing::ValuesIn(kAllCpuIsas),
-                         [](const ::testing::TestParamInfo<CpuIsa>& tier) { return std::string(isa_name(tier.param)); });
+TTNN_INSTANTIATE_KERNEL_TIERS(AllTiers);
 
 TEST(KernelTiers, ReportWhichTiersRun) {
   std::string ran, skipped;

@@ -82,13 +82,14 @@ const CpuFeatures& features() {
 
 constexpr KernelTable kRefTable{"ref",           f32_gemm_ref,    f32_gemm_packed_ref, f32_dwconv_ref,
                                 f32_fma_peak_ref, bfp8_encode_ref, bfp8_decode_ref,     bf16_encode_ref,
-                                bf16_decode_ref,  round_significand_ref};
+                                bf16_decode_ref,  round_significand_ref, bf16_gemm_packed_ref, bf16_top_halves_ref,
+                                f32_fma_peak_ref, f32_fma_peak_ref};
 
 bool built(CpuIsa isa) {
   switch (isa) {
     case CpuIsa::ref: return true;
     case CpuIsa::avx2: return avx2_table() != nullptr;
-    case CpuIsa::avx512: return false;  // no AVX-512 kernels yet: they could not be tested where written
+    case CpuIsa::avx512: return avx512_table() != nullptr;
   }
   return false;
 }
@@ -97,7 +98,7 @@ const KernelTable* table_of(CpuIsa isa) {
   switch (isa) {
     case CpuIsa::ref: return &kRefTable;
     case CpuIsa::avx2: return avx2_table();
-    case CpuIsa::avx512: return nullptr;
+    case CpuIsa::avx512: return avx512_table();
   }
   return nullptr;
 }
@@ -106,7 +107,7 @@ bool cpu_has(CpuIsa isa) {
   switch (isa) {
     case CpuIsa::ref: return true;
     case CpuIsa::avx2: return features().avx2;
-    case CpuIsa::avx512: return features().avx512;
+    case CpuIsa::avx512: return features().avx512 && features().avx512_bf16 && features().avx512_vnni;
   }
   return false;
 }

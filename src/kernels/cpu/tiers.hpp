@@ -7,5 +7,7 @@ namespace ttnn::kernels {
 
 // Defined in x86_avx2/table.cpp when the AVX2 sources are built, else in no_avx2.cpp.
 const KernelTable* avx2_table();
+// Defined in x86_avx512/table.cpp when the AVX-512 sources are built, else in no_avx512.cpp.
+const KernelTable* avx512_table();
 
 }  // namespace ttnn::kernels

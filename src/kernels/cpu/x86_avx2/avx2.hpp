@@ -22,5 +22,8 @@ void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values);
 void bf16_encode__avx2(const float* values, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, float* values);
 void round_significand__avx2(float* values, size_t count, int bits);
+// bfloat16 operands widened to fp32 and multiplied in vdpbf16ps's order under FTZ/DAZ (bit-identical to it).
+void bf16_gemm_minmax_ukernel_4x16__avx2(const GemmBf16Args& args);
+void bf16_top_halves__avx2(const float* values, size_t count, uint16_t* bits);
 
 }  // namespace ttnn::kernels

@@ -9,7 +9,9 @@ const KernelTable* avx2_table() {
                                      f32_dwconv_minmax_ukernel_up16x__avx2, f32_fma_peak__avx2,
                                      bfp8_encode__avx2,                     bfp8_decode__avx2,
                                      bf16_encode__avx2,                     bf16_decode__avx2,
-                                     round_significand__avx2};
+                                     round_significand__avx2,
+                                     bf16_gemm_minmax_ukernel_4x16__avx2,   bf16_top_halves__avx2,
+                                     f32_fma_peak__avx2,                    f32_fma_peak__avx2};
   return &table;
 }
 

@@ -1,0 +1,78 @@
+// Weight packing for the bfloat16 GEMMs and the portable kernel that defines their arithmetic (kernels.hpp:
+// vdpbf16ps's order and flushing, emulated on scalar floats).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "kernels/kernels.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+uint16_t top_half(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return uint16_t(bits >> 16);
+}
+
+float from_bf16(uint16_t bits) {
+  const uint32_t wide = uint32_t(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, sizeof value);
+  return value;
+}
+
+// vdpbf16ps reads subnormal inputs as zero and flushes subnormal results to zero, keeping the sign.
+float flush(float value) { return std::fpclassify(value) == FP_SUBNORMAL ? std::copysign(0.0f, value) : value; }
+
+}  // namespace
+
+void pack_gemm_weights_bf16(size_t n, size_t k, const float* w, size_t w_row_stride, uint16_t* packed) {
+  constexpr size_t kPanel = kGemmPanelWidth;
+  const size_t pairs = bf16_pairs(k);
+  for (size_t n0 = 0; n0 < n; n0 += kPanel) {
+    uint16_t* panel = packed + n0 * pairs * 2;
+    const size_t cols = std::min(kPanel, n - n0);
+    for (size_t p = 0; p < pairs; ++p) {
+      uint16_t* line = panel + p * kPanel * 2;
+      for (size_t c = 0; c < kPanel; ++c)
+        for (size_t half = 0; half < 2; ++half) {
+          const size_t kk = 2 * p + half;
+          line[2 * c + half] = c < cols && kk < k ? top_half(w[(n0 + c) * w_row_stride + kk]) : 0;
+        }
+    }
+  }
+}
+
+void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits) {
+  for (size_t i = 0; i < count; ++i) bits[i] = top_half(values[i]);
+}
+
+void bf16_gemm_packed_ref(const GemmBf16Args& args) {
+  constexpr size_t kPanel = kGemmPanelWidth;
+  const size_t pairs = bf16_pairs(args.k);
+  for (size_t n0 = 0; n0 < args.n; n0 += kPanel) {
+    const uint16_t* panel = args.packed_w + n0 * pairs * 2;
+    const size_t cols = std::min(kPanel, args.n - n0);
+    for (size_t r = 0; r < args.m; ++r) {
+      const uint16_t* a = args.a + r * args.a_row_stride;
+      float acc[kPanel] = {};
+      for (size_t p = 0; p < pairs; ++p) {
+        const uint16_t* line = panel + p * kPanel * 2;
+        const float a_odd = flush(from_bf16(a[2 * p + 1])), a_even = flush(from_bf16(a[2 * p]));
+        for (size_t c = 0; c < kPanel; ++c) {
+          acc[c] = flush(std::fma(a_odd, flush(from_bf16(line[2 * c + 1])), acc[c]));
+          acc[c] = flush(std::fma(a_even, flush(from_bf16(line[2 * c])), acc[c]));
+        }
+      }
+      float* out = args.c + r * args.c_row_stride + n0;
+      for (size_t c = 0; c < cols; ++c) {
+        float sum = acc[c];
+        if (args.bias) sum = flush(sum + flush(args.bias[n0 + c]));
+        out[c] = std::min(std::max(sum, args.clamp_min), args.clamp_max);
+      }
+    }
+  }
+}
+
+}  // namespace ttnn::kernels

@@ -1,0 +1,31 @@
+// The AVX-512 tier's kernels (F/BW/VL/DQ with BF16 and VNNI). Declarations only: the definitions are
+// compiled with the AVX-512 flags and run only when dispatch.cpp has checked the CPU and OS.
+#pragma once
+
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
+
+#include "kernels/kernels.hpp"
+
+namespace ttnn::kernels {
+
+#ifdef __AVX512F__  // the helpers below are for the AVX-512 sources only
+// Lanes [0, n) of a 16-lane mask.
+inline __mmask16 lanes(size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1); }
+inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(_mm512_max_ps(v, lo), hi); }
+#endif
+
+// Packed fp32 weights: 12 rows x two 16-channel panels (24 accumulators), one embedded broadcast per row.
+void f32_gemm_minmax_ukernel_12x32__avx512f(const GemmPackedArgs& args);
+// Packed bfloat16 weights: 12 rows x two panels of vdpbf16ps, a pair of the reduction per instruction.
+void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args);
+void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
+// Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.
+void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);
+// Register-only peak loops: fp32 FMA, vdpbf16ps (4 flops a lane), vpdpbusd (8 ops a lane).
+double f32_fma_peak__avx512f(uint64_t iterations);
+double bf16_dot_peak__avx512bf16(uint64_t iterations);
+double int8_dot_peak__avx512vnni(uint64_t iterations);
+
+}  // namespace ttnn::kernels

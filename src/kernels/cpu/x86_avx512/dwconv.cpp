@@ -1,0 +1,122 @@
+// AVX-512 depthwise convolution over one output row segment, channels innermost: 32 channels (two
+// vectors) per step, then a masked 16. Padding is resolved into a list of tap pointers once per pixel; an
+// interior 3x3 pixel runs fully unrolled with its nine weight vectors in registers, stride 1 or 2. Taps are
+// summed in the same order on every path (bias first, then row by row), so the paths agree bit for bit.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/cpu/x86_avx512/avx512.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+constexpr size_t kMaxKernelH = 16;
+
+template <size_t kTaps>
+void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, float* out) {
+  const size_t count = kTaps > 0 ? kTaps : runtime_count;
+  const size_t channels = args.channels;
+  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
+  for (size_t c = 0; c < channels; c += 16) {
+    const __mmask16 m = lanes(channels - c);
+    __m512 acc = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
+    for (size_t t = 0; t < count; ++t)
+      acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w[t] + c), _mm512_maskz_loadu_ps(m, in[t] + c), acc);
+    _mm512_mask_storeu_ps(out + c, m, clamp(acc, lo, hi));
+  }
+}
+
+// 3x3 with all three rows present, output pixels [ow_begin, ow_end) whose taps are all inside the row.
+void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
+  const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
+  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
+  const float* r0 = args.input_rows[0];
+  const float* r1 = args.input_rows[1];
+  const float* r2 = args.input_rows[2];
+  const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
+  for (size_t c = 0; c < args.channels; c += 16) {
+    const __mmask16 m = lanes(args.channels - c);
+    __m512 w[9];
+#pragma GCC unroll 9
+    for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
+    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
+    float* out = args.output + (ow_begin - args.out_begin) * args.output_pixel_stride + c;
+    size_t offset = first + c, ow = ow_begin;
+    auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
+      return _mm512_fmadd_ps(weight, _mm512_maskz_loadu_ps(m, row + at), acc);
+    };
+    auto one = [&](size_t at) {
+      __m512 acc = bias;
+      acc = tap(acc, r0, at, w[0]);
+      acc = tap(acc, r0, at + dil, w[1]);
+      acc = tap(acc, r0, at + 2 * dil, w[2]);
+      acc = tap(acc, r1, at, w[3]);
+      acc = tap(acc, r1, at + dil, w[4]);
+      acc = tap(acc, r1, at + 2 * dil, w[5]);
+      acc = tap(acc, r2, at, w[6]);
+      acc = tap(acc, r2, at + dil, w[7]);
+      acc = tap(acc, r2, at + 2 * dil, w[8]);
+      return clamp(acc, lo, hi);
+    };
+    // Four pixels per step: four independent chains hide the FMA latency.
+    for (; ow + 4 <= ow_end; ow += 4, offset += 4 * step, out += 4 * args.output_pixel_stride) {
+      const __m512 v0 = one(offset), v1 = one(offset + step), v2 = one(offset + 2 * step), v3 = one(offset + 3 * step);
+      _mm512_mask_storeu_ps(out, m, v0);
+      _mm512_mask_storeu_ps(out + args.output_pixel_stride, m, v1);
+      _mm512_mask_storeu_ps(out + 2 * args.output_pixel_stride, m, v2);
+      _mm512_mask_storeu_ps(out + 3 * args.output_pixel_stride, m, v3);
+    }
+    for (; ow < ow_end; ++ow, offset += step, out += args.output_pixel_stride) _mm512_mask_storeu_ps(out, m, one(offset));
+  }
+}
+
+}  // namespace
+
+void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args) {
+  if (args.kernel_h > kMaxKernelH || args.kernel_w > kMaxKernelH) return f32_dwconv_ref(args);
+  const float* in[kMaxKernelH * kMaxKernelH];
+  const float* w[kMaxKernelH * kMaxKernelH];
+  const long width = long(args.input_width);
+  size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels interior_3x3 computes
+  if (args.kernel_h == 3 && args.kernel_w == 3 && args.input_rows[0] && args.input_rows[1] && args.input_rows[2]) {
+    // Interior: ow * stride >= pad_left and ow * stride - pad_left + 2 * dilation < width.
+    const size_t lo = (args.pad_left + args.stride - 1) / args.stride;
+    const long span = width - 1 - long(2 * args.dilation) + long(args.pad_left);
+    const size_t hi = span < 0 ? 0 : size_t(span) / args.stride + 1;
+    skip_begin = std::max(lo, args.out_begin);
+    skip_end = std::min(hi, args.out_end);
+    if (skip_begin < skip_end) {
+      // Chunks of pixels so the rows' cache lines are reused across channel blocks while still in L1.
+      constexpr size_t kChunk = 32;
+      for (size_t b = skip_begin; b < skip_end; b += kChunk) interior_3x3(args, b, std::min(b + kChunk, skip_end));
+    } else {
+      skip_begin = skip_end = args.out_end;
+    }
+  }
+  for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {
+    if (ow == skip_begin) {
+      ow = skip_end - 1;
+      continue;
+    }
+    size_t count = 0;
+    const long first = long(ow * args.stride) - long(args.pad_left);
+    for (size_t i = 0; i < args.kernel_h; ++i) {
+      const float* row = args.input_rows[i];
+      if (!row) continue;
+      for (size_t j = 0; j < args.kernel_w; ++j) {
+        const long column = first + long(j * args.dilation);
+        if (column < 0 || column >= width) continue;
+        in[count] = row + size_t(column) * args.input_pixel_stride;
+        w[count] = args.weights + (i * args.kernel_w + j) * args.weights_tap_stride;
+        ++count;
+      }
+    }
+    float* out = args.output + (ow - args.out_begin) * args.output_pixel_stride;
+    if (count == 9) pixel<9>(args, in, w, count, out);
+    else pixel<0>(args, in, w, count, out);
+  }
+}
+
+}  // namespace ttnn::kernels

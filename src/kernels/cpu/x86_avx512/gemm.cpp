@@ -1,0 +1,162 @@
+// AVX-512 packed GEMMs with the bias + clamp epilogue fused: fp32 FMAs, and vdpbf16ps on bfloat16 operands.
+// A tile is up to 12 rows x two 16-channel panels; each row's operand is broadcast from memory into the
+// multiply (embedded broadcast), so a reduction step is two weight loads and 24 multiply instructions.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "kernels/cpu/x86_avx512/avx512.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+constexpr size_t kRows = 12;
+
+// Shared epilogue: acc + bias, clamped, stored to `cols` columns of the tile's two panels.
+template <size_t MR, size_t NP, bool kBiasFirst>
+inline void store_tile(const float* bias, float clamp_min, float clamp_max, float* c, size_t c_row_stride,
+                       size_t cols, __m512 (&acc)[MR][NP]) {
+  const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
+  __m512 b[NP];
+  for (size_t j = 0; j < NP; ++j) {
+    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
+    b[j] = bias && !kBiasFirst ? _mm512_maskz_loadu_ps(lanes(left), bias + 16 * j) : _mm512_setzero_ps();
+  }
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r) {
+    float* out = c + r * c_row_stride;
+    for (size_t j = 0; j < NP; ++j) {
+      const size_t left = cols > 16 * j ? cols - 16 * j : 0;
+      __m512 v = kBiasFirst ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
+      v = clamp(v, lo, hi);
+      if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
+      else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
+    }
+  }
+}
+
+// ---- fp32 ----
+
+template <size_t MR, size_t NP>
+void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t n0, size_t cols) {
+  __m512 acc[MR][NP];
+  for (size_t j = 0; j < NP; ++j) {
+    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
+    const __m512 b = args.bias ? _mm512_maskz_loadu_ps(lanes(left), args.bias + n0 + 16 * j) : _mm512_setzero_ps();
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) acc[r][j] = b;
+  }
+  const size_t k = args.k, panel_stride = 16 * k;
+  const float* a = args.a + m0 * args.a_row_stride;
+  for (size_t kk = 0; kk < k; ++kk) {
+    __m512 w[NP];
+    for (size_t j = 0; j < NP; ++j) w[j] = _mm512_loadu_ps(panel + j * panel_stride + kk * 16);
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) {
+      const __m512 va = _mm512_set1_ps(a[r * args.a_row_stride + kk]);
+      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, w[j], acc[r][j]);
+    }
+  }
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.c + m0 * args.c_row_stride + n0,
+                           args.c_row_stride, cols, acc);
+}
+
+// ---- bfloat16 pairs ----
+
+template <size_t MR, size_t NP>
+void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+  __m512 acc[MR][NP];
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_setzero_ps();
+  const size_t pairs = bf16_pairs(args.k), panel_stride = 32 * pairs;
+  const uint16_t* a = args.a + m0 * args.a_row_stride;
+  for (size_t p = 0; p < pairs; ++p) {
+    __m512bh w[NP];
+    for (size_t j = 0; j < NP; ++j)
+      w[j] = (__m512bh)_mm512_loadu_si512(reinterpret_cast<const void*>(panel + j * panel_stride + p * 32));
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) {
+      int32_t pair;
+      std::memcpy(&pair, a + r * args.a_row_stride + 2 * p, sizeof pair);
+      const __m512bh va = (__m512bh)_mm512_set1_epi32(pair);
+      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbf16_ps(acc[r][j], va, w[j]);
+    }
+  }
+  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max,
+                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+}
+
+// Column strips of 32 (two panels) then 16, rows in tiles of 12, the last tile shorter.
+template <typename Args, typename Weight, typename FullTile, typename ShortTile>
+void run(const Args& args, size_t panel_elems, const Weight* packed, FullTile full, ShortTile partial) {
+  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
+    const Weight* panel = packed + n0 / 16 * panel_elems;
+    const size_t cols = std::min<size_t>(32, args.n - n0);
+    size_t m0 = 0;
+    for (; m0 + kRows <= args.m; m0 += kRows) full(m0, panel, n0, cols);
+    if (m0 < args.m) partial(m0, args.m - m0, panel, n0, cols);
+  }
+}
+
+template <size_t MR, typename Tile>
+void tail_rows(size_t rows, Tile tile) {
+  if constexpr (MR > 0) {
+    if (rows == MR) tile(std::integral_constant<size_t, MR>{});
+    else tail_rows<MR - 1>(rows, tile);
+  }
+}
+
+}  // namespace
+
+void f32_gemm_minmax_ukernel_12x32__avx512f(const GemmPackedArgs& args) {
+  const size_t panel_elems = 16 * args.k;
+  auto tile = [&](auto mr, size_t m0, const float* panel, size_t n0, size_t cols) {
+    if (cols > 16) f32_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
+    else f32_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
+  };
+  run(args, panel_elems, args.packed_w,
+      [&](size_t m0, const float* panel, size_t n0, size_t cols) {
+        tile(std::integral_constant<size_t, kRows>{}, m0, panel, n0, cols);
+      },
+      [&](size_t m0, size_t rows, const float* panel, size_t n0, size_t cols) {
+        tail_rows<kRows - 1>(rows, [&](auto mr) { tile(mr, m0, panel, n0, cols); });
+      });
+}
+
+void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args) {
+  const size_t panel_elems = 32 * bf16_pairs(args.k);
+  // The bias addition flushes like vdpbf16ps (kernels.hpp); vdpbf16ps itself ignores MXCSR.
+  const unsigned saved_csr = _mm_getcsr();
+  _mm_setcsr(saved_csr | 0x8040);
+  auto tile = [&](auto mr, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+    if (cols > 16) bf16_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
+    else bf16_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
+  };
+  run(args, panel_elems, args.packed_w,
+      [&](size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+        tile(std::integral_constant<size_t, kRows>{}, m0, panel, n0, cols);
+      },
+      [&](size_t m0, size_t rows, const uint16_t* panel, size_t n0, size_t cols) {
+        tail_rows<kRows - 1>(rows, [&](auto mr) { tile(mr, m0, panel, n0, cols); });
+      });
+  _mm_setcsr(saved_csr);
+}
+
+void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits) {
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const __m512i words = _mm512_loadu_si512(reinterpret_cast<const void*>(values + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(bits + i), _mm512_cvtepi32_epi16(_mm512_srli_epi32(words, 16)));
+  }
+  if (i < count) {
+    const __mmask16 m = lanes(count - i);
+    const __m512i words = _mm512_maskz_loadu_epi32(m, values + i);
+    _mm512_mask_cvtepi32_storeu_epi16(bits + i, m, _mm512_srli_epi32(words, 16));
+  }
+}
+
+}  // namespace ttnn::kernels

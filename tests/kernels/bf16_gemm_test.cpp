@@ -1,0 +1,187 @@
+// The bfloat16 GEMM at every tier: bit-identical to the reference (one summation order and one flushing
+// rule for all tiers, kernels.hpp), and the reference equal to an fp32 GEMM of the same values up to
+// summation order.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/kernel_tier.hpp"
+#include "kernels/kernels.hpp"
+#include "support/random_values.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+constexpr float kSentinel = -12345.5f;
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+float to_bf16_value(float v) {  // round to nearest even, the way prepared weights are stored
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  bits = (bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u;
+  std::memcpy(&v, &bits, 4);
+  return v;
+}
+
+struct Bf16Case {
+  size_t m, n, k;
+  bool bias;
+  float clamp_min, clamp_max;
+  size_t pad;  // extra elements per row of every operand
+
+  std::string name() const {
+    return "m" + std::to_string(m) + "_n" + std::to_string(n) + "_k" + std::to_string(k) + (bias ? "_bias" : "") +
+           "_pad" + std::to_string(pad);
+  }
+};
+
+struct Bf16Data {
+  Bf16Case cs;
+  size_t a_stride, c_stride;
+  std::vector<float> a_values, w_values, bias;  // bfloat16 values as floats: a [m][k], w [n][k]
+  std::vector<uint16_t> a, packed;
+
+  explicit Bf16Data(const Bf16Case& c, float a_scale = 1.0f) : cs(c) {
+    a_stride = bf16_pairs(c.k) * 2 + 2 * c.pad;
+    c_stride = c.n + c.pad;
+    const unsigned seed = unsigned(c.m * 7919 + c.n * 31 + c.k);
+    a_values = test::random_values(c.m * c.k, seed, a_scale);
+    w_values = test::random_values(c.n * c.k, seed + 1);
+    for (float& v : a_values) v = to_bf16_value(v);
+    for (float& v : w_values) v = to_bf16_value(v);
+    bias = test::random_values(c.n, seed + 2);
+    a.assign(c.m * a_stride, 0x7FC1);  // NaN bits past each row's k_pairs * 2 elements: must not be read
+    for (size_t r = 0; r < c.m; ++r) {
+      bf16_top_halves_ref(a_values.data() + r * c.k, c.k, a.data() + r * a_stride);
+      for (size_t kk = c.k; kk < bf16_pairs(c.k) * 2; ++kk) a[r * a_stride + kk] = 0;
+    }
+    packed.assign(packed_gemm_weights_bf16_elems(c.n, c.k), 0xFFFF);
+    pack_gemm_weights_bf16(c.n, c.k, w_values.data(), c.k, packed.data());
+  }
+
+  std::vector<float> run(GemmBf16Fn fn) const {
+    std::vector<float> out(cs.m * c_stride, kSentinel);
+    GemmBf16Args g;
+    g.m = cs.m, g.n = cs.n, g.k = cs.k;
+    g.a = a.data(), g.a_row_stride = a_stride;
+    g.packed_w = packed.data();
+    g.bias = cs.bias ? bias.data() : nullptr;
+    g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
+    g.c = out.data(), g.c_row_stride = c_stride;
+    fn(g);
+    return out;
+  }
+};
+
+const size_t kDims[] = {1, 2, 3, 5, 8, 12, 13, 16, 17, 24, 31, 32, 33, 47, 100};
+
+bool same_bits(float x, float y) { return std::memcmp(&x, &y, 4) == 0; }
+
+TEST_P(KernelTier, Bf16GemmIsBitIdenticalToRef) {
+  size_t cases = 0;
+  for (size_t m : kDims)
+    for (size_t n : kDims)
+      for (size_t k : {1, 2, 3, 16, 17, 64, 99}) {
+        const Bf16Case c{m, n, k, (m + n + k) % 2 == 0, (m % 3 == 0) ? 0.0f : -kInf, (m % 3 == 0) ? 6.0f : kInf,
+                         (n % 2) * 3};
+        const Bf16Data data(c);
+        const std::vector<float> want = data.run(bf16_gemm_packed_ref), got = data.run(table_->bf16_gemm_packed);
+        for (size_t i = 0; i < want.size(); ++i)
+          ASSERT_TRUE(same_bits(want[i], got[i]))
+              << c.name() << " row " << i / data.c_stride << " col " << i % data.c_stride << ": got " << got[i]
+              << ", reference " << want[i];
+        ++cases;
+      }
+  RecordProperty("cases", int(cases));
+}
+
+// Subnormal inputs read as zero and subnormal partial sums flush, at every tier alike.
+TEST_P(KernelTier, Bf16GemmFlushesSubnormalsLikeVdpbf16ps) {
+  Bf16Case c{5, 20, 9, true, -kInf, kInf, 0};
+  for (float scale : {1e-19f, 1e-20f, 1e-38f}) {
+    Bf16Data data(c, scale);  // products near and below fp32's smallest normal
+    for (float& v : data.w_values) v *= 1e-19f;
+    data.packed.assign(packed_gemm_weights_bf16_elems(c.n, c.k), 0);
+    std::vector<float> w = data.w_values;
+    for (float& v : w) v = to_bf16_value(v);
+    pack_gemm_weights_bf16(c.n, c.k, w.data(), c.k, data.packed.data());
+    const std::vector<float> want = data.run(bf16_gemm_packed_ref), got = data.run(table_->bf16_gemm_packed);
+    for (size_t i = 0; i < want.size(); ++i) ASSERT_TRUE(same_bits(want[i], got[i])) << scale << " at " << i;
+  }
+}
+
+// The reference's arithmetic: the fp32 GEMM of the same bfloat16 values, up to summation order.
+TEST(KernelRef, Bf16GemmEqualsF32GemmOfTheSameValues) {
+  for (size_t m : {1, 7, 13})
+    for (size_t n : {1, 16, 33})
+      for (size_t k : {1, 8, 27, 100}) {
+        const Bf16Data data({m, n, k, true, -kInf, kInf, 0});
+        const std::vector<float> got = data.run(bf16_gemm_packed_ref);
+        GemmArgs f;
+        std::vector<float> want(m * data.c_stride, kSentinel);
+        f.m = m, f.n = n, f.k = k;
+        f.a = data.a_values.data(), f.a_row_stride = k;
+        f.w = data.w_values.data(), f.w_row_stride = k;
+        f.bias = data.bias.data();
+        f.clamp_min = -kInf, f.clamp_max = kInf;
+        f.c = want.data(), f.c_row_stride = data.c_stride;
+        f32_gemm_ref(f);
+        for (size_t r = 0; r < m; ++r)
+          for (size_t j = 0; j < n; ++j) {
+            double magnitude = std::fabs(data.bias[j]);
+            for (size_t kk = 0; kk < k; ++kk)
+              magnitude += std::fabs(double(data.a_values[r * k + kk]) * data.w_values[j * k + kk]);
+            EXPECT_NEAR(got[r * data.c_stride + j], want[r * data.c_stride + j], 1e-6 * magnitude * std::sqrt(k + 1.0))
+                << "m" << m << " n" << n << " k" << k << " at " << r << "," << j;
+          }
+      }
+}
+
+TEST(KernelRef, PackBf16WeightsLayoutIsPairsWithinPanels) {
+  const size_t n = 18, k = 3;  // two pairs (the second half padding), two panels
+  std::vector<float> w(n * k);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = float(i + 1);
+  std::vector<uint16_t> packed(packed_gemm_weights_bf16_elems(n, k), 0xFFFF);
+  ASSERT_EQ(packed.size(), 2u * 2 * 16 * 2);
+  pack_gemm_weights_bf16(n, k, w.data(), k, packed.data());
+  auto bits = [](float v) {
+    uint32_t b;
+    std::memcpy(&b, &v, 4);
+    return uint16_t(b >> 16);
+  };
+  EXPECT_EQ(packed[0], bits(w[0]));              // panel 0, pair 0, channel 0, k 0
+  EXPECT_EQ(packed[1], bits(w[1]));              // k 1
+  EXPECT_EQ(packed[2], bits(w[k]));              // channel 1, k 0
+  EXPECT_EQ(packed[32 + 2 * 5], bits(w[5 * k + 2]));  // pair 1: channel 5, k 2
+  EXPECT_EQ(packed[32 + 2 * 5 + 1], 0);          // k 3: padding
+  EXPECT_EQ(packed[64 + 2 * 1], bits(w[17 * k]));  // panel 1, channel 17
+  EXPECT_EQ(packed[64 + 2 * 2], 0);              // channel 18: padding
+}
+
+TEST_P(KernelTier, Bf16TopHalvesMatchRef) {
+  const std::vector<float> values = test::random_values(1000, 3);
+  for (size_t count : {0, 1, 15, 16, 17, 999}) {
+    std::vector<uint16_t> want(count + 1, 0xABCD), got(count + 1, 0xABCD);
+    bf16_top_halves_ref(values.data(), count, want.data());
+    table_->bf16_top_halves(values.data(), count, got.data());
+    EXPECT_EQ(want, got) << count;  // including the untouched element past the end
+  }
+}
+
+TEST_P(KernelTier, DotPeakLoopsCountTheirWork) {
+  for (PeakFn peak : {table_->bf16_dot_peak, table_->int8_dot_peak}) {
+    ASSERT_NE(peak, nullptr);
+    const double small = peak(1000), large = peak(3000);
+    EXPECT_GT(small, 0.0);
+    EXPECT_DOUBLE_EQ(large, 3 * small);
+  }
+}
+
+TTNN_INSTANTIATE_KERNEL_TIERS(Bf16Tiers);
+
+}  // namespace
+}  // namespace ttnn::kernels
