@@ -1,5 +1,7 @@
 #include "ops/conv2d/prepare_weights.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <span>
 
@@ -63,6 +65,30 @@ void keep_depthwise_sums(const std::vector<float>& raw, std::vector<float>& roun
   formats::keep_row_sums(raw, rounded, other, row_length);
 }
 
+bool all_bfloat16(const std::vector<float>& values) {
+  return std::all_of(values.begin(), values.end(), [](float v) { return (std::bit_cast<uint32_t>(v) & 0xFFFFu) == 0; });
+}
+
+// The GEMM packing of the accurate path: bfloat16 pairs when every weight is a bfloat16, else fp32 panels.
+void pack_for_gemm(PreparedConvWeights& prepared, const std::vector<float>& matrix, uint32_t groups,
+                   uint32_t out_per_group, uint32_t k) {
+  prepared.groups = groups;
+  prepared.out_per_group = out_per_group;
+  prepared.packed_group_elems = kernels::packed_gemm_weights_elems(out_per_group, k);
+  if (all_bfloat16(matrix)) {
+    prepared.packed_bf16_group_elems = kernels::packed_gemm_weights_bf16_elems(out_per_group, k);
+    prepared.packed_bf16.resize(prepared.packed_bf16_group_elems * groups);
+    for (uint32_t group = 0; group < groups; ++group)
+      kernels::pack_gemm_weights_bf16(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
+                                      prepared.packed_bf16.data() + group * prepared.packed_bf16_group_elems);
+    return;
+  }
+  prepared.packed.resize(prepared.packed_group_elems * groups);
+  for (uint32_t group = 0; group < groups; ++group)
+    kernels::pack_gemm_weights(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
+                               prepared.packed.data() + group * prepared.packed_group_elems);
+}
+
 // tt_metal: the weights as TT-NN prepares them, a [taps * in, out] TILE matrix in `dtype` whose row
 // t * in + c holds input channel c's weights for the outputs of its group and zeros elsewhere, so a
 // bfloat8_b block spans 16 output channels (depthwise: its one non-zero column per row). Returns that tensor and leaves the stored values in `matrix`
@@ -111,6 +137,24 @@ std::vector<float> raw_bias_values(const Tensor& bias, uint32_t out_channels) {
 }
 
 }  // namespace
+
+const std::vector<float>& PreparedConvWeights::packed_f32() const {
+  std::call_once(packed_once, [this] {
+    if (!packed.empty() || packed_bf16.empty()) return;
+    const uint32_t k = reduction.k_per_group;
+    const size_t pairs = kernels::bf16_pairs(k), panels = packed_group_elems / (kernels::kGemmPanelWidth * k);
+    packed.resize(packed_group_elems * groups);
+    // Panel p of a group: [pairs][16][2] bfloat16 -> [k][16] float, the same values.
+    for (size_t panel = 0; panel < size_t(groups) * panels; ++panel) {
+      const uint16_t* from = packed_bf16.data() + panel * pairs * 32;
+      float* to = packed.data() + panel * k * kernels::kGemmPanelWidth;
+      for (uint32_t kk = 0; kk < k; ++kk)
+        for (size_t c = 0; c < kernels::kGemmPanelWidth; ++c)
+          to[kk * kernels::kGemmPanelWidth + c] = std::bit_cast<float>(uint32_t(from[(kk / 2) * 32 + 2 * c + kk % 2]) << 16);
+    }
+  });
+  return packed;
+}
 
 std::string prepared_layout_key(const Conv2dGeometry& g, DataType weights_dtype, const Conv2dMath& math) {
   return fmt::format("{}x{}/{} k{}x{} {} {} {}", g.out_channels, g.in_channels, g.groups, g.kernel_h, g.kernel_w,
@@ -185,12 +229,7 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
     attachment->depthwise = by_tap(matrix);
     if (!attachment->matrix_top.empty()) attachment->depthwise_top = by_tap(attachment->matrix_top);
   } else if (math.numerics == Numerics::accurate) {
-    const uint32_t out_per_group = g.out_per_group();
-    attachment->packed_group_elems = kernels::packed_gemm_weights_elems(out_per_group, k);
-    attachment->packed.resize(attachment->packed_group_elems * g.groups);
-    for (uint32_t group = 0; group < g.groups; ++group)
-      kernels::pack_gemm_weights(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
-                                 attachment->packed.data() + group * attachment->packed_group_elems);
+    pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k);
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
   if (math.numerics == Numerics::tt_metal) attachment->matrix = std::move(matrix);

@@ -4,6 +4,7 @@
 // numerics the device tensor is TT-NN's [taps * in, out] matrix (grouped convs block-diagonal), see NUMERICS.md.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,14 +19,24 @@ struct PreparedConvWeights : BufferAttachment {
   ConvReductionLayout reduction;
   std::vector<float> matrix;     // [out_channels][reduction.k_per_group]; tt_metal only
   std::vector<float> depthwise;  // [taps][channels] when the conv is depthwise
-  // Not depthwise: `matrix` packed for the GEMM micro-kernels, group by group (kernels::pack_gemm_weights
-  // of each group's [out_per_group][k_per_group] rows); group g starts at g * packed_group_elems.
-  std::vector<float> packed;
+  // Not depthwise (accurate): `matrix` packed for the GEMM micro-kernels, group by group; group g starts at
+  // g * packed_group_elems. Weights whose every value is a bfloat16 (bfloat16 and bfloat8_b storage, or a
+  // fidelity of 8 bits or fewer) are packed once, as bfloat16 pairs (kernels::pack_gemm_weights_bf16), for
+  // the bfloat16 GEMM; the fp32 panels (kernels::pack_gemm_weights) are made from them only if a call's
+  // activations do not fit bfloat16 (packed_f32). Other weights have only the fp32 panels.
+  std::vector<uint16_t> packed_bf16;
+  size_t packed_bf16_group_elems = 0;
   size_t packed_group_elems = 0;
+  const std::vector<float>& packed_f32() const;
   // tt_metal numerics: `matrix` and `depthwise` hold the weights truncated to the multiplier's A width
   // (no packed copy: the chunked product reads rows); HiFi3's second phase reads these, truncated to 5 bits.
   std::vector<float> matrix_top;
   std::vector<float> depthwise_top;
+
+  // Fills packed_f32 from packed_bf16 (the same values), at most once, for concurrent callers.
+  mutable std::once_flag packed_once;
+  mutable std::vector<float> packed;
+  uint32_t groups = 0, out_per_group = 0;
 };
 
 struct PreparedConvBias : BufferAttachment {

@@ -47,6 +47,49 @@ void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reductio
 
 namespace {
 
+// Per-thread bfloat16 rows for the bfloat16 GEMM.
+uint16_t* bf16_scratch(size_t count) {
+  thread_local std::vector<uint16_t> buffer;
+  if (buffer.size() < count) buffer.resize(count);
+  return buffer.data();
+}
+
+// The input rows of one block and group as the GEMM reads them: [m][k] floats at a row stride.
+struct GemmRows {
+  const float* values;
+  size_t row_stride;
+};
+
+GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, uint64_t p1) {
+  const Conv2dGeometry& g = *program.geometry;
+  const PreparedConvWeights& weights = *program.prepared->weights;
+  const size_t m = p1 - p0;
+  // Same condition as conv2d.cpp's `streamed` (which leaves program.input null).
+  const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
+  if (in_place && program.input) return {program.input->values.data() + p0 * program.input->cols, program.input->cols};
+  if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
+    float* rows = sized(scratch(3), m * program.source->cols);
+    program.source->read(p0, p1, rows, program.source->cols);
+    return {rows, program.source->cols};
+  }
+  const uint32_t k = weights.reduction.k_per_group;
+  float* patches = sized(scratch(1), m * k);
+  gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
+  return {patches, k};
+}
+
+// The rows as bfloat16 pairs: k rounded up to even, the padding element zero. Exact: they are bfloat16 values.
+const uint16_t* to_bf16_rows(GemmRows rows, size_t m, size_t k) {
+  const size_t stride = kernels::bf16_pairs(k) * 2;
+  uint16_t* out = bf16_scratch(m * stride);
+  const kernels::Bf16TopHalvesFn top_halves = kernels::kernel_table().bf16_top_halves;
+  for (size_t r = 0; r < m; ++r) {
+    top_halves(rows.values + r * rows.row_stride, k, out + r * stride);
+    if (stride != k) out[r * stride + k] = 0;
+  }
+  return out;
+}
+
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding.
@@ -56,50 +99,47 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const uint32_t k = weights.reduction.k_per_group, width = item.col_end - item.col_begin;
   const uint32_t out_per_group = g.out_per_group();
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
-  const kernels::GemmPackedF32Fn gemm_fn = kernels::kernel_table().f32_gemm_packed;
-  kernels::GemmPackedArgs gemm;
-  gemm.m = p1 - p0;
-  gemm.k = k;
-  gemm.clamp_min = program.math->clamp.min;
-  gemm.clamp_max = program.math->clamp.max;
-  // Same condition as conv2d.cpp's `streamed` (which leaves program.input null).
-  const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
+  const kernels::KernelTable& table = kernels::kernel_table();
+  const size_t m = p1 - p0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
-    if (in_place && program.input) {
-      gemm.a = program.input->values.data() + p0 * program.input->cols;
-      gemm.a_row_stride = program.input->cols;
-    } else if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
-      float* rows = sized(scratch(3), gemm.m * program.source->cols);
-      program.source->read(p0, p1, rows, program.source->cols);
-      gemm.a = rows;
-      gemm.a_row_stride = program.source->cols;
-    } else {
-      float* patches = sized(scratch(1), gemm.m * k);
-      gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
-      gemm.a = patches;
-      gemm.a_row_stride = k;
-    }
+    const GemmRows rows = gemm_rows(program, group, p0, p1);
     const uint32_t local0 = n0 - group * out_per_group;
     const uint32_t panel0 = local0 / kernels::kGemmPanelWidth * kernels::kGemmPanelWidth;
     const uint32_t skip = local0 - panel0;
-    gemm.n = n1 - n0 + skip;
-    gemm.packed_w = weights.packed.data() + group * weights.packed_group_elems + size_t(panel0) * k;
-    gemm.bias = bias ? bias + (n0 - skip) : nullptr;
-    if (skip == 0) {
-      gemm.c = out + (n0 - item.col_begin);
-      gemm.c_row_stride = width;
-      gemm_fn(gemm);
-    } else {
-      float* staged = sized(scratch(2), gemm.m * gemm.n);
-      gemm.c = staged;
-      gemm.c_row_stride = gemm.n;
-      gemm_fn(gemm);
-      for (size_t row = 0; row < gemm.m; ++row)
-        std::memcpy(out + row * width + (n0 - item.col_begin), staged + row * gemm.n + skip,
-                    (n1 - n0) * sizeof(float));
+    const size_t n = n1 - n0 + skip;
+    float* c = out + (n0 - item.col_begin);
+    size_t c_row_stride = width;
+    if (skip != 0) {  // staged, then the wanted columns copied out
+      c = sized(scratch(2), m * n);
+      c_row_stride = n;
     }
+    const float* gemm_bias = bias ? bias + (n0 - skip) : nullptr;
+    if (program.bf16_operands) {
+      kernels::GemmBf16Args gemm;
+      gemm.m = m, gemm.n = n, gemm.k = k;
+      gemm.a = to_bf16_rows(rows, m, k);
+      gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
+      gemm.packed_w = weights.packed_bf16.data() + group * weights.packed_bf16_group_elems +
+                      size_t(panel0) * kernels::bf16_pairs(k) * 2;
+      gemm.bias = gemm_bias;
+      gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
+      gemm.c = c, gemm.c_row_stride = c_row_stride;
+      table.bf16_gemm_packed(gemm);
+    } else {
+      kernels::GemmPackedArgs gemm;
+      gemm.m = m, gemm.n = n, gemm.k = k;
+      gemm.a = rows.values, gemm.a_row_stride = rows.row_stride;
+      gemm.packed_w = weights.packed_f32().data() + group * weights.packed_group_elems + size_t(panel0) * k;
+      gemm.bias = gemm_bias;
+      gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
+      gemm.c = c, gemm.c_row_stride = c_row_stride;
+      table.f32_gemm_packed(gemm);
+    }
+    if (skip != 0)
+      for (size_t row = 0; row < m; ++row)
+        std::memcpy(out + row * width + (n0 - item.col_begin), c + row * n + skip, (n1 - n0) * sizeof(float));
   }
 }
 
@@ -177,6 +217,11 @@ std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t
     items.push_back(item);
   }
   return items;
+}
+
+bool activations_fit_bfloat16(DataType dtype, OperandCut cut) {
+  if (dtype == DataType::BFLOAT16 || dtype == DataType::BFLOAT8_B) return true;
+  return cut.round && cut.bits > 0 && cut.bits <= 8;  // rounded to nearest at 8 bits or fewer
 }
 
 uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n) {

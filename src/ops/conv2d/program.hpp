@@ -34,7 +34,13 @@ struct Conv2dProgram {
   BufferLayout output_layout;
   std::byte* output_bytes;
   uint32_t block_rows;
+  // Both operands are bfloat16 values (prepared weights packed as bfloat16, activations stored or cut to
+  // 8 significant bits or fewer): the GEMM runs on bfloat16 pairs (vdpbf16ps where the CPU has it).
+  bool bf16_operands = false;
 };
+
+// Whether activations of `dtype` read with `cut` are bfloat16 values.
+bool activations_fit_bfloat16(DataType dtype, OperandCut cut);
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);
 
