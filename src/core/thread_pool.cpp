@@ -1,6 +1,33 @@
 #include "core/thread_pool.hpp"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace ttnn {
+namespace {
+
+constexpr int kSpinRounds = 2000;  // about 0.1 ms of pause instructions
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Spins until `ready()` or the spin budget is spent; returns whether it became ready.
+template <class Ready>
+bool spin_until(Ready ready) {
+  for (int round = 0; round < kSpinRounds; ++round) {
+    if (ready()) return true;
+    cpu_relax();
+  }
+  return ready();
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(size_t num_threads) {
   for (size_t i = 1; i < num_threads; ++i) workers_.emplace_back([this] { worker_loop(); });
@@ -36,6 +63,7 @@ void ThreadPool::drain() {
 void ThreadPool::worker_loop() {
   size_t seen_generation = 0;
   for (;;) {
+    spin_until([&] { return published_generation_.load(std::memory_order_acquire) != seen_generation; });
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen_generation; });
@@ -65,10 +93,12 @@ void ThreadPool::run(size_t num_items, const std::function<void(size_t)>& work) 
     num_items_ = num_items;
     next_item_ = 0;
     error_ = nullptr;
-    ++generation_;
+    published_generation_.store(++generation_, std::memory_order_release);
   }
   wake_.notify_all();
   drain();
+  // drain() returned, so every item is handed out: the region ends when no worker is still inside it.
+  spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
   std::exception_ptr error;
   {
     std::unique_lock lock(mutex_);

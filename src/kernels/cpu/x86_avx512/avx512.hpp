@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #endif
 
+#include "kernels/cpu/x86_avx2/avx2.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -23,6 +24,9 @@ void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args);
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
 // Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);
+// bfloat8_b blocks, one vector each, bit-identical to the reference (rare rows take the AVX2 tier's path).
+uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes);
+void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values);
 // Register-only peak loops: fp32 FMA, vdpbf16ps (4 flops a lane), vpdpbusd (8 ops a lane).
 double f32_fma_peak__avx512f(uint64_t iterations);
 double bf16_dot_peak__avx512bf16(uint64_t iterations);

@@ -1,5 +1,5 @@
-// The AVX-512 tier's table; compiled with baseline flags (it only takes addresses). The block-float and
-// bfloat16 conversions are the AVX2 tier's (bit-exact, and not where the time goes).
+// The AVX-512 tier's table; compiled with baseline flags (it only takes addresses). The bfloat16
+// conversions and the fidelity rounding are the AVX2 tier's (bit-exact, and not where the time goes).
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_avx2/avx2.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
@@ -12,8 +12,8 @@ const KernelTable* avx512_table() {
                                      f32_gemm_minmax_ukernel_12x32__avx512f,
                                      f32_dwconv_minmax_ukernel_up16x__avx512f,
                                      f32_fma_peak__avx512f,
-                                     bfp8_encode__avx2,
-                                     bfp8_decode__avx2,
+                                     bfp8_encode__avx512,
+                                     bfp8_decode__avx512,
                                      bf16_encode__avx2,
                                      bf16_decode__avx2,
                                      round_significand__avx2,

@@ -1,0 +1,53 @@
+// bfloat8_b blocks with AVX-512: a block's 16 values are one vector. The reference arithmetic
+// (block_float.hpp) as explicit vector operations, as in the AVX2 tier, so the results are bit-identical.
+#include <immintrin.h>
+
+#include "kernels/cpu/x86_avx512/avx512.hpp"
+
+namespace ttnn::kernels {
+namespace {
+constexpr uint32_t kExponentMask = 0x7F800000u;
+}
+
+uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
+  const __m512i bits = _mm512_loadu_si512(values);
+  const __m512i exponent = _mm512_and_si512(bits, _mm512_set1_epi32(int(kExponentMask)));
+  const uint32_t field = uint32_t(_mm512_reduce_max_epi32(exponent));
+  const uint32_t row = field >> 23;
+  if (row == 0) {  // zeros and subnormals only (post-ReLU blocks often are): every code 0
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
+    return 0;
+  }
+  // The reference's own fast-path condition: finite rows whose scale to units stays a normal float.
+  if (row == 255 || row < 16) return bfp8_encode_ref(values, codes);
+  // 2^(133 - row): its bits (260 - row) << 23 = (260 << 23) - field.
+  const __m512 to_units = _mm512_castsi512_ps(_mm512_set1_epi32(int((260u << 23) - field)));
+  const __mmask16 normal = _mm512_cmpgt_epi32_mask(exponent, _mm512_setzero_si512());  // subnormals count as zero
+  const __m512 magnitude =
+      _mm512_castsi512_ps(_mm512_maskz_and_epi32(normal, bits, _mm512_set1_epi32(0x7FFFFFFF)));
+  const __m512 round = _mm512_set1_ps(12582912.0f);  // 1.5 * 2^23: adding and subtracting rounds to even
+  __m512 units = _mm512_mul_ps(magnitude, to_units);
+  units = _mm512_sub_ps(_mm512_add_ps(units, round), round);
+  units = _mm512_min_ps(units, _mm512_set1_ps(127.0f));
+  const __m512i mag = _mm512_cvttps_epi32(units);
+  const __mmask16 negative = _mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512());
+  const __mmask16 signed_nonzero = _mm512_mask_cmpgt_epi32_mask(negative, mag, _mm512_setzero_si512());
+  const __m512i code = _mm512_mask_or_epi32(mag, signed_nonzero, mag, _mm512_set1_epi32(0x80));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm512_cvtepi32_epi8(code));
+  return uint8_t(row);
+}
+
+void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values) {
+  if (exponent == 255 || exponent < 7) {  // Inf/NaN rows, and scales below the normal range
+    bfp8_decode__avx2(exponent, codes, values);
+    return;
+  }
+  const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes)));
+  const __m512i magnitude = _mm512_and_si512(bytes, _mm512_set1_epi32(0x7F));
+  const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(bytes, _mm512_set1_epi32(0x80)), 24);
+  const __m512 scale = _mm512_castsi512_ps(_mm512_set1_epi32(int((exponent - 6) << 23)));  // 2^(E - 133)
+  const __m512 value = _mm512_mul_ps(_mm512_cvtepi32_ps(magnitude), scale);
+  _mm512_storeu_ps(values, _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(value), sign)));
+}
+
+}  // namespace ttnn::kernels
