@@ -165,8 +165,9 @@ void round_significand_ref(float* values, size_t count, int bits);
 void bf16_gemm_packed_ref(const GemmBf16Args& args);
 void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);
 
-// One core's measured peak of `table`'s f32_fma_peak loop in GFLOP/s (about 50 ms of work on this thread).
-double measure_peak_gflops(const KernelTable& table);
+// One core's measured peak of a peak loop (the table's f32_fma_peak, bf16_dot_peak or int8_dot_peak) in
+// GFLOP/s (about 50 ms of work on this thread).
+double measure_peak_gflops(PeakFn peak);
 
 }  // namespace ttnn::kernels
 

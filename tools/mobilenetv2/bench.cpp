@@ -48,7 +48,10 @@ int run_bench(const BenchOptions& options) {
   }  // the checkpoint's host copy is not needed past this point
   auto device = options.model.open_device();
   const auto config = options.model.config();
-  const ttnn::Roofline roofline = ttnn::measure_roofline();
+  // The roofline of the instruction this configuration's GEMMs run on (most of the multiply-adds).
+  const ttnn::Roofline roofline = ttnn::measure_roofline(
+      ttnn::gemm_instruction(config.dtype, config.weights_dtype, config.math_fidelity,
+                             config.numerics.value_or(device->numerics())));
   if (!options.json)
     std::printf("roofline: %s %.1f GFLOP/s per core x %u threads\n", roofline.instruction.c_str(),
                 roofline.gflops_per_core, device->num_threads());

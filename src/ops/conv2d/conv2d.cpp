@@ -3,6 +3,7 @@
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
+#include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/conv2d/program.hpp"
 #include "ops/conv2d/sharding.hpp"

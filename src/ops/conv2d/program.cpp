@@ -219,11 +219,6 @@ std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t
   return items;
 }
 
-bool activations_fit_bfloat16(DataType dtype, OperandCut cut) {
-  if (dtype == DataType::BFLOAT16 || dtype == DataType::BFLOAT8_B) return true;
-  return cut.round && cut.bits > 0 && cut.bits <= 8;  // rounded to nearest at 8 bits or fewer
-}
-
 uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n) {
   if (act_block_h_override > 0) return act_block_h_override;
   constexpr size_t kTargetBytes = 256 * 1024;  // patches + outputs of a block stay in L2

@@ -39,9 +39,6 @@ struct Conv2dProgram {
   bool bf16_operands = false;
 };
 
-// Whether activations of `dtype` read with `cut` are bfloat16 values.
-bool activations_fit_bfloat16(DataType dtype, OperandCut cut);
-
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);
 
 // Rows of the reduction matrix (layout of conv2d_geometry.hpp) for output pixels [p0, p1) of group `group`.

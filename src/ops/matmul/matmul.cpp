@@ -2,6 +2,7 @@
 #include "ttnn/operations/matmul.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -12,6 +13,7 @@
 #include "formats/fidelity.hpp"
 #include "kernels/kernels.hpp"
 #include "ops/common/activation.hpp"
+#include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/decode_activations.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/common/tensor_rows.hpp"
@@ -29,9 +31,16 @@ struct PreparedMatmulOperand : BufferAttachment {
   Numerics numerics = Numerics::accurate;
   MathFidelity fidelity = MathFidelity::HiFi4;
   uint32_t batches = 1, k = 0, n = 0;
-  std::vector<float> transposed;  // [batches][n][k]
+  std::vector<float> transposed;  // [batches][n][k]; accurate with bfloat16 values: empty, see packed_bf16
   std::vector<float> transposed_top;  // tt_metal HiFi3 only
+  // accurate, every weight a bfloat16 value: per batch, kernels::pack_gemm_weights_bf16 of [n][k].
+  std::vector<uint16_t> packed_bf16;
+  size_t packed_bf16_batch_elems = 0;
 };
+
+bool all_bfloat16(const std::vector<float>& values) {
+  return std::all_of(values.begin(), values.end(), [](float v) { return (std::bit_cast<uint32_t>(v) & 0xFFFFu) == 0; });
+}
 
 std::mutex prepare_mutex;  // two threads preparing the same buffer at once
 
@@ -60,6 +69,15 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   if (numerics == Numerics::accurate) {
     if (const int bits = fidelity_widths(fidelity).a_bits; bits > 0)
       for (float& v : prepared->transposed) v = formats::round_significand(v, bits);
+    if (all_bfloat16(prepared->transposed)) {  // the bfloat16 GEMM's packing replaces the fp32 rows
+      prepared->packed_bf16_batch_elems = kernels::packed_gemm_weights_bf16_elems(prepared->n, prepared->k);
+      prepared->packed_bf16.resize(prepared->packed_bf16_batch_elems * prepared->batches);
+      for (uint32_t batch = 0; batch < prepared->batches; ++batch)
+        kernels::pack_gemm_weights_bf16(prepared->n, prepared->k,
+                                        prepared->transposed.data() + size_t(batch) * prepared->n * prepared->k,
+                                        prepared->k, prepared->packed_bf16.data() + batch * prepared->packed_bf16_batch_elems);
+      prepared->transposed = {};
+    }
   } else {
     const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
     if (multiplier.second_phase) {
@@ -74,17 +92,39 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   return result;
 }
 
-struct RowBand {
+// One work item: output rows [row_begin, row_end) of the view, columns [col_begin, col_end).
+struct MatmulItem {
   uint64_t row_begin, row_end;
+  uint32_t col_begin, col_end;
 };
 
-// Rows of the output view each work item writes: one shard each when sharded by rows, else tile bands.
-std::vector<RowBand> row_bands(const BufferLayout& layout, uint64_t rows, uint32_t parts) {
-  std::vector<RowBand> bands;
+// One item per shard when sharded by rows, else tile bands; when there are fewer bands than threads (a
+// classifier at batch 1), each band is split into column chunks of whole tiles (no two items share a
+// bfloat8_b block) so every thread has work.
+std::vector<MatmulItem> matmul_items(const BufferLayout& layout, uint64_t rows, uint32_t n, uint32_t parts) {
   const uint64_t step = layout.sharded() ? layout.shard_height
                                          : std::max<uint64_t>(32, (rows + parts - 1) / parts + 31) / 32 * 32;
-  for (uint64_t begin = 0; begin < rows; begin += step) bands.push_back({begin, std::min(rows, begin + step)});
-  return bands;
+  const uint64_t bands = (rows + step - 1) / step;
+  uint32_t chunk = n;
+  if (!layout.sharded() && bands < parts) chunk = std::max<uint32_t>(32, (n / (2 * parts) + 31) / 32 * 32);
+  std::vector<MatmulItem> items;
+  for (uint64_t begin = 0; begin < rows; begin += step)
+    for (uint32_t col = 0; col < n; col += chunk)
+      items.push_back({begin, std::min(rows, begin + step), col, std::min(n, col + chunk)});
+  return items;
+}
+
+// Per-thread bfloat16 rows for the bfloat16 GEMM.
+const uint16_t* bf16_rows(const float* rows, size_t row_stride, size_t m, size_t k) {
+  thread_local std::vector<uint16_t> buffer;
+  const size_t stride = kernels::bf16_pairs(k) * 2;
+  if (buffer.size() < m * stride) buffer.resize(m * stride);
+  const kernels::Bf16TopHalvesFn top_halves = kernels::kernel_table().bf16_top_halves;
+  for (size_t r = 0; r < m; ++r) {
+    top_halves(rows + r * row_stride, k, buffer.data() + r * stride);
+    if (stride != k) buffer[r * stride + k] = 0;
+  }
+  return buffer.data();
 }
 
 Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const MatmulOptions& options, const char* op) {
@@ -127,54 +167,72 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
 
   // Physical rows of a and of the output line up batch by batch (same row padding per batch).
   const uint64_t padded_m = a.layout() == Layout::TILE ? (m + 31) / 32 * 32 : m;
-  const auto bands = row_bands(out_layout, out_layout.height, device ? device->num_cores() : 1);
+  const auto items = matmul_items(out_layout, out_layout.height, n, device ? device->num_cores() : 1);
+  const bool bf16 = !weights.packed_bf16.empty() &&
+                    activations_fit_bfloat16(a.dtype(), activation_cut(compute.math_fidelity, numerics));
   auto work = [&](size_t index) {
     thread_local std::vector<float> result;
-    const RowBand band = bands[index];
-    result.assign((band.row_end - band.row_begin) * n, 0.0f);
-    for (uint64_t row = band.row_begin; row < band.row_end;) {
+    const MatmulItem item = items[index];
+    const uint32_t width = item.col_end - item.col_begin;
+    result.assign((item.row_end - item.row_begin) * width, 0.0f);
+    for (uint64_t row = item.row_begin; row < item.row_end;) {
       const uint64_t batch = row / padded_m, local = row % padded_m;
-      const uint64_t run_end = std::min(band.row_end, batch * padded_m + std::max<uint64_t>(local, m));
+      const uint64_t run_end = std::min(item.row_end, batch * padded_m + std::max<uint64_t>(local, m));
       if (local >= m || batch >= a_batches) {  // tile padding rows
-        row = std::min(band.row_end, (batch + 1) * padded_m);
+        row = std::min(item.row_end, (batch + 1) * padded_m);
         continue;
       }
-      const size_t weights_offset = (b_batches == 1 ? 0 : batch) * size_t(n) * k;
-      float* c = result.data() + (row - band.row_begin) * n;
+      const size_t weights_batch = b_batches == 1 ? 0 : batch;
+      float* c = result.data() + (row - item.row_begin) * width;
+      const float* a_rows = input.values.data() + row * input.cols;
+      if (bf16) {  // column chunks start on a panel (multiples of 32)
+        kernels::GemmBf16Args gemm;
+        gemm.m = run_end - row, gemm.n = width, gemm.k = k;
+        gemm.a = bf16_rows(a_rows, input.cols, gemm.m, k);
+        gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
+        gemm.packed_w = weights.packed_bf16.data() + weights_batch * weights.packed_bf16_batch_elems +
+                        size_t(item.col_begin) * kernels::bf16_pairs(k) * 2;
+        gemm.bias = bias ? bias + item.col_begin : nullptr;
+        gemm.clamp_min = clamp.min, gemm.clamp_max = clamp.max;
+        gemm.c = c, gemm.c_row_stride = width;
+        kernels::kernel_table().bf16_gemm_packed(gemm);
+        row = run_end;
+        continue;
+      }
       kernels::GemmArgs gemm;
       gemm.m = run_end - row;
-      gemm.n = n;
+      gemm.n = width;
       gemm.k = k;
-      gemm.a = input.values.data() + row * input.cols;
+      gemm.a = a_rows;
       gemm.a_row_stride = input.cols;
-      gemm.w = weights.transposed.data() + weights_offset;
+      gemm.w = weights.transposed.data() + (weights_batch * n + item.col_begin) * size_t(k);
       gemm.w_row_stride = k;
-      gemm.bias = bias;
+      gemm.bias = bias ? bias + item.col_begin : nullptr;
       gemm.clamp_min = clamp.min;
       gemm.clamp_max = clamp.max;
       gemm.c = c;
-      gemm.c_row_stride = n;
+      gemm.c_row_stride = width;
       if (tt_metal) {
         TtMetalGemmArgs staged;
         staged.product = gemm;
         if (input_low) {
           staged.a_low = input_low->values.data() + row * input.cols;
-          staged.w_top = weights.transposed_top.data() + weights_offset;
+          staged.w_top = weights.transposed_top.data() + (weights_batch * n + item.col_begin) * size_t(k);
         }
         staged.chunk_ends = uniform_chunk_ends(k);
         staged.bf16_dest = !compute.fp32_dest_acc_en;
         tt_metal_gemm(staged);
-        tt_metal_finish(c, gemm.m, n, n, bias, staged.bf16_dest, clamp);
+        tt_metal_finish(c, gemm.m, width, width, gemm.bias, staged.bf16_dest, clamp);
       } else {
         kernels::kernel_table().f32_gemm(gemm);
       }
       row = run_end;
     }
-    write_rows(out_layout, out_bytes, band.row_begin, band.row_end, 0, n, result.data(), n);
+    write_rows(out_layout, out_bytes, item.row_begin, item.row_end, item.col_begin, item.col_end, result.data(), width);
   };
-  if (device) device->run_parallel(bands.size(), work);
+  if (device) device->run_parallel(items.size(), work);
   else
-    for (size_t i = 0; i < bands.size(); ++i) work(i);
+    for (size_t i = 0; i < items.size(); ++i) work(i);
   return output;
 }
 

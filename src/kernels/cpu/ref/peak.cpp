@@ -21,13 +21,13 @@ double f32_fma_peak_ref(uint64_t iterations) {
   return double(iterations) * kChains * 2;
 }
 
-double measure_peak_gflops(const KernelTable& table) {
+double measure_peak_gflops(PeakFn peak) {
   using Clock = std::chrono::steady_clock;
-  table.f32_fma_peak(100000);  // warm up (clock ramp)
+  peak(100000);  // warm up (clock ramp)
   double best = 0;
   for (int attempt = 0; attempt < 5; ++attempt) {  // best of 5 short runs: the least disturbed
     const auto start = Clock::now();
-    const double flops = table.f32_fma_peak(1000000);
+    const double flops = peak(1000000);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     best = std::max(best, flops / seconds / 1e9);
   }
@@ -39,9 +39,19 @@ double measure_peak_gflops(const KernelTable& table) {
 
 namespace ttnn {
 
-Roofline measure_roofline() {
+Roofline measure_roofline(PeakInstruction instruction) {
   const kernels::KernelTable& table = kernels::kernel_table();
-  return Roofline{std::string("fp32 FMA (") + table.isa + ")", kernels::measure_peak_gflops(table)};
+  const std::string tier = std::string(" (") + table.isa + ")";
+  // Tiers without the dot-product instructions point those entries at their fp32 FMA loop.
+  const bool fma_only = table.bf16_dot_peak == table.f32_fma_peak;
+  switch (instruction) {
+    case PeakInstruction::bf16_dot:
+      return {(fma_only ? "fp32 FMA, no bf16 dot" : "bf16 dot") + tier, kernels::measure_peak_gflops(table.bf16_dot_peak)};
+    case PeakInstruction::int8_dot:
+      return {(fma_only ? "fp32 FMA, no int8 dot" : "int8 dot") + tier, kernels::measure_peak_gflops(table.int8_dot_peak)};
+    case PeakInstruction::fp32_fma: break;
+  }
+  return {"fp32 FMA" + tier, kernels::measure_peak_gflops(table.f32_fma_peak)};
 }
 
 }  // namespace ttnn

@@ -1,0 +1,26 @@
+// When a product's operands are bfloat16 values, so the bfloat16 GEMM (vdpbf16ps) computes it exactly
+// (kernels.hpp): the kernel choice of conv2d and matmul, and the roofline a configuration is measured against.
+#pragma once
+
+#include "ops/common/fidelity_widths.hpp"
+#include "ttnn/types.hpp"
+
+namespace ttnn {
+
+// bfloat16 storage, or bfloat8_b's 7-bit magnitudes: every stored value is a bfloat16.
+constexpr bool stores_bfloat16_values(DataType dtype) {
+  return dtype == DataType::BFLOAT16 || dtype == DataType::BFLOAT8_B;
+}
+
+// Activations of `dtype` as the kernel reads them (after `cut`).
+constexpr bool activations_fit_bfloat16(DataType dtype, OperandCut cut) {
+  return stores_bfloat16_values(dtype) || (cut.round && cut.bits > 0 && cut.bits <= 8);
+}
+
+// Weights of `dtype` as the accurate numerics prepares them for `fidelity` (rounded to its A width).
+constexpr bool weights_fit_bfloat16(DataType dtype, MathFidelity fidelity) {
+  const int bits = fidelity_widths(fidelity).a_bits;
+  return stores_bfloat16_values(dtype) || (bits > 0 && bits <= 8);
+}
+
+}  // namespace ttnn
