@@ -3,12 +3,14 @@
 //   kernel_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
+#include <bit>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "support/random_values.hpp"
+#include "kernels/bfp8_gemm.hpp"
 #include "kernels/kernels.hpp"
 #ifdef TTNN_BENCH_AVX2
 #include "kernels/cpu/x86_avx2/avx2.hpp"
@@ -47,6 +49,10 @@ struct GemmData {
   }
 };
 
+std::string shape_name(const GemmShape& s) {
+  return std::string(s.name) + "/m" + std::to_string(s.m) + "_k" + std::to_string(s.k) + "_n" + std::to_string(s.n);
+}
+
 void set_flops(benchmark::State& state, double flops_per_iteration) {
   state.counters["GFLOP/s"] = benchmark::Counter(flops_per_iteration * 1e-9 * double(state.iterations()),
                                                  benchmark::Counter::kIsRate);
@@ -68,6 +74,75 @@ void bench_gemm_packed(benchmark::State& state, const GemmShape& s, GemmPackedF3
   GemmData d(s);
   GemmPackedArgs g;
   g.m = s.m, g.n = s.n, g.k = s.k, g.a = d.a.data(), g.a_row_stride = s.k, g.packed_w = d.packed.data();
+  g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
+  for (auto _ : state) {
+    fn(g);
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * double(s.m) * double(s.n) * double(s.k));
+}
+
+// The 1x1 convs only: the stem's im2col and the classifier are not bfloat8_b-blocked conv GEMMs.
+bool is_1x1_conv(const GemmShape& s) {
+  return std::string(s.name) != "stem_im2col" && std::string(s.name) != "classifier";
+}
+
+// bfloat8_b operands for the int8 block GEMM: random codes (post-ReLU activations nonnegative, a third
+// zero), exponents near 127; k padded with zero blocks to a multiple of 16 as tiles pad channels.
+struct Bfp8GemmData {
+  size_t k_padded;
+  std::vector<int8_t> a, w;
+  std::vector<uint8_t> a_exponents, w_exponents, packed;
+  std::vector<float> bias, c;
+  Bfp8GemmData(const GemmShape& s, bool nonnegative)
+      : k_padded((s.k + kBfp8Block - 1) / kBfp8Block * kBfp8Block), a(s.m * k_padded), w(s.n * k_padded),
+        a_exponents(s.m * k_padded / kBfp8Block), w_exponents(s.n * k_padded / kBfp8Block),
+        packed(packed_gemm_weights_bfp8_bytes(s.n, k_padded)), bias(random_values(s.n, 3)), c(s.m * s.n) {
+    std::mt19937 rng(1);
+    std::uniform_int_distribution<int> signed_code(-127, 127), nonnegative_code(0, 127), zero_third(0, 2);
+    std::uniform_int_distribution<int> exponent(118, 130);
+    auto activation = [&] {
+      if (!nonnegative) return signed_code(rng);
+      return zero_third(rng) == 0 ? 0 : nonnegative_code(rng);
+    };
+    for (size_t r = 0; r < s.m; ++r)
+      for (size_t kk = 0; kk < s.k; ++kk) a[r * k_padded + kk] = int8_t(activation());
+    for (size_t col = 0; col < s.n; ++col)
+      for (size_t kk = 0; kk < s.k; ++kk) w[col * k_padded + kk] = int8_t(signed_code(rng));
+    for (uint8_t& e : a_exponents) e = uint8_t(exponent(rng));
+    for (uint8_t& e : w_exponents) e = uint8_t(exponent(rng));
+    pack_gemm_weights_bfp8(s.n, k_padded, w.data(), k_padded, w_exponents.data(), k_padded / kBfp8Block,
+                           packed.data());
+  }
+};
+
+// GFLOP/s count the layer's own k (24 for b3_expand), not the zero padding.
+void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegative) {
+  Bfp8GemmData d(s, nonnegative);
+  GemmBfp8Args g;
+  g.m = s.m, g.n = s.n, g.k = d.k_padded, g.a = d.a.data(), g.a_row_stride = d.k_padded;
+  g.a_exponents = d.a_exponents.data(), g.a_exponents_row_stride = d.k_padded / kBfp8Block;
+  g.activations_nonnegative = nonnegative, g.packed_w = d.packed.data();
+  g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
+  for (auto _ : state) {
+    bfp8_gemm_minmax_ukernel_6x32__avx512vnni(g);
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * double(s.m) * double(s.n) * double(s.k));
+}
+
+// The bfloat16 GEMM on the same shapes: bfloat8_b values expanded to bfloat16 are exact, so this is the
+// other exact path for the same numerics.
+void bench_bf16_gemm(benchmark::State& state, const GemmShape& s, GemmBf16Fn fn) {
+  GemmData d(s);
+  const size_t a_stride = bf16_pairs(s.k) * 2;
+  std::vector<uint16_t> a(s.m * a_stride, 0), packed(packed_gemm_weights_bf16_elems(s.n, s.k));
+  for (size_t r = 0; r < s.m; ++r) bf16_top_halves_ref(d.a.data() + r * s.k, s.k, a.data() + r * a_stride);
+  std::vector<float> w = d.w;
+  for (float& v : w) v = std::bit_cast<float>(std::bit_cast<uint32_t>(v) & 0xFFFF0000u);  // exact bfloat16 values
+  pack_gemm_weights_bf16(s.n, s.k, w.data(), s.k, packed.data());
+  GemmBf16Args g;
+  g.m = s.m, g.n = s.n, g.k = s.k, g.a = a.data(), g.a_row_stride = a_stride, g.packed_w = packed.data();
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
   for (auto _ : state) {
     fn(g);
@@ -129,8 +204,7 @@ void register_all() {
     if (!isa_available(isa)) continue;
     const KernelTable& t = kernel_table_for(isa);
     for (const GemmShape& s : kGemmShapes) {
-      const std::string shape = std::string(s.name) + "/m" + std::to_string(s.m) + "_k" + std::to_string(s.k) + "_n" +
-                                std::to_string(s.n);
+      const std::string shape = shape_name(s);
       benchmark::RegisterBenchmark(("f32_gemm/" + std::string(t.isa) + "/" + shape).c_str(), bench_gemm, s, t.f32_gemm);
       benchmark::RegisterBenchmark(("f32_gemm_packed/" + std::string(t.isa) + "/" + shape).c_str(), bench_gemm_packed,
                                    s, t.f32_gemm_packed);
@@ -146,6 +220,17 @@ void register_all() {
     for (const DwShape& s : kDwShapes)
       benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
                                    t.f32_dwconv);
+  }
+  // bfloat8_b 1x1 convs, int8 block products (vpdpbusd) against the bfloat16 GEMM (vdpbf16ps).
+  if (isa_available(CpuIsa::avx512)) {
+    const KernelTable& t = kernel_table_for(CpuIsa::avx512);
+    for (const GemmShape& s : kGemmShapes) {
+      if (!is_1x1_conv(s)) continue;
+      const std::string shape = shape_name(s);
+      benchmark::RegisterBenchmark(("bfp8_gemm_int8_nonneg/avx512/" + shape).c_str(), bench_bfp8_gemm, s, true);
+      benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false);
+      benchmark::RegisterBenchmark(("bf16_gemm/avx512/" + shape).c_str(), bench_bf16_gemm, s, t.bf16_gemm_packed);
+    }
   }
 }
 

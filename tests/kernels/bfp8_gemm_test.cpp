@@ -1,0 +1,210 @@
+// The bfloat8_b GEMM (bfp8_gemm.hpp): the AVX-512 VNNI kernel bit-identical to the reference (exact int32
+// block products, one fp32 summation order), and the reference equal to a float64 GEMM of the decoded
+// values up to the fp32 rounding of its block sums.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kernels/bfp8_gemm.hpp"
+#include "kernels/kernels.hpp"
+#include "support/random_values.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+constexpr float kSentinel = -12345.5f;
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+struct Bfp8Case {
+  size_t m, n, k;
+  bool nonnegative;  // post-ReLU activations (a third of them zero)
+  bool bias;
+  float clamp_min, clamp_max;
+  size_t pad;  // extra bytes / floats per row of every operand
+  int exponent_lo = 110, exponent_hi = 135;
+
+  std::string name() const {
+    return "m" + std::to_string(m) + "_n" + std::to_string(n) + "_k" + std::to_string(k) +
+           (nonnegative ? "_nonneg" : "_signed") + (bias ? "_bias" : "") + "_pad" + std::to_string(pad) + "_e" +
+           std::to_string(exponent_lo) + "-" + std::to_string(exponent_hi);
+  }
+};
+
+struct Bfp8Data {
+  Bfp8Case cs;
+  size_t blocks, a_stride, a_exponents_stride, c_stride;
+  std::vector<int8_t> a, w;              // a [m][a_stride], w [n][k]
+  std::vector<uint8_t> a_exponents, w_exponents, packed;
+  std::vector<float> bias;
+
+  explicit Bfp8Data(const Bfp8Case& c) : cs(c), blocks(c.k / kBfp8Block) {
+    a_stride = c.k + c.pad;
+    a_exponents_stride = blocks + c.pad;
+    c_stride = c.n + c.pad;
+    std::mt19937 rng(unsigned(c.m * 7919 + c.n * 31 + c.k + (c.nonnegative ? 1 : 0)));
+    std::uniform_int_distribution<int> signed_code(-127, 127), nonnegative_code(0, 127), zero_third(0, 2);
+    std::uniform_int_distribution<int> exponent(c.exponent_lo, c.exponent_hi);
+    // Values past each row's k (the padding) are junk the kernels must not read into results.
+    a.assign(c.m * a_stride, int8_t(-99));
+    for (size_t r = 0; r < c.m; ++r)
+      for (size_t kk = 0; kk < c.k; ++kk) {
+        int8_t& v = a[r * a_stride + kk];
+        v = int8_t(c.nonnegative ? (zero_third(rng) == 0 ? 0 : nonnegative_code(rng)) : signed_code(rng));
+      }
+    a_exponents.assign(c.m * a_exponents_stride, uint8_t(250));
+    for (size_t r = 0; r < c.m; ++r)
+      for (size_t b = 0; b < blocks; ++b) a_exponents[r * a_exponents_stride + b] = uint8_t(exponent(rng));
+    w.resize(c.n * c.k);
+    for (int8_t& v : w) v = int8_t(signed_code(rng));
+    w_exponents.resize(c.n * blocks);
+    for (uint8_t& e : w_exponents) e = uint8_t(exponent(rng));
+    bias = test::random_values(c.n, unsigned(c.k + 5), 1e-3f);
+    packed.assign(packed_gemm_weights_bfp8_bytes(c.n, c.k), uint8_t(0xA5));
+    pack_gemm_weights_bfp8(c.n, c.k, w.data(), c.k, w_exponents.data(), blocks, packed.data());
+  }
+
+  double a_value(size_t r, size_t kk) const {
+    return std::ldexp(double(a[r * a_stride + kk]), int(a_exponents[r * a_exponents_stride + kk / kBfp8Block]) - 133);
+  }
+  double w_value(size_t col, size_t kk) const {
+    return std::ldexp(double(w[col * cs.k + kk]), int(w_exponents[col * blocks + kk / kBfp8Block]) - 133);
+  }
+
+  std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative) const {
+    std::vector<float> out(cs.m * c_stride, kSentinel);
+    GemmBfp8Args g;
+    g.m = cs.m, g.n = cs.n, g.k = cs.k;
+    g.a = a.data(), g.a_row_stride = a_stride;
+    g.a_exponents = a_exponents.data(), g.a_exponents_row_stride = a_exponents_stride;
+    g.activations_nonnegative = declare_nonnegative;
+    g.packed_w = packed.data();
+    g.bias = cs.bias ? bias.data() : nullptr;
+    g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
+    g.c = out.data(), g.c_row_stride = c_stride;
+    fn(g);
+    return out;
+  }
+};
+
+bool same_bits(float x, float y) { return std::memcmp(&x, &y, 4) == 0; }
+
+void expect_bit_identical(const Bfp8Data& data, const std::vector<float>& want, const std::vector<float>& got,
+                          const char* what) {
+  for (size_t i = 0; i < want.size(); ++i)
+    ASSERT_TRUE(same_bits(want[i], got[i])) << data.cs.name() << " (" << what << ") row " << i / data.c_stride
+                                             << " col " << i % data.c_stride << ": got " << got[i] << ", reference "
+                                             << want[i];
+}
+
+class Bfp8GemmAvx512 : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!isa_available(CpuIsa::avx512))
+      GTEST_SKIP() << "tier 'avx512' not runnable here (not built, or the CPU lacks it; CPU has: " << cpu_features()
+                   << ")";
+  }
+};
+
+TEST_F(Bfp8GemmAvx512, BitIdenticalToRefOverShapes) {
+  const size_t rows[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 49, 100};
+  size_t cases = 0;
+  for (size_t m : rows)
+    for (size_t n : {1, 15, 16, 17, 33, 160})
+      for (size_t k : {16, 32, 96, 960})
+        for (bool nonnegative : {false, true}) {
+          const bool clamp = (m + n) % 3 == 0;
+          const Bfp8Case c{m, n, k, nonnegative, (m + n + k) % 2 == 0, clamp ? 0.0f : -kInf, clamp ? 6e-3f : kInf,
+                           (n % 2) * 3};
+          const Bfp8Data data(c);
+          const std::vector<float> want = data.run(bfp8_gemm_packed_ref, nonnegative);
+          expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, nonnegative), "kernel");
+          if (nonnegative)  // the signed path must handle nonnegative values too
+            expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false),
+                                 "kernel, declared signed");
+          if (HasFatalFailure()) return;
+          ++cases;
+        }
+  RecordProperty("cases", int(cases));
+}
+
+// Exponents far from 127 (subnormal scales, products near fp32's range ends) keep the two identical.
+TEST_F(Bfp8GemmAvx512, BitIdenticalToRefAtExtremeExponents) {
+  for (auto [lo, hi] : {std::pair{0, 40}, std::pair{60, 70}, std::pair{150, 187}, std::pair{0, 187}})
+    for (bool nonnegative : {false, true}) {
+      Bfp8Case c{13, 40, 160, nonnegative, false, -kInf, kInf, 1};
+      c.exponent_lo = lo, c.exponent_hi = hi;
+      const Bfp8Data data(c);
+      expect_bit_identical(data, data.run(bfp8_gemm_packed_ref, nonnegative),
+                           data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, nonnegative), "kernel");
+      if (HasFatalFailure()) return;
+    }
+}
+
+// The reference's arithmetic: a float64 GEMM of the decoded values, up to one fp32 rounding per block
+// addition and the bias addition (each at most half an ulp of a partial sum no larger than the magnitude).
+TEST(Bfp8GemmRef, EqualsFloat64GemmOfDecodedValues) {
+  for (size_t m : {1, 7, 13})
+    for (size_t n : {1, 16, 33})
+      for (size_t k : {16, 96, 960})
+        for (bool nonnegative : {false, true}) {
+          const Bfp8Data data({m, n, k, nonnegative, true, -kInf, kInf, 2});
+          const std::vector<float> got = data.run(bfp8_gemm_packed_ref, nonnegative);
+          for (size_t r = 0; r < m; ++r)
+            for (size_t col = 0; col < n; ++col) {
+              double want = data.bias[col], magnitude = std::fabs(data.bias[col]);
+              for (size_t kk = 0; kk < k; ++kk) {
+                const double product = data.a_value(r, kk) * data.w_value(col, kk);
+                want += product, magnitude += std::fabs(product);
+              }
+              const double bound = double(data.blocks + 1) * std::ldexp(magnitude, -24);
+              EXPECT_NEAR(got[r * data.c_stride + col], want, bound) << data.cs.name() << " at " << r << "," << col;
+            }
+        }
+}
+
+TEST(Bfp8GemmRef, ExponentScaleIsTwoToTheExponentMinus133) {
+  for (int e = 0; e < 256; ++e) EXPECT_EQ(bfp8_exponent_scale(uint8_t(e)), std::ldexp(1.0f, e - 133)) << e;
+}
+
+TEST(Bfp8GemmRef, PackLayoutIsQuadsOfChannelsThenScalesAndOffsets) {
+  const size_t n = 17, k = 32, blocks = 2;  // two panels (the second 1 channel + padding), two blocks
+  std::vector<int8_t> w(n * k);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(int(i % 255) - 127);
+  std::vector<uint8_t> exponents(n * blocks);
+  for (size_t i = 0; i < exponents.size(); ++i) exponents[i] = uint8_t(120 + i % 9);
+  std::vector<uint8_t> packed(packed_gemm_weights_bfp8_bytes(n, k), 0xA5);
+  ASSERT_EQ(packed.size(), 2 * blocks * kBfp8BlockRecordBytes);
+  pack_gemm_weights_bfp8(n, k, w.data(), k, exponents.data(), blocks, packed.data());
+  auto scale = [&](size_t panel, size_t b, size_t c) {
+    float v;
+    std::memcpy(&v, &packed[(panel * blocks + b) * kBfp8BlockRecordBytes + kBfp8ScaleOffset + 4 * c], 4);
+    return v;
+  };
+  auto offset = [&](size_t panel, size_t b, size_t c) {
+    float v;
+    std::memcpy(&v, &packed[(panel * blocks + b) * kBfp8BlockRecordBytes + kBfp8OffsetOffset + 4 * c], 4);
+    return v;
+  };
+  // Panel 0, block 1, quad 2, channel 5, j 3: k = 16 + 8 + 3.
+  EXPECT_EQ(int8_t(packed[kBfp8BlockRecordBytes + 2 * kBfp8QuadBytes + 5 * 4 + 3]), w[5 * k + 27]);
+  EXPECT_EQ(int8_t(packed[0]), w[0]);
+  // Panel 1 holds channel 16, then zeros.
+  EXPECT_EQ(int8_t(packed[blocks * kBfp8BlockRecordBytes + kBfp8QuadBytes + 0 * 4 + 1]), w[16 * k + 5]);
+  EXPECT_EQ(packed[blocks * kBfp8BlockRecordBytes + 1 * 4], 0);
+  EXPECT_EQ(scale(0, 1, 5), bfp8_exponent_scale(exponents[5 * blocks + 1]));
+  EXPECT_EQ(scale(1, 0, 0), bfp8_exponent_scale(exponents[16 * blocks]));
+  EXPECT_EQ(scale(1, 0, 1), 0.0f);
+  int sum = 0;
+  for (size_t j = 0; j < kBfp8Block; ++j) sum += w[3 * k + 16 + j];
+  EXPECT_EQ(offset(0, 1, 3), float(-128 * sum) * scale(0, 1, 3));
+  EXPECT_EQ(offset(1, 1, 7), 0.0f);
+}
+
+}  // namespace
+}  // namespace ttnn::kernels
