@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/bfp8_gemm.hpp"
+
 namespace ttnn::kernels {
 
 // c[m][n] = clamp(bias[n] + sum_k a[m][k] * w[n][k], clamp_min, clamp_max), fp32 accumulation.
@@ -114,6 +116,7 @@ using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
 using DwconvF32Fn = void (*)(const DwconvArgs& args);
 using GemmBf16Fn = void (*)(const GemmBf16Args& args);
+using GemmBfp8Fn = void (*)(const GemmBfp8Args& args);
 
 struct KernelTable {
   const char* isa = "ref";
@@ -132,6 +135,10 @@ struct KernelTable {
   // which is what its bf16 GEMM runs) and for int8 dot products (vpdpbusd; fp32 FMA where absent).
   PeakFn bf16_dot_peak = nullptr;
   PeakFn int8_dot_peak = nullptr;
+  // The bfloat8_b GEMM (bfp8_gemm.hpp). Ops use it only where it runs on int8 dot products: elsewhere the
+  // bfloat16 GEMM is faster than the portable integer loop.
+  GemmBfp8Fn bfp8_gemm_packed = nullptr;
+  bool bfp8_gemm_on_int8_dot = false;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).

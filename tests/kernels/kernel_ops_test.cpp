@@ -22,10 +22,12 @@ struct ConvShape {
   std::optional<TensorMemoryLayout> shard_layout;
 };
 
-std::vector<float> run_conv(const ConvShape& s, Device& device) {
+// Input and weights in `dtype`, output in float32.
+std::vector<float> run_conv(const ConvShape& s, Device& device, DataType dtype = DataType::FLOAT32,
+                            MathFidelity fidelity = MathFidelity::HiFi4) {
   Conv2dArgs a;
   a.input_tensor = from_host(random_values(size_t(s.batch) * s.height * s.width * s.cin, 1),
-                             Shape{1, 1, s.batch * s.height * s.width, s.cin}, DataType::FLOAT32, Layout::TILE, &device,
+                             Shape{1, 1, s.batch * s.height * s.width, s.cin}, dtype, Layout::TILE, &device,
                              L1_MEMORY_CONFIG);
   a.weight_tensor = from_host(random_values(size_t(s.cout) * s.cin / s.groups * s.kernel * s.kernel, 2, 0.1f),
                               Shape{s.cout, s.cin / s.groups, s.kernel, s.kernel});
@@ -41,10 +43,10 @@ std::vector<float> run_conv(const ConvShape& s, Device& device) {
   a.padding = Padding2d(s.pad, s.pad);
   a.groups = s.groups;
   a.conv_config.dtype = DataType::FLOAT32;
-  a.conv_config.weights_dtype = DataType::FLOAT32;
+  a.conv_config.weights_dtype = dtype;
   a.conv_config.shard_layout = s.shard_layout;
   a.conv_config.activation = "relu6";
-  a.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+  a.compute_config = init_device_compute_kernel_config(fidelity);
   if (!s.shard_layout) a.memory_config = L1_MEMORY_CONFIG;
   return to_host(conv2d(a).output);
 }
@@ -87,6 +89,47 @@ TEST(KernelOps, Conv2dOnEveryTierMatchesTheRefTier) {
       EXPECT_LE(max_diff, 1e-5 * std::sqrt(k) * (1.0 + max_ref))
           << s.name << " on " << kernels::isa_name(isa) << " vs ref";
     }
+  }
+  if (tiers == 0) GTEST_SKIP() << "only the ref tier runs on this machine (CPU has: " << kernels::cpu_features() << ")";
+}
+
+// bfloat8_b pointwise convs run on int8 dot products where the tier has them (the AVX-512 tier), and on the
+// bfloat16 GEMM on the others: the same exact block products, summed in another order. Signed inputs
+// exercise the unsigned-times-signed offset correction; channel counts off 16 the padded blocks.
+TEST(KernelOps, Bfloat8PointwiseConvsAgreeAcrossTheInt8AndBfloat16Paths) {
+  auto device = open_device(0);
+  const ConvShape shapes[] = {
+      {"pointwise_24_to_144", 1, 14, 14, 24, 144, 1, 1, 1, 0, std::nullopt},
+      {"pointwise_16_to_96_height_sharded", 1, 16, 16, 16, 96, 1, 1, 1, 0, TensorMemoryLayout::HEIGHT_SHARDED},
+      {"pointwise_33_to_17_width_sharded", 2, 7, 9, 33, 17, 1, 1, 1, 0, TensorMemoryLayout::WIDTH_SHARDED},
+      {"pointwise_96_to_40_block_sharded", 1, 10, 10, 96, 40, 1, 1, 1, 0, TensorMemoryLayout::BLOCK_SHARDED},
+      {"pointwise_320_to_1280", 1, 7, 7, 320, 1280, 1, 1, 1, 0, std::nullopt},
+  };
+  size_t tiers = 0;
+  for (kernels::CpuIsa isa : kernels::kAllCpuIsas) {
+    if (isa == kernels::CpuIsa::ref || !kernels::isa_available(isa)) continue;
+    ++tiers;
+    for (MathFidelity fidelity : {MathFidelity::LoFi, MathFidelity::HiFi4})
+      for (const ConvShape& s : shapes) {
+        std::vector<float> reference, tier;
+        {
+          kernels::testing::ScopedCpuIsa scope(kernels::CpuIsa::ref);
+          reference = run_conv(s, *device, DataType::BFLOAT8_B, fidelity);
+        }
+        {
+          kernels::testing::ScopedCpuIsa scope(isa);
+          tier = run_conv(s, *device, DataType::BFLOAT8_B, fidelity);
+        }
+        ASSERT_EQ(reference.size(), tier.size()) << s.name;
+        double max_ref = 0, max_diff = 0;
+        for (size_t i = 0; i < reference.size(); ++i) {
+          max_ref = std::max(max_ref, std::fabs(double(reference[i])));
+          max_diff = std::max(max_diff, std::fabs(double(reference[i]) - tier[i]));
+        }
+        EXPECT_GT(max_ref, 0.1) << s.name;
+        EXPECT_LE(max_diff, 1e-5 * std::sqrt(double(s.cin) + 1) * (1.0 + max_ref))
+            << s.name << " " << to_string(fidelity) << " on " << kernels::isa_name(isa) << " vs ref";
+      }
   }
   if (tiers == 0) GTEST_SKIP() << "only the ref tier runs on this machine (CPU has: " << kernels::cpu_features() << ")";
 }

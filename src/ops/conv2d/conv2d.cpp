@@ -3,6 +3,7 @@
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
+#include "kernels/kernels.hpp"
 #include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/conv2d/program.hpp"
@@ -71,10 +72,13 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
   profile.output(output);
   const OperandCut cut = activation_cut(math.math_fidelity, math.numerics);
   const ActivationSource source = activation_source(input, input_bytes, cut, "conv2d");
+  // bfloat8_b into a pointwise conv with int8-packed weights: the GEMM reads the input tiles as they are.
+  const bool bfp8_operands = !prepared.weights->packed_bfp8.empty() && input.dtype() == DataType::BFLOAT8_B &&
+                             input.layout() == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
   // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
   // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
-  const bool streamed = math.numerics == Numerics::accurate && geometry.pointwise() &&
-                        prepared.weights->reduction.tap_stride == geometry.in_channels;
+  const bool streamed = bfp8_operands || (math.numerics == Numerics::accurate && geometry.pointwise() &&
+                                          prepared.weights->reduction.tap_stride == geometry.in_channels);
   DecodedActivations activations;
   if (!streamed) activations = decode_activations(input, input_bytes, cut, "conv2d");
   std::optional<DecodedActivations> low_bits;
@@ -86,6 +90,7 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
                         output.bytes("conv2d output"), 0};
   const uint32_t k = prepared.weights->reduction.k_per_group;
   program.bf16_operands = !prepared.weights->packed_bf16.empty() && activations_fit_bfloat16(input.dtype(), cut);
+  program.bfp8_operands = bfp8_operands;
   program.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, k, geometry.out_channels);
   const std::vector<ConvWorkItem> items =
       conv2d_work_items(program.output_layout, geometry.output_pixels(), geometry.out_channels, device.num_cores());

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/check.hpp"
+#include "formats/block_float.hpp"
 #include "formats/fidelity.hpp"
 #include "formats/sum_preserving_rounding.hpp"
 #include "kernels/kernels.hpp"
@@ -87,6 +88,29 @@ void pack_for_gemm(PreparedConvWeights& prepared, const std::vector<float>& matr
   for (uint32_t group = 0; group < groups; ++group)
     kernels::pack_gemm_weights(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
                                prepared.packed.data() + group * prepared.packed_group_elems);
+}
+
+// The int8 GEMM's packing of bfloat8_b weights ([n][k], blocks of 16 along k, every value on its block's
+// grid); empty if a block does not re-encode exactly (never for weights stored as bfloat8_b).
+std::vector<uint8_t> pack_bfp8_weights(const std::vector<float>& matrix, uint32_t n, uint32_t k) {
+  const uint32_t blocks = k / 16;
+  std::vector<int8_t> codes(size_t(n) * k);
+  std::vector<uint8_t> exponents(size_t(n) * blocks);
+  for (size_t block = 0; block < size_t(n) * blocks; ++block) {
+    const std::span<const float, 16> values(matrix.data() + block * 16, 16);
+    const formats::EncodedBlock encoded = formats::encode_block(values, formats::BlockFloat::bfp8);
+    float decoded[16];
+    formats::decode_block(encoded, formats::BlockFloat::bfp8, decoded);
+    if (!std::equal(values.begin(), values.end(), decoded)) return {};
+    exponents[block] = encoded.exponent;
+    for (size_t i = 0; i < 16; ++i) {
+      const int8_t magnitude = int8_t(encoded.codes[i] & 0x7F);
+      codes[block * 16 + i] = encoded.codes[i] & 0x80 ? int8_t(-magnitude) : magnitude;
+    }
+  }
+  std::vector<uint8_t> packed(kernels::packed_gemm_weights_bfp8_bytes(n, k));
+  kernels::pack_gemm_weights_bfp8(n, k, codes.data(), k, exponents.data(), blocks, packed.data());
+  return packed;
 }
 
 // tt_metal: the weights as TT-NN prepares them, a [taps * in, out] TILE matrix in `dtype` whose row
@@ -230,6 +254,9 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
     if (!attachment->matrix_top.empty()) attachment->depthwise_top = by_tap(attachment->matrix_top);
   } else if (math.numerics == Numerics::accurate) {
     pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k);
+    if (weights_dtype == DataType::BFLOAT8_B && g.pointwise() && g.groups == 1 && k % 16 == 0 &&
+        kernels::kernel_table().bfp8_gemm_on_int8_dot)
+      attachment->packed_bfp8 = pack_bfp8_weights(matrix, g.out_channels, k);
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
   if (math.numerics == Numerics::tt_metal) attachment->matrix = std::move(matrix);

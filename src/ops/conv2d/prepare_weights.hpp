@@ -26,6 +26,9 @@ struct PreparedConvWeights : BufferAttachment {
   // activations do not fit bfloat16 (packed_f32). Other weights have only the fp32 panels.
   std::vector<uint16_t> packed_bf16;
   size_t packed_bf16_group_elems = 0;
+  // Pointwise convs with bfloat8_b weights, on a tier whose bfloat8_b GEMM runs on int8 dot products: the
+  // same weights packed for it (kernels::pack_gemm_weights_bfp8), read with the input's tiles as they are.
+  std::vector<uint8_t> packed_bfp8;
   size_t packed_group_elems = 0;
   const std::vector<float>& packed_f32() const;
   // tt_metal numerics: `matrix` and `depthwise` hold the weights truncated to the multiplier's A width

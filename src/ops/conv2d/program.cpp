@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/kernels.hpp"
+#include "ops/common/bfp8_blocks.hpp"
 #include "ops/common/tensor_rows.hpp"
 
 namespace ttnn {
@@ -90,6 +91,40 @@ const uint16_t* to_bf16_rows(GemmRows rows, size_t m, size_t k) {
   return out;
 }
 
+// Per-thread block rows for the int8 GEMM.
+struct Bfp8Rows {
+  std::vector<int8_t> codes;
+  std::vector<uint8_t> exponents;
+};
+Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
+  thread_local Bfp8Rows buffer;
+  if (buffer.codes.size() < rows * k) buffer.codes.resize(rows * k);
+  if (buffer.exponents.size() < rows * (k / 16)) buffer.exponents.resize(rows * (k / 16));
+  return buffer;
+}
+
+// The int8 GEMM of a pointwise conv on bfloat8_b operands: output channels [n0, n0 + n) (n0 a panel start)
+// of rows [p0, p1) into c.
+void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t n0, size_t n, float* c,
+                   size_t c_row_stride) {
+  const PreparedConvWeights& weights = *program.prepared->weights;
+  const uint32_t k = weights.reduction.k_per_group;
+  const size_t m = p1 - p0;
+  Bfp8Rows& rows = bfp8_scratch(m, k);
+  kernels::GemmBfp8Args gemm;
+  gemm.activations_nonnegative = read_bfp8_blocks(program.source->layout, program.source->bytes, p0, p1, k / 16,
+                                                  rows.codes.data(), k, rows.exponents.data(), k / 16);
+  gemm.m = m, gemm.n = n, gemm.k = k;
+  gemm.a = rows.codes.data(), gemm.a_row_stride = k;
+  gemm.a_exponents = rows.exponents.data(), gemm.a_exponents_row_stride = k / 16;
+  gemm.packed_w = weights.packed_bfp8.data() + size_t(n0) / kernels::kBfp8PanelWidth * (k / 16) *
+                                                   kernels::kBfp8BlockRecordBytes;
+  gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
+  gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
+  gemm.c = c, gemm.c_row_stride = c_row_stride;
+  kernels::kernel_table().bfp8_gemm_packed(gemm);
+}
+
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding.
@@ -104,7 +139,6 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
-    const GemmRows rows = gemm_rows(program, group, p0, p1);
     const uint32_t local0 = n0 - group * out_per_group;
     const uint32_t panel0 = local0 / kernels::kGemmPanelWidth * kernels::kGemmPanelWidth;
     const uint32_t skip = local0 - panel0;
@@ -116,7 +150,10 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       c_row_stride = n;
     }
     const float* gemm_bias = bias ? bias + (n0 - skip) : nullptr;
-    if (program.bf16_operands) {
+    if (program.bfp8_operands) {  // one group (dense pointwise)
+      run_bfp8_gemm(program, p0, p1, panel0, n, c, c_row_stride);
+    } else if (program.bf16_operands) {
+      const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmBf16Args gemm;
       gemm.m = m, gemm.n = n, gemm.k = k;
       gemm.a = to_bf16_rows(rows, m, k);
@@ -128,6 +165,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       gemm.c = c, gemm.c_row_stride = c_row_stride;
       table.bf16_gemm_packed(gemm);
     } else {
+      const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmPackedArgs gemm;
       gemm.m = m, gemm.n = n, gemm.k = k;
       gemm.a = rows.values, gemm.a_row_stride = rows.row_stride;

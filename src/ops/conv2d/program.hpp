@@ -37,6 +37,9 @@ struct Conv2dProgram {
   // Both operands are bfloat16 values (prepared weights packed as bfloat16, activations stored or cut to
   // 8 significant bits or fewer): the GEMM runs on bfloat16 pairs (vdpbf16ps where the CPU has it).
   bool bf16_operands = false;
+  // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
+  // tiles' codes and exponents and runs on int8 dot products.
+  bool bfp8_operands = false;
 };
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);

@@ -11,7 +11,8 @@ const KernelTable* avx2_table() {
                                      bf16_encode__avx2,                     bf16_decode__avx2,
                                      round_significand__avx2,
                                      bf16_gemm_minmax_ukernel_4x16__avx2,   bf16_top_halves__avx2,
-                                     f32_fma_peak__avx2,                    f32_fma_peak__avx2};
+                                     f32_fma_peak__avx2,                    f32_fma_peak__avx2,
+                                     bfp8_gemm_packed_ref,                  false};
   return &table;
 }
 

@@ -20,7 +20,9 @@ const KernelTable* avx512_table() {
                                      bf16_gemm_minmax_ukernel_12x32__avx512bf16,
                                      bf16_top_halves__avx512,
                                      bf16_dot_peak__avx512bf16,
-                                     int8_dot_peak__avx512vnni};
+                                     int8_dot_peak__avx512vnni,
+                                     bfp8_gemm_minmax_ukernel_6x32__avx512vnni,
+                                     true};
   return &table;
 }
 

@@ -1,0 +1,18 @@
+// bfloat8_b activations as the int8 GEMM reads them (kernels/bfp8_gemm.hpp): straight from the tiles,
+// each face row's 16 sign-magnitude codes as two's-complement int8 and its exponent byte, no decoding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/buffer_layout.hpp"
+
+namespace ttnn {
+
+// Rows [row_begin, row_end) of a bfloat8_b TILE tensor's 2D view, columns [0, 16 * blocks): codes into
+// `codes` ([rows][16 * blocks], row stride codes_stride bytes) and exponents into `exponents` ([rows][blocks],
+// row stride exponents_stride). Returns whether every value read is >= 0 (no sign bit set).
+bool read_bfp8_blocks(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin, uint64_t row_end,
+                      size_t blocks, int8_t* codes, size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+
+}  // namespace ttnn
