@@ -16,14 +16,16 @@ struct Roofline {
   double gflops_per_core = 0;
 };
 
-// Measures on the calling thread (about 50 ms) with the tier ops use (kernel_table()). A tier without the
-// instruction measures the loop its kernels run instead (the fp32 FMA loop) and says so in `instruction`.
+// Measures on the calling thread (about 50 ms) with the tier ops use (kernel_table()). Where the tier's
+// kernels for that class of operands run another instruction (no int8 GEMM: the bfloat16 one; bfloat16
+// operands widened to fp32 because vdpbf16ps is slower than FMAs here, or absent), that loop is measured
+// and `instruction` says so.
 Roofline measure_roofline(PeakInstruction instruction = PeakInstruction::fp32_fma);
 
-// The instruction the GEMMs (1x1 convs, the stem, the classifier) of a configuration run on: bf16 dot
-// products where activations and weights are bfloat16 values (bfloat16 or bfloat8_b storage, or a
-// fidelity cut to 8 bits or fewer) under the accurate numerics; fp32 FMA otherwise. Depthwise convs always
-// run fp32 FMAs.
+// The instruction most of a configuration's multiply-adds (the 1x1 convs) run on under the accurate
+// numerics: int8 dot products for bfloat8_b activations and weights, bf16 dot products where both are
+// bfloat16 values (bfloat16 or bfloat8_b storage, or a fidelity cut to 8 bits or fewer), fp32 FMA
+// otherwise and under tt_metal. Depthwise convs always run fp32 FMAs.
 PeakInstruction gemm_instruction(DataType dtype, DataType weights_dtype, MathFidelity fidelity, Numerics numerics);
 
 }  // namespace ttnn

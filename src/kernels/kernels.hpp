@@ -56,10 +56,15 @@ void pack_gemm_weights(size_t n, size_t k, const float* w, size_t w_row_stride, 
 // sums, the bias addition) are flushed to zero, as vdpbf16ps does; every tier does the same.
 // a: [m] rows of bfloat16 bits, k_pairs * 2 elements each (element k, when k is odd, must be zero).
 // packed_w: panel p holds output channels [16p, 16p + 16) as [k_pairs][16][2] bfloat16 bits, zero padded.
+// A tier whose table sets bf16_gemm_reads_floats reads the same rows as floats from a_values instead
+// (row stride a_values_row_stride, k elements a row): it widens the weights to fp32 and multiplies with fp32
+// FMAs in the same order, which is faster where vdpbf16ps is slow (KernelTable).
 struct GemmBf16Args {
   size_t m = 0, n = 0, k = 0;
   const uint16_t* a = nullptr;
   size_t a_row_stride = 0;  // elements; even
+  const float* a_values = nullptr;
+  size_t a_values_row_stride = 0;
   const uint16_t* packed_w = nullptr;
   const float* bias = nullptr;  // [n] or null
   float clamp_min = 0, clamp_max = 0;
@@ -139,6 +144,8 @@ struct KernelTable {
   // bfloat16 GEMM is faster than the portable integer loop.
   GemmBfp8Fn bfp8_gemm_packed = nullptr;
   bool bfp8_gemm_on_int8_dot = false;
+  // bf16_gemm_packed reads GemmBf16Args::a_values (floats) instead of `a` (bfloat16 bits).
+  bool bf16_gemm_reads_floats = false;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/cpu/tiers.hpp"
 #include "kernels/kernel_tier.hpp"
 #include "kernels/kernels.hpp"
 #include "support/random_values.hpp"
@@ -68,6 +69,7 @@ struct Bf16Data {
     GemmBf16Args g;
     g.m = cs.m, g.n = cs.n, g.k = cs.k;
     g.a = a.data(), g.a_row_stride = a_stride;
+    g.a_values = a_values.data(), g.a_values_row_stride = cs.k;
     g.packed_w = packed.data();
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
@@ -97,6 +99,25 @@ TEST_P(KernelTier, Bf16GemmIsBitIdenticalToRef) {
         ++cases;
       }
   RecordProperty("cases", int(cases));
+}
+
+// The AVX-512 tier has two bfloat16 GEMMs (vdpbf16ps, and fp32 FMAs on widened weights) and uses the
+// faster on this CPU; both must give the reference's bits.
+TEST(KernelAvx512, BothBf16GemmsAreBitIdenticalToRef) {
+  if (!isa_available(CpuIsa::avx512)) GTEST_SKIP() << "no avx512 tier here (CPU has: " << cpu_features() << ")";
+  const Bf16GemmVariants variants = avx512_bf16_gemm_variants();
+  for (GemmBf16Fn fn : {variants.on_bf16_dot, variants.on_fp32_fma})
+    for (size_t m : {1, 11, 12, 13, 49})
+      for (size_t n : {1, 16, 17, 32, 33, 100})
+        for (size_t k : {1, 2, 3, 16, 17, 64, 99}) {
+          for (float scale : {1.0f, 1e-20f}) {  // the second: subnormal products, flushed
+            const Bf16Data data({m, n, k, (m + k) % 2 == 0, -kInf, kInf, k % 3}, scale);
+            const std::vector<float> want = data.run(bf16_gemm_packed_ref), got = data.run(fn);
+            for (size_t i = 0; i < want.size(); ++i)
+              ASSERT_TRUE(same_bits(want[i], got[i])) << "m" << m << " n" << n << " k" << k << " scale " << scale
+                                                      << " at " << i << ": " << got[i] << " vs " << want[i];
+          }
+        }
 }
 
 // Subnormal inputs read as zero and subnormal partial sums flush, at every tier alike.

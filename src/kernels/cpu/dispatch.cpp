@@ -89,7 +89,7 @@ bool built(CpuIsa isa) {
   switch (isa) {
     case CpuIsa::ref: return true;
     case CpuIsa::avx2: return avx2_table() != nullptr;
-    case CpuIsa::avx512: return avx512_table() != nullptr;
+    case CpuIsa::avx512: return avx512_built();
   }
   return false;
 }

@@ -2,5 +2,7 @@
 #include "kernels/cpu/tiers.hpp"
 
 namespace ttnn::kernels {
+bool avx512_built() { return false; }
 const KernelTable* avx512_table() { return nullptr; }
+Bf16GemmVariants avx512_bf16_gemm_variants() { return {}; }
 }  // namespace ttnn::kernels

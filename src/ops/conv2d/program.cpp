@@ -156,8 +156,12 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmBf16Args gemm;
       gemm.m = m, gemm.n = n, gemm.k = k;
-      gemm.a = to_bf16_rows(rows, m, k);
-      gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
+      if (table.bf16_gemm_reads_floats) {
+        gemm.a_values = rows.values, gemm.a_values_row_stride = rows.row_stride;
+      } else {
+        gemm.a = to_bf16_rows(rows, m, k);
+        gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
+      }
       gemm.packed_w = weights.packed_bf16.data() + group * weights.packed_bf16_group_elems +
                       size_t(panel0) * kernels::bf16_pairs(k) * 2;
       gemm.bias = gemm_bias;

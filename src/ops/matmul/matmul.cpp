@@ -188,8 +188,12 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
       if (bf16) {  // column chunks start on a panel (multiples of 32)
         kernels::GemmBf16Args gemm;
         gemm.m = run_end - row, gemm.n = width, gemm.k = k;
-        gemm.a = bf16_rows(a_rows, input.cols, gemm.m, k);
-        gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
+        if (kernels::kernel_table().bf16_gemm_reads_floats) {
+          gemm.a_values = a_rows, gemm.a_values_row_stride = input.cols;
+        } else {
+          gemm.a = bf16_rows(a_rows, input.cols, gemm.m, k);
+          gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
+        }
         gemm.packed_w = weights.packed_bf16.data() + weights_batch * weights.packed_bf16_batch_elems +
                         size_t(item.col_begin) * kernels::bf16_pairs(k) * 2;
         gemm.bias = bias ? bias + item.col_begin : nullptr;

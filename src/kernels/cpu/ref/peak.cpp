@@ -42,13 +42,15 @@ namespace ttnn {
 Roofline measure_roofline(PeakInstruction instruction) {
   const kernels::KernelTable& table = kernels::kernel_table();
   const std::string tier = std::string(" (") + table.isa + ")";
-  // Tiers without the dot-product instructions point those entries at their fp32 FMA loop.
-  const bool fma_only = table.bf16_dot_peak == table.f32_fma_peak;
+  // What the tier's kernels for that class of operands actually run.
+  if (instruction == PeakInstruction::int8_dot && !table.bfp8_gemm_on_int8_dot) instruction = PeakInstruction::bf16_dot;
+  const bool bf16_on_fma = table.bf16_dot_peak == table.f32_fma_peak || table.bf16_gemm_reads_floats;
   switch (instruction) {
-    case PeakInstruction::bf16_dot:
-      return {(fma_only ? "fp32 FMA, no bf16 dot" : "bf16 dot") + tier, kernels::measure_peak_gflops(table.bf16_dot_peak)};
     case PeakInstruction::int8_dot:
-      return {(fma_only ? "fp32 FMA, no int8 dot" : "int8 dot") + tier, kernels::measure_peak_gflops(table.int8_dot_peak)};
+      return {"int8 dot" + tier, kernels::measure_peak_gflops(table.int8_dot_peak)};
+    case PeakInstruction::bf16_dot:
+      if (bf16_on_fma) return {"fp32 FMA, bfloat16 operands widened" + tier, kernels::measure_peak_gflops(table.f32_fma_peak)};
+      return {"bf16 dot" + tier, kernels::measure_peak_gflops(table.bf16_dot_peak)};
     case PeakInstruction::fp32_fma: break;
   }
   return {"fp32 FMA" + tier, kernels::measure_peak_gflops(table.f32_fma_peak)};

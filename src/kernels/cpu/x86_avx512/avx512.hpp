@@ -21,6 +21,9 @@ inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(_mm51
 void f32_gemm_minmax_ukernel_12x32__avx512f(const GemmPackedArgs& args);
 // Packed bfloat16 weights: 12 rows x two panels of vdpbf16ps, a pair of the reduction per instruction.
 void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args);
+// The same arithmetic with fp32 FMAs on widened weights, reading the activations as floats (a_values):
+// faster on CPUs whose vdpbf16ps runs below the FMA rate.
+void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args);
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
 // Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);

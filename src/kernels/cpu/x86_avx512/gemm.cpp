@@ -90,6 +90,44 @@ void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_
                             args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
+// ---- bfloat16 weights widened to fp32, fp32 activations ----
+
+// The bfloat16 GEMM's order (pair p: element 2p + 1, then 2p) with fp32 FMAs: each product is exact, so
+// this equals vdpbf16ps bit for bit under FTZ/DAZ, at the FMA rate.
+template <size_t MR, size_t NP>
+void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+  __m512 acc[MR][NP];
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_setzero_ps();
+  const size_t k = args.k, full_pairs = k / 2, panel_stride = 32 * bf16_pairs(k);
+  const float* a = args.a_values + m0 * args.a_values_row_stride;
+  const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
+  auto step = [&](size_t p, bool has_odd) {
+    __m512 w_even[NP], w_odd[NP];
+    for (size_t j = 0; j < NP; ++j) {
+      const __m512i pairs = _mm512_loadu_si512(reinterpret_cast<const void*>(panel + j * panel_stride + p * 32));
+      w_even[j] = _mm512_castsi512_ps(_mm512_slli_epi32(pairs, 16));
+      w_odd[j] = _mm512_castsi512_ps(_mm512_and_si512(pairs, high));
+    }
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) {
+      const float* row = a + r * args.a_values_row_stride + 2 * p;
+      if (has_odd) {
+        const __m512 odd = _mm512_set1_ps(row[1]);
+        for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(odd, w_odd[j], acc[r][j]);
+      }
+      const __m512 even = _mm512_set1_ps(row[0]);
+      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(even, w_even[j], acc[r][j]);
+    }
+  };
+  for (size_t p = 0; p < full_pairs; ++p) step(p, true);
+  // An odd k's last pair has no element k: its product would add +0, which changes nothing.
+  if (k % 2) step(full_pairs, false);
+  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max,
+                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+}
+
 // Column strips of 32 (two panels) then 16, rows in tiles of 12, the last tile shorter.
 template <typename Args, typename Weight, typename FullTile, typename ShortTile>
 void run(const Args& args, size_t panel_elems, const Weight* packed, FullTile full, ShortTile partial) {
@@ -135,6 +173,24 @@ void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args) {
   auto tile = [&](auto mr, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
     if (cols > 16) bf16_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
     else bf16_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
+  };
+  run(args, panel_elems, args.packed_w,
+      [&](size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+        tile(std::integral_constant<size_t, kRows>{}, m0, panel, n0, cols);
+      },
+      [&](size_t m0, size_t rows, const uint16_t* panel, size_t n0, size_t cols) {
+        tail_rows<kRows - 1>(rows, [&](auto mr) { tile(mr, m0, panel, n0, cols); });
+      });
+  _mm_setcsr(saved_csr);
+}
+
+void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args) {
+  const size_t panel_elems = 32 * bf16_pairs(args.k);
+  const unsigned saved_csr = _mm_getcsr();
+  _mm_setcsr(saved_csr | 0x8040);  // FTZ | DAZ: vdpbf16ps's flushing (kernels.hpp)
+  auto tile = [&](auto mr, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+    if (cols > 16) widened_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
+    else widened_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
   };
   run(args, panel_elems, args.packed_w,
       [&](size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
