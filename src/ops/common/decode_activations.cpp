@@ -23,13 +23,19 @@ ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes,
 }
 
 void ActivationSource::read(uint64_t begin, uint64_t end, float* out, size_t out_stride) const {
-  read_rows(layout, bytes, begin, end, 0, cols, out, out_stride);
+  read(begin, end, 0, cols, out, out_stride);
+}
+
+void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out,
+                            size_t out_stride) const {
+  read_rows(layout, bytes, begin, end, col_begin, col_end, out, out_stride);
   if (cut.bits <= 0) return;
   const kernels::KernelTable& table = kernels::kernel_table();
+  const size_t width = col_end - col_begin;
   for (uint64_t row = begin; row < end; ++row) {
     float* values = out + (row - begin) * out_stride;
-    if (cut.round) table.round_significand(values, cols, cut.bits);
-    else formats::truncate_significand(std::span(values, cols), cut.bits);
+    if (cut.round) table.round_significand(values, width, cut.bits);
+    else formats::truncate_significand(std::span(values, width), cut.bits);
   }
 }
 

@@ -29,6 +29,8 @@ struct ActivationSource {
   OperandCut cut;     // already relaxed for block-float storage
   // Rows [begin, end) of the 2D view into out ([end - begin][cols], row stride out_stride), cut.
   void read(uint64_t begin, uint64_t end, float* out, size_t out_stride) const;
+  // The same for columns [col_begin, col_end) only.
+  void read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out, size_t out_stride) const;
 };
 ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
 

@@ -77,8 +77,10 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
                              input.layout() == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
   // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
   // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
-  const bool streamed = bfp8_operands || (math.numerics == Numerics::accurate && geometry.pointwise() &&
-                                          prepared.weights->reduction.tap_stride == geometry.in_channels);
+  // Depthwise convs decode, per block of output rows, the input rows it reads (channels of its shard only).
+  const bool accurate = math.numerics == Numerics::accurate;
+  const bool streamed = bfp8_operands || (accurate && geometry.depthwise()) ||
+                        (accurate && geometry.pointwise() && prepared.weights->reduction.tap_stride == geometry.in_channels);
   DecodedActivations activations;
   if (!streamed) activations = decode_activations(input, input_bytes, cut, "conv2d");
   std::optional<DecodedActivations> low_bits;

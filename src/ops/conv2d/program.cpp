@@ -185,9 +185,36 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   }
 }
 
+// The input rows a depthwise block reads: the whole decoded tensor, or (streamed) the rows of one image that
+// a run of output rows needs, decoded for the item's channels into per-thread scratch.
+struct DepthwiseInput {
+  const float* pixel0 = nullptr;  // input pixel 0 of the image's row `first_row`, at the item's first channel
+  size_t pixel_stride = 0;
+  long first_row = 0, end_row = 0;  // input rows held: [first_row, end_row)
+};
+
+DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t image, uint32_t oh0,
+                               uint32_t oh1) {
+  const Conv2dGeometry& g = *program.geometry;
+  const uint64_t row_pixels = g.input_width;
+  if (program.input) {
+    const DecodedActivations& input = *program.input;
+    return {input.values.data() + image * g.input_height * row_pixels * input.cols + item.col_begin, input.cols, 0,
+            long(g.input_height)};
+  }
+  const long first = std::max(0L, long(oh0) * g.stride_h - long(g.padding.top));
+  const long end = std::min(long(g.input_height),
+                            long(oh1 - 1) * g.stride_h - long(g.padding.top) + long(g.kernel_h - 1) * g.dilation_h + 1);
+  const size_t width = item.col_end - item.col_begin;
+  if (end <= first) return {nullptr, width, first, first};
+  float* rows = sized(scratch(3), size_t(end - first) * row_pixels * width);
+  const uint64_t pixel = (image * g.input_height + uint64_t(first)) * row_pixels;
+  program.source->read(pixel, pixel + uint64_t(end - first) * row_pixels, item.col_begin, item.col_end, rows, width);
+  return {rows, width, first, end};
+}
+
 void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
   const Conv2dGeometry& g = *program.geometry;
-  const DecodedActivations& input = *program.input;
   std::vector<const float*>& rows = *[] {
     thread_local std::vector<const float*> pointers;
     return &pointers;
@@ -195,7 +222,6 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   rows.resize(g.kernel_h);
   kernels::DwconvArgs dw;
   dw.input_rows = rows.data();
-  dw.input_pixel_stride = input.cols;
   dw.input_width = g.input_width;
   dw.channels = item.col_end - item.col_begin;
   dw.kernel_h = g.kernel_h;
@@ -211,21 +237,28 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.output_pixel_stride = dw.channels;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
+    // A run of output rows within one image, and the input rows it reads.
     const uint64_t image = p / image_pixels;
-    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
-    const uint64_t segment_end = std::min<uint64_t>(p1, p + (g.output_width - ow));
-    for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
-      const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
-      rows[ky] = ih < 0 || ih >= long(g.input_height)
-                     ? nullptr
-                     : input.values.data() + (image * g.input_height + uint64_t(ih)) * g.input_width * input.cols +
-                           item.col_begin;
+    const uint64_t run_end = std::min<uint64_t>(p1, (image + 1) * image_pixels);
+    const uint32_t oh0 = uint32_t(p / g.output_width % g.output_height);
+    const uint32_t oh1 = uint32_t((run_end - 1) / g.output_width % g.output_height) + 1;
+    const DepthwiseInput input = depthwise_input(program, item, image, oh0, oh1);
+    dw.input_pixel_stride = input.pixel_stride;
+    for (; p < run_end;) {
+      const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+      const uint64_t segment_end = std::min<uint64_t>(run_end, p + (g.output_width - ow));
+      for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
+        const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
+        rows[ky] = ih < input.first_row || ih >= input.end_row
+                       ? nullptr
+                       : input.pixel0 + size_t(ih - input.first_row) * g.input_width * input.pixel_stride;
+      }
+      dw.out_begin = ow;
+      dw.out_end = ow + (segment_end - p);
+      dw.output = out + (p - p0) * dw.channels;
+      kernels::kernel_table().f32_dwconv(dw);
+      p = segment_end;
     }
-    dw.out_begin = ow;
-    dw.out_end = ow + (segment_end - p);
-    dw.output = out + (p - p0) * dw.channels;
-    kernels::kernel_table().f32_dwconv(dw);
-    p = segment_end;
   }
 }
 
