@@ -107,6 +107,9 @@ using PeakFn = double (*)(uint64_t iterations);
 // bit-exact to formats::encode_block / decode_block (block_float.hpp). Encode writes the 16 codes and
 // returns the exponent byte.
 using Bfp8EncodeFn = uint8_t (*)(const float* values, uint8_t* codes);
+// Two blocks at once (a tile row: values[0..15] and values[16..31]), the same bits as two bfp8_encode
+// calls; exponents[0] and [1] receive the blocks' exponent bytes.
+using Bfp8EncodePairFn = void (*)(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* values);
 // 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
 // kept quiet).
@@ -146,6 +149,7 @@ struct KernelTable {
   bool bfp8_gemm_on_int8_dot = false;
   // bf16_gemm_packed reads GemmBf16Args::a_values (floats) instead of `a` (bfloat16 bits).
   bool bf16_gemm_reads_floats = false;
+  Bfp8EncodePairFn bfp8_encode_pair = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -172,6 +176,7 @@ void f32_gemm_packed_ref(const GemmPackedArgs& args);
 void f32_dwconv_ref(const DwconvArgs& args);
 double f32_fma_peak_ref(uint64_t iterations);
 uint8_t bfp8_encode_ref(const float* values, uint8_t* codes);
+void bfp8_encode_pair_ref(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 void bf16_encode_ref(const float* values, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, float* values);

@@ -270,6 +270,7 @@ TEST_P(KernelTier, Bfp8BlocksMatchRef) {
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30), kind(0, 15);
   size_t blocks = 0;
+  float previous[16] = {};  // the last trial's block: with this one, a pair for bfp8_encode_pair
   for (int trial = 0; trial < 20000; ++trial) {
     float values[16];
     const int top = exponent(rng), width = spread(rng);
@@ -291,6 +292,16 @@ TEST_P(KernelTier, Bfp8BlocksMatchRef) {
     const uint8_t got_exponent = table_->bfp8_encode(values, got_codes);
     ASSERT_EQ(got_exponent, want_exponent) << "trial " << trial;
     for (int i = 0; i < 16; ++i) ASSERT_EQ(got_codes[i], want_codes[i]) << "trial " << trial << " value " << values[i];
+    float pair[32];
+    std::memcpy(pair, previous, sizeof previous);
+    std::memcpy(pair + 16, values, sizeof values);
+    uint8_t pair_codes[2][16], pair_exponents[2], previous_codes[16];
+    table_->bfp8_encode_pair(pair, pair_codes[0], pair_codes[1], pair_exponents);
+    ASSERT_EQ(pair_exponents[0], kernels::bfp8_encode_ref(previous, previous_codes)) << "pair at trial " << trial;
+    ASSERT_EQ(pair_exponents[1], want_exponent) << "pair at trial " << trial;
+    ASSERT_EQ(std::memcmp(pair_codes[0], previous_codes, 16), 0) << "pair at trial " << trial;
+    ASSERT_EQ(std::memcmp(pair_codes[1], want_codes, 16), 0) << "pair at trial " << trial;
+    std::memcpy(previous, values, sizeof values);
     float want[16], got[16];
     kernels::bfp8_decode_ref(want_exponent, want_codes, want);
     table_->bfp8_decode(want_exponent, want_codes, got);

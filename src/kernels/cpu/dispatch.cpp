@@ -83,7 +83,8 @@ const CpuFeatures& features() {
 constexpr KernelTable kRefTable{"ref",           f32_gemm_ref,    f32_gemm_packed_ref, f32_dwconv_ref,
                                 f32_fma_peak_ref, bfp8_encode_ref, bfp8_decode_ref,     bf16_encode_ref,
                                 bf16_decode_ref,  round_significand_ref, bf16_gemm_packed_ref, bf16_top_halves_ref,
-                                f32_fma_peak_ref, f32_fma_peak_ref,      bfp8_gemm_packed_ref, false};
+                                f32_fma_peak_ref, f32_fma_peak_ref,      bfp8_gemm_packed_ref, false,
+                                false,            bfp8_encode_pair_ref};
 
 bool built(CpuIsa isa) {
   switch (isa) {

@@ -201,6 +201,20 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
       std::byte* target = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 == tile_col + 32) {
+        // Whole tile rows: both blocks of a row encoded in one call.
+        auto* tile_bytes = reinterpret_cast<uint8_t*>(target);
+        for (uint64_t row = r0; row < r1; ++row) {
+          const size_t left = formats::face_order_index(row - band, 0), right = formats::face_order_index(row - band, 16);
+          uint8_t exponents[2];
+          table.bfp8_encode_pair(src + (row - row_begin) * src_stride + (tile_col - col_begin),
+                                 tile_bytes + formats::kTileExponentBytes + left,
+                                 tile_bytes + formats::kTileExponentBytes + right, exponents);
+          tile_bytes[left / 16] = exponents[0];
+          tile_bytes[right / 16] = exponents[1];
+        }
+        continue;
+      }
       if (layout.dtype != DataType::BFLOAT4_B) {  // face rows are independent: no whole-tile read-back
         for (uint64_t row = r0; row < r1; ++row)
           copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t index, size_t col, size_t count) {

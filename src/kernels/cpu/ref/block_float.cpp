@@ -34,4 +34,9 @@ void round_significand_ref(float* values, size_t count, int bits) {
   formats::round_significand(std::span<float>(values, count), bits);
 }
 
+void bfp8_encode_pair_ref(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
+  exponents[0] = bfp8_encode_ref(values, codes0);
+  exponents[1] = bfp8_encode_ref(values + 16, codes1);
+}
+
 }  // namespace ttnn::kernels

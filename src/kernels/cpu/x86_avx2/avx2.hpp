@@ -18,6 +18,7 @@ double f32_fma_peak__avx2(uint64_t iterations);
 // bfloat8_b blocks 8 lanes at a time; rows the vector path does not cover (Inf/NaN, exponents so small the
 // scale is subnormal) take the reference path.
 uint8_t bfp8_encode__avx2(const float* values, uint8_t* codes);
+void bfp8_encode_pair__avx2(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values);
 void bf16_encode__avx2(const float* values, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, float* values);

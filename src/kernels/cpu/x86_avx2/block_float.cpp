@@ -66,6 +66,11 @@ uint8_t bfp8_encode__avx2(const float* values, uint8_t* codes) {
   return uint8_t(row);
 }
 
+void bfp8_encode_pair__avx2(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
+  exponents[0] = bfp8_encode__avx2(values, codes0);
+  exponents[1] = bfp8_encode__avx2(values + 16, codes1);
+}
+
 void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values) {
   if (exponent == 255) {  // Inf/NaN rows
     bfp8_decode_ref(exponent, codes, values);

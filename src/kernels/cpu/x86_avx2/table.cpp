@@ -12,7 +12,8 @@ const KernelTable* avx2_table() {
                                      round_significand__avx2,
                                      bf16_gemm_minmax_ukernel_4x16__avx2,   bf16_top_halves__avx2,
                                      f32_fma_peak__avx2,                    f32_fma_peak__avx2,
-                                     bfp8_gemm_packed_ref,                  false};
+                                     bfp8_gemm_packed_ref,                  false,
+                                     false,                                 bfp8_encode_pair__avx2};
   return &table;
 }
 

@@ -29,6 +29,7 @@ void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);
 // bfloat8_b blocks, one vector each, bit-identical to the reference (rare rows take the AVX2 tier's path).
 uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes);
+void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values);
 // Register-only peak loops: fp32 FMA, vdpbf16ps (4 flops a lane), vpdpbusd (8 ops a lane).
 double f32_fma_peak__avx512f(uint64_t iterations);

@@ -6,20 +6,12 @@
 
 namespace ttnn::kernels {
 namespace {
-constexpr uint32_t kExponentMask = 0x7F800000u;
-}
 
-uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
-  const __m512i bits = _mm512_loadu_si512(values);
-  const __m512i exponent = _mm512_and_si512(bits, _mm512_set1_epi32(int(kExponentMask)));
-  const uint32_t field = uint32_t(_mm512_reduce_max_epi32(exponent));
-  const uint32_t row = field >> 23;
-  if (row == 0) {  // zeros and subnormals only (post-ReLU blocks often are): every code 0
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
-    return 0;
-  }
-  // The reference's own fast-path condition: finite rows whose scale to units stays a normal float.
-  if (row == 255 || row < 16) return bfp8_encode_ref(values, codes);
+constexpr uint32_t kExponentMask = 0x7F800000u;
+
+// A block whose row exponent is in the vector path's range (finite, scale to units a normal float): the
+// 16 codes from its bits and the exponent field of its largest value.
+inline __m128i encode_codes(__m512i bits, __m512i exponent, uint32_t field) {
   // 2^(133 - row): its bits (260 - row) << 23 = (260 << 23) - field.
   const __m512 to_units = _mm512_castsi512_ps(_mm512_set1_epi32(int((260u << 23) - field)));
   const __mmask16 normal = _mm512_cmpgt_epi32_mask(exponent, _mm512_setzero_si512());  // subnormals count as zero
@@ -32,9 +24,52 @@ uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
   const __m512i mag = _mm512_cvttps_epi32(units);
   const __mmask16 negative = _mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512());
   const __mmask16 signed_nonzero = _mm512_mask_cmpgt_epi32_mask(negative, mag, _mm512_setzero_si512());
-  const __m512i code = _mm512_mask_or_epi32(mag, signed_nonzero, mag, _mm512_set1_epi32(0x80));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm512_cvtepi32_epi8(code));
+  return _mm512_cvtepi32_epi8(_mm512_mask_or_epi32(mag, signed_nonzero, mag, _mm512_set1_epi32(0x80)));
+}
+
+// Rows the vector path leaves to the reference: Inf/NaN (255) and scales below the normal range (< 16).
+inline bool vector_row(uint32_t row) { return row >= 16 && row != 255; }
+
+}  // namespace
+
+uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
+  const __m512i bits = _mm512_loadu_si512(values);
+  const __m512i exponent = _mm512_and_si512(bits, _mm512_set1_epi32(int(kExponentMask)));
+  const uint32_t field = uint32_t(_mm512_reduce_max_epi32(exponent));
+  const uint32_t row = field >> 23;
+  if (row == 0) {  // zeros and subnormals only (post-ReLU blocks often are): every code 0
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
+    return 0;
+  }
+  if (!vector_row(row)) return bfp8_encode_ref(values, codes);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, exponent, field));
   return uint8_t(row);
+}
+
+// Both blocks' maxima reduced together (one chain of shuffles for two), then each block's codes.
+void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
+  const __m512i mask = _mm512_set1_epi32(int(kExponentMask));
+  const __m512i bits0 = _mm512_loadu_si512(values), bits1 = _mm512_loadu_si512(values + 16);
+  const __m512i exponent0 = _mm512_and_si512(bits0, mask), exponent1 = _mm512_and_si512(bits1, mask);
+  // Lanes 0-7 of the folded vector hold block 0's pairwise maxima, lanes 8-15 block 1's.
+  const __m512i low = _mm512_shuffle_i64x2(exponent0, exponent1, 0x44);   // 256-bit halves 0 of each
+  const __m512i high = _mm512_shuffle_i64x2(exponent0, exponent1, 0xEE);  // halves 1 of each
+  const __m512i m8 = _mm512_max_epi32(low, high);                         // [b0: 8][b1: 8]
+  const __m512i m4 = _mm512_max_epi32(m8, _mm512_shuffle_i64x2(m8, m8, 0xB1));
+  const __m512i m2 = _mm512_max_epi32(m4, _mm512_shuffle_epi32(m4, _MM_PERM_BADC));
+  const __m512i m1 = _mm512_max_epi32(m2, _mm512_shuffle_epi32(m2, _MM_PERM_CDAB));
+  const uint32_t field0 = uint32_t(_mm_cvtsi128_si32(_mm512_castsi512_si128(m1)));
+  const uint32_t field1 = uint32_t(_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(m1, 2)));
+  const uint32_t row0 = field0 >> 23, row1 = field1 >> 23;
+  if (!vector_row(row0) || !vector_row(row1)) {
+    exponents[0] = bfp8_encode__avx512(values, codes0);
+    exponents[1] = bfp8_encode__avx512(values + 16, codes1);
+    return;
+  }
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes0), encode_codes(bits0, exponent0, field0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes1), encode_codes(bits1, exponent1, field1));
+  exponents[0] = uint8_t(row0);
+  exponents[1] = uint8_t(row1);
 }
 
 void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values) {

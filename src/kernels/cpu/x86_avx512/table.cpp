@@ -46,7 +46,8 @@ KernelTable make_table() {
                     int8_dot_peak__avx512vnni,
                     bfp8_gemm_minmax_ukernel_6x32__avx512vnni,
                     true,
-                    false};
+                    false,
+                    bfp8_encode_pair__avx512};
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
