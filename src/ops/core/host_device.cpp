@@ -17,7 +17,7 @@ Tensor from_host(std::span<const float> data, const Shape& shape, DataType dtype
         shape, shape.volume());
   check(layout == Layout::TILE || !is_block_float(dtype), "from_host: {} requires TILE layout, got ROW_MAJOR", dtype);
   const TensorSpec spec{shape, dtype, layout, device ? memory_config : DRAM_MEMORY_CONFIG};
-  return profile.output(encode_logical(std::vector<float>(data.begin(), data.end()), spec, device, "from_host"));
+  return profile.output(encode_logical(data, spec, device, "from_host"));
 }
 
 std::vector<float> to_host(const Tensor& tensor) {

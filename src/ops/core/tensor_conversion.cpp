@@ -20,7 +20,7 @@ std::vector<float> decode_logical(const Tensor& tensor, std::string_view op) {
   return logical;
 }
 
-Tensor encode_logical(const std::vector<float>& logical, const TensorSpec& spec, Device* device, std::string_view op) {
+Tensor encode_logical(std::span<const float> logical, const TensorSpec& spec, Device* device, std::string_view op) {
   const std::string name(op);
   check(logical.size() == spec.logical_shape.volume(), "{}: {} values given for shape {} ({} expected)", name,
         logical.size(), spec.logical_shape, spec.logical_shape.volume());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <span>
 #include <vector>
 
 #include "ttnn/tensor.hpp"
@@ -11,7 +12,7 @@ namespace ttnn {
 
 std::vector<float> decode_logical(const Tensor& tensor, std::string_view op);
 // A new tensor for `spec` on `device` (host when null) holding `logical` encoded in the spec's dtype/layout.
-Tensor encode_logical(const std::vector<float>& logical, const TensorSpec& spec, Device* device, std::string_view op);
+Tensor encode_logical(std::span<const float> logical, const TensorSpec& spec, Device* device, std::string_view op);
 // Re-encodes `tensor` into `spec` on the same storage (device or host).
 Tensor convert(const Tensor& tensor, const TensorSpec& spec, std::string_view op);
 
