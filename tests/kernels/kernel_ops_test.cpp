@@ -134,6 +134,52 @@ TEST(KernelOps, Bfloat8PointwiseConvsAgreeAcrossTheInt8AndBfloat16Paths) {
   if (tiers == 0) GTEST_SKIP() << "only the ref tier runs on this machine (CPU has: " << kernels::cpu_features() << ")";
 }
 
+// Weights prepared for the int8 GEMM (a bfloat8_b input) keep only that packing; a later call whose input
+// it cannot read (bfloat16, float32) makes the bfloat16 or fp32 panels from it. They must hold the weights'
+// values: the bfloat16 GEMM gives the same bits on every tier, so the result must equal the AVX2 tier's with
+// weights packed directly; the fp32 GEMMs differ across tiers only in summation order.
+TEST(KernelOps, Int8PackedWeightsServeOtherInputs) {
+  if (!kernels::isa_available(kernels::CpuIsa::avx512)) GTEST_SKIP() << "no int8 GEMM tier here";
+  auto device = open_device(0);
+  const uint32_t pixels = 7 * 9, cin = 40, cout = 36;
+  auto args_for = [&](DataType input_dtype) {
+    Conv2dArgs a;
+    a.input_tensor = from_host(random_values(size_t(pixels) * cin, 4), Shape{1, 1, pixels, cin}, input_dtype,
+                               Layout::TILE, device.get(), L1_MEMORY_CONFIG);
+    a.weight_tensor = from_host(random_values(size_t(cout) * cin, 5, 0.1f), Shape{cout, cin, 1, 1});
+    a.bias_tensor = from_host(random_values(cout, 6, 0.1f), Shape{cout});
+    a.device = device.get();
+    a.in_channels = cin, a.out_channels = cout, a.batch_size = 1, a.input_height = 7, a.input_width = 9;
+    a.kernel_size = {1, 1};
+    a.conv_config.dtype = DataType::FLOAT32;
+    a.conv_config.weights_dtype = DataType::BFLOAT8_B;
+    a.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+    a.memory_config = L1_MEMORY_CONFIG;
+    return a;
+  };
+  for (DataType dtype : {DataType::BFLOAT16, DataType::FLOAT32}) {
+    std::vector<float> direct, derived;
+    {
+      kernels::testing::ScopedCpuIsa scope(kernels::CpuIsa::avx2);
+      direct = to_host(conv2d(args_for(dtype)).output);
+    }
+    {
+      kernels::testing::ScopedCpuIsa scope(kernels::CpuIsa::avx512);
+      const Conv2dResult prepared = conv2d(args_for(DataType::BFLOAT8_B));  // packs for the int8 GEMM only
+      Conv2dArgs reuse = args_for(dtype);
+      reuse.weight_tensor = prepared.weight_tensor;
+      reuse.bias_tensor = prepared.bias_tensor;
+      derived = to_host(conv2d(reuse).output);
+    }
+    ASSERT_EQ(direct.size(), derived.size());
+    if (dtype == DataType::BFLOAT16) {
+      EXPECT_EQ(derived, direct);
+    } else {
+      for (size_t i = 0; i < direct.size(); ++i) EXPECT_NEAR(derived[i], direct[i], 1e-5 * (1 + std::fabs(direct[i]))) << i;
+    }
+  }
+}
+
 // Packed weight panels start at multiples of 16 within a group; a shard that starts mid-panel (here
 // groups of 20 channels split by shards) must give exactly the interleaved values on every tier.
 TEST(KernelOps, ShardsStartingMidPanelMatchInterleavedExactly) {

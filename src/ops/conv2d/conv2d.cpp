@@ -91,7 +91,7 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
                         low_bits ? &*low_bits : nullptr, BufferLayout::of(spec, "conv2d"),
                         output.bytes("conv2d output"), 0};
   const uint32_t k = prepared.weights->reduction.k_per_group;
-  program.bf16_operands = !prepared.weights->packed_bf16.empty() && activations_fit_bfloat16(input.dtype(), cut);
+  program.bf16_operands = prepared.weights->bfloat16_values && activations_fit_bfloat16(input.dtype(), cut);
   program.bfp8_operands = bfp8_operands;
   program.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, k, geometry.out_channels);
   const std::vector<ConvWorkItem> items =

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <span>
 
 #include "core/check.hpp"
@@ -70,18 +71,20 @@ bool all_bfloat16(const std::vector<float>& values) {
   return std::all_of(values.begin(), values.end(), [](float v) { return (std::bit_cast<uint32_t>(v) & 0xFFFFu) == 0; });
 }
 
-// The GEMM packing of the accurate path: bfloat16 pairs when every weight is a bfloat16, else fp32 panels.
+// The GEMM packing of the accurate path: bfloat16 pairs when every weight is a bfloat16, else fp32 panels
+// (int8 packings are added by the caller, which then drops the bfloat16 one).
 void pack_for_gemm(PreparedConvWeights& prepared, const std::vector<float>& matrix, uint32_t groups,
                    uint32_t out_per_group, uint32_t k) {
   prepared.groups = groups;
   prepared.out_per_group = out_per_group;
   prepared.packed_group_elems = kernels::packed_gemm_weights_elems(out_per_group, k);
-  if (all_bfloat16(matrix)) {
-    prepared.packed_bf16_group_elems = kernels::packed_gemm_weights_bf16_elems(out_per_group, k);
-    prepared.packed_bf16.resize(prepared.packed_bf16_group_elems * groups);
+  prepared.packed_bf16_group_elems = kernels::packed_gemm_weights_bf16_elems(out_per_group, k);
+  prepared.bfloat16_values = all_bfloat16(matrix);
+  if (prepared.bfloat16_values) {
+    prepared.bf16_panels.resize(prepared.packed_bf16_group_elems * groups);
     for (uint32_t group = 0; group < groups; ++group)
       kernels::pack_gemm_weights_bf16(out_per_group, k, matrix.data() + size_t(group) * out_per_group * k, k,
-                                      prepared.packed_bf16.data() + group * prepared.packed_bf16_group_elems);
+                                      prepared.bf16_panels.data() + group * prepared.packed_bf16_group_elems);
     return;
   }
   prepared.packed.resize(prepared.packed_group_elems * groups);
@@ -162,15 +165,39 @@ std::vector<float> raw_bias_values(const Tensor& bias, uint32_t out_channels) {
 
 }  // namespace
 
+const std::vector<uint16_t>& PreparedConvWeights::packed_bf16() const {
+  std::call_once(bf16_once, [this] {
+    if (!bf16_panels.empty() || packed_bfp8.empty()) return;
+    // The int8 packing's records (bfp8_gemm.hpp): code times its channel's block scale, exact in bfloat16.
+    const uint32_t k = reduction.k_per_group, n = out_per_group, blocks = k / 16;
+    std::vector<float> values(size_t(n) * k);
+    for (uint32_t channel = 0; channel < n; ++channel)
+      for (uint32_t block = 0; block < blocks; ++block) {
+        const uint8_t* record = packed_bfp8.data() +
+                                (size_t(channel / kernels::kBfp8PanelWidth) * blocks + block) * kernels::kBfp8BlockRecordBytes;
+        const size_t lane = channel % kernels::kBfp8PanelWidth;
+        float scale;
+        std::memcpy(&scale, record + kernels::kBfp8ScaleOffset + lane * sizeof(float), sizeof scale);
+        for (uint32_t j = 0; j < 16; ++j)
+          values[size_t(channel) * k + block * 16 + j] =
+              float(int8_t(record[(j / 4) * kernels::kBfp8QuadBytes + lane * 4 + j % 4])) * scale;
+      }
+    bf16_panels.resize(packed_bf16_group_elems);
+    kernels::pack_gemm_weights_bf16(n, k, values.data(), k, bf16_panels.data());
+  });
+  return bf16_panels;
+}
+
 const std::vector<float>& PreparedConvWeights::packed_f32() const {
-  std::call_once(packed_once, [this] {
-    if (!packed.empty() || packed_bf16.empty()) return;
+  std::call_once(f32_once, [this] {
+    if (!packed.empty() || !bfloat16_values) return;
+    const std::vector<uint16_t>& from_panels = packed_bf16();
     const uint32_t k = reduction.k_per_group;
     const size_t pairs = kernels::bf16_pairs(k), panels = packed_group_elems / (kernels::kGemmPanelWidth * k);
     packed.resize(packed_group_elems * groups);
     // Panel p of a group: [pairs][16][2] bfloat16 -> [k][16] float, the same values.
     for (size_t panel = 0; panel < size_t(groups) * panels; ++panel) {
-      const uint16_t* from = packed_bf16.data() + panel * pairs * 32;
+      const uint16_t* from = from_panels.data() + panel * pairs * 32;
       float* to = packed.data() + panel * k * kernels::kGemmPanelWidth;
       for (uint32_t kk = 0; kk < k; ++kk)
         for (size_t c = 0; c < kernels::kGemmPanelWidth; ++c)
@@ -255,8 +282,10 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
   } else if (math.numerics == Numerics::accurate) {
     pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k);
     if (weights_dtype == DataType::BFLOAT8_B && g.pointwise() && g.groups == 1 && k % 16 == 0 &&
-        kernels::kernel_table().bfp8_gemm_on_int8_dot)
+        kernels::kernel_table().bfp8_gemm_on_int8_dot) {
       attachment->packed_bfp8 = pack_bfp8_weights(matrix, g.out_channels, k);
+      if (!attachment->packed_bfp8.empty()) attachment->bf16_panels = {};  // remade from it if ever needed
+    }
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
   if (math.numerics == Numerics::tt_metal) attachment->matrix = std::move(matrix);

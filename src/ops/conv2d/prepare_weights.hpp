@@ -20,24 +20,27 @@ struct PreparedConvWeights : BufferAttachment {
   std::vector<float> matrix;     // [out_channels][reduction.k_per_group]; tt_metal only
   std::vector<float> depthwise;  // [taps][channels] when the conv is depthwise
   // Not depthwise (accurate): `matrix` packed for the GEMM micro-kernels, group by group; group g starts at
-  // g * packed_group_elems. Weights whose every value is a bfloat16 (bfloat16 and bfloat8_b storage, or a
-  // fidelity of 8 bits or fewer) are packed once, as bfloat16 pairs (kernels::pack_gemm_weights_bf16), for
-  // the bfloat16 GEMM; the fp32 panels (kernels::pack_gemm_weights) are made from them only if a call's
-  // activations do not fit bfloat16 (packed_f32). Other weights have only the fp32 panels.
-  std::vector<uint16_t> packed_bf16;
-  size_t packed_bf16_group_elems = 0;
-  // Pointwise convs with bfloat8_b weights, on a tier whose bfloat8_b GEMM runs on int8 dot products: the
-  // same weights packed for it (kernels::pack_gemm_weights_bfp8), read with the input's tiles as they are.
+  // g * packed_group_elems (fp32) or g * packed_bf16_group_elems (bfloat16). Weights whose every value is a
+  // bfloat16 (bfloat16 and bfloat8_b storage, or a fidelity of 8 bits or fewer) are packed once, for one
+  // kernel: pointwise bfloat8_b weights on a tier with int8 dot products as packed_bfp8
+  // (kernels::pack_gemm_weights_bfp8), the others as bfloat16 pairs (kernels::pack_gemm_weights_bf16).
+  // The bfloat16 and fp32 panels a call may need besides (an input the int8 path cannot read, activations
+  // that do not fit bfloat16) are made from that packing on first use: packed_bf16() and packed_f32().
   std::vector<uint8_t> packed_bfp8;
+  bool bfloat16_values = false;  // every weight is a bfloat16 value: the bfloat16 GEMM can run
+  size_t packed_bf16_group_elems = 0;
   size_t packed_group_elems = 0;
+  const std::vector<uint16_t>& packed_bf16() const;
   const std::vector<float>& packed_f32() const;
   // tt_metal numerics: `matrix` and `depthwise` hold the weights truncated to the multiplier's A width
   // (no packed copy: the chunked product reads rows); HiFi3's second phase reads these, truncated to 5 bits.
   std::vector<float> matrix_top;
   std::vector<float> depthwise_top;
 
-  // Fills packed_f32 from packed_bf16 (the same values), at most once, for concurrent callers.
-  mutable std::once_flag packed_once;
+  // Filled at preparation, or at most once on first use (for concurrent callers) from another packing of
+  // the same values.
+  mutable std::once_flag bf16_once, f32_once;
+  mutable std::vector<uint16_t> bf16_panels;
   mutable std::vector<float> packed;
   uint32_t groups = 0, out_per_group = 0;
 };

@@ -162,7 +162,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
         gemm.a = to_bf16_rows(rows, m, k);
         gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
       }
-      gemm.packed_w = weights.packed_bf16.data() + group * weights.packed_bf16_group_elems +
+      gemm.packed_w = weights.packed_bf16().data() + group * weights.packed_bf16_group_elems +
                       size_t(panel0) * kernels::bf16_pairs(k) * 2;
       gemm.bias = gemm_bias;
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
