@@ -1,5 +1,5 @@
 // The AVX-512 tier's table; compiled with baseline flags (it only takes addresses). The bfloat16
-// conversions and the fidelity rounding are the AVX2 tier's (bit-exact, and not where the time goes).
+// conversions are the AVX2 tier's (bit-exact, and not where the time goes).
 #include <algorithm>
 #include <chrono>
 
@@ -39,7 +39,7 @@ KernelTable make_table() {
                     bfp8_decode__avx512,
                     bf16_encode__avx2,
                     bf16_decode__avx2,
-                    round_significand__avx2,
+                    round_significand__avx512,
                     bf16_gemm_minmax_ukernel_12x32__avx512bf16,
                     bf16_top_halves__avx512,
                     bf16_dot_peak__avx512bf16,
