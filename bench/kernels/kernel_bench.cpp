@@ -11,6 +11,7 @@
 
 #include "support/random_values.hpp"
 #include "kernels/bfp8_gemm.hpp"
+#include "kernels/cpu/tiers.hpp"
 #include "kernels/kernels.hpp"
 #ifdef TTNN_BENCH_AVX2
 #include "kernels/cpu/x86_avx2/avx2.hpp"
@@ -138,11 +139,13 @@ void bench_bf16_gemm(benchmark::State& state, const GemmShape& s, GemmBf16Fn fn)
   const size_t a_stride = bf16_pairs(s.k) * 2;
   std::vector<uint16_t> a(s.m * a_stride, 0), packed(packed_gemm_weights_bf16_elems(s.n, s.k));
   for (size_t r = 0; r < s.m; ++r) bf16_top_halves_ref(d.a.data() + r * s.k, s.k, a.data() + r * a_stride);
-  std::vector<float> w = d.w;
+  std::vector<float> w = d.w, a_values = d.a;
   for (float& v : w) v = std::bit_cast<float>(std::bit_cast<uint32_t>(v) & 0xFFFF0000u);  // exact bfloat16 values
+  for (float& v : a_values) v = std::bit_cast<float>(std::bit_cast<uint32_t>(v) & 0xFFFF0000u);
   pack_gemm_weights_bf16(s.n, s.k, w.data(), s.k, packed.data());
   GemmBf16Args g;
   g.m = s.m, g.n = s.n, g.k = s.k, g.a = a.data(), g.a_row_stride = a_stride, g.packed_w = packed.data();
+  g.a_values = a_values.data(), g.a_values_row_stride = s.k;  // the widened-FMA variant reads these
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
   for (auto _ : state) {
     fn(g);
@@ -221,16 +224,27 @@ void register_all() {
       benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
                                    t.f32_dwconv);
   }
-  // bfloat8_b 1x1 convs, int8 block products (vpdpbusd) against the bfloat16 GEMM (vdpbf16ps).
+  // bfloat8_b 1x1 convs: int8 block products (vpdpbusd) against both bfloat16 GEMMs (vdpbf16ps, and fp32
+  // FMAs on widened weights), and the three peak loops.
   if (isa_available(CpuIsa::avx512)) {
     const KernelTable& t = kernel_table_for(CpuIsa::avx512);
+    const Bf16GemmVariants bf16 = avx512_bf16_gemm_variants();
     for (const GemmShape& s : kGemmShapes) {
       if (!is_1x1_conv(s)) continue;
       const std::string shape = shape_name(s);
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_nonneg/avx512/" + shape).c_str(), bench_bfp8_gemm, s, true);
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false);
-      benchmark::RegisterBenchmark(("bf16_gemm/avx512/" + shape).c_str(), bench_bf16_gemm, s, t.bf16_gemm_packed);
+      benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps/avx512/" + shape).c_str(), bench_bf16_gemm, s, bf16.on_bf16_dot);
+      benchmark::RegisterBenchmark(("bf16_gemm_widened_fma/avx512/" + shape).c_str(), bench_bf16_gemm, s,
+                                   bf16.on_fp32_fma);
     }
+    for (auto [name, peak] : {std::pair{"peak_fp32_fma/avx512", t.f32_fma_peak}, std::pair{"peak_bf16_dot/avx512", t.bf16_dot_peak},
+                              std::pair{"peak_int8_dot/avx512", t.int8_dot_peak}})
+      benchmark::RegisterBenchmark(name, [peak = peak](benchmark::State& state) {
+        double flops = 0;
+        for (auto _ : state) flops += peak(100000);
+        state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsRate);
+      });
   }
 }
 
