@@ -50,7 +50,9 @@ class Buffer {
   };
   using Bytes = std::unique_ptr<std::byte[], AlignedFree>;
 
-  Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id);
+  // The bytes start zeroed. `zero` false leaves that to the caller (which zeroes in parallel, say): the
+  // bytes are unspecified until it has.
+  Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id, bool zero = true);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;

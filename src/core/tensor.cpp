@@ -26,7 +26,7 @@ namespace {
 std::atomic<uint64_t> next_buffer_id{1};
 }
 
-Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id)
+Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id, bool zero)
     : size_bytes_(size_bytes), id_(next_buffer_id++), allocator_(std::move(allocator)), allocation_id_(allocation_id) {
   // 64-byte alignment lets kernels use aligned vector loads on tile boundaries.
   auto* memory = host_memory::acquire(size_bytes);
@@ -34,7 +34,7 @@ Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t
     if (allocator_) allocator_->release(allocation_id_);
     fail<OutOfMemory>("Buffer: host allocation of {} bytes failed", size_bytes);
   }
-  std::memset(memory, 0, host_memory::block_size(size_bytes));
+  if (zero) std::memset(memory, 0, host_memory::block_size(size_bytes));
   data_ = Bytes(memory, AlignedFree{size_bytes});
 }
 

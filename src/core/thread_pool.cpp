@@ -9,6 +9,16 @@ namespace {
 
 constexpr int kSpinRounds = 2000;  // about 0.1 ms of pause instructions
 
+// Set while a thread runs a region's items: a region started from inside one runs inline (the pool runs
+// one region at a time, so waiting for it there would never end).
+thread_local bool in_region = false;
+
+struct RegionScope {
+  bool previous = in_region;
+  RegionScope() { in_region = true; }
+  ~RegionScope() { in_region = previous; }
+};
+
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
   _mm_pause();
@@ -43,6 +53,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::drain() {
+  const RegionScope scope;
   for (;;) {
     size_t item;
     {
@@ -82,11 +93,12 @@ void ThreadPool::worker_loop() {
 
 void ThreadPool::run(size_t num_items, const std::function<void(size_t)>& work) {
   if (num_items == 0) return;
-  std::lock_guard region(region_mutex_);
-  if (workers_.empty() || num_items == 1) {
+  if (in_region || workers_.empty() || num_items == 1) {  // inline (nested regions too)
+    const RegionScope scope;
     for (size_t i = 0; i < num_items; ++i) work(i);
     return;
   }
+  std::lock_guard region(region_mutex_);
   {
     std::lock_guard lock(mutex_);
     work_ = &work;

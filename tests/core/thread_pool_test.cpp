@@ -29,5 +29,16 @@ TEST(ThreadPool, RethrowsTheFirstFailure) {
   EXPECT_EQ(count.load(), 10);
 }
 
+// An item that starts a region of its own (an op allocating a tensor inside a parallel region, say) runs
+// that region inline instead of waiting for the pool it occupies; single-item regions too.
+TEST(ThreadPool, NestedRegionsRunInline) {
+  ThreadPool pool(2);
+  for (size_t outer : {1u, 8u}) {
+    std::atomic<int> inner_items{0};
+    pool.run(outer, [&](size_t) { pool.run(5, [&](size_t) { inner_items++; }); });
+    EXPECT_EQ(inner_items.load(), int(5 * outer));
+  }
+}
+
 }  // namespace
 }  // namespace ttnn
