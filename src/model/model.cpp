@@ -236,7 +236,7 @@ struct Model::Impl {
     check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
           shape, shape.volume());
     const uint32_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
-    std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w);
+    std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w, &device);
     const DataType dtype = numerics == Numerics::tt_metal ? DataType::BFLOAT16 : config.dtype;
     if (input_channels == c) return from_host(nhwc, Shape{1, 1, n * h * w, c}, dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
     std::vector<float> padded(size_t(n) * h * w * input_channels, 0.0f);

@@ -43,6 +43,7 @@ Tensor permute(const Tensor& tensor, std::span<const int> order);
 Tensor permute(const Tensor& tensor, std::initializer_list<int> order);
 
 // Host data from NCHW to NHWC order (the [1, 1, N*H*W, C] activations conv2d takes), without a tensor.
-std::vector<float> nchw_to_nhwc(std::span<const float> nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w);
+std::vector<float> nchw_to_nhwc(std::span<const float> nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w,
+                                Device* device = nullptr);  // device: split across its threads
 
 }  // namespace ttnn

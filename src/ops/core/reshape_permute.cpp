@@ -3,6 +3,7 @@
 
 #include "core/check.hpp"
 #include "ops/core/tensor_conversion.hpp"
+#include "ttnn/device.hpp"
 #include "ttnn/operations/core.hpp"
 #include "ttnn/profiler.hpp"
 
@@ -67,14 +68,21 @@ Tensor permute(const Tensor& tensor, std::span<const int> order) {
   return profile.output(encode_logical(output, spec, tensor.device(), "permute"));
 }
 
-std::vector<float> nchw_to_nhwc(std::span<const float> nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w) {
+std::vector<float> nchw_to_nhwc(std::span<const float> nchw, uint32_t n, uint32_t c, uint32_t h, uint32_t w,
+                                Device* device) {
   check(nchw.size() == uint64_t(n) * c * h * w, "nchw_to_nhwc: {} values for [{}, {}, {}, {}]", nchw.size(), n, c, h, w);
   std::vector<float> nhwc(nchw.size());
-  for (uint32_t b = 0; b < n; ++b)
-    for (uint32_t ch = 0; ch < c; ++ch)
-      for (uint32_t y = 0; y < h; ++y)
-        for (uint32_t x = 0; x < w; ++x)
-          nhwc[((size_t(b) * h + y) * w + x) * c + ch] = nchw[((size_t(b) * c + ch) * h + y) * w + x];
+  auto image_row = [&](size_t item) {  // one row of one image
+    const size_t b = item / h, y = item % h;
+    for (uint32_t ch = 0; ch < c; ++ch) {
+      const float* from = nchw.data() + ((b * c + ch) * h + y) * w;
+      float* to = nhwc.data() + (b * h + y) * w * c + ch;
+      for (uint32_t x = 0; x < w; ++x) to[size_t(x) * c] = from[x];
+    }
+  };
+  if (device) device->run_parallel(size_t(n) * h, image_row);
+  else
+    for (size_t item = 0; item < size_t(n) * h; ++item) image_row(item);
   return nhwc;
 }
 
