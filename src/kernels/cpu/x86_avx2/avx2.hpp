@@ -2,9 +2,21 @@
 // -mavx2 -mfma -mf16c and run only when dispatch.cpp has checked the CPU.
 #pragma once
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
+
+#ifdef __AVX2__  // helpers for the AVX2 sources only
+// mask_for(n): lanes [0, n) set, n in [0, 8].
+alignas(32) inline constexpr int32_t kMaskTable[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+inline __m256i mask_for(size_t n) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
+}
+#endif
 
 // Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.
 void f32_gemm_minmax_ukernel_2x4c8__avx2(const GemmArgs& args);

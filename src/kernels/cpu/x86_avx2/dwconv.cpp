@@ -6,17 +6,11 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/cpu/dwconv_row.hpp"
 #include "kernels/cpu/x86_avx2/avx2.hpp"
 
 namespace ttnn::kernels {
 namespace {
-
-alignas(32) constexpr int32_t kMaskTable[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-inline __m256i mask_for(size_t n) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
-}
-
-constexpr size_t kMaxKernelH = 16;
 
 // One output pixel from its in-bounds taps; kTaps > 0 fixes the count at compile time (full unroll).
 template <size_t kTaps>
@@ -98,48 +92,13 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
 }  // namespace
 
 void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) {
-  if (args.kernel_h > kMaxKernelH || args.kernel_w > kMaxKernelH) return f32_dwconv_ref(args);
-  const float* in[kMaxKernelH * kMaxKernelH];
-  const float* w[kMaxKernelH * kMaxKernelH];
-  const long width = long(args.input_width);
-  size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels interior_3x3 computes
-  if (args.kernel_h == 3 && args.kernel_w == 3 && args.input_rows[0] && args.input_rows[1] && args.input_rows[2]) {
-    // Interior: ow * stride >= pad_left and ow * stride - pad_left + 2 * dilation < width.
-    const size_t lo = (args.pad_left + args.stride - 1) / args.stride;
-    const long span = width - 1 - long(2 * args.dilation) + long(args.pad_left);
-    const size_t hi = span < 0 ? 0 : size_t(span) / args.stride + 1;
-    skip_begin = std::max(lo, args.out_begin);
-    skip_end = std::min(hi, args.out_end);
-    if (skip_begin < skip_end) {
-      // Chunks of pixels so the rows' cache lines are reused across channel blocks while still in L1.
-      constexpr size_t kChunk = 32;
-      for (size_t b = skip_begin; b < skip_end; b += kChunk) interior_3x3(args, b, std::min(b + kChunk, skip_end));
-    } else {
-      skip_begin = skip_end = args.out_end;
-    }
-  }
-  for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {
-    if (ow == skip_begin) {
-      ow = skip_end - 1;
-      continue;
-    }
-    size_t count = 0;
-    const long first = long(ow * args.stride) - long(args.pad_left);
-    for (size_t i = 0; i < args.kernel_h; ++i) {
-      const float* row = args.input_rows[i];
-      if (!row) continue;
-      for (size_t j = 0; j < args.kernel_w; ++j) {
-        const long column = first + long(j * args.dilation);
-        if (column < 0 || column >= width) continue;
-        in[count] = row + size_t(column) * args.input_pixel_stride;
-        w[count] = args.weights + (i * args.kernel_w + j) * args.weights_tap_stride;
-        ++count;
-      }
-    }
-    float* out = args.output + (ow - args.out_begin) * args.output_pixel_stride;
-    if (count == 9) pixel<9>(args, in, w, count, out);  // interior pixel of a 3x3 kernel
-    else pixel<0>(args, in, w, count, out);
-  }
+  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
+  dwconv_row(
+      args, [&](size_t begin, size_t end) { interior_3x3(args, begin, end); },
+      [&](const float* const* in, const float* const* w, size_t count, float* out) {
+        if (count == 9) pixel<9>(args, in, w, count, out);  // all taps of a 3x3 kernel: fully unrolled
+        else pixel<0>(args, in, w, count, out);
+      });
 }
 
 }  // namespace ttnn::kernels

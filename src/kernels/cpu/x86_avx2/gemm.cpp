@@ -9,12 +9,6 @@
 namespace ttnn::kernels {
 namespace {
 
-// mask_for(n): lanes [0, n) set, n in [0, 8].
-alignas(32) constexpr int32_t kMaskTable[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-inline __m256i mask_for(size_t n) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
-}
-
 inline __m256 clamp(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(_mm256_max_ps(v, lo), hi); }
 
 // ---- packed weights: MR x 16 ----

@@ -128,18 +128,6 @@ void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, si
                             args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
-// Column strips of 32 (two panels) then 16, rows in tiles of 12, the last tile shorter.
-template <typename Args, typename Weight, typename FullTile, typename ShortTile>
-void run(const Args& args, size_t panel_elems, const Weight* packed, FullTile full, ShortTile partial) {
-  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
-    const Weight* panel = packed + n0 / 16 * panel_elems;
-    const size_t cols = std::min<size_t>(32, args.n - n0);
-    size_t m0 = 0;
-    for (; m0 + kRows <= args.m; m0 += kRows) full(m0, panel, n0, cols);
-    if (m0 < args.m) partial(m0, args.m - m0, panel, n0, cols);
-  }
-}
-
 template <size_t MR, typename Tile>
 void tail_rows(size_t rows, Tile tile) {
   if constexpr (MR > 0) {
@@ -148,58 +136,58 @@ void tail_rows(size_t rows, Tile tile) {
   }
 }
 
+// Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter:
+// tile(rows, panels, m0, panel, n0, cols) with rows and panels as std::integral_constants.
+template <typename Args, typename Weight, typename Tile>
+void run(const Args& args, size_t panel_elems, const Weight* packed, Tile tile) {
+  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
+    const Weight* panel = packed + n0 / 16 * panel_elems;
+    const size_t cols = std::min<size_t>(32, args.n - n0);
+    auto rows_tile = [&](auto mr, size_t m0) {
+      if (cols > 16) tile(mr, std::integral_constant<size_t, 2>{}, m0, panel, n0, cols);
+      else tile(mr, std::integral_constant<size_t, 1>{}, m0, panel, n0, cols);
+    };
+    size_t m0 = 0;
+    for (; m0 + kRows <= args.m; m0 += kRows) rows_tile(std::integral_constant<size_t, kRows>{}, m0);
+    if (m0 < args.m) tail_rows<kRows - 1>(args.m - m0, [&](auto mr) { rows_tile(mr, m0); });
+  }
+}
+
+// Sets FTZ and DAZ for a bfloat16 GEMM's call: vdpbf16ps's flushing (kernels.hpp), which the bias addition
+// and the widened FMAs must follow too (vdpbf16ps itself ignores MXCSR).
+class FlushDenormals {
+ public:
+  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }
+  ~FlushDenormals() { _mm_setcsr(saved_); }
+  FlushDenormals(const FlushDenormals&) = delete;
+  FlushDenormals& operator=(const FlushDenormals&) = delete;
+
+ private:
+  unsigned saved_;
+};
+
 }  // namespace
 
 void f32_gemm_minmax_ukernel_12x32__avx512f(const GemmPackedArgs& args) {
-  const size_t panel_elems = 16 * args.k;
-  auto tile = [&](auto mr, size_t m0, const float* panel, size_t n0, size_t cols) {
-    if (cols > 16) f32_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
-    else f32_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
-  };
-  run(args, panel_elems, args.packed_w,
-      [&](size_t m0, const float* panel, size_t n0, size_t cols) {
-        tile(std::integral_constant<size_t, kRows>{}, m0, panel, n0, cols);
-      },
-      [&](size_t m0, size_t rows, const float* panel, size_t n0, size_t cols) {
-        tail_rows<kRows - 1>(rows, [&](auto mr) { tile(mr, m0, panel, n0, cols); });
-      });
+  run(args, 16 * args.k, args.packed_w, [&](auto mr, auto np, size_t m0, const float* panel, size_t n0, size_t cols) {
+    f32_tile<decltype(mr)::value, decltype(np)::value>(args, m0, panel, n0, cols);
+  });
 }
 
 void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args) {
-  const size_t panel_elems = 32 * bf16_pairs(args.k);
-  // The bias addition flushes like vdpbf16ps (kernels.hpp); vdpbf16ps itself ignores MXCSR.
-  const unsigned saved_csr = _mm_getcsr();
-  _mm_setcsr(saved_csr | 0x8040);
-  auto tile = [&](auto mr, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
-    if (cols > 16) bf16_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
-    else bf16_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
-  };
-  run(args, panel_elems, args.packed_w,
-      [&](size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
-        tile(std::integral_constant<size_t, kRows>{}, m0, panel, n0, cols);
-      },
-      [&](size_t m0, size_t rows, const uint16_t* panel, size_t n0, size_t cols) {
-        tail_rows<kRows - 1>(rows, [&](auto mr) { tile(mr, m0, panel, n0, cols); });
+  const FlushDenormals flush;
+  run(args, 32 * bf16_pairs(args.k), args.packed_w,
+      [&](auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+        bf16_tile<decltype(mr)::value, decltype(np)::value>(args, m0, panel, n0, cols);
       });
-  _mm_setcsr(saved_csr);
 }
 
 void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args) {
-  const size_t panel_elems = 32 * bf16_pairs(args.k);
-  const unsigned saved_csr = _mm_getcsr();
-  _mm_setcsr(saved_csr | 0x8040);  // FTZ | DAZ: vdpbf16ps's flushing (kernels.hpp)
-  auto tile = [&](auto mr, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
-    if (cols > 16) widened_tile<decltype(mr)::value, 2>(args, m0, panel, n0, cols);
-    else widened_tile<decltype(mr)::value, 1>(args, m0, panel, n0, cols);
-  };
-  run(args, panel_elems, args.packed_w,
-      [&](size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
-        tile(std::integral_constant<size_t, kRows>{}, m0, panel, n0, cols);
-      },
-      [&](size_t m0, size_t rows, const uint16_t* panel, size_t n0, size_t cols) {
-        tail_rows<kRows - 1>(rows, [&](auto mr) { tile(mr, m0, panel, n0, cols); });
+  const FlushDenormals flush;
+  run(args, 32 * bf16_pairs(args.k), args.packed_w,
+      [&](auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+        widened_tile<decltype(mr)::value, decltype(np)::value>(args, m0, panel, n0, cols);
       });
-  _mm_setcsr(saved_csr);
 }
 
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits) {

@@ -1,0 +1,58 @@
+// The row walk the SIMD depthwise kernels share (scalar code, instantiated in each tier's own source): a
+// 3x3 kernel's interior pixels (all nine taps inside the row) go to `interior(begin, end)` in chunks of 32
+// pixels, so the rows' cache lines are reused across channel blocks while still in L1; every other pixel
+// gets its in-bounds taps listed (padding resolved once per pixel) and goes to
+// `pixel(inputs, weights, count, output)`, where count == 9 means an interior-like pixel of a 3x3 kernel.
+#pragma once
+
+#include <algorithm>
+
+#include "kernels/kernels.hpp"
+
+namespace ttnn::kernels {
+
+inline constexpr size_t kDwconvMaxKernel = 16;  // larger kernels take the reference path
+
+template <class Interior, class Pixel>
+void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
+  const float* in[kDwconvMaxKernel * kDwconvMaxKernel];
+  const float* w[kDwconvMaxKernel * kDwconvMaxKernel];
+  const long width = long(args.input_width);
+  size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels `interior` computes
+  if (args.kernel_h == 3 && args.kernel_w == 3 && args.input_rows[0] && args.input_rows[1] && args.input_rows[2]) {
+    // Interior: ow * stride >= pad_left and ow * stride - pad_left + 2 * dilation < width.
+    const size_t lo = (args.pad_left + args.stride - 1) / args.stride;
+    const long span = width - 1 - long(2 * args.dilation) + long(args.pad_left);
+    const size_t hi = span < 0 ? 0 : size_t(span) / args.stride + 1;
+    skip_begin = std::max(lo, args.out_begin);
+    skip_end = std::min(hi, args.out_end);
+    if (skip_begin < skip_end) {
+      constexpr size_t kChunk = 32;
+      for (size_t b = skip_begin; b < skip_end; b += kChunk) interior(b, std::min(b + kChunk, skip_end));
+    } else {
+      skip_begin = skip_end = args.out_end;
+    }
+  }
+  for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {
+    if (ow == skip_begin) {
+      ow = skip_end - 1;
+      continue;
+    }
+    size_t count = 0;
+    const long first = long(ow * args.stride) - long(args.pad_left);
+    for (size_t i = 0; i < args.kernel_h; ++i) {
+      const float* row = args.input_rows[i];
+      if (!row) continue;
+      for (size_t j = 0; j < args.kernel_w; ++j) {
+        const long column = first + long(j * args.dilation);
+        if (column < 0 || column >= width) continue;
+        in[count] = row + size_t(column) * args.input_pixel_stride;
+        w[count] = args.weights + (i * args.kernel_w + j) * args.weights_tap_stride;
+        ++count;
+      }
+    }
+    pixel(in, w, count, args.output + (ow - args.out_begin) * args.output_pixel_stride);
+  }
+}
+
+}  // namespace ttnn::kernels
