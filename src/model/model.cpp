@@ -237,7 +237,13 @@ struct Model::Impl {
           shape, shape.volume());
     const uint32_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
     std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w, &device);
-    const DataType dtype = numerics == Numerics::tt_metal ? DataType::BFLOAT16 : config.dtype;
+    if (numerics == Numerics::accurate) {
+      // The image as ROW_MAJOR rows: 3 channels fill 3/32 of a tile, so a tiled bfloat8_b image is 34 bytes
+      // a pixel against 6 for bfloat16 rows, and loses precision besides. float32 configurations keep float32.
+      const DataType dtype = config.dtype == DataType::FLOAT32 ? DataType::FLOAT32 : DataType::BFLOAT16;
+      return from_host(nhwc, Shape{1, 1, n * h * w, c}, dtype, Layout::ROW_MAJOR, &device, L1_MEMORY_CONFIG);
+    }
+    const DataType dtype = DataType::BFLOAT16;  // TT-NN's model feeds the image as bfloat16 tiles
     if (input_channels == c) return from_host(nhwc, Shape{1, 1, n * h * w, c}, dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
     std::vector<float> padded(size_t(n) * h * w * input_channels, 0.0f);
     for (size_t pixel = 0; pixel < size_t(n) * h * w; ++pixel)

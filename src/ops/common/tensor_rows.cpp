@@ -125,24 +125,52 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, bool
   }
 }
 
-float load_element(DataType dtype, const std::byte* element) {
-  if (dtype == DataType::FLOAT32) {
-    float value;
-    std::memcpy(&value, element, 4);
-    return value;
+// Calls run(byte offset, col, count) for the runs of row `row` within columns [col_begin, col_end) of a
+// ROW_MAJOR layout that are contiguous in memory (one per shard the row crosses).
+template <class Run>
+void for_each_row_run(const BufferLayout& layout, uint64_t row, uint64_t col_begin, uint64_t col_end, Run&& run) {
+  for (uint64_t col = col_begin; col < col_end;) {
+    const uint64_t shard_end = std::min(col_end, (col / layout.shard_width + 1) * layout.shard_width);
+    run(layout.offset(row, col), col, size_t(shard_end - col));
+    col = shard_end;
   }
-  uint16_t bits;
-  std::memcpy(&bits, element, 2);
-  return formats::bfloat16_to_float(bits);
 }
 
-void store_element(DataType dtype, float value, std::byte* element) {
+// A contiguous run of ROW_MAJOR elements (float32 or bfloat16) to and from floats.
+void load_run(DataType dtype, const std::byte* from, size_t count, float* to) {
   if (dtype == DataType::FLOAT32) {
-    std::memcpy(element, &value, 4);
+    std::memcpy(to, from, count * sizeof(float));
     return;
   }
-  const uint16_t bits = formats::float_to_bfloat16(value);
-  std::memcpy(element, &bits, 2);
+  const kernels::KernelTable& table = kernels::kernel_table();
+  uint16_t bits[16];
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    std::memcpy(bits, from + i * 2, sizeof bits);
+    table.bf16_decode(bits, to + i);
+  }
+  for (; i < count; ++i) {
+    std::memcpy(bits, from + i * 2, 2);
+    to[i] = formats::bfloat16_to_float(bits[0]);
+  }
+}
+
+void store_run(DataType dtype, const float* from, size_t count, std::byte* to) {
+  if (dtype == DataType::FLOAT32) {
+    std::memcpy(to, from, count * sizeof(float));
+    return;
+  }
+  const kernels::KernelTable& table = kernels::kernel_table();
+  uint16_t bits[16];
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    table.bf16_encode(from + i, bits);
+    std::memcpy(to + i * 2, bits, sizeof bits);
+  }
+  for (; i < count; ++i) {
+    bits[0] = formats::float_to_bfloat16(from[i]);
+    std::memcpy(to + i * 2, bits, 2);
+  }
 }
 
 }  // namespace
@@ -150,13 +178,19 @@ void store_element(DataType dtype, float value, std::byte* element) {
 void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                uint64_t col_begin, uint64_t col_end, float* dst, size_t dst_stride) {
   if (!layout.tiled) {
-    const size_t element = layout.element_bytes();
-    for (uint64_t row = row_begin; row < row_end; ++row) {
-      float* out = dst + (row - row_begin) * dst_stride;
-      for (uint64_t col = col_begin; col < col_end; ++col)
-        out[col - col_begin] = load_element(layout.dtype, bytes + layout.offset(row, col));
-      (void)element;
+    if (col_begin == 0 && col_end == layout.shard_width && dst_stride == col_end) {
+      // Whole rows of a shard are one contiguous run (an image's 3 channels: one conversion, not one a pixel).
+      for (uint64_t row = row_begin; row < row_end;) {
+        const uint64_t end = std::min(row_end, (row / layout.shard_height + 1) * layout.shard_height);
+        load_run(layout.dtype, bytes + layout.offset(row, 0), size_t((end - row) * col_end), dst + (row - row_begin) * dst_stride);
+        row = end;
+      }
+      return;
     }
+    for (uint64_t row = row_begin; row < row_end; ++row)
+      for_each_row_run(layout, row, col_begin, col_end, [&](size_t offset, uint64_t col, size_t count) {
+        load_run(layout.dtype, bytes + offset, count, dst + (row - row_begin) * dst_stride + (col - col_begin));
+      });
     return;
   }
   TileValues tile;
@@ -187,11 +221,18 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
 void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                 uint64_t col_begin, uint64_t col_end, const float* src, size_t src_stride) {
   if (!layout.tiled) {
-    for (uint64_t row = row_begin; row < row_end; ++row) {
-      const float* in = src + (row - row_begin) * src_stride;
-      for (uint64_t col = col_begin; col < col_end; ++col)
-        store_element(layout.dtype, in[col - col_begin], bytes + layout.offset(row, col));
+    if (col_begin == 0 && col_end == layout.shard_width && src_stride == col_end) {
+      for (uint64_t row = row_begin; row < row_end;) {
+        const uint64_t end = std::min(row_end, (row / layout.shard_height + 1) * layout.shard_height);
+        store_run(layout.dtype, src + (row - row_begin) * src_stride, size_t((end - row) * col_end), bytes + layout.offset(row, 0));
+        row = end;
+      }
+      return;
     }
+    for (uint64_t row = row_begin; row < row_end; ++row)
+      for_each_row_run(layout, row, col_begin, col_end, [&](size_t offset, uint64_t col, size_t count) {
+        store_run(layout.dtype, src + (row - row_begin) * src_stride + (col - col_begin), count, bytes + offset);
+      });
     return;
   }
   TileValues tile;

@@ -32,9 +32,20 @@ void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reductio
     std::fill(row, row + k, 0.0f);
     const uint64_t image = p / (uint64_t(g.output_height) * g.output_width);
     const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+    const long iw0 = long(ow) * g.stride_w - long(g.padding.left);
+    // A kernel row whose taps are adjacent pixels, all inside the image, with the patch's taps as packed as
+    // the input's pixels (the stem: 3 channels, 9 taps): one copy of kernel_w pixels.
+    const bool whole_rows = g.dilation_w == 1 && reduction.tap_stride == channels && input.cols == channels &&
+                            iw0 >= 0 && iw0 + long(g.kernel_w) <= long(g.input_width);
     for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
       const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
       if (ih < 0 || ih >= long(g.input_height)) continue;
+      if (whole_rows) {
+        const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw0);
+        std::memcpy(row + ky * g.kernel_w * channels, input.values.data() + pixel * channels,
+                    g.kernel_w * channels * sizeof(float));
+        continue;
+      }
       for (uint32_t kx = 0; kx < g.kernel_w; ++kx) {
         const long iw = long(ow) * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
         if (iw < 0 || iw >= long(g.input_width)) continue;
