@@ -101,6 +101,25 @@ void produce_output(const Tensor& output, const RowProducer& produce, std::strin
   });
 }
 
+void produce_output_blocks(const Tensor& output, const BlockProducer& produce, std::string_view op) {
+  const std::string name(op);
+  const BufferLayout layout = BufferLayout::of(output.spec(), name.c_str());
+  const RowMap map(output.spec());
+  std::byte* bytes = output.bytes(name);
+  const Device* device = output.device();
+  const auto blocks = output_blocks(layout, output.logical_shape().width(), device ? device->num_cores() : 1);
+  run_items(device, blocks.size(), [&](size_t index) {
+    const OutputBlock& block = blocks[index];
+    const uint64_t width = block.col_end - block.col_begin;
+    thread_local std::vector<float> values;
+    values.resize((block.row_end - block.row_begin) * width);
+    produce(block.row_begin, block.row_end, block.col_begin, block.col_end, values.data());
+    for (uint64_t row = block.row_begin; row < block.row_end; ++row)
+      if (map.is_padding(row)) std::fill_n(values.data() + (row - block.row_begin) * width, width, 0.0f);
+    write_rows(layout, bytes, block.row_begin, block.row_end, block.col_begin, block.col_end, values.data(), width);
+  });
+}
+
 void write_logical_values(const Tensor& output, const std::vector<float>& values, std::string_view op) {
   const uint64_t width = output.logical_shape().width();
   produce_output(

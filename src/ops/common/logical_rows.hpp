@@ -43,6 +43,11 @@ class DecodedRows {
   RowMap map_;
 };
 
+// Fills a block of the output's physical view: rows [row_begin, row_end), columns [col_begin, col_end) into
+// `out` ([rows][cols]); what it leaves in tile padding rows is replaced by zeros.
+using BlockProducer =
+    std::function<void(uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out)>;
+
 // The rectangle of the output's physical view that one work item writes (logical columns only).
 struct OutputBlock {
   uint64_t row_begin = 0, row_end = 0;
@@ -58,6 +63,8 @@ using RowProducer = std::function<void(uint64_t row, uint64_t col_begin, uint64_
 // Runs one work item per output block (device.run_parallel; serially for a host tensor): each fills its
 // block row by row with `produce` (tile padding rows stay zero) and encodes it with write_rows.
 void produce_output(const Tensor& output, const RowProducer& produce, std::string_view op);
+// The same with one call per block, for producers that read their inputs' physical rows directly.
+void produce_output_blocks(const Tensor& output, const BlockProducer& produce, std::string_view op);
 
 // Throws InvalidArgument when `tensor` (the op's `role` operand) is an empty Tensor(), DeallocatedTensor
 // when its buffer was freed.

@@ -7,6 +7,7 @@
 #include "core/tensor_allocation.hpp"
 #include "ops/common/activation.hpp"
 #include "ops/common/logical_rows.hpp"
+#include "ops/common/tensor_rows.hpp"
 #include "ops/eltwise/eltwise_kernels.hpp"
 #include "ttnn/profiler.hpp"
 
@@ -57,6 +58,25 @@ Tensor add(const Tensor& a, const Tensor& b, const std::optional<MemoryConfig>& 
         "add: output dtype {} requires TILE layout, but the output takes a's layout {}", spec.dtype, spec.layout);
   Tensor output = allocate_tensor(spec, a.device(), op);
   profile.output(output);
+  if (a.layout() == spec.layout && b.layout() == spec.layout) {
+    // The same physical rows in all three (a residual add): each block reads its rows of a and b as it
+    // writes them, while they are in cache, instead of decoding both tensors first.
+    const BufferLayout a_layout = BufferLayout::of(a.spec(), op), b_layout = BufferLayout::of(b.spec(), op);
+    const std::byte* a_bytes = a.bytes(op);
+    const std::byte* b_bytes = b.bytes(op);
+    produce_output_blocks(
+        output,
+        [&](uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out) {
+          const size_t width = col_end - col_begin, count = (row_end - row_begin) * width;
+          thread_local std::vector<float> rhs;
+          if (rhs.size() < count) rhs.resize(count);
+          read_rows(a_layout, a_bytes, row_begin, row_end, col_begin, col_end, out, width);
+          read_rows(b_layout, b_bytes, row_begin, row_end, col_begin, col_end, rhs.data(), width);
+          kernels::f32_add_clamp(out, rhs.data(), out, count, range.min, range.max);
+        },
+        op);
+    return output;
+  }
   // Each operand is read where it lies (any layout, dtype or sharding): that is bringing b to the output's
   // memory config without an intermediate copy.
   const DecodedRows lhs(a, op), rhs(b, op);
