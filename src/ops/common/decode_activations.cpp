@@ -32,6 +32,11 @@ void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, ui
   if (cut.bits <= 0) return;
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t width = col_end - col_begin;
+  if (out_stride == width) {  // contiguous rows (narrow ones above all, the image's 3 channels): one call
+    if (cut.round) table.round_significand(out, (end - begin) * width, cut.bits);
+    else formats::truncate_significand(std::span(out, (end - begin) * width), cut.bits);
+    return;
+  }
   for (uint64_t row = begin; row < end; ++row) {
     float* values = out + (row - begin) * out_stride;
     if (cut.round) table.round_significand(values, width, cut.bits);
