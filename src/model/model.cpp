@@ -2,6 +2,7 @@
 #include "ttnn/model/model.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "core/check.hpp"
 #include "ops/conv2d/sharding.hpp"
@@ -77,18 +78,7 @@ struct Model::Impl {
     });
     if (numerics == Numerics::tt_metal && only_convs && input_channels < kTtMetalInputChannels)
       input_channels = kTtMetalInputChannels;
-    lower();
-    // The lowered steps hold the weights now (as device tensors, prepared on the first run): the host
-    // copies would only double the model's memory.
-    const auto release = [](HostArray& array) { std::vector<float>().swap(array.values); };
-    for (auto& [path, conv] : parameters.convs) {
-      release(conv.weight);
-      release(conv.bias);
-    }
-    for (auto& [path, linear] : parameters.linears) {
-      release(linear.weight);
-      if (linear.bias) release(*linear.bias);
-    }
+    lower();  // releases the host weights as it goes
   }
 
   LayerOverride layer(const std::string& path) const {
@@ -101,6 +91,23 @@ struct Model::Impl {
     std::vector<size_t> alias(graph.nodes.size());
     for (size_t i = 0; i < graph.nodes.size(); ++i) alias[i] = i;
     std::vector<bool> absorbed(graph.nodes.size(), false);
+    // A module's host weights go once its last call is lowered (prepared on the device): the model never
+    // holds the checkpoint and its prepared form whole at once.
+    std::map<std::string, size_t> calls_left;
+    for (const GraphNode& node : graph.nodes)
+      if (node.operation == "Conv2d" || node.operation == "Linear") ++calls_left[node.module_path];
+    const auto lowered = [&](const GraphNode& node) {
+      if (--calls_left[node.module_path] > 0) return;
+      const auto release = [](HostArray& array) { std::vector<float>().swap(array.values); };
+      if (auto conv = parameters.convs.find(node.module_path); conv != parameters.convs.end()) {
+        release(conv->second.weight);
+        release(conv->second.bias);
+      }
+      if (auto linear = parameters.linears.find(node.module_path); linear != parameters.linears.end()) {
+        release(linear->second.weight);
+        if (linear->second.bias) release(*linear->second.bias);
+      }
+    };
 
     for (size_t index = 1; index < graph.nodes.size(); ++index) {
       if (absorbed[index]) continue;
@@ -112,6 +119,7 @@ struct Model::Impl {
       const std::string& op = node.operation;
       if (op == "Conv2d") {
         lower_conv(step, index, absorbed, alias);
+        lowered(node);
       } else if (op == "BatchNorm2d") {
         fail<Unsupported>("model: BatchNorm2d '{}' does not follow a Conv2d and cannot be folded", node.module_path);
       } else if (op == "ReLU" || op == "ReLU6") {
@@ -131,6 +139,7 @@ struct Model::Impl {
         continue;
       } else if (op == "Linear") {
         lower_linear(step, node);
+        lowered(node);
       } else if (op == "MaxPool2d") {
         step.kind = StepKind::max_pool2d;
         step.info.op = "max_pool2d";
@@ -208,6 +217,10 @@ struct Model::Impl {
     call.compute_config = init_device_compute_kernel_config(step.info.math_fidelity);
     if (config.numerics) call.compute_config->numerics = config.numerics;
     call.conv_op_cache = &conv_cache;
+    // Prepared now, layer by layer: the raw float32 weights go as soon as their prepared form exists.
+    const Conv2dPreparedWeights prepared = prepare_conv_weights(call);
+    call.weight_tensor = prepared.weight_tensor;
+    call.bias_tensor = prepared.bias_tensor;
   }
 
   void lower_linear(Step& step, const GraphNode& node) {

@@ -111,6 +111,17 @@ struct Conv2dResult {
 
 Conv2dResult conv2d(const Conv2dArgs& args);
 
+// TT-NN's prepare_conv_weights and prepare_conv_bias in one call: the weights (and bias) of `args` prepared
+// for its geometry, dtypes and compute config, on args.device, without an input tensor (args.input_tensor
+// is not read). Pass the results back as weight_tensor and bias_tensor: conv2d then prepares nothing, and
+// the raw tensors can be released at once (a model prepares layer by layer instead of holding every raw
+// weight until its first run).
+struct Conv2dPreparedWeights {
+  Tensor weight_tensor;
+  std::optional<Tensor> bias_tensor;
+};
+Conv2dPreparedWeights prepare_conv_weights(const Conv2dArgs& args);
+
 // Output size of one spatial dimension; throws InvalidArgument when the kernel does not fit.
 uint32_t conv_output_size(uint32_t input, uint32_t kernel, uint32_t stride, uint32_t pad_before, uint32_t pad_after,
                           uint32_t dilation);

@@ -42,6 +42,14 @@ TensorSpec output_spec(const Conv2dArgs& args, const Conv2dGeometry& geometry, c
 
 }  // namespace
 
+Conv2dPreparedWeights prepare_conv_weights(const Conv2dArgs& args) {
+  check(args.device != nullptr, "prepare_conv_weights: args.device is null (the device the weights are prepared on)");
+  const Conv2dGeometry geometry = describe_conv2d_weights(args);
+  const Conv2dMath math = resolve_conv2d_math(args);
+  const PreparedConv prepared = prepared_weights(args, geometry, math, *args.device);
+  return {prepared.weight_tensor, prepared.bias_tensor};
+}
+
 Conv2dResult conv2d(const Conv2dArgs& args) {
   profiler::OpScope profile("conv2d", {&args.input_tensor, &args.weight_tensor, args.bias_tensor ? &*args.bias_tensor : nullptr});
   const Conv2dGeometry geometry = describe_conv2d(args);

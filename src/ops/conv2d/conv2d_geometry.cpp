@@ -28,7 +28,7 @@ ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType we
   return {channels, round16(channels * geometry.taps())};
 }
 
-Conv2dGeometry describe_conv2d(const Conv2dArgs& args) {
+Conv2dGeometry describe_conv2d_weights(const Conv2dArgs& args) {
   Conv2dGeometry g;
   g.batch = args.batch_size;
   g.in_channels = args.in_channels;
@@ -53,7 +53,11 @@ Conv2dGeometry describe_conv2d(const Conv2dArgs& args) {
         "conv2d: groups={} must divide in_channels={} and out_channels={}", g.groups, g.in_channels, g.out_channels);
   g.output_height = conv_output_size(g.input_height, g.kernel_h, g.stride_h, g.padding.top, g.padding.bottom, g.dilation_h);
   g.output_width = conv_output_size(g.input_width, g.kernel_w, g.stride_w, g.padding.left, g.padding.right, g.dilation_w);
+  return g;
+}
 
+Conv2dGeometry describe_conv2d(const Conv2dArgs& args) {
+  const Conv2dGeometry g = describe_conv2d_weights(args);
   const Tensor& input = args.input_tensor;
   check(input.buffer() != nullptr, "conv2d: input_tensor is empty");
   const Shape& shape = input.logical_shape();

@@ -52,6 +52,8 @@ ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType we
 
 // Validates the arguments that do not need the weights' contents; throws InvalidArgument naming conv2d.
 Conv2dGeometry describe_conv2d(const Conv2dArgs& args);
+// The same without the input tensor (prepare_conv_weights): the shape arguments only.
+Conv2dGeometry describe_conv2d_weights(const Conv2dArgs& args);
 Conv2dMath resolve_conv2d_math(const Conv2dArgs& args);
 // Key of everything a prepared weight set depends on.
 std::string prepared_weights_key(const Conv2dArgs& args, const Conv2dGeometry& geometry, const Conv2dMath& math);

@@ -16,6 +16,7 @@
 #include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/decode_activations.hpp"
 #include "ops/common/fidelity_widths.hpp"
+#include "ops/common/logical_rows.hpp"
 #include "ops/common/tensor_rows.hpp"
 #include "ops/common/tt_metal_gemm.hpp"
 #include "ops/core/tensor_conversion.hpp"
@@ -33,14 +34,11 @@ struct PreparedMatmulOperand : BufferAttachment {
   uint32_t batches = 1, k = 0, n = 0;
   std::vector<float> transposed;  // [batches][n][k]; accurate with bfloat16 values: empty, see packed_bf16
   std::vector<float> transposed_top;  // tt_metal HiFi3 only
-  // accurate, every weight a bfloat16 value: per batch, kernels::pack_gemm_weights_bf16 of [n][k].
+  // accurate, every weight a bfloat16 value (weights_fit_bfloat16): per batch, the layout of
+  // kernels::pack_gemm_weights_bf16 for [n][k], and no fp32 rows.
   std::vector<uint16_t> packed_bf16;
   size_t packed_bf16_batch_elems = 0;
 };
-
-bool all_bfloat16(const std::vector<float>& values) {
-  return std::all_of(values.begin(), values.end(), [](float v) { return (std::bit_cast<uint32_t>(v) & 0xFFFFu) == 0; });
-}
 
 std::mutex prepare_mutex;  // two threads preparing the same buffer at once
 
@@ -59,32 +57,54 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   prepared->k = shape[-2];
   prepared->n = shape[-1];
   prepared->batches = uint32_t(shape.volume() / (uint64_t(prepared->k) * prepared->n));
-  const std::vector<float> values = decode_logical(b, op);
-  prepared->transposed.resize(values.size());
-  for (uint32_t batch = 0; batch < prepared->batches; ++batch)
-    for (uint32_t k = 0; k < prepared->k; ++k)
-      for (uint32_t n = 0; n < prepared->n; ++n)
-        prepared->transposed[(size_t(batch) * prepared->n + n) * prepared->k + k] =
-            values[(size_t(batch) * prepared->k + k) * prepared->n + n];
-  if (numerics == Numerics::accurate) {
-    if (const int bits = fidelity_widths(fidelity).a_bits; bits > 0)
-      for (float& v : prepared->transposed) v = formats::round_significand(v, bits);
-    if (all_bfloat16(prepared->transposed)) {  // the bfloat16 GEMM's packing replaces the fp32 rows
-      prepared->packed_bf16_batch_elems = kernels::packed_gemm_weights_bf16_elems(prepared->n, prepared->k);
-      prepared->packed_bf16.resize(prepared->packed_bf16_batch_elems * prepared->batches);
-      for (uint32_t batch = 0; batch < prepared->batches; ++batch)
-        kernels::pack_gemm_weights_bf16(prepared->n, prepared->k,
-                                        prepared->transposed.data() + size_t(batch) * prepared->n * prepared->k,
-                                        prepared->k, prepared->packed_bf16.data() + batch * prepared->packed_bf16_batch_elems);
-      prepared->transposed = {};
-    }
+  // b is decoded a band of rows at a time into the layout the kernel reads: a classifier's weights are
+  // megabytes, and whole intermediate copies would multiply the preparation's peak memory.
+  const BufferLayout layout = BufferLayout::of(b.spec(), op);
+  const RowMap rows(b.spec());
+  const std::byte* bytes = b.bytes(op);
+  const auto for_each_band = [&](auto&& take) {  // take(batch, k, row of n values)
+    constexpr uint32_t kBand = 32;
+    std::vector<float> band(size_t(kBand) * prepared->n);
+    for (uint32_t batch = 0; batch < prepared->batches; ++batch)
+      for (uint32_t k0 = 0; k0 < prepared->k; k0 += kBand) {
+        const uint32_t k1 = std::min(prepared->k, k0 + kBand);
+        const uint64_t first = rows.physical(uint64_t(batch) * prepared->k + k0);  // one slice: contiguous rows
+        read_rows(layout, bytes, first, first + (k1 - k0), 0, prepared->n, band.data(), prepared->n);
+        for (uint32_t k = k0; k < k1; ++k) take(batch, k, band.data() + size_t(k - k0) * prepared->n);
+      }
+  };
+  const int a_bits = fidelity_widths(fidelity).a_bits;
+  if (numerics == Numerics::accurate && weights_fit_bfloat16(b.dtype(), fidelity)) {
+    // Every weight is a bfloat16 value once rounded: straight into the bfloat16 GEMM's panels.
+    prepared->packed_bf16_batch_elems = kernels::packed_gemm_weights_bf16_elems(prepared->n, prepared->k);
+    prepared->packed_bf16.assign(prepared->packed_bf16_batch_elems * prepared->batches, 0);
+    const size_t pairs = kernels::bf16_pairs(prepared->k);
+    for_each_band([&](uint32_t batch, uint32_t k, const float* row) {
+      uint16_t* packed = prepared->packed_bf16.data() + batch * prepared->packed_bf16_batch_elems;
+      for (uint32_t n = 0; n < prepared->n; ++n) {
+        const float v = a_bits > 0 ? formats::round_significand(row[n], a_bits) : row[n];
+        // pack_gemm_weights_bf16's layout: panel n / 16, pair k / 2, lane n % 16, half k % 2.
+        packed[(n / kernels::kGemmPanelWidth) * pairs * 32 + (k / 2) * 32 + (n % kernels::kGemmPanelWidth) * 2 + k % 2] =
+            uint16_t(std::bit_cast<uint32_t>(v) >> 16);
+      }
+    });
   } else {
-    const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
-    if (multiplier.second_phase) {
-      prepared->transposed_top = prepared->transposed;
-      formats::truncate_significand(std::span(prepared->transposed_top), kTtMetalTopABits);
+    prepared->transposed.resize(size_t(prepared->batches) * prepared->k * prepared->n);
+    for_each_band([&](uint32_t batch, uint32_t k, const float* row) {
+      for (uint32_t n = 0; n < prepared->n; ++n)
+        prepared->transposed[(size_t(batch) * prepared->n + n) * prepared->k + k] = row[n];
+    });
+    if (numerics == Numerics::accurate) {
+      if (a_bits > 0)
+        for (float& v : prepared->transposed) v = formats::round_significand(v, a_bits);
+    } else {
+      const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
+      if (multiplier.second_phase) {
+        prepared->transposed_top = prepared->transposed;
+        formats::truncate_significand(std::span(prepared->transposed_top), kTtMetalTopABits);
+      }
+      formats::truncate_significand(std::span(prepared->transposed), multiplier.a_bits);
     }
-    formats::truncate_significand(std::span(prepared->transposed), multiplier.a_bits);
   }
   std::lock_guard lock(prepare_mutex);
   const PreparedMatmulOperand& result = *prepared;
