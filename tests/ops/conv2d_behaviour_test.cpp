@@ -112,6 +112,31 @@ TEST(Conv2d, PreparedWeightsAreReusedAndGiveIdenticalResults) {
   EXPECT_THROW(conv2d(args), InvalidArgument);
 }
 
+// prepare_conv_weights needs no input tensor and prepares exactly what conv2d would: the results passed back
+// compute the same values and are used as they are.
+TEST(Conv2d, PrepareConvWeightsWithoutAnInputMatchesConv2d) {
+  ConvFixture f;
+  auto args = f.args(DataType::BFLOAT8_B, MathFidelity::LoFi);
+  const auto direct = conv2d(args);
+  Conv2dArgs weights_only = args;
+  weights_only.input_tensor = Tensor();
+  const Conv2dPreparedWeights prepared = prepare_conv_weights(weights_only);
+  EXPECT_EQ(prepared.weight_tensor.dtype(), DataType::BFLOAT8_B);
+  ASSERT_TRUE(prepared.bias_tensor.has_value());
+  args.weight_tensor = prepared.weight_tensor;
+  args.bias_tensor = prepared.bias_tensor;
+  const auto reused = conv2d(args);
+  EXPECT_EQ(reused.weight_tensor.buffer(), prepared.weight_tensor.buffer());  // nothing prepared again
+  EXPECT_EQ(to_host(reused.output), to_host(direct.output));
+  weights_only.device = nullptr;
+  try {
+    prepare_conv_weights(weights_only);
+    ADD_FAILURE() << "no error without a device";
+  } catch (const InvalidArgument& error) {
+    EXPECT_NE(std::string(error.what()).find("prepare_conv_weights"), std::string::npos) << error.what();
+  }
+}
+
 TEST(Conv2d, OpCacheHitsOnTheSameKeyAndMissesOnAChangedOne) {
   ConvFixture f;
   Conv2dOpCache cache;
