@@ -110,6 +110,33 @@ TEST(Matmul, LowerFidelityLosesPrecisionAndFusedActivationClamps) {
   }
 }
 
+// Weights that are bfloat16 values are prepared for the bfloat16 GEMM only; activations that do not fit
+// bfloat16 (float32 at HiFi4) take the fp32 GEMM on the same values, made from that packing.
+TEST(Matmul, Bfloat16WeightsServeFloat32ActivationsAtHiFi4) {
+  auto device = open_device(0);
+  const uint32_t m = 5, k = 40, n = 48;
+  std::vector<float> a(size_t(m) * k), b(size_t(k) * n);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = std::sin(0.37f * float(i)) * 1.001f;  // not bfloat16 values
+  for (size_t i = 0; i < b.size(); ++i) b[i] = std::cos(0.11f * float(i));
+  const Tensor ta = from_host(a, Shape{m, k}, DataType::FLOAT32, Layout::TILE, device.get());
+  const Tensor tb = from_host(b, Shape{k, n}, DataType::BFLOAT16, Layout::TILE, device.get());
+  MatmulOptions options;
+  options.compute_kernel_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+  options.dtype = DataType::FLOAT32;
+  const std::vector<float> got = to_host(matmul(ta, tb, options));
+  const std::vector<float> stored = to_host(tb);  // the bfloat16 weights as floats
+  ASSERT_EQ(got.size(), size_t(m) * n);
+  for (uint32_t r = 0; r < m; ++r)
+    for (uint32_t c = 0; c < n; ++c) {
+      double want = 0, magnitude = 0;
+      for (uint32_t i = 0; i < k; ++i) {
+        want += double(a[size_t(r) * k + i]) * stored[size_t(i) * n + c];
+        magnitude += std::fabs(double(a[size_t(r) * k + i]) * stored[size_t(i) * n + c]);
+      }
+      EXPECT_NEAR(got[size_t(r) * n + c], want, 1e-6 * magnitude + 1e-7) << r << "," << c;
+    }
+}
+
 TEST(Matmul, BadShapesGetClearErrors) {
   const std::vector<float> values(64 * 64, 1.0f);
   const Tensor a = from_host(std::span(values).first(32 * 48), Shape{32, 48});

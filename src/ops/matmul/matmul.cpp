@@ -35,9 +35,28 @@ struct PreparedMatmulOperand : BufferAttachment {
   std::vector<float> transposed;  // [batches][n][k]; accurate with bfloat16 values: empty, see packed_bf16
   std::vector<float> transposed_top;  // tt_metal HiFi3 only
   // accurate, every weight a bfloat16 value (weights_fit_bfloat16): per batch, the layout of
-  // kernels::pack_gemm_weights_bf16 for [n][k], and no fp32 rows.
+  // kernels::pack_gemm_weights_bf16 for [n][k], and `transposed` made from it only if a call's activations
+  // do not fit bfloat16 (transposed_rows).
   std::vector<uint16_t> packed_bf16;
   size_t packed_bf16_batch_elems = 0;
+  mutable std::once_flag rows_once;
+  mutable std::vector<float> rows_from_packed;
+
+  const std::vector<float>& transposed_rows() const {
+    if (packed_bf16.empty()) return transposed;
+    std::call_once(rows_once, [this] {
+      const size_t pairs = kernels::bf16_pairs(k);
+      rows_from_packed.resize(size_t(batches) * n * k);
+      for (uint32_t batch = 0; batch < batches; ++batch)
+        for (uint32_t col = 0; col < n; ++col)
+          for (uint32_t kk = 0; kk < k; ++kk) {
+            const uint16_t bits = packed_bf16[batch * packed_bf16_batch_elems + (col / kernels::kGemmPanelWidth) * pairs * 32 +
+                                              (kk / 2) * 32 + (col % kernels::kGemmPanelWidth) * 2 + kk % 2];
+            rows_from_packed[(size_t(batch) * n + col) * k + kk] = std::bit_cast<float>(uint32_t(bits) << 16);
+          }
+    });
+    return rows_from_packed;
+  }
 };
 
 std::mutex prepare_mutex;  // two threads preparing the same buffer at once
@@ -229,7 +248,7 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
       gemm.k = k;
       gemm.a = a_rows;
       gemm.a_row_stride = input.cols;
-      gemm.w = weights.transposed.data() + (weights_batch * n + item.col_begin) * size_t(k);
+      gemm.w = weights.transposed_rows().data() + (weights_batch * n + item.col_begin) * size_t(k);
       gemm.w_row_stride = k;
       gemm.bias = bias ? bias + item.col_begin : nullptr;
       gemm.clamp_min = clamp.min;
