@@ -7,6 +7,7 @@
 #include <span>
 
 #include "core/check.hpp"
+#include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
 #include "formats/fidelity.hpp"
 #include "formats/sum_preserving_rounding.hpp"
@@ -40,12 +41,39 @@ void round_block_float_rows(std::vector<float>& values, size_t row_length, int b
   }
 }
 
+// What a TILE tensor of `dtype` stores for `values` ([rows][cols] row-major), in place: a block-float block
+// is 16 consecutive columns of one row (a face row; columns past `cols` are padding zeros), bfloat16 rounds
+// each value. The same bits as encoding a tensor and decoding it, without the tensors.
+void round_as_stored(std::vector<float>& values, size_t cols, DataType dtype) {
+  if (dtype == DataType::FLOAT32) return;
+  if (dtype == DataType::BFLOAT16) {
+    for (float& v : values) v = formats::round_to_bfloat16(v);
+    return;
+  }
+  const auto format = dtype == DataType::BFLOAT8_B ? formats::BlockFloat::bfp8 : formats::BlockFloat::bfp4;
+  const kernels::KernelTable& table = kernels::kernel_table();  // bfloat8_b blocks: bit-exact, vectorised
+  for (size_t row = 0; row < values.size() / cols; ++row)
+    for (size_t col = 0; col < cols; col += 16) {
+      float block[16] = {};
+      const size_t count = std::min<size_t>(16, cols - col);
+      float* at = values.data() + row * cols + col;
+      std::copy_n(at, count, block);
+      if (format == formats::BlockFloat::bfp8) {
+        uint8_t codes[16];
+        table.bfp8_decode(table.bfp8_encode(block, codes), codes, block);
+      } else {
+        formats::decode_block(formats::encode_block(block, format), format, block);
+      }
+      std::copy_n(block, count, at);
+    }
+}
+
 // Converts `values` ([rows][cols] row-major) to `dtype` the way a TILE tensor of that shape stores them,
 // then rounds to the fidelity's operand width; returns the tensor and leaves the stored values in `values`.
 Tensor store_prepared(std::vector<float>& values, uint32_t rows, uint32_t cols, DataType dtype, int fidelity_bits,
                       Device& device, const char* what) {
   const TensorSpec spec{Shape{1, 1, rows, cols}, dtype, Layout::TILE, DRAM_MEMORY_CONFIG};
-  values = decode_logical(encode_logical(values, spec, nullptr, what), what);
+  round_as_stored(values, cols, dtype);
   if (fidelity_bits > 0) {
     if (is_block_float(dtype)) round_block_float_rows(values, cols, fidelity_bits, magnitude_bits(dtype));
     else
@@ -99,16 +127,18 @@ std::vector<uint8_t> pack_bfp8_weights(const std::vector<float>& matrix, uint32_
   const uint32_t blocks = k / 16;
   std::vector<int8_t> codes(size_t(n) * k);
   std::vector<uint8_t> exponents(size_t(n) * blocks);
+  const kernels::KernelTable& table = kernels::kernel_table();
   for (size_t block = 0; block < size_t(n) * blocks; ++block) {
-    const std::span<const float, 16> values(matrix.data() + block * 16, 16);
-    const formats::EncodedBlock encoded = formats::encode_block(values, formats::BlockFloat::bfp8);
+    const float* values = matrix.data() + block * 16;
+    uint8_t encoded[16];
     float decoded[16];
-    formats::decode_block(encoded, formats::BlockFloat::bfp8, decoded);
-    if (!std::equal(values.begin(), values.end(), decoded)) return {};
-    exponents[block] = encoded.exponent;
+    const uint8_t exponent = table.bfp8_encode(values, encoded);
+    table.bfp8_decode(exponent, encoded, decoded);
+    if (!std::equal(values, values + 16, decoded)) return {};
+    exponents[block] = exponent;
     for (size_t i = 0; i < 16; ++i) {
-      const int8_t magnitude = int8_t(encoded.codes[i] & 0x7F);
-      codes[block * 16 + i] = encoded.codes[i] & 0x80 ? int8_t(-magnitude) : magnitude;
+      const int8_t magnitude = int8_t(encoded[i] & 0x7F);
+      codes[block * 16 + i] = encoded[i] & 0x80 ? int8_t(-magnitude) : magnitude;
     }
   }
   std::vector<uint8_t> packed(kernels::packed_gemm_weights_bfp8_bytes(n, k));
