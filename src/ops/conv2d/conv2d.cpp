@@ -85,7 +85,7 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
                              input.layout() == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
   // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
   // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
-  // Depthwise convs decode, per block of output rows, the input rows it reads (channels of its shard only).
+  // Depthwise convs decode, per block of output rows, the input rows they read (their shard's channels only).
   const bool accurate = math.numerics == Numerics::accurate;
   const bool streamed = bfp8_operands || (accurate && geometry.depthwise()) ||
                         (accurate && geometry.pointwise() && prepared.weights->reduction.tap_stride == geometry.in_channels);
