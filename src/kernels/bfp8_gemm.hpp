@@ -41,6 +41,8 @@ constexpr size_t packed_gemm_weights_bfp8_bytes(size_t n, size_t k) {
 // of 16; packed: packed_gemm_weights_bfp8_bytes(n, k) bytes (64-byte alignment helps, not required).
 void pack_gemm_weights_bfp8(size_t n, size_t k, const int8_t* codes, size_t codes_row_stride,
                             const uint8_t* exponents, size_t exponents_row_stride, uint8_t* packed);
+// The weights' values back as floats into w ([n][k], row stride k): each code times its block's scale.
+void unpack_gemm_weights_bfp8(size_t n, size_t k, const uint8_t* packed, float* w);
 
 // c[row][n] = clamp(bias[n] + sum_b blockdot(row, n, b) * 2^(Ea[row][b] + Ew[n][b] - 266), clamp_min,
 // clamp_max), where blockdot is the exact int32 dot product of block b's 16 signed values. Arithmetic,

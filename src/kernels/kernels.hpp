@@ -80,6 +80,13 @@ constexpr size_t packed_gemm_weights_bf16_elems(size_t n, size_t k) {
 // w: [n][k] with row stride w_row_stride, every value exactly a bfloat16 (its low 16 bits zero; checked by
 // the caller); packed: packed_gemm_weights_bf16_elems(n, k) elements.
 void pack_gemm_weights_bf16(size_t n, size_t k, const float* w, size_t w_row_stride, uint16_t* packed);
+// Where pack_gemm_weights_bf16 puts weight (channel, kk) of n x k weights.
+constexpr size_t packed_gemm_weights_bf16_index(size_t channel, size_t kk, size_t k) {
+  return channel / kGemmPanelWidth * bf16_pairs(k) * 2 * kGemmPanelWidth + kk / 2 * 2 * kGemmPanelWidth +
+         channel % kGemmPanelWidth * 2 + kk % 2;
+}
+// The inverse: the n x k weights as floats into w ([n][k], row stride k).
+void unpack_gemm_weights_bf16(size_t n, size_t k, const uint16_t* packed, float* w);
 
 // One output row segment of a depthwise conv (channel multiplier 1), NHWC.
 // output[ow][c] = clamp(bias[c] + sum_{i,j} w[i*kernel_w + j][c] * row_i[ow*stride - pad_left + j*dilation][c])

@@ -1,5 +1,7 @@
 #include "ops/common/bfloat16_operands.hpp"
 
+#include <vector>
+
 #include "ttnn/roofline.hpp"
 
 namespace ttnn {
@@ -10,6 +12,22 @@ PeakInstruction gemm_instruction(DataType dtype, DataType weights_dtype, MathFid
   const bool bf16 = weights_fit_bfloat16(weights_dtype, fidelity) &&
                     activations_fit_bfloat16(dtype, activation_cut(fidelity, numerics));
   return bf16 ? PeakInstruction::bf16_dot : PeakInstruction::fp32_fma;
+}
+
+void set_bf16_gemm_rows(kernels::GemmBf16Args& gemm, const float* rows, size_t row_stride) {
+  const kernels::KernelTable& table = kernels::kernel_table();
+  if (table.bf16_gemm_reads_floats) {
+    gemm.a_values = rows, gemm.a_values_row_stride = row_stride;
+    return;
+  }
+  thread_local std::vector<uint16_t> bits;
+  const size_t stride = kernels::bf16_pairs(gemm.k) * 2;
+  if (bits.size() < gemm.m * stride) bits.resize(gemm.m * stride);
+  for (size_t r = 0; r < gemm.m; ++r) {  // exact: the rows are bfloat16 values
+    table.bf16_top_halves(rows + r * row_stride, gemm.k, bits.data() + r * stride);
+    if (stride != gemm.k) bits[r * stride + gemm.k] = 0;
+  }
+  gemm.a = bits.data(), gemm.a_row_stride = stride;
 }
 
 }  // namespace ttnn

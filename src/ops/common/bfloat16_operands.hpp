@@ -2,6 +2,7 @@
 // (kernels.hpp): the kernel choice of conv2d and matmul, and the roofline a configuration is measured against.
 #pragma once
 
+#include "kernels/kernels.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ttnn/types.hpp"
 
@@ -22,5 +23,10 @@ constexpr bool weights_fit_bfloat16(DataType dtype, MathFidelity fidelity) {
   const int bits = fidelity_widths(fidelity).a_bits;
   return stores_bfloat16_values(dtype) || (bits > 0 && bits <= 8);
 }
+
+// Points gemm's activations (gemm.m rows of gemm.k bfloat16 values, as floats at `row_stride`) where the
+// running tier's bfloat16 GEMM reads them: the floats themselves, or their bfloat16 bits in per-thread
+// scratch (pairs padded with a zero when k is odd), valid until this thread's next call.
+void set_bf16_gemm_rows(kernels::GemmBf16Args& gemm, const float* rows, size_t row_stride);
 
 }  // namespace ttnn

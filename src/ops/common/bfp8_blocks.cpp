@@ -24,8 +24,7 @@ inline uint8_t convert_face_row(const uint8_t* from, int8_t* to) {
   uint8_t signs = 0;
   for (size_t i = 0; i < 16; ++i) {
     signs |= from[i];
-    const int8_t magnitude = int8_t(from[i] & 0x7F);
-    to[i] = from[i] & 0x80 ? int8_t(-magnitude) : magnitude;
+    to[i] = bfp8_code_to_int8(from[i]);
   }
   return signs;
 #endif

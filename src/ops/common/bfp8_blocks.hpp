@@ -9,6 +9,12 @@
 
 namespace ttnn {
 
+// A bfloat8_b code (sign bit and 7-bit magnitude) as the two's-complement int8 the int8 GEMM reads.
+constexpr int8_t bfp8_code_to_int8(uint8_t code) {
+  const int8_t magnitude = int8_t(code & 0x7F);
+  return code & 0x80 ? int8_t(-magnitude) : magnitude;
+}
+
 // Rows [row_begin, row_end) of a bfloat8_b TILE tensor's 2D view, columns [0, 16 * blocks): codes into
 // `codes` ([rows][16 * blocks], row stride codes_stride bytes) and exponents into `exponents` ([rows][blocks],
 // row stride exponents_stride). Returns whether every value read is >= 0 (no sign bit set).

@@ -81,26 +81,6 @@ void run_ranges(const Device* device, uint64_t count, const std::function<void(u
   });
 }
 
-void produce_output(const Tensor& output, const RowProducer& produce, std::string_view op) {
-  const std::string name(op);
-  const BufferLayout layout = BufferLayout::of(output.spec(), name.c_str());
-  const RowMap map(output.spec());
-  std::byte* bytes = output.bytes(name);
-  const Device* device = output.device();
-  const auto blocks = output_blocks(layout, output.logical_shape().width(), device ? device->num_cores() : 1);
-  run_items(device, blocks.size(), [&](size_t index) {
-    const OutputBlock& block = blocks[index];
-    const uint64_t width = block.col_end - block.col_begin;
-    thread_local std::vector<float> values;
-    values.assign((block.row_end - block.row_begin) * width, 0.0f);
-    for (uint64_t row = block.row_begin; row < block.row_end; ++row) {
-      if (map.is_padding(row)) continue;
-      produce(map.logical(row), block.col_begin, block.col_end, values.data() + (row - block.row_begin) * width);
-    }
-    write_rows(layout, bytes, block.row_begin, block.row_end, block.col_begin, block.col_end, values.data(), width);
-  });
-}
-
 void produce_output_blocks(const Tensor& output, const BlockProducer& produce, std::string_view op) {
   const std::string name(op);
   const BufferLayout layout = BufferLayout::of(output.spec(), name.c_str());
@@ -118,6 +98,18 @@ void produce_output_blocks(const Tensor& output, const BlockProducer& produce, s
       if (map.is_padding(row)) std::fill_n(values.data() + (row - block.row_begin) * width, width, 0.0f);
     write_rows(layout, bytes, block.row_begin, block.row_end, block.col_begin, block.col_end, values.data(), width);
   });
+}
+
+void produce_output(const Tensor& output, const RowProducer& produce, std::string_view op) {
+  const RowMap map(output.spec());
+  produce_output_blocks(
+      output,
+      [&](uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out) {
+        const uint64_t width = col_end - col_begin;
+        for (uint64_t row = row_begin; row < row_end; ++row)
+          if (!map.is_padding(row)) produce(map.logical(row), col_begin, col_end, out + (row - row_begin) * width);
+      },
+      op);
 }
 
 void write_logical_values(const Tensor& output, const std::vector<float>& values, std::string_view op) {

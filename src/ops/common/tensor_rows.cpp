@@ -125,15 +125,27 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, bool
   }
 }
 
-// Calls run(byte offset, col, count) for the runs of row `row` within columns [col_begin, col_end) of a
-// ROW_MAJOR layout that are contiguous in memory (one per shard the row crosses).
+// Calls run(byte offset, index into the caller's rows, count) for the runs of rows [row_begin, row_end),
+// columns [col_begin, col_end) of a ROW_MAJOR layout that are contiguous both in memory and in the caller's
+// rows (row stride `stride`): whole rows of a shard merge into one run (an image's 3 channels: one
+// conversion, not one a pixel), else one run per row and shard the row crosses.
 template <class Run>
-void for_each_row_run(const BufferLayout& layout, uint64_t row, uint64_t col_begin, uint64_t col_end, Run&& run) {
-  for (uint64_t col = col_begin; col < col_end;) {
-    const uint64_t shard_end = std::min(col_end, (col / layout.shard_width + 1) * layout.shard_width);
-    run(layout.offset(row, col), col, size_t(shard_end - col));
-    col = shard_end;
+void for_each_row_major_run(const BufferLayout& layout, uint64_t row_begin, uint64_t row_end, uint64_t col_begin,
+                            uint64_t col_end, size_t stride, Run&& run) {
+  if (col_begin == 0 && col_end == layout.shard_width && stride == col_end) {
+    for (uint64_t row = row_begin; row < row_end;) {
+      const uint64_t end = std::min(row_end, (row / layout.shard_height + 1) * layout.shard_height);
+      run(layout.offset(row, 0), size_t(row - row_begin) * stride, size_t((end - row) * col_end));
+      row = end;
+    }
+    return;
   }
+  for (uint64_t row = row_begin; row < row_end; ++row)
+    for (uint64_t col = col_begin; col < col_end;) {
+      const uint64_t shard_end = std::min(col_end, (col / layout.shard_width + 1) * layout.shard_width);
+      run(layout.offset(row, col), size_t(row - row_begin) * stride + size_t(col - col_begin), size_t(shard_end - col));
+      col = shard_end;
+    }
 }
 
 // A contiguous run of ROW_MAJOR elements (float32 or bfloat16) to and from floats.
@@ -178,19 +190,10 @@ void store_run(DataType dtype, const float* from, size_t count, std::byte* to) {
 void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                uint64_t col_begin, uint64_t col_end, float* dst, size_t dst_stride) {
   if (!layout.tiled) {
-    if (col_begin == 0 && col_end == layout.shard_width && dst_stride == col_end) {
-      // Whole rows of a shard are one contiguous run (an image's 3 channels: one conversion, not one a pixel).
-      for (uint64_t row = row_begin; row < row_end;) {
-        const uint64_t end = std::min(row_end, (row / layout.shard_height + 1) * layout.shard_height);
-        load_run(layout.dtype, bytes + layout.offset(row, 0), size_t((end - row) * col_end), dst + (row - row_begin) * dst_stride);
-        row = end;
-      }
-      return;
-    }
-    for (uint64_t row = row_begin; row < row_end; ++row)
-      for_each_row_run(layout, row, col_begin, col_end, [&](size_t offset, uint64_t col, size_t count) {
-        load_run(layout.dtype, bytes + offset, count, dst + (row - row_begin) * dst_stride + (col - col_begin));
-      });
+    for_each_row_major_run(layout, row_begin, row_end, col_begin, col_end, dst_stride,
+                           [&](size_t offset, size_t index, size_t count) {
+                             load_run(layout.dtype, bytes + offset, count, dst + index);
+                           });
     return;
   }
   TileValues tile;
@@ -221,18 +224,10 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
 void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                 uint64_t col_begin, uint64_t col_end, const float* src, size_t src_stride) {
   if (!layout.tiled) {
-    if (col_begin == 0 && col_end == layout.shard_width && src_stride == col_end) {
-      for (uint64_t row = row_begin; row < row_end;) {
-        const uint64_t end = std::min(row_end, (row / layout.shard_height + 1) * layout.shard_height);
-        store_run(layout.dtype, src + (row - row_begin) * src_stride, size_t((end - row) * col_end), bytes + layout.offset(row, 0));
-        row = end;
-      }
-      return;
-    }
-    for (uint64_t row = row_begin; row < row_end; ++row)
-      for_each_row_run(layout, row, col_begin, col_end, [&](size_t offset, uint64_t col, size_t count) {
-        store_run(layout.dtype, src + (row - row_begin) * src_stride + (col - col_begin), count, bytes + offset);
-      });
+    for_each_row_major_run(layout, row_begin, row_end, col_begin, col_end, src_stride,
+                           [&](size_t offset, size_t index, size_t count) {
+                             store_run(layout.dtype, src + index, count, bytes + offset);
+                           });
     return;
   }
   TileValues tile;

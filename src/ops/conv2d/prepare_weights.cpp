@@ -12,6 +12,7 @@
 #include "formats/fidelity.hpp"
 #include "formats/sum_preserving_rounding.hpp"
 #include "kernels/kernels.hpp"
+#include "ops/common/bfp8_blocks.hpp"
 #include "ops/common/fidelity_widths.hpp"
 #include "ops/core/tensor_conversion.hpp"
 
@@ -136,10 +137,7 @@ std::vector<uint8_t> pack_bfp8_weights(const std::vector<float>& matrix, uint32_
     table.bfp8_decode(exponent, encoded, decoded);
     if (!std::equal(values, values + 16, decoded)) return {};
     exponents[block] = exponent;
-    for (size_t i = 0; i < 16; ++i) {
-      const int8_t magnitude = int8_t(encoded[i] & 0x7F);
-      codes[block * 16 + i] = encoded[i] & 0x80 ? int8_t(-magnitude) : magnitude;
-    }
+    for (size_t i = 0; i < 16; ++i) codes[block * 16 + i] = bfp8_code_to_int8(encoded[i]);
   }
   std::vector<uint8_t> packed(kernels::packed_gemm_weights_bfp8_bytes(n, k));
   kernels::pack_gemm_weights_bfp8(n, k, codes.data(), k, exponents.data(), blocks, packed.data());
@@ -198,22 +196,11 @@ std::vector<float> raw_bias_values(const Tensor& bias, uint32_t out_channels) {
 const std::vector<uint16_t>& PreparedConvWeights::packed_bf16() const {
   std::call_once(bf16_once, [this] {
     if (!bf16_panels.empty() || packed_bfp8.empty()) return;
-    // The int8 packing's records (bfp8_gemm.hpp): code times its channel's block scale, exact in bfloat16.
-    const uint32_t k = reduction.k_per_group, n = out_per_group, blocks = k / 16;
-    std::vector<float> values(size_t(n) * k);
-    for (uint32_t channel = 0; channel < n; ++channel)
-      for (uint32_t block = 0; block < blocks; ++block) {
-        const uint8_t* record = packed_bfp8.data() +
-                                (size_t(channel / kernels::kBfp8PanelWidth) * blocks + block) * kernels::kBfp8BlockRecordBytes;
-        const size_t lane = channel % kernels::kBfp8PanelWidth;
-        float scale;
-        std::memcpy(&scale, record + kernels::kBfp8ScaleOffset + lane * sizeof(float), sizeof scale);
-        for (uint32_t j = 0; j < 16; ++j)
-          values[size_t(channel) * k + block * 16 + j] =
-              float(int8_t(record[(j / 4) * kernels::kBfp8QuadBytes + lane * 4 + j % 4])) * scale;
-      }
+    const uint32_t k = reduction.k_per_group;
+    std::vector<float> values(size_t(out_per_group) * k);  // one group: int8 packing is for dense convs only
+    kernels::unpack_gemm_weights_bfp8(out_per_group, k, packed_bfp8.data(), values.data());
     bf16_panels.resize(packed_bf16_group_elems);
-    kernels::pack_gemm_weights_bf16(n, k, values.data(), k, bf16_panels.data());
+    kernels::pack_gemm_weights_bf16(out_per_group, k, values.data(), k, bf16_panels.data());
   });
   return bf16_panels;
 }
@@ -223,15 +210,12 @@ const std::vector<float>& PreparedConvWeights::packed_f32() const {
     if (!packed.empty() || !bfloat16_values) return;
     const std::vector<uint16_t>& from_panels = packed_bf16();
     const uint32_t k = reduction.k_per_group;
-    const size_t pairs = kernels::bf16_pairs(k), panels = packed_group_elems / (kernels::kGemmPanelWidth * k);
+    std::vector<float> values(size_t(out_per_group) * k);
     packed.resize(packed_group_elems * groups);
-    // Panel p of a group: [pairs][16][2] bfloat16 -> [k][16] float, the same values.
-    for (size_t panel = 0; panel < size_t(groups) * panels; ++panel) {
-      const uint16_t* from = from_panels.data() + panel * pairs * 32;
-      float* to = packed.data() + panel * k * kernels::kGemmPanelWidth;
-      for (uint32_t kk = 0; kk < k; ++kk)
-        for (size_t c = 0; c < kernels::kGemmPanelWidth; ++c)
-          to[kk * kernels::kGemmPanelWidth + c] = std::bit_cast<float>(uint32_t(from[(kk / 2) * 32 + 2 * c + kk % 2]) << 16);
+    for (uint32_t group = 0; group < groups; ++group) {
+      kernels::unpack_gemm_weights_bf16(out_per_group, k, from_panels.data() + group * packed_bf16_group_elems,
+                                        values.data());
+      kernels::pack_gemm_weights(out_per_group, k, values.data(), k, packed.data() + group * packed_group_elems);
     }
   });
   return packed;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/kernels.hpp"
+#include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/bfp8_blocks.hpp"
 #include "ops/common/tensor_rows.hpp"
 
@@ -59,13 +60,6 @@ void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reductio
 
 namespace {
 
-// Per-thread bfloat16 rows for the bfloat16 GEMM.
-uint16_t* bf16_scratch(size_t count) {
-  thread_local std::vector<uint16_t> buffer;
-  if (buffer.size() < count) buffer.resize(count);
-  return buffer.data();
-}
-
 // The input rows of one block and group as the GEMM reads them: [m][k] floats at a row stride.
 struct GemmRows {
   const float* values;
@@ -88,18 +82,6 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   float* patches = sized(scratch(1), m * k);
   gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
   return {patches, k};
-}
-
-// The rows as bfloat16 pairs: k rounded up to even, the padding element zero. Exact: they are bfloat16 values.
-const uint16_t* to_bf16_rows(GemmRows rows, size_t m, size_t k) {
-  const size_t stride = kernels::bf16_pairs(k) * 2;
-  uint16_t* out = bf16_scratch(m * stride);
-  const kernels::Bf16TopHalvesFn top_halves = kernels::kernel_table().bf16_top_halves;
-  for (size_t r = 0; r < m; ++r) {
-    top_halves(rows.values + r * rows.row_stride, k, out + r * stride);
-    if (stride != k) out[r * stride + k] = 0;
-  }
-  return out;
 }
 
 // Per-thread block rows for the int8 GEMM.
@@ -167,12 +149,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmBf16Args gemm;
       gemm.m = m, gemm.n = n, gemm.k = k;
-      if (table.bf16_gemm_reads_floats) {
-        gemm.a_values = rows.values, gemm.a_values_row_stride = rows.row_stride;
-      } else {
-        gemm.a = to_bf16_rows(rows, m, k);
-        gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
-      }
+      set_bf16_gemm_rows(gemm, rows.values, rows.row_stride);
       gemm.packed_w = weights.packed_bf16().data() + group * weights.packed_bf16_group_elems +
                       size_t(panel0) * kernels::bf16_pairs(k) * 2;
       gemm.bias = gemm_bias;

@@ -45,15 +45,10 @@ struct PreparedMatmulOperand : BufferAttachment {
   const std::vector<float>& transposed_rows() const {
     if (packed_bf16.empty()) return transposed;
     std::call_once(rows_once, [this] {
-      const size_t pairs = kernels::bf16_pairs(k);
       rows_from_packed.resize(size_t(batches) * n * k);
       for (uint32_t batch = 0; batch < batches; ++batch)
-        for (uint32_t col = 0; col < n; ++col)
-          for (uint32_t kk = 0; kk < k; ++kk) {
-            const uint16_t bits = packed_bf16[batch * packed_bf16_batch_elems + (col / kernels::kGemmPanelWidth) * pairs * 32 +
-                                              (kk / 2) * 32 + (col % kernels::kGemmPanelWidth) * 2 + kk % 2];
-            rows_from_packed[(size_t(batch) * n + col) * k + kk] = std::bit_cast<float>(uint32_t(bits) << 16);
-          }
+        kernels::unpack_gemm_weights_bf16(n, k, packed_bf16.data() + batch * packed_bf16_batch_elems,
+                                          rows_from_packed.data() + size_t(batch) * n * k);
     });
     return rows_from_packed;
   }
@@ -97,14 +92,11 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
     // Every weight is a bfloat16 value once rounded: straight into the bfloat16 GEMM's panels.
     prepared->packed_bf16_batch_elems = kernels::packed_gemm_weights_bf16_elems(prepared->n, prepared->k);
     prepared->packed_bf16.assign(prepared->packed_bf16_batch_elems * prepared->batches, 0);
-    const size_t pairs = kernels::bf16_pairs(prepared->k);
     for_each_band([&](uint32_t batch, uint32_t k, const float* row) {
       uint16_t* packed = prepared->packed_bf16.data() + batch * prepared->packed_bf16_batch_elems;
       for (uint32_t n = 0; n < prepared->n; ++n) {
         const float v = a_bits > 0 ? formats::round_significand(row[n], a_bits) : row[n];
-        // pack_gemm_weights_bf16's layout: panel n / 16, pair k / 2, lane n % 16, half k % 2.
-        packed[(n / kernels::kGemmPanelWidth) * pairs * 32 + (k / 2) * 32 + (n % kernels::kGemmPanelWidth) * 2 + k % 2] =
-            uint16_t(std::bit_cast<uint32_t>(v) >> 16);
+        packed[kernels::packed_gemm_weights_bf16_index(n, k, prepared->k)] = uint16_t(std::bit_cast<uint32_t>(v) >> 16);
       }
     });
   } else {
@@ -151,19 +143,6 @@ std::vector<MatmulItem> matmul_items(const BufferLayout& layout, uint64_t rows, 
     for (uint32_t col = 0; col < n; col += chunk)
       items.push_back({begin, std::min(rows, begin + step), col, std::min(n, col + chunk)});
   return items;
-}
-
-// Per-thread bfloat16 rows for the bfloat16 GEMM.
-const uint16_t* bf16_rows(const float* rows, size_t row_stride, size_t m, size_t k) {
-  thread_local std::vector<uint16_t> buffer;
-  const size_t stride = kernels::bf16_pairs(k) * 2;
-  if (buffer.size() < m * stride) buffer.resize(m * stride);
-  const kernels::Bf16TopHalvesFn top_halves = kernels::kernel_table().bf16_top_halves;
-  for (size_t r = 0; r < m; ++r) {
-    top_halves(rows + r * row_stride, k, buffer.data() + r * stride);
-    if (stride != k) buffer[r * stride + k] = 0;
-  }
-  return buffer.data();
 }
 
 Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const MatmulOptions& options, const char* op) {
@@ -227,12 +206,7 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
       if (bf16) {  // column chunks start on a panel (multiples of 32)
         kernels::GemmBf16Args gemm;
         gemm.m = run_end - row, gemm.n = width, gemm.k = k;
-        if (kernels::kernel_table().bf16_gemm_reads_floats) {
-          gemm.a_values = a_rows, gemm.a_values_row_stride = input.cols;
-        } else {
-          gemm.a = bf16_rows(a_rows, input.cols, gemm.m, k);
-          gemm.a_row_stride = kernels::bf16_pairs(k) * 2;
-        }
+        set_bf16_gemm_rows(gemm, a_rows, input.cols);
         gemm.packed_w = weights.packed_bf16.data() + weights_batch * weights.packed_bf16_batch_elems +
                         size_t(item.col_begin) * kernels::bf16_pairs(k) * 2;
         gemm.bias = bias ? bias + item.col_begin : nullptr;

@@ -28,20 +28,15 @@ float flush(float value) { return std::fpclassify(value) == FP_SUBNORMAL ? std::
 }  // namespace
 
 void pack_gemm_weights_bf16(size_t n, size_t k, const float* w, size_t w_row_stride, uint16_t* packed) {
-  constexpr size_t kPanel = kGemmPanelWidth;
-  const size_t pairs = bf16_pairs(k);
-  for (size_t n0 = 0; n0 < n; n0 += kPanel) {
-    uint16_t* panel = packed + n0 * pairs * 2;
-    const size_t cols = std::min(kPanel, n - n0);
-    for (size_t p = 0; p < pairs; ++p) {
-      uint16_t* line = panel + p * kPanel * 2;
-      for (size_t c = 0; c < kPanel; ++c)
-        for (size_t half = 0; half < 2; ++half) {
-          const size_t kk = 2 * p + half;
-          line[2 * c + half] = c < cols && kk < k ? top_half(w[(n0 + c) * w_row_stride + kk]) : 0;
-        }
-    }
-  }
+  std::fill_n(packed, packed_gemm_weights_bf16_elems(n, k), uint16_t(0));  // padding channels and the odd k
+  for (size_t channel = 0; channel < n; ++channel)
+    for (size_t kk = 0; kk < k; ++kk)
+      packed[packed_gemm_weights_bf16_index(channel, kk, k)] = top_half(w[channel * w_row_stride + kk]);
+}
+
+void unpack_gemm_weights_bf16(size_t n, size_t k, const uint16_t* packed, float* w) {
+  for (size_t channel = 0; channel < n; ++channel)
+    for (size_t kk = 0; kk < k; ++kk) w[channel * k + kk] = from_bf16(packed[packed_gemm_weights_bf16_index(channel, kk, k)]);
 }
 
 void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits) {

@@ -49,6 +49,19 @@ void pack_gemm_weights_bfp8(size_t n, size_t k, const int8_t* codes, size_t code
   }
 }
 
+void unpack_gemm_weights_bfp8(size_t n, size_t k, const uint8_t* packed, float* w) {
+  const size_t blocks = k / kBfp8Block;
+  for (size_t channel = 0; channel < n; ++channel)
+    for (size_t b = 0; b < blocks; ++b) {
+      const uint8_t* record = packed + (channel / kBfp8PanelWidth * blocks + b) * kBfp8BlockRecordBytes;
+      const size_t lane = channel % kBfp8PanelWidth;
+      float scale;
+      std::memcpy(&scale, record + kBfp8ScaleOffset + lane * sizeof(float), sizeof scale);
+      for (size_t j = 0; j < kBfp8Block; ++j)
+        w[channel * k + b * kBfp8Block + j] = float(int8_t(record[j / 4 * kBfp8QuadBytes + lane * 4 + j % 4])) * scale;
+    }
+}
+
 void bfp8_gemm_packed_ref(const GemmBfp8Args& args) {
   const size_t blocks = args.k / kBfp8Block;
   for (size_t row = 0; row < args.m; ++row) {

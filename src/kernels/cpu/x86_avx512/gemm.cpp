@@ -8,6 +8,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kernels/cpu/flush_denormals.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
 
 namespace ttnn::kernels {
@@ -152,19 +153,6 @@ void run(const Args& args, size_t panel_elems, const Weight* packed, Tile tile) 
     if (m0 < args.m) tail_rows<kRows - 1>(args.m - m0, [&](auto mr) { rows_tile(mr, m0); });
   }
 }
-
-// Sets FTZ and DAZ for a bfloat16 GEMM's call: vdpbf16ps's flushing (kernels.hpp), which the bias addition
-// and the widened FMAs must follow too (vdpbf16ps itself ignores MXCSR).
-class FlushDenormals {
- public:
-  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }
-  ~FlushDenormals() { _mm_setcsr(saved_); }
-  FlushDenormals(const FlushDenormals&) = delete;
-  FlushDenormals& operator=(const FlushDenormals&) = delete;
-
- private:
-  unsigned saved_;
-};
 
 }  // namespace
 
