@@ -3,11 +3,11 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
 #include "ttnn/core_coord.hpp"
+#include "ttnn/function_ref.hpp"
 #include "ttnn/types.hpp"
 
 namespace ttnn {
@@ -63,7 +63,7 @@ class Device {
 
   // Runs work(i) for i in [0, num_items) on the device's threads and waits for all of them.
   // The first exception thrown by a work item is rethrown here.
-  void run_parallel(size_t num_items, const std::function<void(size_t)>& work) const;
+  void run_parallel(size_t num_items, FunctionRef<void(size_t)> work) const;
 
   // Internal: allocator and thread pool for ops and buffers.
   const std::shared_ptr<Allocator>& allocator() const { return allocator_; }

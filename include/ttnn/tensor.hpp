@@ -44,8 +44,9 @@ class Buffer {
  public:
   struct AlignedFree {
     AlignedFree() noexcept : bytes(0) {}
-    explicit AlignedFree(size_t size) noexcept : bytes(size) {}
+    explicit AlignedFree(size_t size, bool owned_ = true) noexcept : bytes(size), owned(owned_) {}
     size_t bytes;  // the size it was allocated with (its block goes back to the host memory cache)
+    bool owned = true;  // false for a view: someone else frees the memory
     void operator()(std::byte* pointer) const;
   };
   using Bytes = std::unique_ptr<std::byte[], AlignedFree>;
@@ -53,6 +54,9 @@ class Buffer {
   // The bytes start zeroed. `zero` false leaves that to the caller (which zeroes in parallel, say): the
   // bytes are unspecified until it has.
   Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id, bool zero = true);
+  // A view of `size_bytes` bytes at `data`, inside memory that `owner` keeps alive (a planned forward
+  // pass's activation arena); it frees nothing and counts against no allocator.
+  Buffer(std::byte* data, size_t size_bytes, std::shared_ptr<const void> owner);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -75,6 +79,7 @@ class Buffer {
   size_t size_bytes_;
   Bytes data_;
   std::shared_ptr<const BufferAttachment> attachment_;
+  std::shared_ptr<const void> owner_;  // views only
   uint64_t id_;
   std::shared_ptr<Allocator> allocator_;
   uint64_t allocation_id_;

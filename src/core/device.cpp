@@ -35,7 +35,7 @@ void Device::set_num_threads(uint32_t num_threads) {
 MemoryUsage Device::memory_usage() const { return allocator_->usage(); }
 uint64_t Device::l1_bytes_used(CoreCoord core) const { return allocator_->l1_bytes_used(core); }
 
-void Device::run_parallel(size_t num_items, const std::function<void(size_t)>& work) const {
+void Device::run_parallel(size_t num_items, FunctionRef<void(size_t)> work) const {
   check<DeallocatedTensor>(open_, "device {}: used after close_device", id_);
   const profiler::KernelScope profile(num_items, num_cores());  // the running op's kernel duration
   thread_pool_->run(num_items, work);

@@ -60,4 +60,13 @@ void release(std::byte* block, size_t bytes) {
   std::free(block);
 }
 
+void trim() {
+  Cache& c = cache();
+  std::lock_guard lock(c.mutex);
+  for (auto& [size, blocks] : c.free_blocks)
+    for (std::byte* block : blocks) std::free(block);
+  c.free_blocks.clear();
+  c.cached_bytes = 0;
+}
+
 }  // namespace ttnn::host_memory

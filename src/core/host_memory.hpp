@@ -15,5 +15,7 @@ size_t block_size(size_t bytes);
 std::byte* acquire(size_t bytes);
 // Gives back a block from acquire(bytes) (the same `bytes`).
 void release(std::byte* block, size_t bytes);
+// Frees every cached block (after a model planned its memory, the blocks of its first pass stay unused).
+void trim();
 
 }  // namespace ttnn::host_memory

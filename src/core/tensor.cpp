@@ -20,7 +20,9 @@ uint64_t TensorSpec::physical_height() const {
 
 uint64_t TensorSpec::physical_width() const { return padded_shape().width(); }
 
-void Buffer::AlignedFree::operator()(std::byte* pointer) const { host_memory::release(pointer, bytes); }
+void Buffer::AlignedFree::operator()(std::byte* pointer) const {
+  if (owned) host_memory::release(pointer, bytes);
+}
 
 namespace {
 std::atomic<uint64_t> next_buffer_id{1};
@@ -37,6 +39,13 @@ Buffer::Buffer(size_t size_bytes, std::shared_ptr<Allocator> allocator, uint64_t
   if (zero) std::memset(memory, 0, host_memory::block_size(size_bytes));
   data_ = Bytes(memory, AlignedFree{size_bytes});
 }
+
+Buffer::Buffer(std::byte* data, size_t size_bytes, std::shared_ptr<const void> owner)
+    : size_bytes_(size_bytes),
+      data_(data, AlignedFree{size_bytes, false}),
+      owner_(std::move(owner)),
+      id_(next_buffer_id++),
+      allocation_id_(0) {}
 
 Buffer::~Buffer() { deallocate(); }
 

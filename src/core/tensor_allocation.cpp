@@ -25,17 +25,19 @@ Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::strin
   // Zeroed on the device's threads: the activations of a large batch are megabytes, and a serial memset
   // of every op's output showed in the profile.
   auto buffer = std::make_shared<Buffer>(layout.size_bytes, device.allocator(), id, false);
+  zero_on_device(buffer->data(), host_memory::block_size(layout.size_bytes), device);  // the slack too, as Buffer would
+  return Tensor(spec, std::move(buffer), &device);
+}
+
+void zero_on_device(std::byte* bytes, size_t size, const Device& device) {
   constexpr size_t kChunk = 256 * 1024;
-  const size_t size = host_memory::block_size(layout.size_bytes);  // the slack too, as Buffer would
   const size_t chunks = (size + kChunk - 1) / kChunk;
-  std::byte* bytes = buffer->data();
   auto zero = [&](size_t chunk) {
     const size_t begin = chunk * kChunk;
     std::memset(bytes + begin, 0, std::min(kChunk, size - begin));
   };
   if (chunks > 1) device.run_parallel(chunks, zero);
   else if (chunks == 1) zero(0);
-  return Tensor(spec, std::move(buffer), &device);
 }
 
 Tensor allocate_tensor(const TensorSpec& spec, Device* device, std::string_view label) {

@@ -16,4 +16,7 @@ Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::strin
 // Either of the above.
 Tensor allocate_tensor(const TensorSpec& spec, Device* device, std::string_view label);
 
+// Zero-fills `size` bytes on the device's threads (the activations of a large batch are megabytes).
+void zero_on_device(std::byte* bytes, size_t size, const Device& device);
+
 }  // namespace ttnn

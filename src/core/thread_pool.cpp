@@ -91,7 +91,7 @@ void ThreadPool::worker_loop() {
   }
 }
 
-void ThreadPool::run(size_t num_items, const std::function<void(size_t)>& work) {
+void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
   if (num_items == 0) return;
   if (in_region || workers_.empty() || num_items == 1) {  // inline (nested regions too)
     const RegionScope scope;

@@ -8,10 +8,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "ttnn/function_ref.hpp"
 
 namespace ttnn {
 
@@ -25,7 +26,7 @@ class ThreadPool {
   size_t num_threads() const { return workers_.size() + 1; }
   // Runs work(i) for every i in [0, num_items); items are handed out dynamically. Rethrows the first
   // exception a work item threw, after all items finished. Regions from several callers are serialised.
-  void run(size_t num_items, const std::function<void(size_t)>& work);
+  void run(size_t num_items, FunctionRef<void(size_t)> work);
 
  private:
   void worker_loop();
@@ -36,7 +37,7 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  const std::function<void(size_t)>* work_ = nullptr;
+  const FunctionRef<void(size_t)>* work_ = nullptr;
   size_t num_items_ = 0;
   size_t next_item_ = 0;
   std::atomic<size_t> active_{0};  // workers inside drain(); changed under the mutex, read by the spin

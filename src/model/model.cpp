@@ -5,6 +5,8 @@
 #include <map>
 
 #include "core/check.hpp"
+#include "model/lowered_step.hpp"
+#include "model/planned_pass.hpp"
 #include "ops/conv2d/sharding.hpp"
 #include "ttnn/operations/core.hpp"
 #include "ttnn/operations/eltwise.hpp"
@@ -14,21 +16,6 @@
 
 namespace ttnn::model {
 namespace {
-
-enum class StepKind { conv2d, add, relu, relu6, global_avg_pool2d, flatten, linear, max_pool2d, identity };
-
-// A lowered op over graph values (node indices); the output value is `node`.
-struct Step {
-  StepKind kind;
-  size_t node;
-  std::vector<size_t> inputs;
-  ModelStep info;
-  ttnn::Conv2dArgs conv;  // conv2d: the call, prepared weights once the first run made them
-  Tensor linear_weight;  // linear: [in, out] on the device
-  std::optional<Tensor> linear_bias;
-  std::string activation;
-  std::optional<MemoryConfig> fallback_memory;  // a conv whose output did not fit L1 goes to DRAM
-};
 
 constexpr uint32_t kTtMetalInputChannels = 16;
 
@@ -240,6 +227,9 @@ struct Model::Impl {
       for (uint32_t c = 0; c < in; ++c) transposed[size_t(c) * out + r] = p.weight.values[size_t(r) * in + c];
     step.linear_weight = from_host(transposed, Shape{in, out}, step.info.weights_dtype, Layout::TILE, &device);
     if (p.bias) step.linear_bias = from_host(p.bias->values, Shape{1, out});
+    step.linear_options.dtype = step.info.dtype;
+    step.linear_options.compute_kernel_config = init_device_compute_kernel_config(step.info.math_fidelity);
+    if (config.numerics) step.linear_options.compute_kernel_config->numerics = config.numerics;
   }
 
   size_t alias_output = 0;
@@ -283,10 +273,35 @@ struct Model::Impl {
     return result.output;
   }
 
+  // The first pass runs op by op and leaves behind the planned pass that later ones run (without an
+  // observer, which may keep tensors the arena would overwrite).
   std::vector<float> run(std::span<const float> nchw, const StepObserver& observer) {
+    if (planned && !observer) {
+      std::vector<float> output(planned->output_volume());
+      run_planned(nchw, output);
+      return output;
+    }
+    std::vector<float> output = run_op_by_op(nchw, observer);
+    if (!planned && !observer) planned = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device);
+    return output;
+  }
+
+  void run_planned(std::span<const float> nchw, std::span<float> output) const {
+    const Shape& shape = parameters.input_shape;
+    check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
+          shape, shape.volume());
+    planned->run(nchw, shape, output);
+  }
+
+  std::unique_ptr<PlannedPass> planned;
+  std::vector<std::optional<TensorSpec>> specs;  // per graph node, from the first pass
+
+  std::vector<float> run_op_by_op(std::span<const float> nchw, const StepObserver& observer) {
     const Graph& graph = parameters.graph;
     std::vector<Tensor> values(graph.nodes.size());
+    specs.assign(graph.nodes.size(), std::nullopt);
     values[0] = input_tensor(nchw);
+    specs[0] = values[0].spec();
     for (size_t s = 0; s < steps.size(); ++s) {
       Step& step = steps[s];
       const GraphNode& node = graph.nodes[step.node];
@@ -304,18 +319,12 @@ struct Model::Impl {
           break;
         }
         case StepKind::flatten: output = reshape(input, Shape{node.shapes[0][0], node.shapes[0][1]}); break;
-        case StepKind::linear: {
-          MatmulOptions options;
-          options.dtype = step.info.dtype;
-          options.compute_kernel_config = init_device_compute_kernel_config(step.info.math_fidelity);
-          if (config.numerics) options.compute_kernel_config->numerics = config.numerics;
-          output = linear(input, step.linear_weight, step.linear_bias, options);
-          break;
-        }
+        case StepKind::linear: output = linear(input, step.linear_weight, step.linear_bias, step.linear_options); break;
         case StepKind::max_pool2d: fail<Unsupported>("model: MaxPool2d '{}' is not lowered yet", node.module_path);
         case StepKind::identity: output = input; break;
       }
       values[step.node] = output;
+      specs[step.node] = output.spec();
       if (observer) observer(s, step.info, output);
       if (!config.deallocate_activations) continue;
       for (size_t value : step.inputs) {
@@ -336,6 +345,22 @@ Model::Model(Model&&) noexcept = default;
 
 std::vector<float> Model::run(std::span<const float> nchw_input, const StepObserver& observer) {
   return impl_->run(nchw_input, observer);
+}
+
+void Model::run(std::span<const float> nchw_input, std::span<float> output) {
+  if (!impl_->planned) {
+    const std::vector<float> result = impl_->run(nchw_input, {});
+    check(output.size() == result.size(), "model: output has room for {} values, the model gives {}", output.size(),
+          result.size());
+    std::copy(result.begin(), result.end(), output.begin());
+    return;
+  }
+  impl_->run_planned(nchw_input, output);
+}
+
+MemoryPlan Model::memory_plan() const {
+  if (!impl_->planned) return {};
+  return {true, impl_->planned->arena_bytes(), impl_->planned->activation_bytes(), impl_->planned->peak_live_bytes()};
 }
 const ModelParameters& Model::parameters() const { return impl_->parameters; }
 const std::vector<ModelStep>& Model::steps() const { return impl_->infos; }

@@ -53,6 +53,14 @@ struct ModelStep {
   uint64_t multiply_adds = 0;  // per forward pass
 };
 
+// How a model's planned pass holds its activations (see Model::run).
+struct MemoryPlan {
+  bool planned = false;        // false until a first pass without an observer ran
+  size_t arena_bytes = 0;      // the one buffer every activation lives in
+  size_t activation_bytes = 0; // the activations' sizes summed: what holding each apart would take
+  size_t peak_live_bytes = 0;  // the most bytes alive at one step: what no placement can go under
+};
+
 class Model {
  public:
   Model(ModelParameters parameters, Device& device, ModelConfig config = {});
@@ -64,7 +72,13 @@ class Model {
   using StepObserver = std::function<void(size_t step_index, const ModelStep& step, const Tensor& output)>;
 
   // input: NCHW float32 of the traced input shape; returns the output (e.g. logits [N, classes]) as float32.
+  // The first pass (without an observer) runs op by op and plans the ones after it: every op's plan kept,
+  // activations at fixed places in one arena where dead values leave room for later ones. Later passes
+  // run that plan and allocate nothing on the heap beyond the returned vector.
   std::vector<float> run(std::span<const float> nchw_input, const StepObserver& observer = {});
+  // The same into `output` (its size must be the output's volume): a planned pass allocates nothing.
+  void run(std::span<const float> nchw_input, std::span<float> output);
+  MemoryPlan memory_plan() const;
   // The traced graph, module args and shapes. The weights' values are released once lowered (the steps
   // hold them as device tensors): keep your own ModelParameters to run other configurations.
   const ModelParameters& parameters() const;

@@ -11,13 +11,17 @@
 namespace ttnn {
 
 ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
+  return activation_source(tensor.spec(), bytes, cut, op);
+}
+
+ActivationSource activation_source(const TensorSpec& spec, const std::byte* bytes, OperandCut cut, std::string_view op) {
   const std::string name(op);
   ActivationSource source;
-  source.layout = BufferLayout::of(tensor.spec(), name.c_str());
+  source.layout = std::make_shared<const BufferLayout>(BufferLayout::of(spec, name.c_str()));
   source.bytes = bytes;
-  source.cols = tensor.logical_shape().width();
+  source.cols = spec.logical_shape.width();
   // Block-float values carry at most 7 significant bits: cutting them to 7 or more changes nothing.
-  if (is_block_float(tensor.dtype()) && cut.bits >= 7) cut.bits = 0;
+  if (is_block_float(spec.dtype) && cut.bits >= 7) cut.bits = 0;
   source.cut = cut;
   return source;
 }
@@ -28,7 +32,7 @@ void ActivationSource::read(uint64_t begin, uint64_t end, float* out, size_t out
 
 void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out,
                             size_t out_stride) const {
-  read_rows(layout, bytes, begin, end, col_begin, col_end, out, out_stride);
+  read_rows(*layout, bytes, begin, end, col_begin, col_end, out, out_stride);
   if (cut.bits <= 0) return;
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t width = col_end - col_begin;
@@ -45,9 +49,12 @@ void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, ui
 }
 
 DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
-  const ActivationSource source = activation_source(tensor, bytes, cut, op);
+  return decode_activations(activation_source(tensor, bytes, cut, op), tensor.device());
+}
+
+DecodedActivations decode_activations(const ActivationSource& source, const Device* device) {
   DecodedActivations decoded;
-  decoded.rows = source.layout.height;
+  decoded.rows = source.layout->height;
   decoded.cols = source.cols;
   decoded.values = ScratchFloats(decoded.rows * decoded.cols);
   constexpr uint64_t kRowsPerItem = 256;  // whole tile bands, enough work per item
@@ -56,7 +63,7 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
     const uint64_t begin = item * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
     source.read(begin, end, decoded.values.data() + begin * decoded.cols, decoded.cols);
   };
-  if (Device* device = tensor.device()) {
+  if (device) {
     device->run_parallel(items, work);
   } else {
     for (size_t item = 0; item < items; ++item) work(item);

@@ -3,6 +3,7 @@
 // reads of operand B. The working copy ops compute from.
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "core/buffer_layout.hpp"
@@ -18,12 +19,10 @@ struct DecodedActivations {
   uint64_t cols = 0;  // logical columns
 };
 
-DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
-
 // The same rows read on demand: a kernel that visits each input row once (a pointwise conv) decodes its
 // block into cache-resident scratch instead of the whole tensor into memory first.
 struct ActivationSource {
-  BufferLayout layout;
+  std::shared_ptr<const BufferLayout> layout;  // shared: a planned conv copies its source every run
   const std::byte* bytes = nullptr;
   uint64_t cols = 0;  // logical columns
   OperandCut cut;     // already relaxed for block-float storage
@@ -33,6 +32,11 @@ struct ActivationSource {
   void read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out, size_t out_stride) const;
 };
 ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
+ActivationSource activation_source(const TensorSpec& spec, const std::byte* bytes, OperandCut cut, std::string_view op);
+
+DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
+// All of `source`'s rows, on `device`'s threads (serially without one).
+DecodedActivations decode_activations(const ActivationSource& source, const Device* device);
 
 // Splits `decoded` at `top_bits` significand bits: `decoded` keeps trunc(v, top_bits) and the returned
 // copy holds the rest, v - trunc(v, top_bits) (the tt_metal HiFi3 second phase's operand).

@@ -19,6 +19,13 @@ RowMap::RowMap(const TensorSpec& spec) {
 DecodedRows::DecodedRows(const Tensor& tensor, std::string_view op)
     : decoded_(decode_activations(tensor, tensor.bytes(op), OperandCut{}, op)), map_(tensor.spec()) {}
 
+DecodedRows::DecodedRows(const Tensor& tensor, const ActivationSource& planned, std::string_view op)
+    : map_(tensor.spec()) {
+  ActivationSource source = planned;
+  source.bytes = tensor.bytes(op);
+  decoded_ = decode_activations(source, tensor.device());
+}
+
 std::vector<float> DecodedRows::logical_values(uint64_t logical_rows) const {
   std::vector<float> values(logical_rows * cols());
   for (uint64_t r = 0; r < logical_rows; ++r) std::memcpy(values.data() + r * cols(), row(r), cols() * sizeof(float));
@@ -64,7 +71,7 @@ void require_same_storage(const Tensor& a, const Tensor& b, std::string_view op,
         storage_name(a), b_role, storage_name(b));
 }
 
-void run_items(const Device* device, size_t count, const std::function<void(size_t)>& work) {
+void run_items(const Device* device, size_t count, FunctionRef<void(size_t)> work) {
   if (device) {
     device->run_parallel(count, work);
     return;
@@ -72,7 +79,7 @@ void run_items(const Device* device, size_t count, const std::function<void(size
   for (size_t i = 0; i < count; ++i) work(i);
 }
 
-void run_ranges(const Device* device, uint64_t count, const std::function<void(uint64_t, uint64_t)>& work) {
+void run_ranges(const Device* device, uint64_t count, FunctionRef<void(uint64_t, uint64_t)> work) {
   const uint64_t parts = std::max<uint64_t>(1, std::min<uint64_t>(count, device ? device->num_cores() : 1));
   const uint64_t step = (count + parts - 1) / parts;
   run_items(device, size_t(parts), [&](size_t part) {
@@ -81,35 +88,40 @@ void run_ranges(const Device* device, uint64_t count, const std::function<void(u
   });
 }
 
-void produce_output_blocks(const Tensor& output, const BlockProducer& produce, std::string_view op) {
-  const std::string name(op);
-  const BufferLayout layout = BufferLayout::of(output.spec(), name.c_str());
-  const RowMap map(output.spec());
-  std::byte* bytes = output.bytes(name);
-  const Device* device = output.device();
-  const auto blocks = output_blocks(layout, output.logical_shape().width(), device ? device->num_cores() : 1);
-  run_items(device, blocks.size(), [&](size_t index) {
-    const OutputBlock& block = blocks[index];
+OutputPlan::OutputPlan(const TensorSpec& spec, const Device* device_, std::string_view op)
+    : layout(BufferLayout::of(spec, std::string(op).c_str())),
+      map(spec),
+      blocks(output_blocks(layout, spec.logical_shape.width(), device_ ? device_->num_cores() : 1)),
+      device(device_) {}
+
+void produce_output_blocks(const OutputPlan& plan, std::byte* bytes, const BlockProducer& produce) {
+  run_items(plan.device, plan.blocks.size(), [&](size_t index) {
+    const OutputBlock& block = plan.blocks[index];
     const uint64_t width = block.col_end - block.col_begin;
     thread_local std::vector<float> values;
     values.resize((block.row_end - block.row_begin) * width);
     produce(block.row_begin, block.row_end, block.col_begin, block.col_end, values.data());
     for (uint64_t row = block.row_begin; row < block.row_end; ++row)
-      if (map.is_padding(row)) std::fill_n(values.data() + (row - block.row_begin) * width, width, 0.0f);
-    write_rows(layout, bytes, block.row_begin, block.row_end, block.col_begin, block.col_end, values.data(), width);
+      if (plan.map.is_padding(row)) std::fill_n(values.data() + (row - block.row_begin) * width, width, 0.0f);
+    write_rows(plan.layout, bytes, block.row_begin, block.row_end, block.col_begin, block.col_end, values.data(), width);
   });
 }
 
+void produce_output(const OutputPlan& plan, std::byte* bytes, const RowProducer& produce) {
+  produce_output_blocks(plan, bytes, [&](uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end,
+                                         float* out) {
+    const uint64_t width = col_end - col_begin;
+    for (uint64_t row = row_begin; row < row_end; ++row)
+      if (!plan.map.is_padding(row)) produce(plan.map.logical(row), col_begin, col_end, out + (row - row_begin) * width);
+  });
+}
+
+void produce_output_blocks(const Tensor& output, const BlockProducer& produce, std::string_view op) {
+  produce_output_blocks(OutputPlan(output.spec(), output.device(), op), output.bytes(op), produce);
+}
+
 void produce_output(const Tensor& output, const RowProducer& produce, std::string_view op) {
-  const RowMap map(output.spec());
-  produce_output_blocks(
-      output,
-      [&](uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out) {
-        const uint64_t width = col_end - col_begin;
-        for (uint64_t row = row_begin; row < row_end; ++row)
-          if (!map.is_padding(row)) produce(map.logical(row), col_begin, col_end, out + (row - row_begin) * width);
-      },
-      op);
+  produce_output(OutputPlan(output.spec(), output.device(), op), output.bytes(op), produce);
 }
 
 void write_logical_values(const Tensor& output, const std::vector<float>& values, std::string_view op) {

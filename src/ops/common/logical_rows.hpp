@@ -5,12 +5,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string_view>
 #include <vector>
 
 #include "core/buffer_layout.hpp"
 #include "ops/common/decode_activations.hpp"
+#include "ttnn/function_ref.hpp"
 #include "ttnn/tensor.hpp"
 
 namespace ttnn {
@@ -33,6 +33,9 @@ class RowMap {
 class DecodedRows {
  public:
   DecodedRows(const Tensor& tensor, std::string_view op);
+  // The same through a source planned for the tensor's spec (activation_source with no cut), which
+  // allocates nothing beyond the decoded values.
+  DecodedRows(const Tensor& tensor, const ActivationSource& planned, std::string_view op);
   const float* row(uint64_t logical) const { return decoded_.values.data() + map_.physical(logical) * decoded_.cols; }
   uint64_t cols() const { return decoded_.cols; }
   // All values in logical row-major order (a dense copy).
@@ -46,7 +49,7 @@ class DecodedRows {
 // Fills a block of the output's physical view: rows [row_begin, row_end), columns [col_begin, col_end) into
 // `out` ([rows][cols]); what it leaves in tile padding rows is replaced by zeros.
 using BlockProducer =
-    std::function<void(uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out)>;
+    FunctionRef<void(uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out)>;
 
 // The rectangle of the output's physical view that one work item writes (logical columns only).
 struct OutputBlock {
@@ -58,13 +61,26 @@ struct OutputBlock {
 std::vector<OutputBlock> output_blocks(const BufferLayout& layout, uint64_t logical_cols, uint32_t interleaved_items);
 
 // Writes logical row `row`, columns [col_begin, col_end), to `out`.
-using RowProducer = std::function<void(uint64_t row, uint64_t col_begin, uint64_t col_end, float* out)>;
+using RowProducer = FunctionRef<void(uint64_t row, uint64_t col_begin, uint64_t col_end, float* out)>;
+
+// An output's layout and work blocks, derived once from its spec: a planned op keeps it and produces into
+// buffers of that spec without deriving (or allocating) anything again.
+struct OutputPlan {
+  OutputPlan() = default;
+  OutputPlan(const TensorSpec& spec, const Device* device, std::string_view op);
+  BufferLayout layout;
+  RowMap map{TensorSpec{}};
+  std::vector<OutputBlock> blocks;
+  const Device* device = nullptr;
+};
 
 // Runs one work item per output block (device.run_parallel; serially for a host tensor): each fills its
 // block row by row with `produce` (tile padding rows stay zero) and encodes it with write_rows.
 void produce_output(const Tensor& output, const RowProducer& produce, std::string_view op);
+void produce_output(const OutputPlan& plan, std::byte* bytes, const RowProducer& produce);
 // The same with one call per block, for producers that read their inputs' physical rows directly.
 void produce_output_blocks(const Tensor& output, const BlockProducer& produce, std::string_view op);
+void produce_output_blocks(const OutputPlan& plan, std::byte* bytes, const BlockProducer& produce);
 
 // Throws InvalidArgument when `tensor` (the op's `role` operand) is an empty Tensor(), DeallocatedTensor
 // when its buffer was freed.
@@ -75,11 +91,11 @@ void require_same_storage(const Tensor& a, const Tensor& b, std::string_view op,
                           std::string_view b_role);
 
 // Runs work(i) for i in [0, count) on the device's threads, or serially without a device.
-void run_items(const Device* device, size_t count, const std::function<void(size_t)>& work);
+void run_items(const Device* device, size_t count, FunctionRef<void(size_t)> work);
 
 // Splits [0, count) into about one range per core of the device (one range without a device) and runs
 // work(begin, end) for each as run_items does.
-void run_ranges(const Device* device, uint64_t count, const std::function<void(uint64_t, uint64_t)>& work);
+void run_ranges(const Device* device, uint64_t count, FunctionRef<void(uint64_t, uint64_t)> work);
 
 // A [volume / width, width] float array encoded into `output` (produce_output copying rows).
 void write_logical_values(const Tensor& output, const std::vector<float>& values, std::string_view op);

@@ -6,8 +6,7 @@
 #include "kernels/kernels.hpp"
 #include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/fidelity_widths.hpp"
-#include "ops/conv2d/program.hpp"
-#include "ops/conv2d/sharding.hpp"
+#include "ops/conv2d/plan.hpp"
 #include "ttnn/operations/core.hpp"
 #include "ttnn/profiler.hpp"
 
@@ -50,23 +49,72 @@ Conv2dPreparedWeights prepare_conv_weights(const Conv2dArgs& args) {
   return {prepared.weight_tensor, prepared.bias_tensor};
 }
 
+Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
+  Conv2dPlan plan;
+  plan.geometry = describe_conv2d(args);
+  plan.math = resolve_conv2d_math(args);
+  plan.device = args.device ? args.device : args.input_tensor.device();
+  check(plan.device != nullptr, "conv2d: neither args.device nor the input tensor names a device");
+  const Conv2dGeometry& geometry = plan.geometry;
+  const Conv2dMath& math = plan.math;
+  plan.prepared = prepared_weights(args, geometry, math, *plan.device);
+  plan.sharding = plan_conv2d_sharding(args, geometry, *plan.device);
+  plan.input_spec = args.input_tensor.spec();
+  if (args.conv_config.reshard_if_not_optimal && args.input_tensor.is_sharded() &&
+      args.input_tensor.memory_config() != plan.sharding.input_config) {
+    plan.reshard_to = plan.sharding.input_config;
+    plan.input_spec.memory_config = plan.sharding.input_config;
+  }
+  plan.output_spec = output_spec(args, geometry, plan.sharding);
+  plan.output_layout = BufferLayout::of(plan.output_spec, "conv2d");
+  plan.source = activation_source(plan.input_spec, nullptr, activation_cut(math.math_fidelity, math.numerics), "conv2d");
+  const PreparedConvWeights& weights = *plan.prepared.weights;
+  const TensorSpec& input = plan.input_spec;
+  // bfloat8_b into a pointwise conv with int8-packed weights: the GEMM reads the input tiles as they are.
+  plan.bfp8_operands = !weights.packed_bfp8.empty() && input.dtype == DataType::BFLOAT8_B &&
+                       input.layout == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
+  // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
+  // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
+  // Depthwise convs decode, per block of output rows, the input rows they read (their shard's channels only).
+  const bool accurate = math.numerics == Numerics::accurate;
+  plan.streamed = plan.bfp8_operands || (accurate && geometry.depthwise()) ||
+                  (accurate && geometry.pointwise() && weights.reduction.tap_stride == geometry.in_channels);
+  plan.bf16_operands = weights.bfloat16_values &&
+                       activations_fit_bfloat16(input.dtype, activation_cut(math.math_fidelity, math.numerics));
+  plan.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, weights.reduction.k_per_group,
+                                      geometry.out_channels);
+  plan.items = conv2d_work_items(plan.output_layout, geometry.output_pixels(), geometry.out_channels,
+                                 plan.device->num_cores());
+  return plan;
+}
+
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output) {
+  ActivationSource source = plan.source;
+  source.bytes = input;
+  DecodedActivations activations;
+  if (!plan.streamed) activations = decode_activations(source, plan.device);
+  std::optional<DecodedActivations> low_bits;
+  if (plan.math.numerics == Numerics::tt_metal && tt_metal_multiplier(plan.math.math_fidelity).second_phase)
+    low_bits = split_low_bits(activations, kTtMetalTopBBits);
+  Conv2dProgram program{&plan.geometry, &plan.math, &plan.prepared, plan.streamed ? nullptr : &activations, &source,
+                        low_bits ? &*low_bits : nullptr, &plan.output_layout, output, plan.block_rows};
+  program.bf16_operands = plan.bf16_operands;
+  program.bfp8_operands = plan.bfp8_operands;
+  plan.device->run_parallel(plan.items.size(), [&](size_t i) { run_conv2d_work_item(program, plan.items[i]); });
+}
+
 Conv2dResult conv2d(const Conv2dArgs& args) {
   profiler::OpScope profile("conv2d", {&args.input_tensor, &args.weight_tensor, args.bias_tensor ? &*args.bias_tensor : nullptr});
-  const Conv2dGeometry geometry = describe_conv2d(args);
-  const Conv2dMath math = resolve_conv2d_math(args);
-  profile.set_math_fidelity(math.math_fidelity);
-  Device& device = args.device ? *args.device : *args.input_tensor.device();
-  const PreparedConv prepared = prepared_weights(args, geometry, math, device);
-  const Conv2dShardingPlan plan = plan_conv2d_sharding(args, geometry, device);
+  args.input_tensor.bytes("conv2d input");  // fails on a deallocated input before any work
+  const Conv2dPlan plan = plan_conv2d(args);
+  profile.set_math_fidelity(plan.math.math_fidelity);
 
   Tensor input = args.input_tensor;
-  input.bytes("conv2d input");  // fails on a deallocated input before any work
-  if (args.conv_config.reshard_if_not_optimal && input.is_sharded() && input.memory_config() != plan.input_config) {
-    Tensor resharded = to_memory_config(input, plan.input_config);
+  if (plan.reshard_to) {
+    Tensor resharded = to_memory_config(input, *plan.reshard_to);
     if (args.conv_config.deallocate_activation) deallocate(input);
     input = resharded;
   }
-
   // The working copy the kernels read; with deallocate_activation the input's device space is freed before
   // the output is allocated, so the output can take it.
   Buffer::Bytes consumed;
@@ -75,39 +123,12 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
     consumed = input.buffer()->take_for_consumption();
     input_bytes = consumed.get();
   }
-  const TensorSpec spec = output_spec(args, geometry, plan);
-  Tensor output = allocate_tensor(spec, &device, "conv2d output");
+  Tensor output = allocate_tensor(plan.output_spec, plan.device, "conv2d output");
   profile.output(output);
-  const OperandCut cut = activation_cut(math.math_fidelity, math.numerics);
-  const ActivationSource source = activation_source(input, input_bytes, cut, "conv2d");
-  // bfloat8_b into a pointwise conv with int8-packed weights: the GEMM reads the input tiles as they are.
-  const bool bfp8_operands = !prepared.weights->packed_bfp8.empty() && input.dtype() == DataType::BFLOAT8_B &&
-                             input.layout() == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
-  // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
-  // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
-  // Depthwise convs decode, per block of output rows, the input rows they read (their shard's channels only).
-  const bool accurate = math.numerics == Numerics::accurate;
-  const bool streamed = bfp8_operands || (accurate && geometry.depthwise()) ||
-                        (accurate && geometry.pointwise() && prepared.weights->reduction.tap_stride == geometry.in_channels);
-  DecodedActivations activations;
-  if (!streamed) activations = decode_activations(input, input_bytes, cut, "conv2d");
-  std::optional<DecodedActivations> low_bits;
-  if (math.numerics == Numerics::tt_metal && tt_metal_multiplier(math.math_fidelity).second_phase)
-    low_bits = split_low_bits(activations, kTtMetalTopBBits);
-
-  Conv2dProgram program{&geometry, &math, &prepared, streamed ? nullptr : &activations, &source,
-                        low_bits ? &*low_bits : nullptr, BufferLayout::of(spec, "conv2d"),
-                        output.bytes("conv2d output"), 0};
-  const uint32_t k = prepared.weights->reduction.k_per_group;
-  program.bf16_operands = prepared.weights->bfloat16_values && activations_fit_bfloat16(input.dtype(), cut);
-  program.bfp8_operands = bfp8_operands;
-  program.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, k, geometry.out_channels);
-  const std::vector<ConvWorkItem> items =
-      conv2d_work_items(program.output_layout, geometry.output_pixels(), geometry.out_channels, device.num_cores());
-  device.run_parallel(items.size(), [&](size_t i) { run_conv2d_work_item(program, items[i]); });
+  run_conv2d_plan(plan, input_bytes, output.bytes("conv2d output"));
   consumed.reset();  // a streamed input was read until here
-  return Conv2dResult{output, geometry.output_height, geometry.output_width, prepared.weight_tensor,
-                      prepared.bias_tensor};
+  return Conv2dResult{output, plan.geometry.output_height, plan.geometry.output_width, plan.prepared.weight_tensor,
+                      plan.prepared.bias_tensor};
 }
 
 }  // namespace ttnn

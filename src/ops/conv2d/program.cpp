@@ -105,7 +105,7 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   const size_t m = p1 - p0;
   Bfp8Rows& rows = bfp8_scratch(m, k);
   kernels::GemmBfp8Args gemm;
-  gemm.activations_nonnegative = read_bfp8_blocks(program.source->layout, program.source->bytes, p0, p1, k / 16,
+  gemm.activations_nonnegative = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
                                                   rows.codes.data(), k, rows.exponents.data(), k / 16);
   gemm.m = m, gemm.n = n, gemm.k = k;
   gemm.a = rows.codes.data(), gemm.a_row_stride = k;
@@ -297,7 +297,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
     else run_gemm_block(program, item, p0, p1, out);
-    write_rows(program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
+    write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }
 }
 

@@ -31,7 +31,7 @@ struct Conv2dProgram {
   const DecodedActivations* input;  // [input pixels][in_channels], cut for the fidelity; null when streamed
   const ActivationSource* source;   // the same rows on demand (pointwise accurate convs read only these)
   const DecodedActivations* input_low;  // tt_metal HiFi3: the bits its second phase reads, else null
-  BufferLayout output_layout;
+  const BufferLayout* output_layout;
   std::byte* output_bytes;
   uint32_t block_rows;
   // Both operands are bfloat16 values (prepared weights packed as bfloat16, activations stored or cut to

@@ -20,11 +20,11 @@
 #include "ops/common/tensor_rows.hpp"
 #include "ops/common/tt_metal_gemm.hpp"
 #include "ops/core/tensor_conversion.hpp"
+#include "ops/matmul/matmul_plan.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/profiler.hpp"
 
 namespace ttnn {
-namespace {
 
 // b as the GEMM wants it: per batch a [N][K] matrix, rounded to the fidelity's operand-A width (accurate)
 // or truncated as the multiplier reads it (tt_metal; HiFi3's second phase gets its own copy).
@@ -53,6 +53,8 @@ struct PreparedMatmulOperand : BufferAttachment {
     return rows_from_packed;
   }
 };
+
+namespace {
 
 std::mutex prepare_mutex;  // two threads preparing the same buffer at once
 
@@ -123,12 +125,6 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   return result;
 }
 
-// One work item: output rows [row_begin, row_end) of the view, columns [col_begin, col_end).
-struct MatmulItem {
-  uint64_t row_begin, row_end;
-  uint32_t col_begin, col_end;
-};
-
 // One item per shard when sharded by rows, else tile bands; when there are fewer bands than threads (a
 // classifier at batch 1), each band is split into column chunks of whole tiles (no two items share a
 // bfloat8_b block) so every thread has work.
@@ -145,7 +141,10 @@ std::vector<MatmulItem> matmul_items(const BufferLayout& layout, uint64_t rows, 
   return items;
 }
 
-Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const MatmulOptions& options, const char* op) {
+}  // namespace
+
+MatmulPlan plan_matmul(const Tensor& a, const Tensor& b, std::vector<float> bias, const MatmulOptions& options,
+                       const char* op) {
   check(a.buffer() && b.buffer(), "{}: an input tensor is empty", op);
   const Shape& a_shape = a.logical_shape();
   const Shape& b_shape = b.logical_shape();
@@ -162,7 +161,6 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
   const Numerics numerics = compute.numerics.value_or(device ? device->numerics() : Numerics::accurate);
   const ClampRange clamp = activation_clamp(options.activation, op);
   const PreparedMatmulOperand& weights = prepared_operand(b, numerics, compute.math_fidelity, op);
-  const bool tt_metal = numerics == Numerics::tt_metal;
 
   std::vector<uint32_t> out_dims(a_shape.dims().begin(), a_shape.dims().end());
   out_dims.back() = n;
@@ -175,19 +173,49 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
   }
   check(spec.layout == Layout::TILE || !is_block_float(spec.dtype), "{}: output dtype {} requires TILE layout", op,
         spec.dtype);
-  Tensor output = allocate_tensor(spec, device, op);
-  const BufferLayout out_layout = BufferLayout::of(spec, op);
-  DecodedActivations input = decode_activations(a, a.bytes(op), activation_cut(compute.math_fidelity, numerics), op);
+  MatmulPlan plan;
+  plan.op = op;
+  plan.device = device;
+  plan.weights_tensor = b;
+  plan.weights = &weights;
+  plan.bias = std::move(bias);
+  plan.output_spec = spec;
+  plan.output_layout = BufferLayout::of(spec, op);
+  plan.compute = compute;
+  plan.numerics = numerics;
+  const OperandCut cut = activation_cut(compute.math_fidelity, numerics);
+  plan.input = activation_source(a.spec(), nullptr, cut, op);
+  plan.clamp = clamp;
+  plan.m = m, plan.k = k, plan.n = n;
+  plan.a_batches = a_batches, plan.b_batches = b_batches;
+  // Physical rows of a and of the output line up batch by batch (same row padding per batch).
+  plan.padded_m = a.layout() == Layout::TILE ? (m + 31) / 32 * 32 : m;
+  plan.items = matmul_items(plan.output_layout, plan.output_layout.height, n, device ? device->num_cores() : 1);
+  plan.bf16 = !weights.packed_bf16.empty() && activations_fit_bfloat16(a.dtype(), cut);
+  return plan;
+}
+
+void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& output) {
+  const char* op = plan.op;
+  const PreparedMatmulOperand& weights = *plan.weights;
+  const DeviceComputeKernelConfig& compute = plan.compute;
+  const bool tt_metal = plan.numerics == Numerics::tt_metal;
+  const uint32_t m = plan.m, k = plan.k, n = plan.n;
+  const uint64_t a_batches = plan.a_batches, b_batches = plan.b_batches, padded_m = plan.padded_m;
+  const ClampRange clamp = plan.clamp;
+  const float* bias = plan.bias.empty() ? nullptr : plan.bias.data();
+  const bool bf16 = plan.bf16;
+  const auto& items = plan.items;
+  const BufferLayout& out_layout = plan.output_layout;
+  Device* device = plan.device;
+  ActivationSource source = plan.input;
+  source.bytes = a.bytes(op);
+  DecodedActivations input = decode_activations(source, a.device());
   std::optional<DecodedActivations> input_low;
   if (tt_metal && tt_metal_multiplier(compute.math_fidelity).second_phase)
     input_low = split_low_bits(input, kTtMetalTopBBits);
   std::byte* out_bytes = output.bytes(op);
 
-  // Physical rows of a and of the output line up batch by batch (same row padding per batch).
-  const uint64_t padded_m = a.layout() == Layout::TILE ? (m + 31) / 32 * 32 : m;
-  const auto items = matmul_items(out_layout, out_layout.height, n, device ? device->num_cores() : 1);
-  const bool bf16 = !weights.packed_bf16.empty() &&
-                    activations_fit_bfloat16(a.dtype(), activation_cut(compute.math_fidelity, numerics));
   auto work = [&](size_t index) {
     thread_local std::vector<float> result;
     const MatmulItem item = items[index];
@@ -250,6 +278,15 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
   if (device) device->run_parallel(items.size(), work);
   else
     for (size_t i = 0; i < items.size(); ++i) work(i);
+}
+
+namespace {
+
+Tensor run_matmul(const Tensor& a, const Tensor& b, std::vector<float> bias, const MatmulOptions& options,
+                  const char* op) {
+  const MatmulPlan plan = plan_matmul(a, b, std::move(bias), options, op);
+  Tensor output = allocate_tensor(plan.output_spec, plan.device, op);
+  run_matmul_plan(plan, a, output);
   return output;
 }
 
@@ -258,12 +295,11 @@ Tensor run_matmul(const Tensor& a, const Tensor& b, const float* bias, const Mat
 Tensor matmul(const Tensor& a, const Tensor& b, const MatmulOptions& options) {
   profiler::OpScope profile("matmul", {&a, &b});
   profile.set_math_fidelity(options.compute_kernel_config.value_or(DeviceComputeKernelConfig{}).math_fidelity);
-  return profile.output(run_matmul(a, b, nullptr, options, "matmul"));
+  return profile.output(run_matmul(a, b, {}, options, "matmul"));
 }
 
-Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias, const MatmulOptions& options) {
-  profiler::OpScope profile("linear", {&input, &weight, bias ? &*bias : nullptr});
-  profile.set_math_fidelity(options.compute_kernel_config.value_or(DeviceComputeKernelConfig{}).math_fidelity);
+MatmulPlan plan_linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+                       const MatmulOptions& options) {
   check(weight.buffer() != nullptr, "linear: weight is empty");
   check(weight.logical_shape().rank() == 2, "linear: weight must be [in_features, out_features], got {}",
         weight.logical_shape());
@@ -274,7 +310,16 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
           "linear: bias {} does not match out_features={} (expected [{}] or [1, {}])", bias->logical_shape(), n, n, n);
     bias_values = decode_logical(*bias, "linear bias");
   }
-  return profile.output(run_matmul(input, weight, bias ? bias_values.data() : nullptr, options, "linear"));
+  return plan_matmul(input, weight, std::move(bias_values), options, "linear");
+}
+
+Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias, const MatmulOptions& options) {
+  profiler::OpScope profile("linear", {&input, &weight, bias ? &*bias : nullptr});
+  profile.set_math_fidelity(options.compute_kernel_config.value_or(DeviceComputeKernelConfig{}).math_fidelity);
+  const MatmulPlan plan = plan_linear(input, weight, bias, options);
+  Tensor output = allocate_tensor(plan.output_spec, plan.device, plan.op);
+  run_matmul_plan(plan, input, output);
+  return profile.output(output);
 }
 
 }  // namespace ttnn

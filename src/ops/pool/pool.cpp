@@ -8,6 +8,7 @@
 #include "core/tensor_allocation.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/pool/pool_kernels.hpp"
+#include "ops/pool/pool_plan.hpp"
 #include "ttnn/profiler.hpp"
 
 namespace ttnn {
@@ -138,26 +139,29 @@ Tensor pool2d(PoolKind kind, const Tensor& input, const PoolGeometry& g,
   return output;
 }
 
-Tensor global_average(const Tensor& input, uint64_t positions, const Shape& output_shape,
-                      const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype, const char* op) {
+GlobalAveragePlan plan_global_average(const Tensor& input, uint64_t positions, const Shape& output_shape,
+                                      const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype,
+                                      const char* op) {
   MemoryConfig config = memory_config.value_or(input.memory_config());
   if (!memory_config && input.is_sharded())
     config = MemoryConfig{TensorMemoryLayout::INTERLEAVED, config.buffer_type, {}};
-  const TensorSpec spec{output_shape, dtype.value_or(input.dtype()), input.layout(), config};
-  check(spec.layout == Layout::TILE || !is_block_float(spec.dtype),
-        "{}: output dtype {} requires TILE layout, but the input is {}", op, spec.dtype, spec.layout);
-  Tensor output = allocate_tensor(spec, input.device(), op);
-  const DecodedRows in(input, op);
-  const float scale = 1.0f / float(positions);
-  produce_output(
-      output,
-      [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
-        thread_local std::vector<const float*> taps;
-        taps.resize(positions);
-        for (uint64_t p = 0; p < positions; ++p) taps[p] = in.row(image * positions + p) + col_begin;
-        kernels::f32_sum_pool_pixel(taps.data(), taps.size(), col_end - col_begin, scale, out);
-      },
-      op);
+  GlobalAveragePlan plan;
+  plan.op = op;
+  plan.positions = positions;
+  plan.output_spec = TensorSpec{output_shape, dtype.value_or(input.dtype()), input.layout(), config};
+  check(plan.output_spec.layout == Layout::TILE || !is_block_float(plan.output_spec.dtype),
+        "{}: output dtype {} requires TILE layout, but the input is {}", op, plan.output_spec.dtype,
+        plan.output_spec.layout);
+  plan.output = OutputPlan(plan.output_spec, input.device(), op);
+  plan.input = activation_source(input.spec(), nullptr, OperandCut{}, op);
+  return plan;
+}
+
+Tensor global_average(const Tensor& input, uint64_t positions, const Shape& output_shape,
+                      const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype, const char* op) {
+  const GlobalAveragePlan plan = plan_global_average(input, positions, output_shape, memory_config, dtype, op);
+  Tensor output = allocate_tensor(plan.output_spec, input.device(), op);
+  run_global_average_plan(plan, input, output);
   return output;
 }
 
@@ -196,17 +200,38 @@ Tensor global_avg_pool2d(const Tensor& input, const std::optional<MemoryConfig>&
                                        memory_config, dtype, op));
 }
 
-Tensor global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
-                         const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype) {
-  profiler::OpScope profile("global_avg_pool2d", {&input});
+void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const Tensor& output) {
+  const DecodedRows in(input, plan.input, plan.op);
+  const uint64_t positions = plan.positions;
+  const float scale = 1.0f / float(positions);
+  produce_output(plan.output, output.bytes(plan.op), [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
+    thread_local std::vector<const float*> taps;
+    taps.resize(positions);
+    for (uint64_t p = 0; p < positions; ++p) taps[p] = in.row(image * positions + p) + col_begin;
+    kernels::f32_sum_pool_pixel(taps.data(), taps.size(), col_end - col_begin, scale, out);
+  });
+}
+
+GlobalAveragePlan plan_global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
+                                         const std::optional<MemoryConfig>& memory_config,
+                                         std::optional<DataType> dtype) {
   const char* op = "global_avg_pool2d";
   check(batch_size > 0 && input_h > 0 && input_w > 0, "{}: batch_size={}, input_h={} and input_w={} must be positive",
         op, batch_size, input_h, input_w);
   const uint32_t channels = input.buffer() ? input.logical_shape().width() : 0;
   check_input_shape(input, uint64_t(batch_size) * input_h * input_w, channels, op);
   check(channels > 0, "{}: input {} has no channels", op, input.logical_shape());
-  return profile.output(global_average(input, uint64_t(input_h) * input_w, Shape{1, 1, batch_size, channels},
-                                       memory_config, dtype, op));
+  return plan_global_average(input, uint64_t(input_h) * input_w, Shape{1, 1, batch_size, channels}, memory_config,
+                             dtype, op);
+}
+
+Tensor global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
+                         const std::optional<MemoryConfig>& memory_config, std::optional<DataType> dtype) {
+  profiler::OpScope profile("global_avg_pool2d", {&input});
+  const GlobalAveragePlan plan = plan_global_avg_pool2d(input, batch_size, input_h, input_w, memory_config, dtype);
+  Tensor output = allocate_tensor(plan.output_spec, input.device(), plan.op);
+  run_global_average_plan(plan, input, output);
+  return profile.output(output);
 }
 
 }  // namespace ttnn

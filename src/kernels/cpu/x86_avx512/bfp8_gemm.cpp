@@ -135,7 +135,8 @@ void run_nonnegative(const GemmBfp8Args& args) {
 // biased once for all output channels.
 void run_signed(const GemmBfp8Args& args) {
   const size_t row_stride = (args.k + 63) / 64 * 64, tile_bytes = kRows * row_stride;
-  std::vector<uint8_t> storage(2 * tile_bytes + 64);
+  thread_local std::vector<uint8_t> storage;  // grown once per thread: a forward pass allocates nothing
+  if (storage.size() < 2 * tile_bytes + 64) storage.resize(2 * tile_bytes + 64);
   uint8_t* const biased = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
   auto bias_tile = [&](size_t m0, size_t t) {
     bias_rows(args.a + m0 * args.a_row_stride, args.a_row_stride, std::min(kRows, args.m - m0), args.k,

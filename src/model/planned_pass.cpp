@@ -1,0 +1,213 @@
+#include "model/planned_pass.hpp"
+
+#include <algorithm>
+
+#include "core/buffer_layout.hpp"
+#include "core/check.hpp"
+#include "core/host_memory.hpp"
+#include "core/tensor_allocation.hpp"
+#include "model/activation_arena.hpp"
+#include "ops/common/logical_rows.hpp"
+#include "ops/common/tensor_rows.hpp"
+#include "ops/conv2d/plan.hpp"
+#include "ops/eltwise/eltwise_plan.hpp"
+#include "ops/matmul/matmul_plan.hpp"
+#include "ops/pool/pool_plan.hpp"
+#include "ttnn/profiler.hpp"
+
+namespace ttnn::model {
+namespace {
+
+size_t buffer_bytes(const TensorSpec& spec) { return BufferLayout::of(spec, "model plan").size_bytes; }
+
+const TensorSpec& spec_of(const std::vector<std::optional<TensorSpec>>& specs, size_t node) {
+  check(node < specs.size() && specs[node].has_value(), "model plan: value {} has no spec from the first pass", node);
+  return *specs[node];
+}
+
+}  // namespace
+
+PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
+                         const std::vector<std::optional<TensorSpec>>& specs, size_t output_node, Device& device)
+    : device_(device), values_(specs.size()), output_node_(output_node) {
+  // A flatten hands its input's bytes on: its value is the same region under another spec.
+  std::vector<size_t> root(specs.size());
+  for (size_t node = 0; node < root.size(); ++node) root[node] = node;
+  for (const Step& step : steps)
+    if (step.kind == StepKind::flatten || step.kind == StepKind::identity) root[step.node] = root[step.inputs.at(0)];
+
+  // Lifetimes in steps: the input is written before step 0, the output read after the last step.
+  std::vector<size_t> region_of(specs.size(), SIZE_MAX);
+  std::vector<ArenaValue> regions;
+  const auto region = [&](size_t node, size_t first_step) -> size_t {
+    if (region_of[root[node]] == SIZE_MAX) {
+      region_of[root[node]] = regions.size();
+      regions.push_back({buffer_bytes(spec_of(specs, root[node])), first_step, first_step});
+    }
+    return region_of[root[node]];
+  };
+  region(0, 0);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    for (size_t input : steps[s].inputs) regions[region(input, s)].last_step = s;
+    region(steps[s].node, s);
+  }
+  regions[region(output_node, 0)].last_step = steps.size();
+
+  const ArenaPlan layout = plan_activation_arena(regions);
+  arena_bytes_ = layout.total_bytes;
+  peak_live_bytes_ = model::peak_live_bytes(regions);
+  for (const ArenaValue& value : regions) activation_bytes_ += value.bytes;
+  arena_ = std::make_shared<Buffer>(std::max<size_t>(arena_bytes_, 1), nullptr, 0, false);
+  for (size_t node = 0; node < specs.size(); ++node) {
+    if (region_of[root[node]] == SIZE_MAX || !specs[node]) continue;
+    const size_t index = region_of[root[node]];
+    values_[node] = Tensor(*specs[node],
+                           std::make_shared<Buffer>(arena_->data() + layout.offsets[index], regions[index].bytes, arena_),
+                           &device);
+  }
+
+  for (const Step& step : steps) {
+    const Tensor& input = values_[step.inputs.at(0)];
+    const Tensor& output = values_[step.node];
+    const std::string& path = step.info.module_path;
+    // Outputs start zeroed as freshly allocated ones do: the arena's bytes held other values before.
+    const auto zero_output = [this, &output] {
+      zero_on_device(output.bytes("model plan"), output.buffer()->size_bytes(), device_);
+    };
+    switch (step.kind) {
+      case StepKind::conv2d: {
+        ttnn::Conv2dArgs args = step.conv;
+        args.input_tensor = input;
+        args.memory_config = step.fallback_memory;
+        args.conv_config.deallocate_activation = false;
+        auto plan = std::make_shared<const Conv2dPlan>(plan_conv2d(args));
+        check(!plan->reshard_to, "model plan: conv2d '{}' would reshard its input on every pass", path);
+        check(plan->output_spec == output.spec(), "model plan: conv2d '{}' plans output {} but the first pass made {}",
+              path, plan->output_spec.logical_shape, output.logical_shape());
+        steps_.push_back([&input, &output, plan, path, zero_output] {
+          const profiler::ModuleScope module(path);
+          profiler::OpScope profile("conv2d", {&input, &plan->prepared.weight_tensor,
+                                               plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr});
+          profile.set_math_fidelity(plan->math.math_fidelity);
+          zero_output();
+          profile.output(output);
+          run_conv2d_plan(*plan, input.bytes("conv2d input"), output.bytes("conv2d output"));
+        });
+        break;
+      }
+      case StepKind::add: {
+        const Tensor& other = values_[step.inputs.at(1)];
+        auto plan = std::make_shared<const EltwisePlan>(plan_add(input, other, std::nullopt, std::nullopt, ""));
+        steps_.push_back([&input, &other, &output, plan, path, zero_output] {
+          const profiler::ModuleScope module(path);
+          profiler::OpScope profile("add", {&input, &other});
+          zero_output();
+          profile.output(output);
+          run_add_plan(*plan, input, other, output);
+        });
+        break;
+      }
+      case StepKind::relu:
+      case StepKind::relu6: {
+        const char* op = step.kind == StepKind::relu ? "relu" : "relu6";
+        auto plan = std::make_shared<const EltwisePlan>(plan_clamp(input, activation_clamp(op, op), std::nullopt, op));
+        steps_.push_back([&input, &output, plan, path, zero_output] {
+          const profiler::ModuleScope module(path);
+          profiler::OpScope profile(plan->op, {&input});
+          zero_output();
+          profile.output(output);
+          run_clamp_plan(*plan, input, output);
+        });
+        break;
+      }
+      case StepKind::global_avg_pool2d: {
+        const Shape& in = graph.nodes[step.node].input_shapes.at(0);  // NCHW
+        auto plan = std::make_shared<const GlobalAveragePlan>(
+            plan_global_avg_pool2d(input, in[0], in[2], in[3], std::nullopt, std::nullopt));
+        steps_.push_back([&input, &output, plan, path, zero_output] {
+          const profiler::ModuleScope module(path);
+          profiler::OpScope profile("global_avg_pool2d", {&input});
+          zero_output();
+          profile.output(output);
+          run_global_average_plan(*plan, input, output);
+        });
+        break;
+      }
+      case StepKind::linear: {
+        auto plan = std::make_shared<const MatmulPlan>(
+            plan_linear(input, step.linear_weight, step.linear_bias, step.linear_options));
+        const Tensor* bias = step.linear_bias ? &*step.linear_bias : nullptr;
+        steps_.push_back([&input, &output, plan, path, zero_output, bias] {
+          const profiler::ModuleScope module(path);
+          profiler::OpScope profile("linear", {&input, &plan->weights_tensor, bias});
+          profile.set_math_fidelity(plan->compute.math_fidelity);
+          zero_output();
+          profile.output(output);
+          run_matmul_plan(*plan, input, output);
+        });
+        break;
+      }
+      case StepKind::flatten:  // a view of the input's region: nothing to run, but the profiler sees the op
+        steps_.push_back([&input, &output, path] {
+          const profiler::ModuleScope module(path);
+          profiler::OpScope profile("reshape", {&input});
+          profile.output(output);
+        });
+        break;
+      case StepKind::identity: break;
+      case StepKind::max_pool2d: fail<Unsupported>("model plan: MaxPool2d '{}' is not lowered yet", path);
+    }
+  }
+  input_layout_ = BufferLayout::of(values_[0].spec(), "model input");
+  output_layout_ = BufferLayout::of(values_[output_node_].spec(), "model output");
+  host_memory::trim();  // the first pass's blocks: this pass never asks for them
+}
+
+void PlannedPass::write_input(std::span<const float> nchw, const Shape& input_shape) const {
+  const Tensor& input = values_[0];
+  profiler::OpScope profile("from_host", {});
+  profile.output(input);
+  const BufferLayout& layout = input_layout_;
+  std::byte* bytes = input.bytes("model input");
+  zero_on_device(bytes, input.buffer()->size_bytes(), device_);  // tile padding: the arena held other values
+  const uint32_t n = input_shape[0], c = input_shape[1], plane = input_shape[2] * input_shape[3];
+  const uint64_t pixels = uint64_t(n) * plane, width = layout.logical_width;
+  // Bands of whole tiles, staged on the stack 64 columns at a time.
+  constexpr uint64_t kBand = 32, kColumns = 64;
+  device_.run_parallel(size_t((pixels + kBand - 1) / kBand), [&](size_t item) {
+    const uint64_t begin = item * kBand, end = std::min(pixels, begin + kBand);
+    float rows[kBand * kColumns];
+    for (uint64_t col0 = 0; col0 < width; col0 += kColumns) {
+      const uint64_t col1 = std::min(width, col0 + kColumns), cols = col1 - col0;
+      for (uint64_t pixel = begin; pixel < end; ++pixel) {
+        const float* image = nchw.data() + pixel / plane * c * plane + pixel % plane;
+        float* row = rows + (pixel - begin) * cols;
+        for (uint64_t col = col0; col < col1; ++col) row[col - col0] = col < c ? image[col * plane] : 0.0f;
+      }
+      write_rows(layout, bytes, begin, end, col0, col1, rows, cols);
+    }
+  });
+}
+
+void PlannedPass::read_output(std::span<float> output) const {
+  const Tensor& result = values_[output_node_];
+  profiler::OpScope profile("to_host", {&result});
+  const BufferLayout& layout = output_layout_;
+  const RowMap map(result.spec());
+  const uint64_t width = result.logical_shape().width(), rows = width ? output.size() / width : 0;
+  const std::byte* bytes = result.bytes("model output");
+  for (uint64_t row = 0; row < rows; ++row) {
+    const uint64_t physical = map.physical(row);
+    read_rows(layout, bytes, physical, physical + 1, 0, width, output.data() + row * width, width);
+  }
+}
+
+void PlannedPass::run(std::span<const float> nchw, const Shape& input_shape, std::span<float> output) const {
+  check(output.size() == output_volume(), "model: output has room for {} values, the model gives {}", output.size(),
+        output_volume());
+  write_input(nchw, input_shape);
+  for (const auto& step : steps_) step();
+  read_output(output);
+}
+
+}  // namespace ttnn::model

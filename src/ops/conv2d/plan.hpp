@@ -1,0 +1,45 @@
+// conv2d in two halves: the plan, everything a call derives from its arguments and the input's spec
+// (geometry, prepared weights, sharding, output spec, work items), and running a plan on buffers.
+// conv2d() does both; a model that runs the same convs pass after pass keeps the plans and runs only the
+// second half, which allocates nothing on the heap.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/buffer_layout.hpp"
+#include "ops/common/decode_activations.hpp"
+#include "ops/conv2d/prepare_weights.hpp"
+#include "ops/conv2d/program.hpp"
+#include "ops/conv2d/sharding.hpp"
+
+namespace ttnn {
+
+struct Conv2dPlan {
+  Device* device = nullptr;
+  Conv2dGeometry geometry;
+  Conv2dMath math;
+  PreparedConv prepared;
+  Conv2dShardingPlan sharding;
+  std::optional<MemoryConfig> reshard_to;  // reshard_if_not_optimal: the input is resharded to this first
+  TensorSpec input_spec;                   // after resharding
+  TensorSpec output_spec;
+  ActivationSource source;  // the input as the kernels read it; its bytes are set per run
+  BufferLayout output_layout;
+  // Pointwise convs read each input row once (in their block) and depthwise convs read only the rows of
+  // their block: both decode on demand. The others (and tt_metal) decode the whole input first.
+  bool streamed = false;
+  bool bf16_operands = false;
+  bool bfp8_operands = false;
+  uint32_t block_rows = 0;
+  std::vector<ConvWorkItem> items;
+};
+
+// Plans the call `args` describes (args.input_tensor's spec; its contents are not read). Prepares the
+// weights unless they already are (or the op cache has them).
+Conv2dPlan plan_conv2d(const Conv2dArgs& args);
+
+// Runs `plan` on an input of plan.input_spec (after any resharding) into `output` (plan.output_spec bytes).
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output);
+
+}  // namespace ttnn

@@ -1,0 +1,26 @@
+// global_avg_pool2d in two halves (as conv2d, ops/conv2d/plan.hpp): the plan derived from the input's
+// spec, and running it on tensors of the planned specs, which allocates nothing on the heap.
+#pragma once
+
+#include <optional>
+
+#include "ops/common/logical_rows.hpp"
+#include "ttnn/tensor.hpp"
+
+namespace ttnn {
+
+struct GlobalAveragePlan {
+  const char* op = "";
+  TensorSpec output_spec;
+  OutputPlan output;
+  uint64_t positions = 0;  // input rows averaged into each output row
+  ActivationSource input;  // its bytes are set per run
+};
+
+// The [1, 1, N*H*W, C] form of global_avg_pool2d (what the model calls).
+GlobalAveragePlan plan_global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
+                                         const std::optional<MemoryConfig>& memory_config,
+                                         std::optional<DataType> dtype);
+void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const Tensor& output);
+
+}  // namespace ttnn

@@ -1,0 +1,140 @@
+// The planned forward pass: after a first pass, a model runs with no heap allocation (counted by the
+// replaced global operator new, on every thread), gives the first pass's results bit for bit, and keeps
+// its activations in an arena smaller than their sum.
+#include <gtest/gtest.h>
+
+#include <execinfo.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "support/random_values.hpp"
+#include "ttnn/device.hpp"
+#include "ttnn/model/mobilenetv2.hpp"
+#include "ttnn/model/model.hpp"
+#include "ttnn/model/parameters.hpp"
+
+namespace {
+
+std::atomic<bool> counting{false};
+std::atomic<size_t> allocations{0};
+
+// TTNN_TRACE_ALLOCATIONS=1 prints the stack of each counted allocation (to find what allocates).
+const bool trace_allocations = std::getenv("TTNN_TRACE_ALLOCATIONS") != nullptr;
+
+void trace_allocation() {
+  thread_local bool inside = false;
+  if (inside) return;
+  inside = true;
+  void* frames[24];
+  const int depth = backtrace(frames, 24);
+  backtrace_symbols_fd(frames, depth, STDERR_FILENO);
+  (void)!write(STDERR_FILENO, "--\n", 3);
+  inside = false;
+}
+
+void* counted_allocation(size_t size, size_t alignment) {
+  if (counting.load(std::memory_order_relaxed)) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (trace_allocations) trace_allocation();
+  }
+  if (size == 0) size = 1;
+  void* memory = alignment > alignof(std::max_align_t) ? std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment)
+                                                       : std::malloc(size);
+  if (!memory) throw std::bad_alloc();
+  return memory;
+}
+
+// Counts the heap allocations `work` makes, on any thread.
+template <class Work>
+size_t count_allocations(Work&& work) {
+  if (trace_allocations) trace_allocation();  // backtrace() allocates on its first call
+  allocations = 0;
+  counting = true;
+  work();
+  counting = false;
+  return allocations.load();
+}
+
+}  // namespace
+
+void* operator new(size_t size) { return counted_allocation(size, 0); }
+void* operator new[](size_t size) { return counted_allocation(size, 0); }
+void* operator new(size_t size, std::align_val_t alignment) { return counted_allocation(size, size_t(alignment)); }
+void* operator new[](size_t size, std::align_val_t alignment) { return counted_allocation(size, size_t(alignment)); }
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return counted_allocation(size, 0);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete[](void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, size_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, size_t) noexcept { std::free(memory); }
+void operator delete(void* memory, std::align_val_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::align_val_t) noexcept { std::free(memory); }
+void operator delete(void* memory, size_t, std::align_val_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, size_t, std::align_val_t) noexcept { std::free(memory); }
+
+namespace ttnn::test {
+namespace {
+
+using model::Model;
+using model::ModelConfig;
+
+struct Configuration {
+  const char* name;
+  DataType dtype;
+  MathFidelity fidelity;
+  Numerics numerics;
+};
+const Configuration kConfigurations[] = {
+    {"bfloat8_b+LoFi", DataType::BFLOAT8_B, MathFidelity::LoFi, Numerics::accurate},
+    {"bfloat16+HiFi4", DataType::BFLOAT16, MathFidelity::HiFi4, Numerics::accurate},
+    {"float32+HiFi4", DataType::FLOAT32, MathFidelity::HiFi4, Numerics::accurate},
+    {"float32+LoFi", DataType::FLOAT32, MathFidelity::LoFi, Numerics::accurate},
+    {"bfloat8_b+HiFi2 tt_metal", DataType::BFLOAT8_B, MathFidelity::HiFi2, Numerics::tt_metal},
+    {"bfloat16+HiFi3 tt_metal", DataType::BFLOAT16, MathFidelity::HiFi3, Numerics::tt_metal},
+};
+
+void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width_mult, uint32_t threads) {
+  DeviceOptions options;
+  options.num_threads = threads;
+  auto device = open_device(0, options);
+  const model::MobileNetV2Module module(width_mult, 10);
+  const StateDict weights = model::random_state_dict(module, 3);
+  const std::vector<float> input = random_values(input_shape.volume(), 11);
+  for (const Configuration& c : kConfigurations) {
+    SCOPED_TRACE(c.name);
+    ModelConfig config;
+    config.dtype = config.weights_dtype = c.dtype;
+    config.math_fidelity = c.fidelity;
+    config.numerics = c.numerics;
+    Model model(model::create_mobilenetv2_model_parameters(weights, input_shape), *device, config);
+    const std::vector<float> first = model.run(input);  // op by op; plans the passes after it
+    ASSERT_TRUE(model.memory_plan().planned);
+    std::vector<float> second(first.size(), -1.0f);
+    const size_t allocated = count_allocations([&] { model.run(input, second); });
+    EXPECT_EQ(allocated, 0u) << "heap allocations in the second (planned) pass";
+    EXPECT_EQ(second, first);  // the same ops on the same values: bit for bit
+    EXPECT_EQ(model.run(input), first);  // and again
+    const model::MemoryPlan plan = model.memory_plan();
+    EXPECT_LT(plan.arena_bytes, plan.activation_bytes / 2) << "dead activations leave their bytes to later ones";
+    EXPECT_EQ(plan.arena_bytes, plan.peak_live_bytes) << "MobileNetV2's arena is as small as its busiest step";
+  }
+}
+
+TEST(PlannedPass, MobileNetV2At224AllocatesNothingAfterTheFirstPass) {
+  expect_planned_pass_allocates_nothing(Shape{1, 3, 224, 224}, 1.0f, 2);
+}
+
+TEST(PlannedPass, SmallBatchOnOneThreadAllocatesNothing) {
+  expect_planned_pass_allocates_nothing(Shape{2, 3, 64, 64}, 0.5f, 1);
+}
+
+}  // namespace
+}  // namespace ttnn::test
