@@ -1,11 +1,11 @@
 #include "model/planned_pass.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/buffer_layout.hpp"
 #include "core/check.hpp"
 #include "core/host_memory.hpp"
-#include "core/tensor_allocation.hpp"
 #include "model/activation_arena.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/common/tensor_rows.hpp"
@@ -26,6 +26,23 @@ const TensorSpec& spec_of(const std::vector<std::optional<TensorSpec>>& specs, s
 }
 
 }  // namespace
+
+PaddingTiles::PaddingTiles(const TensorSpec& spec) {
+  if (spec.layout != Layout::TILE) return;  // ROW_MAJOR rows have no padding (edge shards' rest is never read)
+  const BufferLayout layout = BufferLayout::of(spec, "model plan");
+  const RowMap map(spec);
+  tile_bytes_ = layout.page_bytes;
+  for (uint64_t band = 0; band < layout.height; band += TILE_HEIGHT) {
+    bool padding_rows = false;
+    for (uint64_t row = band; row < band + TILE_HEIGHT && !padding_rows; ++row) padding_rows = map.is_padding(row);
+    for (uint64_t col = 0; col < layout.width; col += TILE_WIDTH)
+      if (padding_rows || col + TILE_WIDTH > layout.logical_width) offsets_.push_back(layout.offset(band, col));
+  }
+}
+
+void PaddingTiles::zero(std::byte* bytes) const {
+  for (const size_t offset : offsets_) std::memset(bytes + offset, 0, tile_bytes_);
+}
 
 PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
                          const std::vector<std::optional<TensorSpec>>& specs, size_t output_node, Device& device)
@@ -70,10 +87,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     const Tensor& input = values_[step.inputs.at(0)];
     const Tensor& output = values_[step.node];
     const std::string& path = step.info.module_path;
-    // Outputs start zeroed as freshly allocated ones do: the arena's bytes held other values before.
-    const auto zero_output = [this, &output] {
-      zero_on_device(output.bytes("model plan"), output.buffer()->size_bytes(), device_);
-    };
+    // Ops write every logical value; the tiles that also hold padding start zeroed, as in a fresh
+    // allocation (the arena's bytes held other values before).
+    const auto zero_output = [&output, padding = PaddingTiles(output.spec())] { padding.zero(output.bytes("model plan")); };
     switch (step.kind) {
       case StepKind::conv2d: {
         ttnn::Conv2dArgs args = step.conv;
@@ -159,6 +175,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     }
   }
   input_layout_ = BufferLayout::of(values_[0].spec(), "model input");
+  input_padding_ = PaddingTiles(values_[0].spec());
   output_layout_ = BufferLayout::of(values_[output_node_].spec(), "model output");
   host_memory::trim();  // the first pass's blocks: this pass never asks for them
 }
@@ -169,7 +186,7 @@ void PlannedPass::write_input(std::span<const float> nchw, const Shape& input_sh
   profile.output(input);
   const BufferLayout& layout = input_layout_;
   std::byte* bytes = input.bytes("model input");
-  zero_on_device(bytes, input.buffer()->size_bytes(), device_);  // tile padding: the arena held other values
+  input_padding_.zero(bytes);
   const uint32_t n = input_shape[0], c = input_shape[1], plane = input_shape[2] * input_shape[3];
   const uint64_t pixels = uint64_t(n) * plane, width = layout.logical_width;
   // Bands of whole tiles, staged on the stack 64 columns at a time.

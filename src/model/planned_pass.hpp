@@ -17,6 +17,18 @@
 
 namespace ttnn::model {
 
+// The tiles of a TILE tensor that hold padding (rows past a slice's end, columns past the width).
+class PaddingTiles {
+ public:
+  PaddingTiles() = default;
+  explicit PaddingTiles(const TensorSpec& spec);
+  void zero(std::byte* bytes) const;
+
+ private:
+  std::vector<size_t> offsets_;
+  size_t tile_bytes_ = 0;
+};
+
 class PlannedPass {
  public:
   // `specs`: per graph node, the spec of the value the first pass gave it (values that steps read or
@@ -41,6 +53,7 @@ class PlannedPass {
   Device& device_;
   std::shared_ptr<Buffer> arena_;
   BufferLayout input_layout_, output_layout_;
+  PaddingTiles input_padding_;
   std::vector<Tensor> values_;  // per graph node: a view into the arena (empty for nodes no step reads or writes)
   std::vector<std::function<void()>> steps_;
   size_t output_node_ = 0;
