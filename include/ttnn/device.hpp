@@ -64,6 +64,8 @@ class Device {
   // Runs work(i) for i in [0, num_items) on the device's threads and waits for all of them.
   // The first exception thrown by a work item is rethrown here.
   void run_parallel(size_t num_items, FunctionRef<void(size_t)> work) const;
+  // Runs work() once on each of the device's threads, one thread at a time.
+  void run_on_each_thread(FunctionRef<void()> work) const;
 
   // Internal: allocator and thread pool for ops and buffers.
   const std::shared_ptr<Allocator>& allocator() const { return allocator_; }

@@ -41,6 +41,11 @@ void Device::run_parallel(size_t num_items, FunctionRef<void(size_t)> work) cons
   thread_pool_->run(num_items, work);
 }
 
+void Device::run_on_each_thread(FunctionRef<void()> work) const {
+  check<DeallocatedTensor>(open_, "device {}: used after close_device", id_);
+  thread_pool_->run_on_each_thread(work);
+}
+
 std::shared_ptr<Device> open_device(int device_id, const DeviceOptions& options) {
   const DeviceSpec& spec = options.spec;
   check(device_id >= 0, "open_device: device_id must be >= 0, got {}", device_id);

@@ -121,4 +121,23 @@ void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
   if (error) std::rethrow_exception(error);
 }
 
+void ThreadPool::run_on_each_thread(FunctionRef<void()> work) {
+  const size_t threads = num_threads();
+  std::mutex one_at_a_time;
+  std::atomic<size_t> finished{0};
+  // A thread that has run its item waits for the others, so it takes no second item: each takes one.
+  run(threads, [&](size_t) {
+    struct Arrive {
+      std::atomic<size_t>& finished;
+      ~Arrive() { finished.fetch_add(1, std::memory_order_acq_rel); }
+    };
+    {
+      const Arrive arrive{finished};
+      std::lock_guard lock(one_at_a_time);
+      work();
+    }
+    while (finished.load(std::memory_order_acquire) < threads) std::this_thread::yield();
+  });
+}
+
 }  // namespace ttnn

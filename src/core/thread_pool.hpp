@@ -27,6 +27,9 @@ class ThreadPool {
   // Runs work(i) for every i in [0, num_items); items are handed out dynamically. Rethrows the first
   // exception a work item threw, after all items finished. Regions from several callers are serialised.
   void run(size_t num_items, FunctionRef<void(size_t)> work);
+  // Runs work() once on every thread of the pool, one thread at a time (regions inside it run inline on
+  // that thread): for what each thread must have done once, such as growing its scratch buffers.
+  void run_on_each_thread(FunctionRef<void()> work);
 
  private:
   void worker_loop();

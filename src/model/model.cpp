@@ -282,7 +282,10 @@ struct Model::Impl {
       return output;
     }
     std::vector<float> output = run_op_by_op(nchw, observer);
-    if (!planned && !observer) planned = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device);
+    if (!planned && !observer && config.plan) {
+      planned = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device);
+      planned->prepare_threads(nchw, parameters.input_shape);
+    }
     return output;
   }
 

@@ -222,9 +222,17 @@ void PlannedPass::read_output(std::span<float> output) const {
 void PlannedPass::run(std::span<const float> nchw, const Shape& input_shape, std::span<float> output) const {
   check(output.size() == output_volume(), "model: output has room for {} values, the model gives {}", output.size(),
         output_volume());
+  run_steps(nchw, input_shape);
+  read_output(output);
+}
+
+void PlannedPass::run_steps(std::span<const float> nchw, const Shape& input_shape) const {
   write_input(nchw, input_shape);
   for (const auto& step : steps_) step();
-  read_output(output);
+}
+
+void PlannedPass::prepare_threads(std::span<const float> nchw, const Shape& input_shape) const {
+  device_.run_on_each_thread([&] { run_steps(nchw, input_shape); });
 }
 
 }  // namespace ttnn::model

@@ -40,6 +40,10 @@ class PlannedPass {
 
   // nchw: the traced input's values; output: room for the output's logical values.
   void run(std::span<const float> nchw, const Shape& input_shape, std::span<float> output) const;
+  // Runs the pass once on each of the device's threads alone, so that every thread's scratch buffers
+  // have grown to the largest work item they can be handed: after it, no pass allocates, whichever
+  // thread takes which item.
+  void prepare_threads(std::span<const float> nchw, const Shape& input_shape) const;
 
   size_t output_volume() const { return values_[output_node_].logical_shape().volume(); }
   size_t arena_bytes() const { return arena_bytes_; }
@@ -48,6 +52,7 @@ class PlannedPass {
 
  private:
   void write_input(std::span<const float> nchw, const Shape& input_shape) const;
+  void run_steps(std::span<const float> nchw, const Shape& input_shape) const;
   void read_output(std::span<float> output) const;
 
   Device& device_;

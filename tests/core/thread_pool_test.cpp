@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <stdexcept>
 #include <vector>
 
@@ -37,6 +41,32 @@ TEST(ThreadPool, NestedRegionsRunInline) {
     std::atomic<int> inner_items{0};
     pool.run(outer, [&](size_t) { pool.run(5, [&](size_t) { inner_items++; }); });
     EXPECT_EQ(inner_items.load(), int(5 * outer));
+  }
+}
+
+// Each thread runs the work once, alone, with regions inside it inline on that thread.
+TEST(ThreadPool, RunOnEachThreadVisitsEveryThreadOnceAndAlone) {
+  for (size_t threads : {1u, 2u, 4u}) {
+    ThreadPool pool(threads);
+    std::mutex mutex;
+    std::set<std::thread::id> seen;
+    std::atomic<int> inside{0}, most_inside{0}, calls{0};
+    pool.run_on_each_thread([&] {
+      const int now = ++inside;
+      most_inside = std::max(most_inside.load(), now);
+      std::thread::id inner_thread;
+      pool.run(3, [&](size_t) { inner_thread = std::this_thread::get_id(); });
+      EXPECT_EQ(inner_thread, std::this_thread::get_id());
+      {
+        std::lock_guard lock(mutex);
+        seen.insert(std::this_thread::get_id());
+      }
+      ++calls;
+      --inside;
+    });
+    EXPECT_EQ(calls.load(), int(threads));
+    EXPECT_EQ(seen.size(), threads);
+    EXPECT_EQ(most_inside.load(), 1);
   }
 }
 

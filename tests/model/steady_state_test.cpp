@@ -132,6 +132,19 @@ TEST(PlannedPass, MobileNetV2At224AllocatesNothingAfterTheFirstPass) {
   expect_planned_pass_allocates_nothing(Shape{1, 3, 224, 224}, 1.0f, 2);
 }
 
+TEST(PlannedPass, AModelThatRunsOncePlansNothing) {
+  auto device = open_device(0);
+  const model::MobileNetV2Module module(0.5f, 10);
+  ModelConfig config;
+  config.plan = false;
+  const Shape shape{1, 3, 64, 64};
+  Model model(model::create_mobilenetv2_model_parameters(model::random_state_dict(module, 3), shape), *device, config);
+  const std::vector<float> input = random_values(shape.volume(), 5);
+  const std::vector<float> first = model.run(input);
+  EXPECT_FALSE(model.memory_plan().planned);
+  EXPECT_EQ(model.run(input), first);
+}
+
 TEST(PlannedPass, SmallBatchOnOneThreadAllocatesNothing) {
   expect_planned_pass_allocates_nothing(Shape{2, 3, 64, 64}, 0.5f, 1);
 }

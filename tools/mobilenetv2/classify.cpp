@@ -57,10 +57,12 @@ int run_classify(const ClassifyOptions& options) {
   const std::vector<std::filesystem::path>& files = images.files;
   const auto batch = uint32_t(files.size());
   auto device = options.model.open_device();
+  ttnn::model::ModelConfig single_pass_config = options.model.config();
+  single_pass_config.plan = false;  // one pass: nothing to plan for
   // The checkpoint is only needed while tracing: a temporary, freed before the model runs.
   ttnn::model::Model model(
       ttnn::model::create_mobilenetv2_model_parameters(options.model.load_weights(), ttnn::Shape{batch, 3, 224, 224}),
-      *device, options.model.config());
+      *device, single_pass_config);
   const std::vector<float> logits = model.run(images.nchw);
   const size_t classes = logits.size() / batch;
   const std::vector<std::string> names =

@@ -33,8 +33,10 @@ int run_infer(const InferOptions& options) {
                                 "; the model takes N >= 1 images of at least 32x32");
   const ttnn::Shape shape{uint32_t(array.shape[0]), 3, uint32_t(array.shape[2]), uint32_t(array.shape[3])};
   auto device = options.model.open_device();
+  ttnn::model::ModelConfig single_pass_config = options.model.config();
+  single_pass_config.plan = false;  // one pass: nothing to plan for
   ttnn::model::Model model(ttnn::model::create_mobilenetv2_model_parameters(options.model.load_weights(), shape),
-                           *device, options.model.config());
+                           *device, single_pass_config);
   const std::vector<float> logits = model.run(array.to_float32());
   const uint64_t classes = logits.size() / shape[0];
   const std::vector<uint64_t> out_shape{shape[0], classes};

@@ -35,6 +35,9 @@ struct ModelConfig {
   // Convs shard HEIGHT where N*H*W >> C (the early layers) and BLOCK elsewhere, unless overridden.
   bool deallocate_activations = true;
   DataType logits_dtype = DataType::FLOAT32;  // the classifier's output
+  // Plan the passes after the first (see Model::run). A model that runs once saves the planning: the plan
+  // costs about two more passes, one on each thread alone.
+  bool plan = true;
   std::map<std::string, LayerOverride> overrides;
 
   // Throws InvalidArgument naming an override path that is not a conv or linear of the model.
