@@ -118,6 +118,10 @@ using Bfp8EncodeFn = uint8_t (*)(const float* values, uint8_t* codes);
 // calls; exponents[0] and [1] receive the blocks' exponent bytes.
 using Bfp8EncodePairFn = void (*)(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* values);
+// Rows [row0, row1) and columns [col0, col1) (both within 0..32) of a bfloat8_b tile's storage (64 exponent
+// bytes, then the codes face by face) into dst (row stride dst_stride); the same bits as bfp8_decode.
+using Bfp8DecodeTileRowsFn = void (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                                      float* dst, size_t dst_stride);
 // 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
 // kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
@@ -157,6 +161,7 @@ struct KernelTable {
   // bf16_gemm_packed reads GemmBf16Args::a_values (floats) instead of `a` (bfloat16 bits).
   bool bf16_gemm_reads_floats = false;
   Bfp8EncodePairFn bfp8_encode_pair = nullptr;
+  Bfp8DecodeTileRowsFn bfp8_decode_tile_rows = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -185,6 +190,8 @@ double f32_fma_peak_ref(uint64_t iterations);
 uint8_t bfp8_encode_ref(const float* values, uint8_t* codes);
 void bfp8_encode_pair_ref(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
+void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                               float* dst, size_t dst_stride);
 void bf16_encode_ref(const float* values, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, float* values);
 void round_significand_ref(float* values, size_t count, int bits);

@@ -203,6 +203,12 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
       const std::byte* source = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      if (layout.dtype == DataType::BFLOAT8_B) {  // the tile's rows in one kernel call
+        table.bfp8_decode_tile_rows(reinterpret_cast<const uint8_t*>(source), uint32_t(r0 - band), uint32_t(r1 - band),
+                                    uint32_t(c0 - tile_col), uint32_t(c1 - tile_col),
+                                    dst + (r0 - row_begin) * dst_stride + (c0 - col_begin), dst_stride);
+        continue;
+      }
       if (layout.dtype != DataType::BFLOAT4_B) {
         for (uint64_t row = r0; row < r1; ++row)
           copy_face_row_runs(row - band, c0 - tile_col, c1 - tile_col, [&](size_t index, size_t col, size_t count) {

@@ -1,6 +1,9 @@
 // conv2d: validate, prepare (or reuse) the weights, plan the sharding, run one work item per shard.
 #include "ttnn/operations/conv2d.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
 #include "kernels/kernels.hpp"
@@ -85,6 +88,14 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
                                       geometry.out_channels);
   plan.items = conv2d_work_items(plan.output_layout, geometry.output_pixels(), geometry.out_channels,
                                  plan.device->num_cores());
+  size_t runs = plan.items.size();  // one item a run
+  if (plan.streamed && geometry.depthwise()) {
+    std::stable_sort(plan.items.begin(), plan.items.end(), [](const ConvWorkItem& a, const ConvWorkItem& b) {
+      return std::tie(a.col_begin, a.row_begin) < std::tie(b.col_begin, b.row_begin);
+    });
+    runs = std::min<size_t>(plan.items.size(), 2 * size_t(plan.device->num_threads()));  // some slack to balance
+  }
+  for (size_t run = 1; run <= runs; ++run) plan.item_run_ends.push_back(plan.items.size() * run / runs);
   return plan;
 }
 
@@ -100,7 +111,11 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
                         low_bits ? &*low_bits : nullptr, &plan.output_layout, output, plan.block_rows};
   program.bf16_operands = plan.bf16_operands;
   program.bfp8_operands = plan.bfp8_operands;
-  plan.device->run_parallel(plan.items.size(), [&](size_t i) { run_conv2d_work_item(program, plan.items[i]); });
+  program.run_id = next_conv2d_run_id();
+  plan.device->run_parallel(plan.item_run_ends.size(), [&](size_t run) {
+    for (size_t i = run == 0 ? 0 : plan.item_run_ends[run - 1]; i < plan.item_run_ends[run]; ++i)
+      run_conv2d_work_item(program, plan.items[i]);
+  });
 }
 
 Conv2dResult conv2d(const Conv2dArgs& args) {

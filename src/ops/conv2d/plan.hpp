@@ -33,6 +33,9 @@ struct Conv2dPlan {
   bool bfp8_operands = false;
   uint32_t block_rows = 0;
   std::vector<ConvWorkItem> items;
+  // Items in the order threads take them, in runs: a streamed depthwise conv hands each thread a run of
+  // neighbouring items (same channels, consecutive rows) so that rows decoded for one serve the next.
+  std::vector<size_t> item_run_ends;  // run r is items [end of run r - 1, item_run_ends[r])
 };
 
 // Plans the call `args` describes (args.input_tensor's spec; its contents are not read). Prepares the

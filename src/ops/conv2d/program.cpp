@@ -1,6 +1,7 @@
 #include "ops/conv2d/program.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "kernels/kernels.hpp"
@@ -174,11 +175,29 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
 }
 
 // The input rows a depthwise block reads: the whole decoded tensor, or (streamed) the rows of one image that
-// a run of output rows needs, decoded for the item's channels into per-thread scratch.
+// a run of output rows needs, decoded for the item's channels into a per-thread ring of rows. Consecutive
+// blocks and work items of a thread (run_conv2d_plan hands each thread runs of neighbouring items) share
+// rows: each input row is decoded about once, not once per block that reads it.
 struct DepthwiseInput {
-  const float* pixel0 = nullptr;  // input pixel 0 of the image's row `first_row`, at the item's first channel
+  const float* base = nullptr;  // whole decoded tensor: pixel 0 of the image at the item's first channel
+  const float* ring = nullptr;  // streamed: row ih at ring + (ih % ring_rows) * row_floats
+  size_t ring_rows = 0, row_floats = 0;
   size_t pixel_stride = 0;
-  long first_row = 0, end_row = 0;  // input rows held: [first_row, end_row)
+  long first_row = 0, end_row = 0;  // input rows available: [first_row, end_row)
+  const float* row(long ih, uint32_t input_width) const {
+    if (ih < first_row || ih >= end_row) return nullptr;
+    if (base) return base + size_t(ih) * input_width * pixel_stride;
+    return ring + size_t(ih) % ring_rows * row_floats;
+  }
+};
+
+// What a thread's ring holds; rows of another run (conv call, image or channels) are never reused.
+struct DepthwiseRing {
+  std::vector<float> rows;
+  uint64_t run = 0;
+  uint64_t image = 0;
+  uint32_t col_begin = 0, col_end = 0;
+  long first_row = 0, end_row = 0;
 };
 
 DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t image, uint32_t oh0,
@@ -187,18 +206,46 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   const uint64_t row_pixels = g.input_width;
   if (program.input) {
     const DecodedActivations& input = *program.input;
-    return {input.values.data() + image * g.input_height * row_pixels * input.cols + item.col_begin, input.cols, 0,
-            long(g.input_height)};
+    DepthwiseInput whole;
+    whole.base = input.values.data() + image * g.input_height * row_pixels * input.cols + item.col_begin;
+    whole.pixel_stride = input.cols;
+    whole.end_row = long(g.input_height);
+    return whole;
   }
   const long first = std::max(0L, long(oh0) * g.stride_h - long(g.padding.top));
   const long end = std::min(long(g.input_height),
                             long(oh1 - 1) * g.stride_h - long(g.padding.top) + long(g.kernel_h - 1) * g.dilation_h + 1);
   const size_t width = item.col_end - item.col_begin;
-  if (end <= first) return {nullptr, width, first, first};
-  float* rows = sized(scratch(3), size_t(end - first) * row_pixels * width);
-  const uint64_t pixel = (image * g.input_height + uint64_t(first)) * row_pixels;
-  program.source->read(pixel, pixel + uint64_t(end - first) * row_pixels, item.col_begin, item.col_end, rows, width);
-  return {rows, width, first, end};
+  DepthwiseInput input;
+  input.pixel_stride = width;
+  input.row_floats = row_pixels * width;
+  input.first_row = first;
+  input.end_row = std::max(first, end);
+  if (end <= first) return input;
+  thread_local DepthwiseRing ring;
+  const size_t needed = size_t(end - first);
+  const bool same_run = ring.run == program.run_id && ring.image == image && ring.col_begin == item.col_begin &&
+                        ring.col_end == item.col_end;
+  if (!same_run || ring.rows.size() < needed * input.row_floats || first < ring.first_row) {
+    // Room for a few rows more than this block needs: the next block's rows may fall one row further.
+    const size_t rows = needed + g.kernel_h * g.dilation_h + g.stride_h;
+    if (ring.rows.size() < rows * input.row_floats) ring.rows.resize(rows * input.row_floats);
+    ring.run = program.run_id, ring.image = image, ring.col_begin = item.col_begin, ring.col_end = item.col_end;
+    ring.first_row = ring.end_row = first;
+  }
+  input.ring = ring.rows.data();
+  input.ring_rows = ring.rows.size() / input.row_floats;
+  // Rows held from the last block stay where they are; rows before `first` are given up.
+  long decoded_from = std::max(first, std::min(ring.end_row, end));
+  if (ring.end_row < first) decoded_from = first;
+  for (long ih = decoded_from; ih < end; ++ih) {
+    const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * row_pixels;
+    float* slot = ring.rows.data() + size_t(ih) % input.ring_rows * input.row_floats;
+    program.source->read(pixel, pixel + row_pixels, item.col_begin, item.col_end, slot, width);
+  }
+  ring.first_row = first;
+  ring.end_row = std::max(ring.end_row, end);
+  return input;
 }
 
 void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
@@ -235,12 +282,8 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
     for (; p < run_end;) {
       const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
       const uint64_t segment_end = std::min<uint64_t>(run_end, p + (g.output_width - ow));
-      for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
-        const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
-        rows[ky] = ih < input.first_row || ih >= input.end_row
-                       ? nullptr
-                       : input.pixel0 + size_t(ih - input.first_row) * g.input_width * input.pixel_stride;
-      }
+      for (uint32_t ky = 0; ky < g.kernel_h; ++ky)
+        rows[ky] = input.row(long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h, g.input_width);
       dw.out_begin = ow;
       dw.out_end = ow + (segment_end - p);
       dw.output = out + (p - p0) * dw.channels;
@@ -251,6 +294,11 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
 }
 
 }  // namespace
+
+uint64_t next_conv2d_run_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t pixels, uint32_t channels,
                                             uint32_t interleaved_items) {

@@ -40,7 +40,13 @@ struct Conv2dProgram {
   // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
   // tiles' codes and exponents and runs on int8 dot products.
   bool bfp8_operands = false;
+  // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
+  // depthwise convs) is reused only within the same run.
+  uint64_t run_id = 0;
 };
+
+// A fresh run_id.
+uint64_t next_conv2d_run_id();
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);
 

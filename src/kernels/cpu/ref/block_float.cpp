@@ -4,6 +4,7 @@
 #include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
 #include "formats/fidelity.hpp"
+#include "kernels/cpu/bfp8_tile_rows.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -37,6 +38,11 @@ void round_significand_ref(float* values, size_t count, int bits) {
 void bfp8_encode_pair_ref(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
   exponents[0] = bfp8_encode_ref(values, codes0);
   exponents[1] = bfp8_encode_ref(values + 16, codes1);
+}
+
+void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                            float* dst, size_t dst_stride) {
+  bfp8_decode_tile_rows<bfp8_decode_ref>(tile, row0, row1, col0, col1, dst, dst_stride);
 }
 
 }  // namespace ttnn::kernels

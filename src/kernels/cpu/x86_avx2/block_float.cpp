@@ -2,6 +2,8 @@
 // the results are bit-identical (no contraction into FMAs: each step is its own intrinsic).
 #include <immintrin.h>
 
+#include "kernels/cpu/bfp8_tile_rows.hpp"
+
 #include <algorithm>
 
 #include "kernels/cpu/x86_avx2/avx2.hpp"
@@ -139,6 +141,11 @@ void round_significand__avx2(float* values, size_t count, int bits) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(values + i), result);
   }
   if (i < count) round_significand_ref(values + i, count - i, bits);
+}
+
+void bfp8_decode_tile_rows__avx2(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                            float* dst, size_t dst_stride) {
+  bfp8_decode_tile_rows<bfp8_decode__avx2>(tile, row0, row1, col0, col1, dst, dst_stride);
 }
 
 }  // namespace ttnn::kernels

@@ -13,7 +13,8 @@ const KernelTable* avx2_table() {
                                      bf16_gemm_minmax_ukernel_4x16__avx2,   bf16_top_halves__avx2,
                                      f32_fma_peak__avx2,                    f32_fma_peak__avx2,
                                      bfp8_gemm_packed_ref,                  false,
-                                     false,                                 bfp8_encode_pair__avx2};
+                                     false,                                 bfp8_encode_pair__avx2,
+                                     bfp8_decode_tile_rows__avx2};
   return &table;
 }
 

@@ -2,6 +2,8 @@
 // (block_float.hpp) as explicit vector operations, as in the AVX2 tier, so the results are bit-identical.
 #include <immintrin.h>
 
+#include "kernels/cpu/bfp8_tile_rows.hpp"
+
 #include <algorithm>
 
 #include "kernels/cpu/x86_avx512/avx512.hpp"
@@ -113,6 +115,11 @@ void round_significand__avx512(float* values, size_t count, int bits) {
     const __mmask16 m = lanes(count - i);
     _mm512_mask_storeu_epi32(values + i, m, round16(_mm512_maskz_loadu_epi32(m, values + i)));
   }
+}
+
+void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                            float* dst, size_t dst_stride) {
+  bfp8_decode_tile_rows<bfp8_decode__avx512>(tile, row0, row1, col0, col1, dst, dst_stride);
 }
 
 }  // namespace ttnn::kernels

@@ -1,0 +1,33 @@
+// Decoding a bfloat8_b tile's rows in one call (each tier instantiates it with its block decoder, which
+// inlines): readers of whole tiles pay one indirect call a tile instead of one a 16-value block.
+#pragma once
+
+#include <algorithm>
+#include <cstring>
+
+#include "formats/block_float.hpp"
+#include "formats/tilize.hpp"
+#include "kernels/kernels.hpp"
+
+namespace ttnn::kernels {
+
+template <void (*Decode)(uint8_t exponent, const uint8_t* codes, float* values)>
+void bfp8_decode_tile_rows(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1, float* dst,
+                           size_t dst_stride) {
+  for (uint32_t row = row0; row < row1; ++row, dst += dst_stride) {
+    for (uint32_t block = col0 / 16 * 16; block < col1; block += 16) {
+      const uint32_t lo = std::max(col0, block), hi = std::min(col1, block + 16);
+      const size_t index = formats::face_order_index(row, block);
+      const uint8_t* codes = tile + formats::kTileExponentBytes + index;
+      if (lo == block && hi == block + 16) {
+        Decode(tile[index / 16], codes, dst + (block - col0));
+        continue;
+      }
+      float values[16];
+      Decode(tile[index / 16], codes, values);
+      std::memcpy(dst + (lo - col0), values + (lo - block), (hi - lo) * sizeof(float));
+    }
+  }
+}
+
+}  // namespace ttnn::kernels
