@@ -76,17 +76,29 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
   exponents[1] = uint8_t(row1);
 }
 
-void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values) {
-  if (exponent == 255 || exponent < 7) {  // Inf/NaN rows, and scales below the normal range
-    bfp8_decode__avx2(exponent, codes, values);
-    return;
-  }
+namespace {
+
+// One block's 16 values, for exponents in the vector path's range (callers check vector_exponent).
+inline __m512 decode_block(uint8_t exponent, const uint8_t* codes) {
   const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes)));
   const __m512i magnitude = _mm512_and_si512(bytes, _mm512_set1_epi32(0x7F));
   const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(bytes, _mm512_set1_epi32(0x80)), 24);
   const __m512 scale = _mm512_castsi512_ps(_mm512_set1_epi32(int((exponent - 6) << 23)));  // 2^(E - 133)
   const __m512 value = _mm512_mul_ps(_mm512_cvtepi32_ps(magnitude), scale);
-  _mm512_storeu_ps(values, _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(value), sign)));
+  return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(value), sign));
+}
+
+// Inf/NaN rows and scales below the normal range go to the AVX2 tier's exact path.
+inline bool vector_exponent(uint8_t exponent) { return exponent != 255 && exponent >= 7; }
+
+}  // namespace
+
+void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values) {
+  if (!vector_exponent(exponent)) {
+    bfp8_decode__avx2(exponent, codes, values);
+    return;
+  }
+  _mm512_storeu_ps(values, decode_block(exponent, codes));
 }
 
 }  // namespace ttnn::kernels
@@ -117,9 +129,25 @@ void round_significand__avx512(float* values, size_t count, int bits) {
   }
 }
 
+// Whole tile rows (the common case) decode both blocks of a row inline; anything else goes block by block.
 void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
-                            float* dst, size_t dst_stride) {
-  bfp8_decode_tile_rows<bfp8_decode__avx512>(tile, row0, row1, col0, col1, dst, dst_stride);
+                                   float* dst, size_t dst_stride) {
+  if (col0 != 0 || col1 != 32) {
+    bfp8_decode_tile_rows<bfp8_decode__avx512>(tile, row0, row1, col0, col1, dst, dst_stride);
+    return;
+  }
+  for (uint32_t row = row0; row < row1; ++row, dst += dst_stride) {
+    const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
+    const uint8_t e0 = tile[left / 16], e1 = tile[right / 16];
+    const uint8_t* codes = tile + formats::kTileExponentBytes;
+    if (vector_exponent(e0) && vector_exponent(e1)) {
+      _mm512_storeu_ps(dst, decode_block(e0, codes + left));
+      _mm512_storeu_ps(dst + 16, decode_block(e1, codes + right));
+      continue;
+    }
+    bfp8_decode__avx512(e0, codes + left, dst);
+    bfp8_decode__avx512(e1, codes + right, dst + 16);
+  }
 }
 
 }  // namespace ttnn::kernels
