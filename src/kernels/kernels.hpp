@@ -122,6 +122,12 @@ using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* val
 // bytes, then the codes face by face) into dst (row stride dst_stride); the same bits as bfp8_decode.
 using Bfp8DecodeTileRowsFn = void (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                       float* dst, size_t dst_stride);
+// Rows [row0, row1) of a bfloat8_b tile as the int8 GEMM reads them: its first `blocks` (1 or 2) blocks'
+// sign-magnitude codes as two's-complement int8 into codes (row stride codes_stride) and their exponent
+// bytes into exponents (row stride exponents_stride). Returns the codes OR-ed (bit 7 set: a negative value).
+using Bfp8TileRowsToInt8Fn = uint8_t (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks,
+                                         int8_t* codes, size_t codes_stride, uint8_t* exponents,
+                                         size_t exponents_stride);
 // 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
 // kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
@@ -162,6 +168,7 @@ struct KernelTable {
   bool bf16_gemm_reads_floats = false;
   Bfp8EncodePairFn bfp8_encode_pair = nullptr;
   Bfp8DecodeTileRowsFn bfp8_decode_tile_rows = nullptr;
+  Bfp8TileRowsToInt8Fn bfp8_tile_rows_to_int8 = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -192,6 +199,8 @@ void bfp8_encode_pair_ref(const float* values, uint8_t* codes0, uint8_t* codes1,
 void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                float* dst, size_t dst_stride);
+uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
+                                   size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
 void bf16_encode_ref(const float* values, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, float* values);
 void round_significand_ref(float* values, size_t count, int bits);

@@ -357,6 +357,35 @@ TEST_P(KernelTier, Bfp8TileRowsMatchBlockByBlockDecoding) {
   }
 }
 
+// A tile's rows as the int8 GEMM reads them: codes in two's complement, exponents, and whether any is negative.
+TEST_P(KernelTier, Bfp8TileRowsToInt8MatchTheCodes) {
+  std::mt19937 rng(10);
+  uint8_t tile[1088];
+  for (int trial = 0; trial < 300; ++trial) {
+    const bool nonnegative = trial % 2 == 0;
+    for (uint8_t& byte : tile) byte = uint8_t(rng()) & (nonnegative ? 0x7F : 0xFF);
+    const uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0), blocks = 1 + trial % 3 / 2;
+    constexpr size_t kCodesStride = 40, kExponentsStride = 3;
+    int8_t codes[32 * kCodesStride] = {};
+    uint8_t exponents[32 * kExponentsStride] = {};
+    const uint8_t signs = table_->bfp8_tile_rows_to_int8(tile, row0, row1, blocks, codes, kCodesStride, exponents,
+                                                          kExponentsStride);
+    bool any_negative = false;
+    for (uint32_t row = row0; row < row1; ++row)
+      for (uint32_t block = 0; block < blocks; ++block) {
+        const size_t index = formats::face_order_index(row, block * 16);
+        ASSERT_EQ(exponents[(row - row0) * kExponentsStride + block], tile[index / 16]);
+        for (size_t i = 0; i < 16; ++i) {
+          const uint8_t code = tile[64 + index + i];
+          any_negative |= (code & 0x80) != 0;
+          const int want = code & 0x80 ? -(code & 0x7F) : code & 0x7F;
+          ASSERT_EQ(codes[(row - row0) * kCodesStride + block * 16 + i], want) << "trial " << trial << " row " << row;
+        }
+      }
+    EXPECT_EQ((signs & 0x80) != 0, any_negative) << "trial " << trial;
+  }
+}
+
 // bfloat16: every tier bit-identical to the reference (ties, carries into the exponent, Inf, NaN payloads).
 TEST_P(KernelTier, Bf16MatchesRef) {
   std::mt19937 rng(7);

@@ -150,4 +150,41 @@ void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t 
   }
 }
 
+// A row's two blocks as one 32-byte vector: magnitude, negated where the sign bit is set.
+uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
+                                       size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+  if (blocks == 1) {  // 16 channels (an expand conv after a 16-channel project)
+    __m128i signs = _mm_setzero_si128();
+    for (uint32_t row = row0; row < row1; ++row, codes += codes_stride, exponents += exponents_stride) {
+      const size_t left = formats::face_order_index(row, 0);
+      const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tile + formats::kTileExponentBytes + left));
+      signs = _mm_or_si128(signs, raw);
+      const __m128i magnitude = _mm_and_si128(raw, _mm_set1_epi8(0x7F));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes),
+                       _mm_mask_sub_epi8(magnitude, _mm_movepi8_mask(raw), _mm_setzero_si128(), magnitude));
+      exponents[0] = tile[left / 16];
+    }
+    return _mm_movemask_epi8(signs) != 0 ? 0x80 : 0;
+  }
+  if (blocks != 2)
+    return bfp8_tile_rows_to_int8_ref(tile, row0, row1, blocks, codes, codes_stride, exponents, exponents_stride);
+  __m256i signs = _mm256_setzero_si256();
+  const __m256i magnitude_mask = _mm256_set1_epi8(0x7F);
+  for (uint32_t row = row0; row < row1; ++row, codes += codes_stride, exponents += exponents_stride) {
+    const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
+    const uint8_t* from = tile + formats::kTileExponentBytes;
+    const __m256i raw = _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(from + left))),
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + right)), 1);
+    signs = _mm256_or_si256(signs, raw);
+    const __m256i magnitude = _mm256_and_si256(raw, magnitude_mask);
+    const __mmask32 negative = _mm256_movepi8_mask(raw);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes),
+                        _mm256_mask_sub_epi8(magnitude, negative, _mm256_setzero_si256(), magnitude));
+    exponents[0] = tile[left / 16];
+    exponents[1] = tile[right / 16];
+  }
+  return _mm256_movemask_epi8(signs) != 0 ? 0x80 : 0;
+}
+
 }  // namespace ttnn::kernels
