@@ -227,8 +227,12 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   const bool same_run = ring.run == program.run_id && ring.image == image && ring.col_begin == item.col_begin &&
                         ring.col_end == item.col_end;
   if (!same_run || ring.rows.size() < needed * input.row_floats || first < ring.first_row) {
-    // Room for a few rows more than this block needs: the next block's rows may fall one row further.
-    const size_t rows = needed + g.kernel_h * g.dilation_h + g.stride_h;
+    // Room for the most rows any block of this conv reads (so the size does not depend on which block a
+    // thread starts at: a thread that ran every block once never grows it again).
+    const uint64_t most_output_rows =
+        std::min<uint64_t>(g.output_height, (program.block_rows + g.output_width - 1) / g.output_width + 1);
+    const size_t rows = std::max<size_t>(
+        needed, size_t(most_output_rows - 1) * g.stride_h + size_t(g.kernel_h - 1) * g.dilation_h + 1);
     if (ring.rows.size() < rows * input.row_floats) ring.rows.resize(rows * input.row_floats);
     ring.run = program.run_id, ring.image = image, ring.col_begin = item.col_begin, ring.col_end = item.col_end;
     ring.first_row = ring.end_row = first;
