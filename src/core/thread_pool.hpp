@@ -42,7 +42,7 @@ class ThreadPool {
   std::condition_variable done_;
   const FunctionRef<void(size_t)>* work_ = nullptr;
   size_t num_items_ = 0;
-  size_t next_item_ = 0;
+  std::atomic<size_t> next_item_{0};
   std::atomic<size_t> active_{0};  // workers inside drain(); changed under the mutex, read by the spin
   size_t generation_ = 0;
   std::atomic<size_t> published_generation_{0};  // generation_, readable without the mutex

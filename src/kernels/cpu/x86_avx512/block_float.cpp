@@ -65,15 +65,17 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
   const uint32_t field0 = uint32_t(_mm_cvtsi128_si32(_mm512_castsi512_si128(m1)));
   const uint32_t field1 = uint32_t(_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(m1, 2)));
   const uint32_t row0 = field0 >> 23, row1 = field1 >> 23;
-  if (!vector_row(row0) || !vector_row(row1)) {
-    exponents[0] = bfp8_encode__avx512(values, codes0);
-    exponents[1] = bfp8_encode__avx512(values + 16, codes1);
-    return;
-  }
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes0), encode_codes(bits0, exponent0, field0));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes1), encode_codes(bits1, exponent1, field1));
-  exponents[0] = uint8_t(row0);
-  exponents[1] = uint8_t(row1);
+  // Each block on its own: all-zero blocks (common after a ReLU) store zero codes, the rare Inf/NaN and
+  // tiny-scale ones go to the reference, the rest encode with the maxima found above.
+  const auto encode = [](__m512i bits, __m512i exponent, uint32_t field, uint32_t row, const float* block,
+                         uint8_t* codes) {
+    if (row == 0) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
+    else if (!vector_row(row)) return bfp8_encode_ref(block, codes);
+    else _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, exponent, field));
+    return uint8_t(row);
+  };
+  exponents[0] = encode(bits0, exponent0, field0, row0, values, codes0);
+  exponents[1] = encode(bits1, exponent1, field1, row1, values + 16, codes1);
 }
 
 namespace {
