@@ -73,10 +73,13 @@ void read_run(DataType dtype, const std::byte* tile, size_t index, size_t count,
       else std::memcpy(out, tile + index * 4, count * sizeof(float));
       break;
     case DataType::BFLOAT16: {
+      if (count == 16) {  // straight from the tile (the kernels load unaligned)
+        table.bf16_decode(reinterpret_cast<const uint16_t*>(tile + index * 2), out);
+        break;
+      }
       uint16_t bits[16];
       std::memcpy(bits, tile + index * 2, count * 2);
-      if (count == 16) table.bf16_decode(bits, out);
-      else formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(out, count));
+      formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(out, count));
       break;
     }
     default: {
@@ -103,9 +106,12 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, bool
       else std::memcpy(tile + index * 4, in, count * sizeof(float));
       break;
     case DataType::BFLOAT16: {
+      if (count == 16) {
+        table.bf16_encode(in, reinterpret_cast<uint16_t*>(tile + index * 2));
+        break;
+      }
       uint16_t bits[16];
-      if (count == 16) table.bf16_encode(in, bits);
-      else formats::float_to_bfloat16(std::span<const float>(in, count), std::span<uint16_t>(bits, count));
+      formats::float_to_bfloat16(std::span<const float>(in, count), std::span<uint16_t>(bits, count));
       std::memcpy(tile + index * 2, bits, count * 2);
       break;
     }
@@ -157,10 +163,7 @@ void load_run(DataType dtype, const std::byte* from, size_t count, float* to) {
   const kernels::KernelTable& table = kernels::kernel_table();
   uint16_t bits[16];
   size_t i = 0;
-  for (; i + 16 <= count; i += 16) {
-    std::memcpy(bits, from + i * 2, sizeof bits);
-    table.bf16_decode(bits, to + i);
-  }
+  for (; i + 16 <= count; i += 16) table.bf16_decode(reinterpret_cast<const uint16_t*>(from + i * 2), to + i);
   for (; i < count; ++i) {
     std::memcpy(bits, from + i * 2, 2);
     to[i] = formats::bfloat16_to_float(bits[0]);
@@ -175,10 +178,7 @@ void store_run(DataType dtype, const float* from, size_t count, std::byte* to) {
   const kernels::KernelTable& table = kernels::kernel_table();
   uint16_t bits[16];
   size_t i = 0;
-  for (; i + 16 <= count; i += 16) {
-    table.bf16_encode(from + i, bits);
-    std::memcpy(to + i * 2, bits, sizeof bits);
-  }
+  for (; i + 16 <= count; i += 16) table.bf16_encode(from + i, reinterpret_cast<uint16_t*>(to + i * 2));
   for (; i < count; ++i) {
     bits[0] = formats::float_to_bfloat16(from[i]);
     std::memcpy(to + i * 2, bits, 2);
