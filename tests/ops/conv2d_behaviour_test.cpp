@@ -45,6 +45,23 @@ struct ConvFixture {
   }
 };
 
+// A conv on interleaved bfloat16 rows (the image) gathers its patches from the stored rows; the same values
+// as TILE storage, which is decoded first, at every fidelity (the cut applies to the gathered patches).
+TEST(Conv2d, PatchesGatheredFromStoredRowsEqualDecodedOnes) {
+  ConvFixture f;
+  f.cin = 3, f.cout = 32, f.height = 21, f.width = 19;
+  for (const uint32_t stride : {1u, 2u})
+    for (const auto fidelity : {MathFidelity::LoFi, MathFidelity::HiFi2, MathFidelity::HiFi4}) {
+      auto args = f.args(DataType::BFLOAT16, fidelity);
+      args.stride = {stride, stride};
+      args.conv_config.dtype = DataType::FLOAT32;
+      const auto from_tiles = to_host(conv2d(args).output);
+      args.input_tensor = to_layout(args.input_tensor, Layout::ROW_MAJOR);
+      ASSERT_TRUE(gathers_from_storage(args.input_tensor.spec()));
+      EXPECT_EQ(to_host(conv2d(args).output), from_tiles) << "stride " << stride << " " << to_string(fidelity);
+    }
+}
+
 TEST(Conv2d, EveryShardingLayoutGivesTheSameValues) {
   ConvFixture f;
   for (auto dtype : {DataType::FLOAT32, DataType::BFLOAT8_B}) {

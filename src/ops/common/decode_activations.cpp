@@ -34,18 +34,18 @@ void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, ui
                             size_t out_stride) const {
   read_rows(*layout, bytes, begin, end, col_begin, col_end, out, out_stride);
   if (cut.bits <= 0) return;
-  const kernels::KernelTable& table = kernels::kernel_table();
   const size_t width = col_end - col_begin;
   if (out_stride == width) {  // contiguous rows (narrow ones above all, the image's 3 channels): one call
-    if (cut.round) table.round_significand(out, (end - begin) * width, cut.bits);
-    else formats::truncate_significand(std::span(out, (end - begin) * width), cut.bits);
+    apply_cut(out, (end - begin) * width);
     return;
   }
-  for (uint64_t row = begin; row < end; ++row) {
-    float* values = out + (row - begin) * out_stride;
-    if (cut.round) table.round_significand(values, width, cut.bits);
-    else formats::truncate_significand(std::span(values, width), cut.bits);
-  }
+  for (uint64_t row = begin; row < end; ++row) apply_cut(out + (row - begin) * out_stride, width);
+}
+
+void ActivationSource::apply_cut(float* values, size_t count) const {
+  if (cut.bits <= 0) return;
+  if (cut.round) kernels::kernel_table().round_significand(values, count, cut.bits);
+  else formats::truncate_significand(std::span(values, count), cut.bits);
 }
 
 DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {

@@ -30,6 +30,8 @@ struct ActivationSource {
   void read(uint64_t begin, uint64_t end, float* out, size_t out_stride) const;
   // The same for columns [col_begin, col_end) only.
   void read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out, size_t out_stride) const;
+  // Applies the cut to `count` values read from these rows without it (elementwise: any arrangement).
+  void apply_cut(float* values, size_t count) const;
 };
 ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
 ActivationSource activation_source(const TensorSpec& spec, const std::byte* bytes, OperandCut cut, std::string_view op);

@@ -80,8 +80,11 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
   // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
   // Depthwise convs decode, per block of output rows, the input rows they read (their shard's channels only).
   const bool accurate = math.numerics == Numerics::accurate;
+  // Other accurate convs on an image-like input (interleaved bfloat16 rows, the stem) gather their patches
+  // straight from the stored rows.
   plan.streamed = plan.bfp8_operands || (accurate && geometry.depthwise()) ||
-                  (accurate && geometry.pointwise() && weights.reduction.tap_stride == geometry.in_channels);
+                  (accurate && geometry.pointwise() && weights.reduction.tap_stride == geometry.in_channels) ||
+                  (accurate && gathers_from_storage(input));
   plan.bf16_operands = weights.bfloat16_values &&
                        activations_fit_bfloat16(input.dtype, activation_cut(math.math_fidelity, math.numerics));
   plan.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, weights.reduction.k_per_group,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 
 #include "kernels/kernels.hpp"
@@ -25,38 +26,88 @@ float* sized(std::vector<float>& buffer, size_t count) {
 
 }  // namespace
 
-void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
-                    uint32_t group, uint64_t p0, uint64_t p1, float* patches) {
+namespace {
+
+// Pixels of the conv's input as gather_patches reads them: `count` values of pixel `pixel` from channel
+// `channel` on, as floats.
+struct DecodedPixels {  // the whole tensor decoded
+  const float* values;
+  size_t cols;
+  void copy(uint64_t pixel, size_t channel, size_t count, float* to) const {
+    const float* from = values + pixel * cols + channel;
+    for (size_t i = 0; i < count; ++i) to[i] = from[i];  // short: a loop, not a libc call
+  }
+};
+
+struct Bfloat16Pixels {  // interleaved ROW_MAJOR bfloat16 rows read as stored (the image)
+  const uint16_t* bits;
+  size_t cols;
+  void copy(uint64_t pixel, size_t channel, size_t count, float* to) const {
+    const uint16_t* from = bits + pixel * cols + channel;
+    for (size_t i = 0; i < count; ++i) to[i] = std::bit_cast<float>(uint32_t(from[i]) << 16);
+  }
+};
+
+template <class Pixels>
+void gather(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const Pixels& input, uint32_t group,
+            uint64_t p0, uint64_t p1, float* patches) {
   const uint32_t channels = g.in_per_group(), k = reduction.k_per_group;
   const size_t channel_offset = size_t(group) * channels;
-  for (uint64_t p = p0; p < p1; ++p) {
+  const size_t row_floats = size_t(g.kernel_w) * channels;  // a whole kernel row's values
+  const size_t taps_floats = size_t(g.kernel_h) * row_floats;
+  // The pixel's coordinates step along with it: three 64-bit divisions a pixel cost more than its copies.
+  uint64_t image = p0 / (uint64_t(g.output_height) * g.output_width);
+  uint32_t oh = uint32_t(p0 / g.output_width % g.output_height), ow = uint32_t(p0 % g.output_width);
+  for (uint64_t p = p0; p < p1; ++p, ++ow) {
+    if (ow == g.output_width) {
+      ow = 0;
+      if (++oh == g.output_height) oh = 0, ++image;
+    }
     float* row = patches + (p - p0) * k;
-    std::fill(row, row + k, 0.0f);
-    const uint64_t image = p / (uint64_t(g.output_height) * g.output_width);
-    const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
     const long iw0 = long(ow) * g.stride_w - long(g.padding.left);
+    const long ih0 = long(oh) * g.stride_h - long(g.padding.top);
     // A kernel row whose taps are adjacent pixels, all inside the image, with the patch's taps as packed as
-    // the input's pixels (the stem: 3 channels, 9 taps): one copy of kernel_w pixels.
+    // the input's pixels (the stem: 3 channels, 9 taps): one copy of kernel_w pixels. Short copies are
+    // plain loops: a libc call for 36 bytes cost more than the copy.
     const bool whole_rows = g.dilation_w == 1 && reduction.tap_stride == channels && input.cols == channels &&
                             iw0 >= 0 && iw0 + long(g.kernel_w) <= long(g.input_width);
+    const bool inside = ih0 >= 0 && ih0 + long(g.kernel_h - 1) * g.dilation_h < long(g.input_height);
+    if (whole_rows && inside && taps_floats <= k) {  // every tap present: nothing to zero but the tail
+      for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
+        const uint64_t pixel = (image * g.input_height + uint64_t(ih0 + long(ky) * g.dilation_h)) * g.input_width + uint64_t(iw0);
+        input.copy(pixel, 0, row_floats, row + ky * row_floats);
+      }
+      for (size_t i = taps_floats; i < k; ++i) row[i] = 0.0f;
+      continue;
+    }
+    std::fill(row, row + k, 0.0f);
     for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
-      const long ih = long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h;
+      const long ih = ih0 + long(ky) * g.dilation_h;
       if (ih < 0 || ih >= long(g.input_height)) continue;
       if (whole_rows) {
         const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw0);
-        std::memcpy(row + ky * g.kernel_w * channels, input.values.data() + pixel * channels,
-                    g.kernel_w * channels * sizeof(float));
+        input.copy(pixel, 0, row_floats, row + ky * row_floats);
         continue;
       }
       for (uint32_t kx = 0; kx < g.kernel_w; ++kx) {
         const long iw = long(ow) * g.stride_w - long(g.padding.left) + long(kx) * g.dilation_w;
         if (iw < 0 || iw >= long(g.input_width)) continue;
         const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * g.input_width + uint64_t(iw);
-        std::memcpy(row + (ky * g.kernel_w + kx) * reduction.tap_stride,
-                    input.values.data() + pixel * input.cols + channel_offset, channels * sizeof(float));
+        input.copy(pixel, channel_offset, channels, row + (ky * g.kernel_w + kx) * reduction.tap_stride);
       }
     }
   }
+}
+
+}  // namespace
+
+void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
+                    uint32_t group, uint64_t p0, uint64_t p1, float* patches) {
+  gather(g, reduction, DecodedPixels{input.values.data(), input.cols}, group, p0, p1, patches);
+}
+
+bool gathers_from_storage(const TensorSpec& input) {
+  return input.layout == Layout::ROW_MAJOR && !input.memory_config.is_sharded() && input.dtype == DataType::BFLOAT16;
 }
 
 namespace {
@@ -81,7 +132,15 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   }
   const uint32_t k = weights.reduction.k_per_group;
   float* patches = sized(scratch(1), m * k);
-  gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
+  if (program.input) {
+    gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
+    return {patches, k};
+  }
+  // Streamed (gathers_from_storage): straight from the stored rows, then the fidelity's cut.
+  const ActivationSource& source = *program.source;
+  gather(g, weights.reduction, Bfloat16Pixels{reinterpret_cast<const uint16_t*>(source.bytes), source.cols}, group, p0,
+         p1, patches);
+  source.apply_cut(patches, m * k);
   return {patches, k};
 }
 

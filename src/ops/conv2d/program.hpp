@@ -54,6 +54,10 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
 void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
                     uint32_t group, uint64_t p0, uint64_t p1, float* patches);
 
+// Whether gather_patches' work can read `input` as stored (interleaved ROW_MAJOR bfloat16, the image) instead
+// of a decoded copy: such convs stream their input.
+bool gathers_from_storage(const TensorSpec& input);
+
 // The tt_metal numerics' block (tt_metal_program.cpp): output pixels [p0, p1) and the item's channels into
 // `out` ([p1 - p0][item width]), bias and activation applied.
 void run_tt_metal_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out);
