@@ -29,6 +29,14 @@ Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::strin
   return Tensor(spec, std::move(buffer), &device);
 }
 
+Tensor host_view(std::span<const float> values, const Shape& shape) {
+  check(values.size() == shape.volume(), "host_view: {} values for shape {} ({} expected)", values.size(), shape,
+        shape.volume());
+  auto* bytes = reinterpret_cast<std::byte*>(const_cast<float*>(values.data()));
+  return Tensor(TensorSpec{shape, DataType::FLOAT32, Layout::ROW_MAJOR, DRAM_MEMORY_CONFIG},
+                std::make_shared<Buffer>(bytes, values.size_bytes(), nullptr), nullptr);
+}
+
 void zero_on_device(std::byte* bytes, size_t size, const Device& device) {
   constexpr size_t kChunk = 256 * 1024;
   const size_t chunks = (size + kChunk - 1) / kChunk;

@@ -1,6 +1,7 @@
 // Creating tensors with fresh buffers (internal to the library; ops allocate their outputs here).
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "core/buffer_layout.hpp"
@@ -15,6 +16,11 @@ Tensor allocate_host_tensor(const TensorSpec& spec, std::string_view label);
 Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::string_view label);
 // Either of the above.
 Tensor allocate_tensor(const TensorSpec& spec, Device* device, std::string_view label);
+
+// A host float32 ROW_MAJOR tensor over `values`, without copying them: they must outlive the tensor and
+// stay unchanged, and nothing may write through it (a model hands its checkpoint's weights to weight
+// preparation this way, which only reads them).
+Tensor host_view(std::span<const float> values, const Shape& shape);
 
 // Zero-fills `size` bytes on the device's threads (the activations of a large batch are megabytes).
 void zero_on_device(std::byte* bytes, size_t size, const Device& device);

@@ -19,7 +19,8 @@ struct Step {
   size_t node;
   std::vector<size_t> inputs;
   ModelStep info;
-  ttnn::Conv2dArgs conv;  // conv2d: the call, prepared weights once the first run made them
+  ttnn::Conv2dArgs conv;  // conv2d: the call, with its prepared weights once lowering made them
+  std::vector<float> padded_weights;  // conv2d: the weights with zero input channels added, until prepared
   Tensor linear_weight;  // linear: [in, out] on the device
   std::optional<Tensor> linear_bias;
   MatmulOptions linear_options;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/check.hpp"
+#include "core/tensor_allocation.hpp"
 #include "model/lowered_step.hpp"
 #include "model/planned_pass.hpp"
 #include "ops/conv2d/sharding.hpp"
@@ -96,6 +97,14 @@ struct Model::Impl {
       }
     };
 
+    // Convs are prepared a few at a time, one on each of the device's threads, and each module's raw
+    // weights released once its last call is prepared.
+    std::vector<size_t> unprepared;  // steps
+    const auto prepare_lowered = [&] {
+      device.run_parallel(unprepared.size(), [&](size_t i) { prepare(steps[unprepared[i]]); });
+      for (const size_t s : unprepared) lowered(graph.nodes[steps[s].node]);
+      unprepared.clear();
+    };
     for (size_t index = 1; index < graph.nodes.size(); ++index) {
       if (absorbed[index]) continue;
       const GraphNode& node = graph.nodes[index];
@@ -106,7 +115,7 @@ struct Model::Impl {
       const std::string& op = node.operation;
       if (op == "Conv2d") {
         lower_conv(step, index, absorbed, alias);
-        lowered(node);
+        unprepared.push_back(steps.size());
       } else if (op == "BatchNorm2d") {
         fail<Unsupported>("model: BatchNorm2d '{}' does not follow a Conv2d and cannot be folded", node.module_path);
       } else if (op == "ReLU" || op == "ReLU6") {
@@ -135,7 +144,9 @@ struct Model::Impl {
       }
       alias[index] = index;
       steps.push_back(std::move(step));
+      if (unprepared.size() == device.num_threads()) prepare_lowered();
     }
+    prepare_lowered();
     alias_output = alias[graph.output_node];
     last_use.assign(graph.nodes.size(), SIZE_MAX);
     for (size_t s = 0; s < steps.size(); ++s)
@@ -177,16 +188,18 @@ struct Model::Impl {
     step.info.multiply_adds = conv_multiply_adds(a);
 
     ttnn::Conv2dArgs& call = step.conv;
-    call.weight_tensor = from_host(conv.weight.values, conv.weight.shape);
+    // The checkpoint's values go to preparation as they are (views, not copies): the prepared form is made
+    // below, before they are released.
+    call.weight_tensor = host_view(conv.weight.values, conv.weight.shape);
     call.in_channels = a.in_channels;
     const bool reads_input = graph.nodes[index].in_edges.at(0).source_node == 0;
     if (reads_input && input_channels != a.in_channels) {
       const Shape& shape = conv.weight.shape;
-      call.weight_tensor = from_host(pad_input_channels(conv.weight.values, shape, input_channels),
-                                     Shape{shape[0], input_channels, shape[2], shape[3]});
+      step.padded_weights = pad_input_channels(conv.weight.values, shape, input_channels);
+      call.weight_tensor = host_view(step.padded_weights, Shape{shape[0], input_channels, shape[2], shape[3]});
       call.in_channels = input_channels;
     }
-    call.bias_tensor = from_host(conv.bias.values, conv.bias.shape);
+    call.bias_tensor = host_view(conv.bias.values, conv.bias.shape);
     call.device = &device;
     call.out_channels = a.out_channels;
     call.batch_size = a.batch_size;
@@ -204,10 +217,14 @@ struct Model::Impl {
     call.compute_config = init_device_compute_kernel_config(step.info.math_fidelity);
     if (config.numerics) call.compute_config->numerics = config.numerics;
     call.conv_op_cache = &conv_cache;
-    // Prepared now, layer by layer: the raw float32 weights go as soon as their prepared form exists.
-    const Conv2dPreparedWeights prepared = prepare_conv_weights(call);
-    call.weight_tensor = prepared.weight_tensor;
-    call.bias_tensor = prepared.bias_tensor;
+  }
+
+  // Prepares a lowered conv's weights (they are views of the checkpoint's values until then).
+  static void prepare(Step& step) {
+    const Conv2dPreparedWeights prepared = prepare_conv_weights(step.conv);
+    step.conv.weight_tensor = prepared.weight_tensor;
+    step.conv.bias_tensor = prepared.bias_tensor;
+    std::vector<float>().swap(step.padded_weights);
   }
 
   void lower_linear(Step& step, const GraphNode& node) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -194,6 +195,39 @@ class Rebuilder {
     }
   }
 
+  // Storage elements from `index` on as floats: a range that fills a vector in one pass.
+  struct Converted {
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = float;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const float*;
+    using reference = float;
+    const StorageRef* ref;
+    const StorageBytes* storage;
+    uint64_t index;
+    float operator*() const { return load_as_float(*ref->type, storage->bytes.data(), index, storage->big_endian); }
+    Converted& operator++() {
+      ++index;
+      return *this;
+    }
+    Converted operator++(int) {
+      Converted before = *this;
+      ++index;
+      return before;
+    }
+    bool operator==(const Converted& other) const { return index == other.index; }
+  };
+
+  // Row-major strides: element i of the view is element i of the storage from its offset.
+  static bool contiguous(const TensorSpec& spec) {
+    uint64_t stride = 1;
+    for (size_t d = spec.sizes.size(); d-- > 0;) {
+      if (spec.sizes[d] != 1 && spec.strides[d] != stride) return false;
+      stride *= spec.sizes[d];
+    }
+    return true;
+  }
+
   HostArray convert(const TensorSpec& spec) const {
     const auto& ref = spec.storage;
     const StorageBytes storage = source_(ref);
@@ -202,10 +236,15 @@ class Rebuilder {
                        what_, ref.key, storage.bytes.size(), expected, ref.numel, ref.type->name);
     std::vector<uint32_t> dims(spec.sizes.begin(), spec.sizes.end());
     HostArray array{Shape(std::span<const uint32_t>(dims)), {}};
+    uint64_t position = (ref.view ? ref.view->offset : 0) + spec.offset;
+    if (contiguous(spec)) {  // the usual case: converted in order, without zero-filling the array first
+      const Converted begin{&ref, &storage, position}, end{&ref, &storage, position + spec.volume};
+      array.values.assign(begin, end);
+      return array;
+    }
     array.values.resize(spec.volume);
     const size_t rank = spec.sizes.size();
     std::array<uint64_t, Shape::kMaxRank> index{};
-    uint64_t position = (ref.view ? ref.view->offset : 0) + spec.offset;
     for (uint64_t i = 0; i < spec.volume; ++i) {
       array.values[i] = load_as_float(*ref.type, storage.bytes.data(), position, storage.big_endian);
       for (size_t d = rank; d-- > 0;) {  // odometer over the view's indices

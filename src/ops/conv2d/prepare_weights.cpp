@@ -102,13 +102,15 @@ bool all_bfloat16(const std::vector<float>& values) {
 
 // The GEMM packing of the accurate path: bfloat16 pairs when every weight is a bfloat16, else fp32 panels
 // (int8 packings are added by the caller, which then drops the bfloat16 one).
+// `panels`: false when the int8 packing serves the conv (the others are made from it if ever needed).
 void pack_for_gemm(PreparedConvWeights& prepared, const std::vector<float>& matrix, uint32_t groups,
-                   uint32_t out_per_group, uint32_t k) {
+                   uint32_t out_per_group, uint32_t k, bool panels) {
   prepared.groups = groups;
   prepared.out_per_group = out_per_group;
   prepared.packed_group_elems = kernels::packed_gemm_weights_elems(out_per_group, k);
   prepared.packed_bf16_group_elems = kernels::packed_gemm_weights_bf16_elems(out_per_group, k);
   prepared.bfloat16_values = all_bfloat16(matrix);
+  if (!panels && prepared.bfloat16_values) return;  // packed_bf16() and packed_f32() remake them
   if (prepared.bfloat16_values) {
     prepared.bf16_panels.resize(prepared.packed_bf16_group_elems * groups);
     for (uint32_t group = 0; group < groups; ++group)
@@ -294,12 +296,10 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
     attachment->depthwise = by_tap(matrix);
     if (!attachment->matrix_top.empty()) attachment->depthwise_top = by_tap(attachment->matrix_top);
   } else if (math.numerics == Numerics::accurate) {
-    pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k);
     if (weights_dtype == DataType::BFLOAT8_B && g.pointwise() && g.groups == 1 && k % 16 == 0 &&
-        kernels::kernel_table().bfp8_gemm_on_int8_dot) {
+        kernels::kernel_table().bfp8_gemm_on_int8_dot)
       attachment->packed_bfp8 = pack_bfp8_weights(matrix, g.out_channels, k);
-      if (!attachment->packed_bfp8.empty()) attachment->bf16_panels = {};  // remade from it if ever needed
-    }
+    pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k, attachment->packed_bfp8.empty());
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
   if (math.numerics == Numerics::tt_metal) attachment->matrix = std::move(matrix);
