@@ -1,8 +1,13 @@
 #include "ttnn/io/pth.hpp"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
-#include <vector>
 
 #include "core/check.hpp"
 #include "io/pth/legacy_reader.hpp"
@@ -34,15 +39,30 @@ StateDict parse_state_dict(std::span<const std::byte> file_bytes, std::string_vi
 }
 
 StateDict load_state_dict(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  check(file.good(), "load_state_dict: cannot open '{}'", path.string());
-  const auto size = static_cast<std::streamoff>(file.tellg());
-  check(size >= 0, "load_state_dict: cannot read the size of '{}'", path.string());
-  std::vector<std::byte> bytes(static_cast<size_t>(size));
-  file.seekg(0);
-  file.read(reinterpret_cast<char*>(bytes.data()), size);
-  check(file.good() || (size == 0 && !file.bad()), "load_state_dict: reading '{}' failed", path.string());
-  return parse_state_dict(bytes, path.string());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  check(fd >= 0, "load_state_dict: cannot open '{}': {}", path.string(), std::strerror(errno));
+  struct stat info {};
+  const bool sized = ::fstat(fd, &info) == 0;
+  const int stat_errno = errno;
+  if (!sized) ::close(fd);
+  check(sized, "load_state_dict: cannot read the size of '{}': {}", path.string(), std::strerror(stat_errno));
+  const auto size = static_cast<size_t>(info.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return parse_state_dict({}, path.string());
+  }
+  // Mapped, not read: the checkpoint's pages come straight from the page cache (a read() copy into a
+  // zero-filled buffer cost a fifth of the time to first result).
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  const int map_errno = errno;
+  ::close(fd);
+  check(mapped != MAP_FAILED, "load_state_dict: cannot map '{}': {}", path.string(), std::strerror(map_errno));
+  struct Unmap {
+    void* data;
+    size_t size;
+    ~Unmap() { ::munmap(data, size); }
+  } const mapping{mapped, size};
+  return parse_state_dict({static_cast<const std::byte*>(mapped), size}, path.string());
 }
 
 }  // namespace ttnn::io

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <iterator>
 #include <map>
 #include <unordered_map>
@@ -205,7 +207,15 @@ class Rebuilder {
     const StorageRef* ref;
     const StorageBytes* storage;
     uint64_t index;
-    float operator*() const { return load_as_float(*ref->type, storage->bytes.data(), index, storage->big_endian); }
+    float operator*() const {
+      // The usual checkpoint (little-endian float32 on a little-endian host): a plain load.
+      if (ref->type->dtype == DType::Float32 && !storage->big_endian && std::endian::native == std::endian::little) {
+        float value;
+        std::memcpy(&value, storage->bytes.data() + index * sizeof(float), sizeof value);
+        return value;
+      }
+      return load_as_float(*ref->type, storage->bytes.data(), index, storage->big_endian);
+    }
     Converted& operator++() {
       ++index;
       return *this;
