@@ -15,17 +15,15 @@ constexpr uint32_t kExponentMask = 0x7F800000u;
 
 // A block whose row exponent is in the vector path's range (finite, scale to units a normal float): the
 // 16 codes from its bits and the exponent field of its largest value.
-inline __m128i encode_codes(__m512i bits, __m512i exponent, uint32_t field) {
+inline __m128i encode_codes(__m512i bits, uint32_t field) {
   // 2^(133 - row): its bits (260 - row) << 23 = (260 << 23) - field.
   const __m512 to_units = _mm512_castsi512_ps(_mm512_set1_epi32(int((260u << 23) - field)));
-  const __mmask16 normal = _mm512_cmpgt_epi32_mask(exponent, _mm512_setzero_si512());  // subnormals count as zero
-  const __m512 magnitude =
-      _mm512_castsi512_ps(_mm512_maskz_and_epi32(normal, bits, _mm512_set1_epi32(0x7FFFFFFF)));
-  const __m512 round = _mm512_set1_ps(12582912.0f);  // 1.5 * 2^23: adding and subtracting rounds to even
-  __m512 units = _mm512_mul_ps(magnitude, to_units);
-  units = _mm512_sub_ps(_mm512_add_ps(units, round), round);
-  units = _mm512_min_ps(units, _mm512_set1_ps(127.0f));
-  const __m512i mag = _mm512_cvttps_epi32(units);
+  // Subnormals count as zero: in this path the row is at least 16, so the scale is at most 2^117 and a
+  // subnormal's units are below 2^-9: they round to 0 without a mask. The conversion rounds to nearest even (embedded rounding,
+  // whatever MXCSR says); the clamp first keeps 127.5 from rounding up to 128.
+  const __m512 magnitude = _mm512_castsi512_ps(_mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF)));
+  const __m512 units = _mm512_min_ps(_mm512_mul_ps(magnitude, to_units), _mm512_set1_ps(127.0f));
+  const __m512i mag = _mm512_cvt_roundps_epi32(units, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   const __mmask16 negative = _mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512());
   const __mmask16 signed_nonzero = _mm512_mask_cmpgt_epi32_mask(negative, mag, _mm512_setzero_si512());
   return _mm512_cvtepi32_epi8(_mm512_mask_or_epi32(mag, signed_nonzero, mag, _mm512_set1_epi32(0x80)));
@@ -46,7 +44,7 @@ uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
     return 0;
   }
   if (!vector_row(row)) return bfp8_encode_ref(values, codes);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, exponent, field));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, field));
   return uint8_t(row);
 }
 
@@ -67,15 +65,15 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
   const uint32_t row0 = field0 >> 23, row1 = field1 >> 23;
   // Each block on its own: all-zero blocks (common after a ReLU) store zero codes, the rare Inf/NaN and
   // tiny-scale ones go to the reference, the rest encode with the maxima found above.
-  const auto encode = [](__m512i bits, __m512i exponent, uint32_t field, uint32_t row, const float* block,
+  const auto encode = [](__m512i bits, uint32_t field, uint32_t row, const float* block,
                          uint8_t* codes) {
     if (row == 0) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
     else if (!vector_row(row)) return bfp8_encode_ref(block, codes);
-    else _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, exponent, field));
+    else _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, field));
     return uint8_t(row);
   };
-  exponents[0] = encode(bits0, exponent0, field0, row0, values, codes0);
-  exponents[1] = encode(bits1, exponent1, field1, row1, values + 16, codes1);
+  exponents[0] = encode(bits0, field0, row0, values, codes0);
+  exponents[1] = encode(bits1, field1, row1, values + 16, codes1);
 }
 
 namespace {
