@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cstring>
 
 #include "formats/block_float.hpp"
 #include "formats/tilize.hpp"
@@ -25,7 +24,7 @@ void bfp8_decode_tile_rows(const uint8_t* tile, uint32_t row0, uint32_t row1, ui
       }
       float values[16];
       Decode(tile[index / 16], codes, values);
-      std::memcpy(dst + (lo - col0), values + (lo - block), (hi - lo) * sizeof(float));
+      for (uint32_t col = lo; col < hi; ++col) dst[col - col0] = values[col - block];  // no libc call
     }
   }
 }

@@ -243,6 +243,24 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
       std::byte* target = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      // A tile row whose columns past c1 are padding (a width of 24, say): the pair kernel on the row
+      // extended with zeros, as the padding holds.
+      if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 > tile_col + 16 && c1 < tile_col + 32 &&
+          c1 == layout.logical_width) {
+        auto* tile_bytes = reinterpret_cast<uint8_t*>(target);
+        float padded[32] = {};
+        for (uint64_t row = r0; row < r1; ++row) {
+          const float* from = src + (row - row_begin) * src_stride + (tile_col - col_begin);
+          for (uint64_t col = 0; col < c1 - tile_col; ++col) padded[col] = from[col];
+          const size_t left = formats::face_order_index(row - band, 0), right = formats::face_order_index(row - band, 16);
+          uint8_t exponents[2];
+          table.bfp8_encode_pair(padded, tile_bytes + formats::kTileExponentBytes + left,
+                                 tile_bytes + formats::kTileExponentBytes + right, exponents);
+          tile_bytes[left / 16] = exponents[0];
+          tile_bytes[right / 16] = exponents[1];
+        }
+        continue;
+      }
       if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 == tile_col + 32) {
         // Whole tile rows: both blocks of a row encoded in one call.
         auto* tile_bytes = reinterpret_cast<uint8_t*>(target);
