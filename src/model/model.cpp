@@ -384,6 +384,9 @@ MemoryPlan Model::memory_plan() const {
 }
 const ModelParameters& Model::parameters() const { return impl_->parameters; }
 const std::vector<ModelStep>& Model::steps() const { return impl_->infos; }
+const std::vector<ModelStep>& Model::planned_steps() const {
+  return impl_->planned ? impl_->planned->steps() : impl_->infos;
+}
 const ModelConfig& Model::config() const { return impl_->config; }
 
 }  // namespace ttnn::model

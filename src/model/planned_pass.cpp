@@ -9,6 +9,7 @@
 #include "model/activation_arena.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/common/tensor_rows.hpp"
+#include "ops/conv2d/conv2d_geometry.hpp"
 #include "ops/conv2d/plan.hpp"
 #include "ops/eltwise/eltwise_plan.hpp"
 #include "ops/matmul/matmul_plan.hpp"
@@ -23,6 +24,39 @@ size_t buffer_bytes(const TensorSpec& spec) { return BufferLayout::of(spec, "mod
 const TensorSpec& spec_of(const std::vector<std::optional<TensorSpec>>& specs, size_t node) {
   check(node < specs.size() && specs[node].has_value(), "model plan: value {} has no spec from the first pass", node);
   return *specs[node];
+}
+
+// Per step: the add step to run inside this conv step, or SIZE_MAX. An add fuses into the conv that makes
+// one of its operands when nothing else reads that output, the conv runs the accurate numerics, and the
+// other operand exists by then.
+std::vector<size_t> fusable_residual_adds(const std::vector<Step>& steps, size_t output_node) {
+  size_t nodes = output_node + 1;
+  for (const Step& step : steps) {
+    nodes = std::max(nodes, step.node + 1);
+    for (const size_t input : step.inputs) nodes = std::max(nodes, input + 1);
+  }
+  std::vector<size_t> readers(nodes, 0), producer(nodes, SIZE_MAX);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    producer[steps[s].node] = s;
+    for (const size_t input : steps[s].inputs) ++readers[input];
+  }
+  std::vector<size_t> fused(steps.size(), SIZE_MAX);
+  for (size_t a = 0; a < steps.size(); ++a) {
+    const Step& add = steps[a];
+    if (add.kind != StepKind::add || add.inputs.size() != 2 || add.inputs[0] == add.inputs[1]) continue;
+    for (size_t j = 0; j < 2; ++j) {
+      const size_t value = add.inputs[j], other = add.inputs[1 - j];
+      const size_t p = producer[value];
+      if (p == SIZE_MAX || steps[p].kind != StepKind::conv2d || readers[value] != 1 || value == output_node ||
+          fused[p] != SIZE_MAX)
+        continue;
+      if (producer[other] != SIZE_MAX && producer[other] > p) continue;  // not made yet when the conv runs
+      if (resolve_conv2d_math(steps[p].conv).numerics != Numerics::accurate) continue;
+      fused[p] = a;
+      break;
+    }
+  }
+  return fused;
 }
 
 }  // namespace
@@ -53,6 +87,14 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   for (const Step& step : steps)
     if (step.kind == StepKind::flatten || step.kind == StepKind::identity) root[step.node] = root[step.inputs.at(0)];
 
+  // Residual adds whose conv operand feeds nothing else run inside that conv (Conv2dResidual): the conv's
+  // output is never stored, the add's output is written at the conv's step.
+  const std::vector<size_t> fused_add = fusable_residual_adds(steps, output_node);  // per step
+  std::vector<bool> runs_inside_conv(steps.size(), false);
+  std::vector<bool> never_stored(specs.size(), false);
+  for (size_t s = 0; s < steps.size(); ++s)
+    if (fused_add[s] != SIZE_MAX) runs_inside_conv[fused_add[s]] = true, never_stored[steps[s].node] = true;
+
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
   std::vector<ArenaValue> regions;
@@ -65,8 +107,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   };
   region(0, 0);
   for (size_t s = 0; s < steps.size(); ++s) {
-    for (size_t input : steps[s].inputs) regions[region(input, s)].last_step = s;
-    region(steps[s].node, s);
+    for (size_t input : steps[s].inputs)
+      if (!never_stored[input]) regions[region(input, s)].last_step = s;
+    region(fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : steps[s].node, s);
   }
   regions[region(output_node, 0)].last_step = steps.size();
 
@@ -83,9 +126,12 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
                            &device);
   }
 
-  for (const Step& step : steps) {
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const Step& step = steps[s];
+    if (runs_inside_conv[s]) continue;
+    if (fused_add[s] == SIZE_MAX && step.kind != StepKind::identity) infos_.push_back(step.info);
     const Tensor& input = values_[step.inputs.at(0)];
-    const Tensor& output = values_[step.node];
+    const Tensor& output = values_[fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node];
     const std::string& path = step.info.module_path;
     // Ops write every logical value; the tiles that also hold padding start zeroed, as in a fresh
     // allocation (the arena's bytes held other values before).
@@ -98,8 +144,35 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         args.conv_config.deallocate_activation = false;
         auto plan = std::make_shared<const Conv2dPlan>(plan_conv2d(args));
         check(!plan->reshard_to, "model plan: conv2d '{}' would reshard its input on every pass", path);
-        check(plan->output_spec == output.spec(), "model plan: conv2d '{}' plans output {} but the first pass made {}",
-              path, plan->output_spec.logical_shape, output.logical_shape());
+        check(plan->output_spec == spec_of(specs, step.node),
+              "model plan: conv2d '{}' plans output {} but the first pass made {}", path,
+              plan->output_spec.logical_shape, spec_of(specs, step.node).logical_shape);
+        if (fused_add[s] != SIZE_MAX) {  // the residual add runs in the conv's epilogue
+          const Step& add = steps[fused_add[s]];
+          const Tensor& residual = values_[add.inputs[0] == step.node ? add.inputs[1] : add.inputs[0]];
+          auto fused = std::make_shared<FusedResidual>();
+          fused->residual.source = activation_source(residual.spec(), nullptr, OperandCut{}, "add");
+          fused->residual.clamp = activation_clamp("", "add");
+          fused->residual.stored_dtype = plan->output_spec.dtype;
+          fused->output_layout = BufferLayout::of(output.spec(), "add");
+          steps_.push_back([&input, &residual, &output, plan, fused, path, zero_output] {
+            const profiler::ModuleScope module(path);
+            profiler::OpScope profile("conv2d", {&input, &plan->prepared.weight_tensor,
+                                                 plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr});
+            profile.set_math_fidelity(plan->math.math_fidelity);
+            zero_output();
+            profile.output(output);
+            Conv2dResidual with_bytes = fused->residual;
+            with_bytes.source.bytes = residual.bytes("add");
+            run_conv2d_plan(*plan, input.bytes("conv2d input"), with_bytes, fused->output_layout, output.bytes("add"));
+          });
+          ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
+          info.fused.push_back(add.info.module_path);
+          info.dtype = output.dtype();
+          if (output.is_sharded()) info.shard_layout = output.memory_config().memory_layout;
+          infos_.push_back(std::move(info));
+          break;
+        }
         steps_.push_back([&input, &output, plan, path, zero_output] {
           const profiler::ModuleScope module(path);
           profiler::OpScope profile("conv2d", {&input, &plan->prepared.weight_tensor,

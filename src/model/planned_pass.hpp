@@ -11,6 +11,7 @@
 
 #include "core/buffer_layout.hpp"
 #include "model/lowered_step.hpp"
+#include "ops/conv2d/program.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/model/graph.hpp"
 #include "ttnn/tensor.hpp"
@@ -45,6 +46,9 @@ class PlannedPass {
   // thread takes which item.
   void prepare_threads(std::span<const float> nchw, const Shape& input_shape) const;
 
+  // The ops this pass runs, in order: the lowered steps, with each fused residual add named in its conv's
+  // `fused` instead of a step of its own.
+  const std::vector<ModelStep>& steps() const { return infos_; }
   size_t output_volume() const { return values_[output_node_].logical_shape().volume(); }
   size_t arena_bytes() const { return arena_bytes_; }
   size_t activation_bytes() const { return activation_bytes_; }  // every value's size, summed
@@ -61,6 +65,11 @@ class PlannedPass {
   PaddingTiles input_padding_;
   std::vector<Tensor> values_;  // per graph node: a view into the arena (empty for nodes no step reads or writes)
   std::vector<std::function<void()>> steps_;
+  std::vector<ModelStep> infos_;
+  struct FusedResidual {
+    Conv2dResidual residual;
+    BufferLayout output_layout;  // the add's output
+  };
   size_t output_node_ = 0;
   size_t arena_bytes_ = 0, activation_bytes_ = 0, peak_live_bytes_ = 0;
 };

@@ -6,6 +6,7 @@
 #include <execinfo.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -122,6 +123,12 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
     EXPECT_EQ(allocated, 0u) << "heap allocations in the second (planned) pass";
     EXPECT_EQ(second, first);  // the same ops on the same values: bit for bit
     EXPECT_EQ(model.run(input), first);  // and again
+    // The residual adds run in their convs' epilogue under the accurate numerics (same bits: above).
+    const auto adds = [](const std::vector<model::ModelStep>& steps) {
+      return std::count_if(steps.begin(), steps.end(), [](const model::ModelStep& step) { return step.op == "add"; });
+    };
+    EXPECT_GT(adds(model.steps()), 0);
+    EXPECT_EQ(adds(model.planned_steps()), c.numerics == Numerics::accurate ? 0 : adds(model.steps()));
     const model::MemoryPlan plan = model.memory_plan();
     EXPECT_LT(plan.arena_bytes, plan.activation_bytes / 2) << "dead activations leave their bytes to later ones";
     EXPECT_EQ(plan.arena_bytes, plan.peak_live_bytes) << "MobileNetV2's arena is as small as its busiest step";

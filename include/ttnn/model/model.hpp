@@ -86,6 +86,10 @@ class Model {
   // hold them as device tensors): keep your own ModelParameters to run other configurations.
   const ModelParameters& parameters() const;
   const std::vector<ModelStep>& steps() const;
+  // The ops a planned pass runs: steps(), with each residual add that runs in the epilogue of the conv
+  // making its other operand listed in that conv's `fused` (the accurate numerics; same bits). steps()
+  // until a pass is planned.
+  const std::vector<ModelStep>& planned_steps() const;
   const ModelConfig& config() const;
 
  private:

@@ -102,7 +102,10 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
   return plan;
 }
 
-void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output) {
+namespace {
+
+void run_program(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual* residual,
+                 const BufferLayout& output_layout, std::byte* output) {
   ActivationSource source = plan.source;
   source.bytes = input;
   DecodedActivations activations;
@@ -111,14 +114,27 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   if (plan.math.numerics == Numerics::tt_metal && tt_metal_multiplier(plan.math.math_fidelity).second_phase)
     low_bits = split_low_bits(activations, kTtMetalTopBBits);
   Conv2dProgram program{&plan.geometry, &plan.math, &plan.prepared, plan.streamed ? nullptr : &activations, &source,
-                        low_bits ? &*low_bits : nullptr, &plan.output_layout, output, plan.block_rows};
+                        low_bits ? &*low_bits : nullptr, &output_layout, output, plan.block_rows};
   program.bf16_operands = plan.bf16_operands;
   program.bfp8_operands = plan.bfp8_operands;
+  program.residual = residual;
   program.run_id = next_conv2d_run_id();
   plan.device->run_parallel(plan.item_run_ends.size(), [&](size_t run) {
     for (size_t i = run == 0 ? 0 : plan.item_run_ends[run - 1]; i < plan.item_run_ends[run]; ++i)
       run_conv2d_work_item(program, plan.items[i]);
   });
+}
+
+}  // namespace
+
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output) {
+  run_program(plan, input, nullptr, plan.output_layout, output);
+}
+
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual& residual,
+                     const BufferLayout& output_layout, std::byte* output) {
+  check(plan.math.numerics == Numerics::accurate, "conv2d: a fused residual add needs the accurate numerics");
+  run_program(plan, input, &residual, output_layout, output);
 }
 
 Conv2dResult conv2d(const Conv2dArgs& args) {

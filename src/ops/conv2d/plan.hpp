@@ -45,4 +45,9 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args);
 // Runs `plan` on an input of plan.input_spec (after any resharding) into `output` (plan.output_spec bytes).
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output);
 
+// The same with a residual add fused (Conv2dResidual): `output` is the add's output, of `output_layout`.
+// The conv's items must fall on whole tiles of that layout (they do: shards and bands are tile-aligned).
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual& residual,
+                     const BufferLayout& output_layout, std::byte* output);
+
 }  // namespace ttnn

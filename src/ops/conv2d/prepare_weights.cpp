@@ -14,6 +14,7 @@
 #include "kernels/kernels.hpp"
 #include "ops/common/bfp8_blocks.hpp"
 #include "ops/common/fidelity_widths.hpp"
+#include "ops/common/stored_rounding.hpp"
 #include "ops/core/tensor_conversion.hpp"
 
 namespace ttnn {
@@ -42,39 +43,12 @@ void round_block_float_rows(std::vector<float>& values, size_t row_length, int b
   }
 }
 
-// What a TILE tensor of `dtype` stores for `values` ([rows][cols] row-major), in place: a block-float block
-// is 16 consecutive columns of one row (a face row; columns past `cols` are padding zeros), bfloat16 rounds
-// each value. The same bits as encoding a tensor and decoding it, without the tensors.
-void round_as_stored(std::vector<float>& values, size_t cols, DataType dtype) {
-  if (dtype == DataType::FLOAT32) return;
-  if (dtype == DataType::BFLOAT16) {
-    for (float& v : values) v = formats::round_to_bfloat16(v);
-    return;
-  }
-  const auto format = dtype == DataType::BFLOAT8_B ? formats::BlockFloat::bfp8 : formats::BlockFloat::bfp4;
-  const kernels::KernelTable& table = kernels::kernel_table();  // bfloat8_b blocks: bit-exact, vectorised
-  for (size_t row = 0; row < values.size() / cols; ++row)
-    for (size_t col = 0; col < cols; col += 16) {
-      float block[16] = {};
-      const size_t count = std::min<size_t>(16, cols - col);
-      float* at = values.data() + row * cols + col;
-      std::copy_n(at, count, block);
-      if (format == formats::BlockFloat::bfp8) {
-        uint8_t codes[16];
-        table.bfp8_decode(table.bfp8_encode(block, codes), codes, block);
-      } else {
-        formats::decode_block(formats::encode_block(block, format), format, block);
-      }
-      std::copy_n(block, count, at);
-    }
-}
-
 // Converts `values` ([rows][cols] row-major) to `dtype` the way a TILE tensor of that shape stores them,
 // then rounds to the fidelity's operand width; returns the tensor and leaves the stored values in `values`.
 Tensor store_prepared(std::vector<float>& values, uint32_t rows, uint32_t cols, DataType dtype, int fidelity_bits,
                       Device& device, const char* what) {
   const TensorSpec spec{Shape{1, 1, rows, cols}, dtype, Layout::TILE, DRAM_MEMORY_CONFIG};
-  round_as_stored(values, cols, dtype);
+  round_as_stored(values.data(), values.size() / cols, cols, cols, dtype);
   if (fidelity_bits > 0) {
     if (is_block_float(dtype)) round_block_float_rows(values, cols, fidelity_bits, magnitude_bits(dtype));
     else

@@ -8,7 +8,9 @@
 #include "kernels/kernels.hpp"
 #include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/bfp8_blocks.hpp"
+#include "ops/common/stored_rounding.hpp"
 #include "ops/common/tensor_rows.hpp"
+#include "ops/eltwise/eltwise_kernels.hpp"
 
 namespace ttnn {
 namespace {
@@ -356,6 +358,17 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   }
 }
 
+// The fused residual add on one block ([p1 - p0][item width] in `out`): the conv's values as stored, plus
+// the residual's, clamped.
+void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+  const Conv2dResidual& residual = *program.residual;
+  const size_t width = item.col_end - item.col_begin, count = size_t(p1 - p0) * width;
+  round_as_stored(out, p1 - p0, width, width, residual.stored_dtype);
+  float* rows = sized(scratch(3), count);
+  residual.source.read(p0, p1, item.col_begin, item.col_end, rows, width);
+  kernels::f32_add_clamp(out, rows, out, count, residual.clamp.min, residual.clamp.max);
+}
+
 }  // namespace
 
 uint64_t next_conv2d_run_id() {
@@ -408,6 +421,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
     else run_gemm_block(program, item, p0, p1, out);
+    if (program.residual) add_residual(program, item, p0, p1, out);
     write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/buffer_layout.hpp"
+#include "ops/common/activation.hpp"
 #include "ops/common/decode_activations.hpp"
 #include "ops/conv2d/prepare_weights.hpp"
 
@@ -24,6 +25,15 @@ std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t
 // Output rows a work item computes per block: the override, or what keeps the block in the cache.
 uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n);
 
+// A residual add fused into the conv (the model's planned pass): each block's results are rounded as the
+// conv's output would be stored, the residual's rows added (and clamped), and the sums written to the
+// add's output instead: the same bits as the conv, then the add, without the conv's output tensor.
+struct Conv2dResidual {
+  ActivationSource source;  // the add's other operand; its bytes set per run
+  ClampRange clamp;         // the add's activation
+  DataType stored_dtype = DataType::FLOAT32;  // the conv's output dtype
+};
+
 struct Conv2dProgram {
   const Conv2dGeometry* geometry;
   const Conv2dMath* math;
@@ -40,6 +50,7 @@ struct Conv2dProgram {
   // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
   // tiles' codes and exponents and runs on int8 dot products.
   bool bfp8_operands = false;
+  const Conv2dResidual* residual = nullptr;
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;
