@@ -125,6 +125,9 @@ using Bfp8DecodeTileRowsFn = void (*)(const uint8_t* tile, uint32_t row0, uint32
 // Rows [row0, row1) of a bfloat8_b tile as the int8 GEMM reads them: its first `blocks` (1 or 2) blocks'
 // sign-magnitude codes as two's-complement int8 into codes (row stride codes_stride) and their exponent
 // bytes into exponents (row stride exponents_stride). Returns the codes OR-ed (bit 7 set: a negative value).
+// Rows [row0, row1) of a bfloat8_b tile, all 32 columns, encoded from src (row stride src_stride; its first
+// row is row0): the same bits as bfp8_encode_pair on each row.
+using Bfp8EncodeTileRowsFn = void (*)(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 using Bfp8TileRowsToInt8Fn = uint8_t (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks,
                                          int8_t* codes, size_t codes_stride, uint8_t* exponents,
                                          size_t exponents_stride);
@@ -169,6 +172,7 @@ struct KernelTable {
   Bfp8EncodePairFn bfp8_encode_pair = nullptr;
   Bfp8DecodeTileRowsFn bfp8_decode_tile_rows = nullptr;
   Bfp8TileRowsToInt8Fn bfp8_tile_rows_to_int8 = nullptr;
+  Bfp8EncodeTileRowsFn bfp8_encode_tile_rows = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -199,6 +203,7 @@ void bfp8_encode_pair_ref(const float* values, uint8_t* codes0, uint8_t* codes1,
 void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                float* dst, size_t dst_stride);
+void bfp8_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
 void bf16_encode_ref(const float* values, uint16_t* bits);

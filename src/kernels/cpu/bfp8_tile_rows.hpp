@@ -1,4 +1,4 @@
-// Decoding a bfloat8_b tile's rows in one call (each tier instantiates it with its block decoder, which
+// Decoding (and encoding) a bfloat8_b tile's rows in one call (each tier instantiates it with its block decoder, which
 // inlines): readers of whole tiles pay one indirect call a tile instead of one a 16-value block.
 #pragma once
 
@@ -26,6 +26,20 @@ void bfp8_decode_tile_rows(const uint8_t* tile, uint32_t row0, uint32_t row1, ui
       Decode(tile[index / 16], codes, values);
       for (uint32_t col = lo; col < hi; ++col) dst[col - col0] = values[col - block];  // no libc call
     }
+  }
+}
+
+// Whole tile rows (32 columns) of `src` (row stride src_stride, first row row0) encoded into a tile's
+// storage, both blocks of a row per EncodePair call.
+template <void (*EncodePair)(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents)>
+void bfp8_encode_tile_rows(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {
+  uint8_t* codes = tile + formats::kTileExponentBytes;
+  for (uint32_t row = row0; row < row1; ++row, src += src_stride) {
+    const size_t left = formats::face_order_index(row, 0), right = formats::face_order_index(row, 16);
+    uint8_t exponents[2];
+    EncodePair(src, codes + left, codes + right, exponents);
+    tile[left / 16] = exponents[0];
+    tile[right / 16] = exponents[1];
   }
 }
 

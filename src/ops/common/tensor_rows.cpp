@@ -261,18 +261,9 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
         }
         continue;
       }
-      if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 == tile_col + 32) {
-        // Whole tile rows: both blocks of a row encoded in one call.
-        auto* tile_bytes = reinterpret_cast<uint8_t*>(target);
-        for (uint64_t row = r0; row < r1; ++row) {
-          const size_t left = formats::face_order_index(row - band, 0), right = formats::face_order_index(row - band, 16);
-          uint8_t exponents[2];
-          table.bfp8_encode_pair(src + (row - row_begin) * src_stride + (tile_col - col_begin),
-                                 tile_bytes + formats::kTileExponentBytes + left,
-                                 tile_bytes + formats::kTileExponentBytes + right, exponents);
-          tile_bytes[left / 16] = exponents[0];
-          tile_bytes[right / 16] = exponents[1];
-        }
+      if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 == tile_col + 32) {  // whole tile rows
+        table.bfp8_encode_tile_rows(src + (r0 - row_begin) * src_stride + (tile_col - col_begin), src_stride,
+                                    uint32_t(r0 - band), uint32_t(r1 - band), reinterpret_cast<uint8_t*>(target));
         continue;
       }
       if (layout.dtype != DataType::BFLOAT4_B) {  // face rows are independent: no whole-tile read-back

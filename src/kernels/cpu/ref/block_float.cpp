@@ -62,4 +62,8 @@ uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t 
   return signs;
 }
 
+void bfp8_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {
+  bfp8_encode_tile_rows<bfp8_encode_pair_ref>(src, src_stride, row0, row1, tile);
+}
+
 }  // namespace ttnn::kernels

@@ -148,4 +148,8 @@ void bfp8_decode_tile_rows__avx2(const uint8_t* tile, uint32_t row0, uint32_t ro
   bfp8_decode_tile_rows<bfp8_decode__avx2>(tile, row0, row1, col0, col1, dst, dst_stride);
 }
 
+void bfp8_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {
+  bfp8_encode_tile_rows<bfp8_encode_pair__avx2>(src, src_stride, row0, row1, tile);
+}
+
 }  // namespace ttnn::kernels

@@ -2,10 +2,9 @@
 // (block_float.hpp) as explicit vector operations, as in the AVX2 tier, so the results are bit-identical.
 #include <immintrin.h>
 
-#include "kernels/cpu/bfp8_tile_rows.hpp"
-
 #include <algorithm>
 
+#include "kernels/cpu/bfp8_tile_rows.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
 
 namespace ttnn::kernels {
@@ -48,8 +47,10 @@ uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
   return uint8_t(row);
 }
 
+namespace {
+
 // Both blocks' maxima reduced together (one chain of shuffles for two), then each block's codes.
-void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
+inline void encode_pair(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
   const __m512i mask = _mm512_set1_epi32(int(kExponentMask));
   const __m512i bits0 = _mm512_loadu_si512(values), bits1 = _mm512_loadu_si512(values + 16);
   const __m512i exponent0 = _mm512_and_si512(bits0, mask), exponent1 = _mm512_and_si512(bits1, mask);
@@ -74,6 +75,24 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
   };
   exponents[0] = encode(bits0, field0, row0, values, codes0);
   exponents[1] = encode(bits1, field1, row1, values + 16, codes1);
+}
+
+}  // namespace
+
+void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents) {
+  encode_pair(values, codes0, codes1, exponents);
+}
+
+// A tile's rows, both blocks of each inline.
+void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {
+  uint8_t* codes = tile + formats::kTileExponentBytes;
+  for (uint32_t row = row0; row < row1; ++row, src += src_stride) {
+    const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
+    uint8_t exponents[2];
+    encode_pair(src, codes + left, codes + right, exponents);
+    tile[left / 16] = exponents[0];
+    tile[right / 16] = exponents[1];
+  }
 }
 
 namespace {
