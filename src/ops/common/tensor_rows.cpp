@@ -131,6 +131,30 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, bool
   }
 }
 
+// A whole tile row of a float32 or bfloat16 tile (its face rows start at `left` and left + 256 in face
+// order) to and from 32 floats: fixed-size moves, no per-run bookkeeping.
+void read_tile_row(DataType dtype, const std::byte* tile, size_t left, float* out, const kernels::KernelTable& table) {
+  if (dtype == DataType::FLOAT32) {
+    std::memcpy(out, tile + left * sizeof(float), 16 * sizeof(float));
+    std::memcpy(out + 16, tile + (left + 256) * sizeof(float), 16 * sizeof(float));
+    return;
+  }
+  const auto* bits = reinterpret_cast<const uint16_t*>(tile);
+  table.bf16_decode(bits + left, out);
+  table.bf16_decode(bits + left + 256, out + 16);
+}
+
+void write_tile_row(DataType dtype, const float* in, size_t left, std::byte* tile, const kernels::KernelTable& table) {
+  if (dtype == DataType::FLOAT32) {
+    std::memcpy(tile + left * sizeof(float), in, 16 * sizeof(float));
+    std::memcpy(tile + (left + 256) * sizeof(float), in + 16, 16 * sizeof(float));
+    return;
+  }
+  auto* bits = reinterpret_cast<uint16_t*>(tile);
+  table.bf16_encode(in, bits + left);
+  table.bf16_encode(in + 16, bits + left + 256);
+}
+
 // Calls run(byte offset, index into the caller's rows, count) for the runs of rows [row_begin, row_end),
 // columns [col_begin, col_end) of a ROW_MAJOR layout that are contiguous both in memory and in the caller's
 // rows (row stride `stride`): whole rows of a shard merge into one run (an image's 3 channels: one
@@ -203,6 +227,13 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
       const std::byte* source = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
+      if ((layout.dtype == DataType::FLOAT32 || layout.dtype == DataType::BFLOAT16) && c0 == tile_col &&
+          c1 == tile_col + 32) {  // whole tile rows: both face rows of each at once
+        float* out = dst + (r0 - row_begin) * dst_stride + (c0 - col_begin);
+        for (uint64_t row = r0; row < r1; ++row, out += dst_stride)
+          read_tile_row(layout.dtype, source, formats::face_order_index(row - band, 0), out, table);
+        continue;
+      }
       if (layout.dtype == DataType::BFLOAT8_B) {  // the tile's rows in one kernel call
         table.bfp8_decode_tile_rows(reinterpret_cast<const uint8_t*>(source), uint32_t(r0 - band), uint32_t(r1 - band),
                                     uint32_t(c0 - tile_col), uint32_t(c1 - tile_col),
@@ -259,6 +290,13 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
           tile_bytes[left / 16] = exponents[0];
           tile_bytes[right / 16] = exponents[1];
         }
+        continue;
+      }
+      if ((layout.dtype == DataType::FLOAT32 || layout.dtype == DataType::BFLOAT16) && c0 == tile_col &&
+          c1 == tile_col + 32) {  // whole tile rows: both face rows of each at once
+        const float* in = src + (r0 - row_begin) * src_stride + (tile_col - col_begin);
+        for (uint64_t row = r0; row < r1; ++row, in += src_stride)
+          write_tile_row(layout.dtype, in, formats::face_order_index(row - band, 0), target, table);
         continue;
       }
       if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 == tile_col + 32) {  // whole tile rows
