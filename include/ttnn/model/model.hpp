@@ -64,6 +64,8 @@ struct MemoryPlan {
   size_t peak_live_bytes = 0;  // the most bytes alive at one step: what no placement can go under
 };
 
+// Runs one pass at a time: its steps and its planned pass's arena are shared by every call, so two threads
+// must not run the same Model at once (each may run a Model of its own; ops run on the device's threads).
 class Model {
  public:
   Model(ModelParameters parameters, Device& device, ModelConfig config = {});
