@@ -78,6 +78,9 @@ void ThreadPool::worker_loop() {
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen_generation; });
       if (stopping_) return;
       seen_generation = generation_;
+      // A region that ended before this worker woke: joining it could hand out an item of the next
+      // region, set up meanwhile, a second time. While work_ is set, the region waits for this worker.
+      if (work_ == nullptr) continue;
       ++active_;
     }
     drain();
@@ -120,22 +123,30 @@ void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
 }
 
 void ThreadPool::run_on_each_thread(FunctionRef<void()> work) {
+  if (in_region || workers_.empty()) {  // from inside a region (or a pool of one) only this thread is free
+    const RegionScope scope;
+    work();
+    return;
+  }
   const size_t threads = num_threads();
   std::mutex one_at_a_time;
   std::atomic<size_t> finished{0};
-  // A thread that has run its item waits for the others, so it takes no second item: each takes one.
+  std::exception_ptr error;
+  // A thread that has run its item waits for the others, so it takes no second item: each takes one. The
+  // item never throws (a failure is kept and rethrown below), so every thread reaches the wait.
   run(threads, [&](size_t) {
-    struct Arrive {
-      std::atomic<size_t>& finished;
-      ~Arrive() { finished.fetch_add(1, std::memory_order_acq_rel); }
-    };
     {
-      const Arrive arrive{finished};
       std::lock_guard lock(one_at_a_time);
-      work();
+      try {
+        work();
+      } catch (...) {
+        if (!error) error = std::current_exception();
+      }
     }
+    finished.fetch_add(1, std::memory_order_acq_rel);
     while (finished.load(std::memory_order_acquire) < threads) std::this_thread::yield();
   });
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace ttnn

@@ -188,8 +188,8 @@ struct Model::Impl {
     step.info.multiply_adds = conv_multiply_adds(a);
 
     ttnn::Conv2dArgs& call = step.conv;
-    // The checkpoint's values go to preparation as they are (views, not copies): the prepared form is made
-    // below, before they are released.
+    // The checkpoint's values go to preparation as they are (views, not copies): prepare_lowered() makes
+    // the prepared form before they are released.
     call.weight_tensor = host_view(conv.weight.values, conv.weight.shape);
     call.in_channels = a.in_channels;
     const bool reads_input = graph.nodes[index].in_edges.at(0).source_node == 0;
@@ -299,9 +299,10 @@ struct Model::Impl {
       return output;
     }
     std::vector<float> output = run_op_by_op(nchw, observer);
-    if (!planned && !observer && config.plan) {
-      planned = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device);
-      planned->prepare_threads(nchw, parameters.input_shape);
+    if (!planned && !observer && config.plan) {  // kept only once it is complete
+      auto plan = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device);
+      plan->prepare_threads(nchw, parameters.input_shape);
+      planned = std::move(plan);
     }
     return output;
   }
@@ -368,14 +369,11 @@ std::vector<float> Model::run(std::span<const float> nchw_input, const StepObser
 }
 
 void Model::run(std::span<const float> nchw_input, std::span<float> output) {
-  if (!impl_->planned) {
-    const std::vector<float> result = impl_->run(nchw_input, {});
-    check(output.size() == result.size(), "model: output has room for {} values, the model gives {}", output.size(),
-          result.size());
-    std::copy(result.begin(), result.end(), output.begin());
-    return;
-  }
-  impl_->run_planned(nchw_input, output);
+  if (impl_->planned) return impl_->run_planned(nchw_input, output);
+  const std::vector<float> result = impl_->run(nchw_input, {});  // the first pass (and the planning)
+  check(output.size() == result.size(), "model: output has room for {} values, the model gives {}", output.size(),
+        result.size());
+  std::copy(result.begin(), result.end(), output.begin());
 }
 
 MemoryPlan Model::memory_plan() const {

@@ -1,6 +1,7 @@
 #include "model/planned_pass.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "core/buffer_layout.hpp"
@@ -24,6 +25,27 @@ size_t buffer_bytes(const TensorSpec& spec) { return BufferLayout::of(spec, "mod
 const TensorSpec& spec_of(const std::vector<std::optional<TensorSpec>>& specs, size_t node) {
   check(node < specs.size() && specs[node].has_value(), "model plan: value {} has no spec from the first pass", node);
   return *specs[node];
+}
+
+// How the profiler sees a planned op: its code, inputs (null where absent) and fidelity.
+struct OpRecord {
+  const char* op;
+  std::array<const Tensor*, 3> inputs{};
+  std::optional<MathFidelity> fidelity;
+};
+
+// A planned op as a step: the module scope and the op's profiler record, the output's padding tiles zeroed
+// as in a fresh allocation (the arena's bytes held other values; ops write every logical value), then `run`.
+template <class Run>
+std::function<void()> planned_op(const std::string& path, const OpRecord& record, const Tensor& output, Run run) {
+  return [path, record, &output, padding = PaddingTiles(output.spec()), run] {
+    const profiler::ModuleScope module(path);
+    profiler::OpScope profile(record.op, {record.inputs[0], record.inputs[1], record.inputs[2]});
+    if (record.fidelity) profile.set_math_fidelity(*record.fidelity);
+    padding.zero(output.bytes("model plan"));
+    profile.output(output);
+    run();
+  };
 }
 
 // Per step: the add step to run inside this conv step, or SIZE_MAX. An add fuses into the conv that makes
@@ -133,9 +155,6 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     const Tensor& input = values_[step.inputs.at(0)];
     const Tensor& output = values_[fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node];
     const std::string& path = step.info.module_path;
-    // Ops write every logical value; the tiles that also hold padding start zeroed, as in a fresh
-    // allocation (the arena's bytes held other values before).
-    const auto zero_output = [&output, padding = PaddingTiles(output.spec())] { padding.zero(output.bytes("model plan")); };
     switch (step.kind) {
       case StepKind::conv2d: {
         ttnn::Conv2dArgs args = step.conv;
@@ -147,97 +166,78 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         check(plan->output_spec == spec_of(specs, step.node),
               "model plan: conv2d '{}' plans output {} but the first pass made {}", path,
               plan->output_spec.logical_shape, spec_of(specs, step.node).logical_shape);
-        if (fused_add[s] != SIZE_MAX) {  // the residual add runs in the conv's epilogue
-          const Step& add = steps[fused_add[s]];
-          const Tensor& residual = values_[add.inputs[0] == step.node ? add.inputs[1] : add.inputs[0]];
-          auto fused = std::make_shared<FusedResidual>();
-          fused->residual.source = activation_source(residual.spec(), nullptr, OperandCut{}, "add");
-          fused->residual.clamp = activation_clamp("", "add");
-          fused->residual.stored_dtype = plan->output_spec.dtype;
-          fused->output_layout = BufferLayout::of(output.spec(), "add");
-          steps_.push_back([&input, &residual, &output, plan, fused, path, zero_output] {
-            const profiler::ModuleScope module(path);
-            profiler::OpScope profile("conv2d", {&input, &plan->prepared.weight_tensor,
-                                                 plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr});
-            profile.set_math_fidelity(plan->math.math_fidelity);
-            zero_output();
-            profile.output(output);
-            Conv2dResidual with_bytes = fused->residual;
-            with_bytes.source.bytes = residual.bytes("add");
-            run_conv2d_plan(*plan, input.bytes("conv2d input"), with_bytes, fused->output_layout, output.bytes("add"));
-          });
-          ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
-          info.fused.push_back(add.info.module_path);
-          info.dtype = output.dtype();
-          if (output.is_sharded()) info.shard_layout = output.memory_config().memory_layout;
-          infos_.push_back(std::move(info));
+        const OpRecord record{"conv2d", {&input, &plan->prepared.weight_tensor,
+                                         plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr},
+                              plan->math.math_fidelity};
+        if (fused_add[s] == SIZE_MAX) {
+          steps_.push_back(planned_op(path, record, output, [&input, &output, plan] {
+            run_conv2d_plan(*plan, input.bytes("conv2d input"), output.bytes("conv2d output"));
+          }));
           break;
         }
-        steps_.push_back([&input, &output, plan, path, zero_output] {
-          const profiler::ModuleScope module(path);
-          profiler::OpScope profile("conv2d", {&input, &plan->prepared.weight_tensor,
-                                               plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr});
-          profile.set_math_fidelity(plan->math.math_fidelity);
-          zero_output();
-          profile.output(output);
-          run_conv2d_plan(*plan, input.bytes("conv2d input"), output.bytes("conv2d output"));
-        });
+        // The residual add runs in the conv's epilogue, which rounds blocks from each item's first column.
+        for (const ConvWorkItem& item : plan->items)
+          check(item.col_begin % TILE_WIDTH == 0, "model plan: conv2d '{}' has a work item from column {}", path,
+                item.col_begin);
+        const Step& add = steps[fused_add[s]];
+        const Tensor& residual = values_[add.inputs[0] == step.node ? add.inputs[1] : add.inputs[0]];
+        auto fused = std::make_shared<FusedResidual>();
+        fused->residual.source = activation_source(residual.spec(), nullptr, OperandCut{}, "add");
+        fused->residual.clamp = activation_clamp("", "add");
+        fused->residual.stored_dtype = plan->output_spec.dtype;
+        fused->output_layout = BufferLayout::of(output.spec(), "add");
+        steps_.push_back(planned_op(path, record, output, [&input, &residual, &output, plan, fused] {
+          Conv2dResidual with_bytes = fused->residual;
+          with_bytes.source.bytes = residual.bytes("add");
+          run_conv2d_plan(*plan, input.bytes("conv2d input"), with_bytes, fused->output_layout, output.bytes("add"));
+        }));
+        ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
+        info.fused.push_back(add.info.module_path);
+        info.dtype = output.dtype();
+        if (output.is_sharded()) info.shard_layout = output.memory_config().memory_layout;
+        infos_.push_back(std::move(info));
         break;
       }
       case StepKind::add: {
         const Tensor& other = values_[step.inputs.at(1)];
         auto plan = std::make_shared<const EltwisePlan>(plan_add(input, other, std::nullopt, std::nullopt, ""));
-        steps_.push_back([&input, &other, &output, plan, path, zero_output] {
-          const profiler::ModuleScope module(path);
-          profiler::OpScope profile("add", {&input, &other});
-          zero_output();
-          profile.output(output);
+        steps_.push_back(planned_op(path, {"add", {&input, &other}, std::nullopt}, output, [&input, &other, &output, plan] {
           run_add_plan(*plan, input, other, output);
-        });
+        }));
         break;
       }
       case StepKind::relu:
       case StepKind::relu6: {
         const char* op = step.kind == StepKind::relu ? "relu" : "relu6";
         auto plan = std::make_shared<const EltwisePlan>(plan_clamp(input, activation_clamp(op, op), std::nullopt, op));
-        steps_.push_back([&input, &output, plan, path, zero_output] {
-          const profiler::ModuleScope module(path);
-          profiler::OpScope profile(plan->op, {&input});
-          zero_output();
-          profile.output(output);
+        steps_.push_back(planned_op(path, {op, {&input}, std::nullopt}, output, [&input, &output, plan] {
           run_clamp_plan(*plan, input, output);
-        });
+        }));
         break;
       }
       case StepKind::global_avg_pool2d: {
         const Shape& in = graph.nodes[step.node].input_shapes.at(0);  // NCHW
         auto plan = std::make_shared<const GlobalAveragePlan>(
             plan_global_avg_pool2d(input, in[0], in[2], in[3], std::nullopt, std::nullopt));
-        steps_.push_back([&input, &output, plan, path, zero_output] {
-          const profiler::ModuleScope module(path);
-          profiler::OpScope profile("global_avg_pool2d", {&input});
-          zero_output();
-          profile.output(output);
+        steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan] {
           run_global_average_plan(*plan, input, output);
-        });
+        }));
         break;
       }
       case StepKind::linear: {
         auto plan = std::make_shared<const MatmulPlan>(
             plan_linear(input, step.linear_weight, step.linear_bias, step.linear_options));
-        const Tensor* bias = step.linear_bias ? &*step.linear_bias : nullptr;
-        steps_.push_back([&input, &output, plan, path, zero_output, bias] {
-          const profiler::ModuleScope module(path);
-          profiler::OpScope profile("linear", {&input, &plan->weights_tensor, bias});
-          profile.set_math_fidelity(plan->compute.math_fidelity);
-          zero_output();
-          profile.output(output);
+        const OpRecord record{"linear", {&input, &plan->weights_tensor, plan->bias_tensor ? &*plan->bias_tensor : nullptr},
+                              plan->compute.math_fidelity};
+        steps_.push_back(planned_op(path, record, output, [&input, &output, plan] {
           run_matmul_plan(*plan, input, output);
-        });
+        }));
         break;
       }
       case StepKind::flatten:  // a view of the input's region: nothing to run, but the profiler sees the op
-        steps_.push_back([&input, &output, path] {
+        check(buffer_bytes(output.spec()) <= output.buffer()->size_bytes(),
+              "model plan: reshape '{}' to {} needs more bytes than its input holds", path, output.logical_shape());
+        steps_.push_back([&input, &output, path] {  // no zeroing: the view shares its input's bytes
           const profiler::ModuleScope module(path);
           profiler::OpScope profile("reshape", {&input});
           profile.output(output);
@@ -262,8 +262,8 @@ void PlannedPass::write_input(std::span<const float> nchw, const Shape& input_sh
   input_padding_.zero(bytes);
   const uint32_t n = input_shape[0], c = input_shape[1], plane = input_shape[2] * input_shape[3];
   const uint64_t pixels = uint64_t(n) * plane, width = layout.logical_width;
-  // A few items a thread (a region's items cost a lock each), each in bands of whole tiles staged on the
-  // stack 64 columns at a time.
+  // A few items a thread (each has a cost of its own), each in bands of whole tiles staged on the stack
+  // 64 columns at a time.
   constexpr uint64_t kBand = 32, kColumns = 64;
   const uint64_t bands = (pixels + kBand - 1) / kBand;
   const uint64_t items = std::min<uint64_t>(bands, 4 * uint64_t(device_.num_threads()));

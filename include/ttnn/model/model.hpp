@@ -35,8 +35,9 @@ struct ModelConfig {
   // Convs shard HEIGHT where N*H*W >> C (the early layers) and BLOCK elsewhere, unless overridden.
   bool deallocate_activations = true;
   DataType logits_dtype = DataType::FLOAT32;  // the classifier's output
-  // Plan the passes after the first (see Model::run). A model that runs once saves the planning: the plan
-  // costs about two more passes, one on each thread alone.
+  // Plan the passes after the first (see Model::run). A model that runs once saves the planning: it costs
+  // one single-threaded pass per device thread (each thread runs the pass alone once, so its scratch grows
+  // to what any work item needs), inside the first run().
   bool plan = true;
   std::map<std::string, LayerOverride> overrides;
 
@@ -79,7 +80,8 @@ class Model {
   // input: NCHW float32 of the traced input shape; returns the output (e.g. logits [N, classes]) as float32.
   // The first pass (without an observer) runs op by op and plans the ones after it: every op's plan kept,
   // activations at fixed places in one arena where dead values leave room for later ones. Later passes
-  // run that plan and allocate nothing on the heap beyond the returned vector.
+  // run that plan and allocate nothing on the heap beyond the returned vector (when they run on the
+  // thread that ran the first: another thread's scratch grows on its first pass).
   std::vector<float> run(std::span<const float> nchw_input, const StepObserver& observer = {});
   // The same into `output` (its size must be the output's volume): a planned pass allocates nothing.
   void run(std::span<const float> nchw_input, std::span<float> output);

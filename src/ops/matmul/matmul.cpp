@@ -310,7 +310,9 @@ MatmulPlan plan_linear(const Tensor& input, const Tensor& weight, const std::opt
           "linear: bias {} does not match out_features={} (expected [{}] or [1, {}])", bias->logical_shape(), n, n, n);
     bias_values = decode_logical(*bias, "linear bias");
   }
-  return plan_matmul(input, weight, std::move(bias_values), options, "linear");
+  MatmulPlan plan = plan_matmul(input, weight, std::move(bias_values), options, "linear");
+  plan.bias_tensor = bias;
+  return plan;
 }
 
 Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias, const MatmulOptions& options) {

@@ -3,6 +3,7 @@
 // allocates nothing on the heap.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/buffer_layout.hpp"
@@ -27,6 +28,7 @@ struct MatmulPlan {
   Tensor weights_tensor;  // keeps `weights` (its buffer's attachment) alive
   const PreparedMatmulOperand* weights = nullptr;
   std::vector<float> bias;  // empty: none
+  std::optional<Tensor> bias_tensor;  // linear: the bias it was given (for the profiler's record)
   TensorSpec output_spec;
   BufferLayout output_layout;
   DeviceComputeKernelConfig compute;
