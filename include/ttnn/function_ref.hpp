@@ -1,6 +1,7 @@
-// A non-owning reference to a callable, for functions that call it before they return (parallel
-// regions, row producers). Unlike std::function it never allocates, whatever the lambda captures: a
-// forward pass makes hundreds of such calls and must not touch the heap.
+// A non-owning reference to a callable object (a lambda, a function object), for functions that call it
+// before they return (parallel regions, row producers). Unlike std::function it never allocates, whatever
+// the lambda captures: a forward pass makes hundreds of such calls and must not touch the heap. It must not
+// outlive the callable: pass lambdas straight to the call, never store a FunctionRef to one.
 #pragma once
 
 #include <memory>

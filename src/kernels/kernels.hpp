@@ -122,12 +122,12 @@ using Bfp8DecodeFn = void (*)(uint8_t exponent, const uint8_t* codes, float* val
 // bytes, then the codes face by face) into dst (row stride dst_stride); the same bits as bfp8_decode.
 using Bfp8DecodeTileRowsFn = void (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                       float* dst, size_t dst_stride);
-// Rows [row0, row1) of a bfloat8_b tile as the int8 GEMM reads them: its first `blocks` (1 or 2) blocks'
-// sign-magnitude codes as two's-complement int8 into codes (row stride codes_stride) and their exponent
-// bytes into exponents (row stride exponents_stride). Returns the codes OR-ed (bit 7 set: a negative value).
 // Rows [row0, row1) of a bfloat8_b tile, all 32 columns, encoded from src (row stride src_stride; its first
 // row is row0): the same bits as bfp8_encode_pair on each row.
 using Bfp8EncodeTileRowsFn = void (*)(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
+// Rows [row0, row1) of a bfloat8_b tile as the int8 GEMM reads them: its first `blocks` (1 or 2) blocks'
+// sign-magnitude codes as two's-complement int8 into codes (row stride codes_stride) and their exponent
+// bytes into exponents (row stride exponents_stride). Returns the codes OR-ed (bit 7 set: a negative value).
 using Bfp8TileRowsToInt8Fn = uint8_t (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks,
                                          int8_t* codes, size_t codes_stride, uint8_t* exponents,
                                          size_t exponents_stride);

@@ -70,5 +70,23 @@ TEST(ThreadPool, RunOnEachThreadVisitsEveryThreadOnceAndAlone) {
   }
 }
 
+// A failure on one thread reaches the caller after every thread arrived (no thread waits forever), and the
+// pool still works; from inside a region the work runs once, inline.
+TEST(ThreadPool, RunOnEachThreadRethrowsAndRunsInlineInsideARegion) {
+  ThreadPool pool(3);
+  std::atomic<int> calls{0};
+  EXPECT_THROW(pool.run_on_each_thread([&] {
+    if (++calls == 2) throw std::runtime_error("second thread");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(calls.load(), 3);
+  std::atomic<int> inner{0};
+  pool.run(2, [&](size_t) { pool.run_on_each_thread([&] { ++inner; }); });
+  EXPECT_EQ(inner.load(), 2);
+  std::atomic<int> count{0};
+  pool.run(10, [&](size_t) { count++; });
+  EXPECT_EQ(count.load(), 10);
+}
+
 }  // namespace
 }  // namespace ttnn

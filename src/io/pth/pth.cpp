@@ -52,7 +52,8 @@ StateDict load_state_dict(const std::filesystem::path& path) {
     return parse_state_dict({}, path.string());
   }
   // Mapped, not read: the checkpoint's pages come straight from the page cache (a read() copy into a
-  // zero-filled buffer cost a fifth of the time to first result).
+  // zero-filled buffer cost a fifth of the time to first result). A file truncated by another process
+  // while it is parsed would fault (SIGBUS): checkpoints are not rewritten in place while they load.
   void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   const int map_errno = errno;
   ::close(fd);

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/check.hpp"
 #include "kernels/kernels.hpp"
 #include "ops/common/bfloat16_operands.hpp"
 #include "ops/common/bfp8_blocks.hpp"
@@ -124,7 +125,9 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const size_t m = p1 - p0;
-  // Same condition as conv2d.cpp's `streamed` (which leaves program.input null).
+  // A pointwise conv whose reduction rows are its input rows reads them in place (decoded whole, or
+  // streamed block by block); the others gather patches (from the decoded input, or streamed from the
+  // stored image rows: gathers_from_storage).
   const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
   if (in_place && program.input) return {program.input->values.data() + p0 * program.input->cols, program.input->cols};
   if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
@@ -138,8 +141,10 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
     gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
     return {patches, k};
   }
-  // Streamed (gathers_from_storage): straight from the stored rows, then the fidelity's cut.
+  // Streamed: straight from the stored rows, then the fidelity's cut.
   const ActivationSource& source = *program.source;
+  check(source.layout->dtype == DataType::BFLOAT16 && !source.layout->tiled && !source.layout->sharded(),
+        "conv2d: patches are gathered from stored rows only for interleaved bfloat16 ROW_MAJOR inputs");
   gather(g, weights.reduction, Bfloat16Pixels{reinterpret_cast<const uint16_t*>(source.bytes), source.cols}, group, p0,
          p1, patches);
   source.apply_cut(patches, m * k);

@@ -31,20 +31,23 @@ inline __m128i encode_codes(__m512i bits, uint32_t field) {
 // Rows the vector path leaves to the reference: Inf/NaN (255) and scales below the normal range (< 16).
 inline bool vector_row(uint32_t row) { return row >= 16 && row != 255; }
 
+// One block (`bits`, the exponent field of its largest value) into its codes; returns its exponent byte.
+// All-zero blocks (zeros and subnormals only: post-ReLU blocks often are) store zero codes, the rare
+// Inf/NaN and tiny-scale ones go to the reference.
+inline uint8_t encode_block(__m512i bits, uint32_t field, const float* values, uint8_t* codes) {
+  const uint32_t row = field >> 23;
+  if (row == 0) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
+  else if (!vector_row(row)) return bfp8_encode_ref(values, codes);
+  else _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, field));
+  return uint8_t(row);
+}
+
 }  // namespace
 
 uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes) {
   const __m512i bits = _mm512_loadu_si512(values);
   const __m512i exponent = _mm512_and_si512(bits, _mm512_set1_epi32(int(kExponentMask)));
-  const uint32_t field = uint32_t(_mm512_reduce_max_epi32(exponent));
-  const uint32_t row = field >> 23;
-  if (row == 0) {  // zeros and subnormals only (post-ReLU blocks often are): every code 0
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
-    return 0;
-  }
-  if (!vector_row(row)) return bfp8_encode_ref(values, codes);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, field));
-  return uint8_t(row);
+  return encode_block(bits, uint32_t(_mm512_reduce_max_epi32(exponent)), values, codes);
 }
 
 namespace {
@@ -63,18 +66,8 @@ inline void encode_pair(const float* values, uint8_t* codes0, uint8_t* codes1, u
   const __m512i m1 = _mm512_max_epi32(m2, _mm512_shuffle_epi32(m2, _MM_PERM_CDAB));
   const uint32_t field0 = uint32_t(_mm_cvtsi128_si32(_mm512_castsi512_si128(m1)));
   const uint32_t field1 = uint32_t(_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(m1, 2)));
-  const uint32_t row0 = field0 >> 23, row1 = field1 >> 23;
-  // Each block on its own: all-zero blocks (common after a ReLU) store zero codes, the rare Inf/NaN and
-  // tiny-scale ones go to the reference, the rest encode with the maxima found above.
-  const auto encode = [](__m512i bits, uint32_t field, uint32_t row, const float* block,
-                         uint8_t* codes) {
-    if (row == 0) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_setzero_si128());
-    else if (!vector_row(row)) return bfp8_encode_ref(block, codes);
-    else _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), encode_codes(bits, field));
-    return uint8_t(row);
-  };
-  exponents[0] = encode(bits0, field0, row0, values, codes0);
-  exponents[1] = encode(bits1, field1, row1, values + 16, codes1);
+  exponents[0] = encode_block(bits0, field0, values, codes0);
+  exponents[1] = encode_block(bits1, field1, values + 16, codes1);
 }
 
 }  // namespace
@@ -85,14 +78,7 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
 
 // A tile's rows, both blocks of each inline.
 void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {
-  uint8_t* codes = tile + formats::kTileExponentBytes;
-  for (uint32_t row = row0; row < row1; ++row, src += src_stride) {
-    const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
-    uint8_t exponents[2];
-    encode_pair(src, codes + left, codes + right, exponents);
-    tile[left / 16] = exponents[0];
-    tile[right / 16] = exponents[1];
-  }
+  bfp8_encode_tile_rows<encode_pair>(src, src_stride, row0, row1, tile);
 }
 
 namespace {
