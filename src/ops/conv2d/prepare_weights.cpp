@@ -28,6 +28,8 @@ int magnitude_bits(DataType dtype) { return dtype == DataType::BFLOAT8_B ? 7 : 3
 void round_block_float_rows(std::vector<float>& values, size_t row_length, int bits, int stored_bits) {
   if (bits >= stored_bits) return;  // every stored magnitude already fits
   const float largest_units = float(((1 << bits) - 1) << (stored_bits - bits));
+  const kernels::KernelTable& table = kernels::kernel_table();
+  float original[16];
   for (size_t start = 0; start < values.size(); start += 16) {
     const size_t end = std::min(start + 16, (start / row_length + 1) * row_length);
     float max_abs = 0.0f;
@@ -35,11 +37,12 @@ void round_block_float_rows(std::vector<float>& values, size_t row_length, int b
     if (max_abs == 0.0f) continue;
     // The block's unit: the largest magnitude has its top bit at position stored_bits - 1.
     const float unit = std::ldexp(1.0f, std::ilogb(max_abs) - (stored_bits - 1));
-    for (size_t i = start; i < end; ++i) {
-      float rounded = formats::round_significand(values[i], bits);
-      if (std::fabs(rounded) / unit > largest_units) rounded = std::copysign(largest_units * unit, values[i]);
-      values[i] = rounded;
-    }
+    float* block = values.data() + start;
+    const float limit = largest_units * unit;
+    std::copy(block, block + (end - start), original);
+    table.round_significand(block, end - start, bits);  // formats::round_significand, vectorised
+    for (size_t i = 0; i < end - start; ++i)
+      if (std::fabs(block[i]) > limit) block[i] = std::copysign(limit, original[i]);
   }
 }
 
@@ -225,7 +228,15 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
   const Shape expected{g.out_channels, g.in_per_group(), g.kernel_h, g.kernel_w};
   check(shape == expected, "conv2d: weight shape {} does not match [out_channels, in_channels/groups, kh, kw] = {}", shape,
         expected);
-  const std::vector<float> raw = decode_logical(args.weight_tensor, "conv2d weights");
+  // float32 ROW_MAJOR host weights (a checkpoint's, as the model passes them) are read where they are.
+  std::vector<float> decoded;
+  const Tensor& given = args.weight_tensor;
+  const bool as_stored = given.storage_type() == StorageType::HOST && given.dtype() == DataType::FLOAT32 &&
+                         given.layout() == Layout::ROW_MAJOR && !given.is_sharded();
+  if (!as_stored) decoded = decode_logical(given, "conv2d weights");
+  const std::span<const float> raw =
+      as_stored ? std::span(reinterpret_cast<const float*>(given.bytes("conv2d weights")), shape.volume())
+                : std::span<const float>(decoded);
 
   auto attachment = std::make_shared<PreparedConvWeights>();
   attachment->key = key;
