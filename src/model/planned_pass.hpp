@@ -23,7 +23,7 @@ class PaddingTiles {
  public:
   PaddingTiles() = default;
   explicit PaddingTiles(const TensorSpec& spec);
-  void zero(std::byte* bytes) const;
+  void zero(std::byte* bytes, const Device& device) const;
 
  private:
   std::vector<size_t> offsets_;
