@@ -6,6 +6,7 @@
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
+#include "model/image_input.hpp"
 #include "model/lowered_step.hpp"
 #include "model/planned_pass.hpp"
 #include "ops/conv2d/sharding.hpp"
@@ -251,24 +252,29 @@ struct Model::Impl {
 
   size_t alias_output = 0;
 
-  Tensor input_tensor(std::span<const float> nchw) const {
+  void check_input(std::span<const float> nchw) const {
     const Shape& shape = parameters.input_shape;
     check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
           shape, shape.volume());
-    const uint32_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
-    std::vector<float> nhwc = nchw_to_nhwc(nchw, n, c, h, w, &device);
+  }
+
+  // The image as the first op reads it. accurate: ROW_MAJOR rows (3 channels fill 3/32 of a tile, so a tiled
+  // bfloat8_b image is 34 bytes a pixel against 6 for bfloat16 rows, and loses precision besides), float32
+  // for float32 configurations, else bfloat16. tt_metal: bfloat16 tiles, as TT-NN's model feeds it, with
+  // the channels zero-padded to input_channels.
+  Tensor input_tensor(std::span<const float> nchw) const {
+    check_input(nchw);
+    const Shape& shape = parameters.input_shape;
+    const uint64_t pixels = uint64_t(shape[0]) * shape[2] * shape[3];
+    TensorSpec spec{Shape{1, 1, uint32_t(pixels), input_channels}, DataType::BFLOAT16, Layout::TILE, L1_MEMORY_CONFIG};
     if (numerics == Numerics::accurate) {
-      // The image as ROW_MAJOR rows: 3 channels fill 3/32 of a tile, so a tiled bfloat8_b image is 34 bytes
-      // a pixel against 6 for bfloat16 rows, and loses precision besides. float32 configurations keep float32.
-      const DataType dtype = config.dtype == DataType::FLOAT32 ? DataType::FLOAT32 : DataType::BFLOAT16;
-      return from_host(nhwc, Shape{1, 1, n * h * w, c}, dtype, Layout::ROW_MAJOR, &device, L1_MEMORY_CONFIG);
+      spec.layout = Layout::ROW_MAJOR;
+      if (config.dtype == DataType::FLOAT32) spec.dtype = DataType::FLOAT32;
     }
-    const DataType dtype = DataType::BFLOAT16;  // TT-NN's model feeds the image as bfloat16 tiles
-    if (input_channels == c) return from_host(nhwc, Shape{1, 1, n * h * w, c}, dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
-    std::vector<float> padded(size_t(n) * h * w * input_channels, 0.0f);
-    for (size_t pixel = 0; pixel < size_t(n) * h * w; ++pixel)
-      std::copy_n(nhwc.begin() + pixel * c, c, padded.begin() + pixel * input_channels);
-    return from_host(padded, Shape{1, 1, n * h * w, input_channels}, dtype, Layout::TILE, &device, L1_MEMORY_CONFIG);
+    profiler::OpScope profile("from_host", {});
+    Tensor tensor = allocate_tensor(spec, &device, "model input");
+    write_nchw_image(nchw, shape, BufferLayout::of(spec, "model input"), tensor.bytes("model input"), device);
+    return profile.output(tensor);
   }
 
   Tensor run_conv(Step& step, const Tensor& input, bool last_use_of_input) {
@@ -308,10 +314,8 @@ struct Model::Impl {
   }
 
   void run_planned(std::span<const float> nchw, std::span<float> output) const {
-    const Shape& shape = parameters.input_shape;
-    check(nchw.size() == shape.volume(), "model: input has {} values, the model was traced for {} = {}", nchw.size(),
-          shape, shape.volume());
-    planned->run(nchw, shape, output);
+    check_input(nchw);
+    planned->run(nchw, parameters.input_shape, output);
   }
 
   std::unique_ptr<PlannedPass> planned;

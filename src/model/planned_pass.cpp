@@ -8,6 +8,7 @@
 #include "core/check.hpp"
 #include "core/host_memory.hpp"
 #include "model/activation_arena.hpp"
+#include "model/image_input.hpp"
 #include "ops/common/logical_rows.hpp"
 #include "ops/common/tensor_rows.hpp"
 #include "ops/conv2d/conv2d_geometry.hpp"
@@ -196,7 +197,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         fused->output_layout = BufferLayout::of(output.spec(), "add");
         steps_.push_back(planned_op(path, record, output, [&input, &residual, &output, plan, fused] {
           Conv2dResidual with_bytes = fused->residual;
-          with_bytes.source.bytes = residual.bytes("add");
+          with_bytes.source = with_bytes.source.at(residual.bytes("add"));
           run_conv2d_plan(*plan, input.bytes("conv2d input"), with_bytes, fused->output_layout, output.bytes("add"));
         }));
         ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
@@ -265,31 +266,9 @@ void PlannedPass::write_input(std::span<const float> nchw, const Shape& input_sh
   const Tensor& input = values_[0];
   profiler::OpScope profile("from_host", {});
   profile.output(input);
-  const BufferLayout& layout = input_layout_;
   std::byte* bytes = input.bytes("model input");
   input_padding_.zero(bytes, device_);
-  const uint32_t n = input_shape[0], c = input_shape[1], plane = input_shape[2] * input_shape[3];
-  const uint64_t pixels = uint64_t(n) * plane, width = layout.logical_width;
-  // A few items a thread (each has a cost of its own), each in bands of whole tiles staged on the stack
-  // 64 columns at a time.
-  constexpr uint64_t kBand = 32, kColumns = 64;
-  const uint64_t bands = (pixels + kBand - 1) / kBand;
-  const uint64_t items = std::min<uint64_t>(bands, 4 * uint64_t(device_.num_threads()));
-  device_.run_parallel(size_t(items), [&](size_t item) {
-    float rows[kBand * kColumns];
-    for (uint64_t band = bands * item / items; band < bands * (item + 1) / items; ++band) {
-      const uint64_t begin = band * kBand, end = std::min(pixels, begin + kBand);
-      for (uint64_t col0 = 0; col0 < width; col0 += kColumns) {
-        const uint64_t col1 = std::min(width, col0 + kColumns), cols = col1 - col0;
-        for (uint64_t pixel = begin; pixel < end; ++pixel) {
-          const float* image = nchw.data() + pixel / plane * c * plane + pixel % plane;
-          float* row = rows + (pixel - begin) * cols;
-          for (uint64_t col = col0; col < col1; ++col) row[col - col0] = col < c ? image[col * plane] : 0.0f;
-        }
-        write_rows(layout, bytes, begin, end, col0, col1, rows, cols);
-      }
-    }
-  });
+  write_nchw_image(nchw, input_shape, input_layout_, bytes, device_);
 }
 
 void PlannedPass::read_output(std::span<float> output) const {

@@ -32,6 +32,12 @@ struct ActivationSource {
   void read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out, size_t out_stride) const;
   // Applies the cut to `count` values read from these rows without it (elementwise: any arrangement).
   void apply_cut(float* values, size_t count) const;
+  // This source over `tensor_bytes` (a plan keeps a source without bytes and sets them per run).
+  ActivationSource at(const std::byte* tensor_bytes) const {
+    ActivationSource source = *this;
+    source.bytes = tensor_bytes;
+    return source;
+  }
 };
 ActivationSource activation_source(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
 ActivationSource activation_source(const TensorSpec& spec, const std::byte* bytes, OperandCut cut, std::string_view op);

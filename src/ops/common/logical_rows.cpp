@@ -20,11 +20,7 @@ DecodedRows::DecodedRows(const Tensor& tensor, std::string_view op)
     : decoded_(decode_activations(tensor, tensor.bytes(op), OperandCut{}, op)), map_(tensor.spec()) {}
 
 DecodedRows::DecodedRows(const Tensor& tensor, const ActivationSource& planned, std::string_view op)
-    : map_(tensor.spec()) {
-  ActivationSource source = planned;
-  source.bytes = tensor.bytes(op);
-  decoded_ = decode_activations(source, tensor.device());
-}
+    : decoded_(decode_activations(planned.at(tensor.bytes(op)), tensor.device())), map_(tensor.spec()) {}
 
 std::vector<float> DecodedRows::logical_values(uint64_t logical_rows) const {
   std::vector<float> values(logical_rows * cols());

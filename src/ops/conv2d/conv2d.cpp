@@ -106,8 +106,7 @@ namespace {
 
 void run_program(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual* residual,
                  const BufferLayout& output_layout, std::byte* output) {
-  ActivationSource source = plan.source;
-  source.bytes = input;
+  const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
   if (!plan.streamed) activations = decode_activations(source, plan.device);
   std::optional<DecodedActivations> low_bits;

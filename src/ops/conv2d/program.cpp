@@ -75,15 +75,8 @@ void gather(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const
     const bool whole_rows = g.dilation_w == 1 && reduction.tap_stride == channels && input.cols == channels &&
                             iw0 >= 0 && iw0 + long(g.kernel_w) <= long(g.input_width);
     const bool inside = ih0 >= 0 && ih0 + long(g.kernel_h - 1) * g.dilation_h < long(g.input_height);
-    if (whole_rows && inside && taps_floats <= k) {  // every tap present: nothing to zero but the tail
-      for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
-        const uint64_t pixel = (image * g.input_height + uint64_t(ih0 + long(ky) * g.dilation_h)) * g.input_width + uint64_t(iw0);
-        input.copy(pixel, 0, row_floats, row + ky * row_floats);
-      }
-      for (size_t i = taps_floats; i < k; ++i) row[i] = 0.0f;
-      continue;
-    }
-    std::fill(row, row + k, 0.0f);
+    // Every tap present (whole rows, k >= taps_floats): the copies leave only the tail to zero.
+    std::fill(row + (whole_rows && inside ? taps_floats : 0), row + k, 0.0f);
     for (uint32_t ky = 0; ky < g.kernel_h; ++ky) {
       const long ih = ih0 + long(ky) * g.dilation_h;
       if (ih < 0 || ih >= long(g.input_height)) continue;
@@ -306,9 +299,7 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   input.ring = ring.rows.data();
   input.ring_rows = ring.rows.size() / input.row_floats;
   // Rows held from the last block stay where they are; rows before `first` are given up.
-  long decoded_from = std::max(first, std::min(ring.end_row, end));
-  if (ring.end_row < first) decoded_from = first;
-  for (long ih = decoded_from; ih < end; ++ih) {
+  for (long ih = std::max(first, std::min(ring.end_row, end)); ih < end; ++ih) {
     const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * row_pixels;
     float* slot = ring.rows.data() + size_t(ih) % input.ring_rows * input.row_floats;
     program.source->read(pixel, pixel + row_pixels, item.col_begin, item.col_end, slot, width);

@@ -7,7 +7,6 @@
 #include "core/tensor_allocation.hpp"
 #include "ops/common/activation.hpp"
 #include "ops/common/logical_rows.hpp"
-#include "ops/common/tensor_rows.hpp"
 #include "ops/eltwise/eltwise_kernels.hpp"
 #include "ops/eltwise/eltwise_plan.hpp"
 #include "ttnn/profiler.hpp"
@@ -74,13 +73,8 @@ EltwisePlan plan_add(const Tensor& a, const Tensor& b, const std::optional<Memor
         "add: output dtype {} requires TILE layout, but the output takes a's layout {}", spec.dtype, spec.layout);
   plan.output = OutputPlan(spec, a.device(), op);
   plan.same_layout = a.layout() == spec.layout && b.layout() == spec.layout;
-  if (plan.same_layout) {
-    plan.a_layout = BufferLayout::of(a.spec(), op);
-    plan.b_layout = BufferLayout::of(b.spec(), op);
-  } else {
-    plan.a_source = activation_source(a.spec(), nullptr, OperandCut{}, op);
-    plan.b_source = activation_source(b.spec(), nullptr, OperandCut{}, op);
-  }
+  plan.a_source = activation_source(a.spec(), nullptr, OperandCut{}, op);
+  plan.b_source = activation_source(b.spec(), nullptr, OperandCut{}, op);
   return plan;
 }
 
@@ -90,16 +84,15 @@ void run_add_plan(const EltwisePlan& plan, const Tensor& a, const Tensor& b, con
   if (plan.same_layout) {
     // The same physical rows in all three (a residual add): each block reads its rows of a and b as it
     // writes them, while they are in cache, instead of decoding both tensors first.
-    const std::byte* a_bytes = a.bytes(plan.op);
-    const std::byte* b_bytes = b.bytes(plan.op);
+    const ActivationSource lhs = plan.a_source.at(a.bytes(plan.op)), rhs = plan.b_source.at(b.bytes(plan.op));
     produce_output_blocks(plan.output, out_bytes,
                           [&](uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out) {
                             const size_t width = col_end - col_begin, count = (row_end - row_begin) * width;
-                            thread_local std::vector<float> rhs;
-                            if (rhs.size() < count) rhs.resize(count);
-                            read_rows(plan.a_layout, a_bytes, row_begin, row_end, col_begin, col_end, out, width);
-                            read_rows(plan.b_layout, b_bytes, row_begin, row_end, col_begin, col_end, rhs.data(), width);
-                            kernels::f32_add_clamp(out, rhs.data(), out, count, range.min, range.max);
+                            thread_local std::vector<float> b_rows;
+                            if (b_rows.size() < count) b_rows.resize(count);
+                            lhs.read(row_begin, row_end, col_begin, col_end, out, width);
+                            rhs.read(row_begin, row_end, col_begin, col_end, b_rows.data(), width);
+                            kernels::f32_add_clamp(out, b_rows.data(), out, count, range.min, range.max);
                           });
     return;
   }

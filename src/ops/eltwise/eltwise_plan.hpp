@@ -16,11 +16,11 @@ struct EltwisePlan {
   TensorSpec output_spec;
   OutputPlan output;
   ClampRange range;
-  // add: every operand has the output's layout, so each block reads its rows of a and b directly.
-  bool same_layout = false;
-  BufferLayout a_layout, b_layout;
-  // Otherwise the operands (a alone for relu and relu6) are decoded first; their bytes are set per run.
+  // The operands (a alone for relu and relu6); their bytes are set per run.
   ActivationSource a_source, b_source;
+  // add: every operand has the output's layout, so each block reads its rows of a and b directly; otherwise
+  // the operands are decoded first.
+  bool same_layout = false;
 };
 
 EltwisePlan plan_clamp(const Tensor& input, ClampRange range, const std::optional<MemoryConfig>& memory_config,

@@ -208,9 +208,7 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
   const auto& items = plan.items;
   const BufferLayout& out_layout = plan.output_layout;
   Device* device = plan.device;
-  ActivationSource source = plan.input;
-  source.bytes = a.bytes(op);
-  DecodedActivations input = decode_activations(source, a.device());
+  DecodedActivations input = decode_activations(plan.input.at(a.bytes(op)), a.device());
   std::optional<DecodedActivations> input_low;
   if (tt_metal && tt_metal_multiplier(compute.math_fidelity).second_phase)
     input_low = split_low_bits(input, kTtMetalTopBBits);
