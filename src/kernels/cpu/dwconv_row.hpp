@@ -55,4 +55,21 @@ void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
   }
 }
 
+// A tier's depthwise kernel: kernels larger than kDwconvMaxKernel go to the reference; the rest walk the row
+// with the tier's interior 3x3 loop and its pixel function, unrolled (Pixel9) for a whole 3x3 window.
+using DwconvInteriorFn = void (*)(const DwconvArgs& args, size_t ow_begin, size_t ow_end);
+using DwconvPixelFn = void (*)(const DwconvArgs& args, const float* const* in, const float* const* w, size_t count,
+                               float* out);
+
+template <DwconvInteriorFn Interior, DwconvPixelFn Pixel9, DwconvPixelFn Pixel>
+void dwconv_tier(const DwconvArgs& args) {
+  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
+  dwconv_row(
+      args, [&](size_t begin, size_t end) { Interior(args, begin, end); },
+      [&](const float* const* in, const float* const* w, size_t count, float* out) {
+        if (count == 9) Pixel9(args, in, w, count, out);  // all taps of a 3x3 kernel: fully unrolled
+        else Pixel(args, in, w, count, out);
+      });
+}
+
 }  // namespace ttnn::kernels

@@ -61,74 +61,69 @@ void copy_face_row_runs(size_t row, size_t col_begin, size_t col_end, Copy&& cop
   }
 }
 
+// A contiguous run of float32 or bfloat16 elements (a ROW_MAJOR run, or up to a face row of a tile) to and
+// from floats. A fixed-size float32 copy inlines; a variable one is a libc call per 64 bytes.
+void load_run(DataType dtype, const std::byte* from, size_t count, float* to, const kernels::KernelTable& table) {
+  if (dtype == DataType::FLOAT32) {
+    if (count == 16) std::memcpy(to, from, 16 * sizeof(float));
+    else std::memcpy(to, from, count * sizeof(float));
+    return;
+  }
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) table.bf16_decode(reinterpret_cast<const uint16_t*>(from + i * 2), to + i);
+  if (i == count) return;
+  uint16_t bits[16];
+  std::memcpy(bits, from + i * 2, (count - i) * 2);
+  formats::bfloat16_to_float(std::span<const uint16_t>(bits, count - i), std::span<float>(to + i, count - i));
+}
+
+void store_run(DataType dtype, const float* from, size_t count, std::byte* to, const kernels::KernelTable& table) {
+  if (dtype == DataType::FLOAT32) {
+    if (count == 16) std::memcpy(to, from, 16 * sizeof(float));
+    else std::memcpy(to, from, count * sizeof(float));
+    return;
+  }
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) table.bf16_encode(from + i, reinterpret_cast<uint16_t*>(to + i * 2));
+  if (i == count) return;
+  uint16_t bits[16];
+  formats::float_to_bfloat16(std::span<const float>(from + i, count - i), std::span<uint16_t>(bits, count - i));
+  std::memcpy(to + i * 2, bits, (count - i) * 2);
+}
+
 // A run of one face row (up to 16 values of one tile row, contiguous in storage) moved straight between
 // a tile and the rows, without a face-order copy of the whole tile. bfloat8_b converts whole blocks: a
 // partial run decodes its block, and a partial write re-encodes it with the new values. bfloat4_b (two
 // codes a byte) takes the whole-tile path.
 void read_run(DataType dtype, const std::byte* tile, size_t index, size_t count, float* out,
               const kernels::KernelTable& table) {
-  switch (dtype) {
-    case DataType::FLOAT32:  // a fixed-size copy inlines; a variable one is a libc call per 64 bytes
-      if (count == 16) std::memcpy(out, tile + index * 4, 16 * sizeof(float));
-      else std::memcpy(out, tile + index * 4, count * sizeof(float));
-      break;
-    case DataType::BFLOAT16: {
-      if (count == 16) {  // straight from the tile (the kernels load unaligned)
-        table.bf16_decode(reinterpret_cast<const uint16_t*>(tile + index * 2), out);
-        break;
-      }
-      uint16_t bits[16];
-      std::memcpy(bits, tile + index * 2, count * 2);
-      formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(out, count));
-      break;
-    }
-    default: {
-      const auto* bytes = reinterpret_cast<const uint8_t*>(tile);
-      const size_t block = index / 16, offset = index % 16;
-      const uint8_t* codes = bytes + formats::kTileExponentBytes + block * 16;
-      if (count == 16) {
-        table.bfp8_decode(bytes[block], codes, out);
-        break;
-      }
-      float values[16];
-      table.bfp8_decode(bytes[block], codes, values);
-      std::memcpy(out, values + offset, count * sizeof(float));
-    }
-  }
+  if (dtype == DataType::FLOAT32 || dtype == DataType::BFLOAT16)
+    return load_run(dtype, tile + index * element_size_bytes(dtype), count, out, table);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(tile);
+  const size_t block = index / 16, offset = index % 16;
+  const uint8_t* codes = bytes + formats::kTileExponentBytes + block * 16;
+  if (count == 16) return table.bfp8_decode(bytes[block], codes, out);
+  float values[16];
+  table.bfp8_decode(bytes[block], codes, values);
+  std::memcpy(out, values + offset, count * sizeof(float));
 }
 
 // `rest_is_padding`: the run starts a block and the block's other values are padding columns (zero).
 void write_run(DataType dtype, const float* in, size_t index, size_t count, bool rest_is_padding, std::byte* tile,
                const kernels::KernelTable& table) {
-  switch (dtype) {
-    case DataType::FLOAT32:
-      if (count == 16) std::memcpy(tile + index * 4, in, 16 * sizeof(float));
-      else std::memcpy(tile + index * 4, in, count * sizeof(float));
-      break;
-    case DataType::BFLOAT16: {
-      if (count == 16) {
-        table.bf16_encode(in, reinterpret_cast<uint16_t*>(tile + index * 2));
-        break;
-      }
-      uint16_t bits[16];
-      formats::float_to_bfloat16(std::span<const float>(in, count), std::span<uint16_t>(bits, count));
-      std::memcpy(tile + index * 2, bits, count * 2);
-      break;
-    }
-    default: {
-      auto* bytes = reinterpret_cast<uint8_t*>(tile);
-      const size_t block = index / 16, offset = index % 16;
-      uint8_t* codes = bytes + formats::kTileExponentBytes + block * 16;
-      if (count == 16) {
-        bytes[block] = table.bfp8_encode(in, codes);
-        break;
-      }
-      float values[16] = {};
-      if (!rest_is_padding) table.bfp8_decode(bytes[block], codes, values);
-      std::memcpy(values + offset, in, count * sizeof(float));
-      bytes[block] = table.bfp8_encode(values, codes);
-    }
+  if (dtype == DataType::FLOAT32 || dtype == DataType::BFLOAT16)
+    return store_run(dtype, in, count, tile + index * element_size_bytes(dtype), table);
+  auto* bytes = reinterpret_cast<uint8_t*>(tile);
+  const size_t block = index / 16, offset = index % 16;
+  uint8_t* codes = bytes + formats::kTileExponentBytes + block * 16;
+  if (count == 16) {
+    bytes[block] = table.bfp8_encode(in, codes);
+    return;
   }
+  float values[16] = {};
+  if (!rest_is_padding) table.bfp8_decode(bytes[block], codes, values);
+  std::memcpy(values + offset, in, count * sizeof(float));
+  bytes[block] = table.bfp8_encode(values, codes);
 }
 
 // A whole tile row of a float32 or bfloat16 tile (its face rows start at `left` and left + 256 in face
@@ -178,50 +173,19 @@ void for_each_row_major_run(const BufferLayout& layout, uint64_t row_begin, uint
     }
 }
 
-// A contiguous run of ROW_MAJOR elements (float32 or bfloat16) to and from floats.
-void load_run(DataType dtype, const std::byte* from, size_t count, float* to) {
-  if (dtype == DataType::FLOAT32) {
-    std::memcpy(to, from, count * sizeof(float));
-    return;
-  }
-  const kernels::KernelTable& table = kernels::kernel_table();
-  uint16_t bits[16];
-  size_t i = 0;
-  for (; i + 16 <= count; i += 16) table.bf16_decode(reinterpret_cast<const uint16_t*>(from + i * 2), to + i);
-  for (; i < count; ++i) {
-    std::memcpy(bits, from + i * 2, 2);
-    to[i] = formats::bfloat16_to_float(bits[0]);
-  }
-}
-
-void store_run(DataType dtype, const float* from, size_t count, std::byte* to) {
-  if (dtype == DataType::FLOAT32) {
-    std::memcpy(to, from, count * sizeof(float));
-    return;
-  }
-  const kernels::KernelTable& table = kernels::kernel_table();
-  uint16_t bits[16];
-  size_t i = 0;
-  for (; i + 16 <= count; i += 16) table.bf16_encode(from + i, reinterpret_cast<uint16_t*>(to + i * 2));
-  for (; i < count; ++i) {
-    bits[0] = formats::float_to_bfloat16(from[i]);
-    std::memcpy(to + i * 2, bits, 2);
-  }
-}
-
 }  // namespace
 
 void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                uint64_t col_begin, uint64_t col_end, float* dst, size_t dst_stride) {
+  const kernels::KernelTable& table = kernels::kernel_table();
   if (!layout.tiled) {
     for_each_row_major_run(layout, row_begin, row_end, col_begin, col_end, dst_stride,
                            [&](size_t offset, size_t index, size_t count) {
-                             load_run(layout.dtype, bytes + offset, count, dst + index);
+                             load_run(layout.dtype, bytes + offset, count, dst + index, table);
                            });
     return;
   }
   TileValues tile;
-  const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
     for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
       const std::byte* source = bytes + layout.offset(band, tile_col);
@@ -260,36 +224,31 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
 
 void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                 uint64_t col_begin, uint64_t col_end, const float* src, size_t src_stride) {
+  const kernels::KernelTable& table = kernels::kernel_table();
   if (!layout.tiled) {
     for_each_row_major_run(layout, row_begin, row_end, col_begin, col_end, src_stride,
                            [&](size_t offset, size_t index, size_t count) {
-                             store_run(layout.dtype, src + index, count, bytes + offset);
+                             store_run(layout.dtype, src + index, count, bytes + offset, table);
                            });
     return;
   }
   TileValues tile;
-  const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32) {
     for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
       std::byte* target = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
-      // A tile row whose columns past c1 are padding (a width of 24, say): the pair kernel on the row
-      // extended with zeros, as the padding holds.
+      // Tile rows whose columns past c1 are padding (a width of 24, say): the rows extended with zeros, as
+      // the padding holds, then encoded whole. (A width of 16 keeps the single-block path below: copying
+      // its rows would cost more than the encoding saves.)
       if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 > tile_col + 16 && c1 < tile_col + 32 &&
           c1 == layout.logical_width) {
-        auto* tile_bytes = reinterpret_cast<uint8_t*>(target);
-        float padded[32] = {};
-        for (uint64_t row = r0; row < r1; ++row) {
-          const float* from = src + (row - row_begin) * src_stride + (tile_col - col_begin);
-          for (uint64_t col = 0; col < c1 - tile_col; ++col) padded[col] = from[col];
-          const size_t left = formats::face_order_index(row - band, 0), right = formats::face_order_index(row - band, 16);
-          uint8_t exponents[2];
-          table.bfp8_encode_pair(padded, tile_bytes + formats::kTileExponentBytes + left,
-                                 tile_bytes + formats::kTileExponentBytes + right, exponents);
-          tile_bytes[left / 16] = exponents[0];
-          tile_bytes[right / 16] = exponents[1];
-        }
+        float padded[TILE_HEIGHT * TILE_WIDTH] = {};
+        for (uint64_t row = r0; row < r1; ++row)
+          std::copy_n(src + (row - row_begin) * src_stride + (tile_col - col_begin), c1 - tile_col,
+                      padded + (row - r0) * TILE_WIDTH);
+        table.bfp8_encode_tile_rows(padded, TILE_WIDTH, uint32_t(r0 - band), uint32_t(r1 - band),
+                                    reinterpret_cast<uint8_t*>(target));
         continue;
       }
       if ((layout.dtype == DataType::FLOAT32 || layout.dtype == DataType::BFLOAT16) && c0 == tile_col &&

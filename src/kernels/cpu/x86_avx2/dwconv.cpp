@@ -91,14 +91,6 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
 
 }  // namespace
 
-void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) {
-  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
-  dwconv_row(
-      args, [&](size_t begin, size_t end) { interior_3x3(args, begin, end); },
-      [&](const float* const* in, const float* const* w, size_t count, float* out) {
-        if (count == 9) pixel<9>(args, in, w, count, out);  // all taps of a 3x3 kernel: fully unrolled
-        else pixel<0>(args, in, w, count, out);
-      });
-}
+void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) { dwconv_tier<interior_3x3, pixel<9>, pixel<0>>(args); }
 
 }  // namespace ttnn::kernels
