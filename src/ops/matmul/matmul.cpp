@@ -78,6 +78,9 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   const BufferLayout layout = BufferLayout::of(b.spec(), op);
   const RowMap rows(b.spec());
   const std::byte* bytes = b.bytes(op);
+  // accurate: every weight rounded to the fidelity's A width as its band is read (the vectorised kernel).
+  const int a_bits = fidelity_widths(fidelity).a_bits;
+  const int round_bits = numerics == Numerics::accurate ? a_bits : 0;
   const auto for_each_band = [&](auto&& take) {  // take(batch, k, row of n values)
     constexpr uint32_t kBand = 32;
     std::vector<float> band(size_t(kBand) * prepared->n);
@@ -86,20 +89,19 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
         const uint32_t k1 = std::min(prepared->k, k0 + kBand);
         const uint64_t first = rows.physical(uint64_t(batch) * prepared->k + k0);  // one slice: contiguous rows
         read_rows(layout, bytes, first, first + (k1 - k0), 0, prepared->n, band.data(), prepared->n);
+        if (round_bits > 0) kernels::kernel_table().round_significand(band.data(), size_t(k1 - k0) * prepared->n, round_bits);
         for (uint32_t k = k0; k < k1; ++k) take(batch, k, band.data() + size_t(k - k0) * prepared->n);
       }
   };
-  const int a_bits = fidelity_widths(fidelity).a_bits;
   if (numerics == Numerics::accurate && weights_fit_bfloat16(b.dtype(), fidelity)) {
     // Every weight is a bfloat16 value once rounded: straight into the bfloat16 GEMM's panels.
     prepared->packed_bf16_batch_elems = kernels::packed_gemm_weights_bf16_elems(prepared->n, prepared->k);
     prepared->packed_bf16.assign(prepared->packed_bf16_batch_elems * prepared->batches, 0);
     for_each_band([&](uint32_t batch, uint32_t k, const float* row) {
       uint16_t* packed = prepared->packed_bf16.data() + batch * prepared->packed_bf16_batch_elems;
-      for (uint32_t n = 0; n < prepared->n; ++n) {
-        const float v = a_bits > 0 ? formats::round_significand(row[n], a_bits) : row[n];
-        packed[kernels::packed_gemm_weights_bf16_index(n, k, prepared->k)] = uint16_t(std::bit_cast<uint32_t>(v) >> 16);
-      }
+      for (uint32_t n = 0; n < prepared->n; ++n)
+        packed[kernels::packed_gemm_weights_bf16_index(n, k, prepared->k)] =
+            uint16_t(std::bit_cast<uint32_t>(row[n]) >> 16);
     });
   } else {
     prepared->transposed.resize(size_t(prepared->batches) * prepared->k * prepared->n);
@@ -107,10 +109,7 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
       for (uint32_t n = 0; n < prepared->n; ++n)
         prepared->transposed[(size_t(batch) * prepared->n + n) * prepared->k + k] = row[n];
     });
-    if (numerics == Numerics::accurate) {
-      if (a_bits > 0)
-        for (float& v : prepared->transposed) v = formats::round_significand(v, a_bits);
-    } else {
+    if (numerics == Numerics::tt_metal) {
       const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
       if (multiplier.second_phase) {
         prepared->transposed_top = prepared->transposed;

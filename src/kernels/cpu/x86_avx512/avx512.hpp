@@ -15,6 +15,14 @@ namespace ttnn::kernels {
 // Lanes [0, n) of a 16-lane mask.
 inline __mmask16 lanes(size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1); }
 inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(_mm512_max_ps(v, lo), hi); }
+
+// Every vector of a register tile set to `value` (unrolled: the tile lives in registers).
+template <size_t MR, size_t NP, class Vector>
+inline void fill_tile(Vector (&tile)[MR][NP], Vector value) {
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t j = 0; j < NP; ++j) tile[r][j] = value;
+}
 #endif
 
 // Packed fp32 weights: 12 rows x two 16-channel panels (24 accumulators), one embedded broadcast per row.

@@ -40,17 +40,13 @@ template <size_t MR, size_t NP, bool kBiased>
 void bfp8_tile(const GemmBfp8Args& args, const uint8_t* a, size_t a_row_stride, size_t m0, const uint8_t* panel,
                size_t panel_stride, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
-#pragma GCC unroll 6
-  for (size_t r = 0; r < MR; ++r)
-    for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_setzero_ps();
+fill_tile(acc, _mm512_setzero_ps());
   const uint8_t* a_exponents = args.a_exponents + m0 * args.a_exponents_row_stride;
   const size_t blocks = args.k / kBfp8Block;
   for (size_t b = 0; b < blocks; ++b, a += kBfp8Block) {
     const uint8_t* record = panel + b * kBfp8BlockRecordBytes;
     __m512i dot[MR][NP];
-#pragma GCC unroll 6
-    for (size_t r = 0; r < MR; ++r)
-      for (size_t j = 0; j < NP; ++j) dot[r][j] = _mm512_setzero_si512();
+fill_tile(dot, _mm512_setzero_si512());
 #pragma GCC unroll 4
     for (size_t q = 0; q < 4; ++q) {
       __m512i w[NP];
