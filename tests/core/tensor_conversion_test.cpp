@@ -7,6 +7,7 @@
 
 #include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
+#include "core/tensor_allocation.hpp"
 #include "formats/tilize.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/errors.hpp"
@@ -110,6 +111,15 @@ TEST(TensorConversion, FromHostValidatesItsArguments) {
   EXPECT_THROW(from_device(from_host(values, Shape{2, 5})), InvalidArgument);
   EXPECT_THROW(sharded_to_interleaved(on_device), InvalidArgument);
   EXPECT_THROW(interleaved_to_sharded(on_device, L1_MEMORY_CONFIG), InvalidArgument);
+}
+
+// A host view reads the caller's values in place (no copy) and refuses a shape they do not fill.
+TEST(TensorConversion, HostViewSharesTheValuesAndChecksTheShape) {
+  std::vector<float> values = {1, 2, 3, 4, 5, 6};
+  const Tensor view = host_view(values, Shape{2, 3});
+  EXPECT_EQ(reinterpret_cast<const float*>(view.bytes("test")), values.data());
+  EXPECT_EQ(to_host(view), values);
+  EXPECT_THROW(host_view(values, Shape{2, 2}), InvalidArgument);
 }
 
 TEST(TensorConversion, ReshapeSharesTheBufferWhenTheViewIsUnchanged) {

@@ -305,6 +305,18 @@ TEST(PthTest, NotACheckpointFails) {
   EXPECT_THROW(load_state_dict(checkpoint_dir() / "does-not-exist.pth"), InvalidArgument);
 }
 
+// Files are mapped, not read: an empty file, a directory and a text file fail with their own errors.
+TEST(PthTest, FilesThatAreNotCheckpointsFail) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "ttnn_pth_not_checkpoints";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "empty.pth").close();
+  std::ofstream(dir / "text.pth") << "hello, world";
+  EXPECT_THROW(load_state_dict(dir / "empty.pth"), FormatError);
+  EXPECT_THROW(load_state_dict(dir / "text.pth"), FormatError);
+  EXPECT_THROW(load_state_dict(dir), InvalidArgument);  // a directory cannot be mapped
+  std::filesystem::remove_all(dir);
+}
+
 // --- the unpickler and tensor rebuild on hand-made pickles ---------------------------------------
 
 std::string le32(uint32_t value) {

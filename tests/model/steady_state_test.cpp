@@ -13,6 +13,7 @@
 
 #include "support/random_values.hpp"
 #include "ttnn/device.hpp"
+#include "ttnn/errors.hpp"
 #include "ttnn/model/mobilenetv2.hpp"
 #include "ttnn/model/model.hpp"
 #include "ttnn/model/parameters.hpp"
@@ -137,6 +138,21 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
 
 TEST(PlannedPass, MobileNetV2At224AllocatesNothingAfterTheFirstPass) {
   expect_planned_pass_allocates_nothing(Shape{1, 3, 224, 224}, 1.0f, 2);
+}
+
+// Wrong sizes fail with the counts named, on the first pass and on a planned one.
+TEST(PlannedPass, InputAndOutputSizesAreChecked) {
+  auto device = open_device(0);
+  const model::MobileNetV2Module module(0.5f, 10);
+  const Shape shape{1, 3, 64, 64};
+  Model model(model::create_mobilenetv2_model_parameters(model::random_state_dict(module, 3), shape), *device);
+  const std::vector<float> input = random_values(shape.volume(), 5);
+  std::vector<float> short_output(9), logits(10);
+  EXPECT_THROW(model.run(input, short_output), InvalidArgument);  // the first pass, then the copy
+  model.run(input, logits);
+  ASSERT_TRUE(model.memory_plan().planned);
+  EXPECT_THROW(model.run(input, short_output), InvalidArgument);
+  EXPECT_THROW(model.run(std::span(input).first(input.size() - 1), logits), InvalidArgument);
 }
 
 TEST(PlannedPass, AModelThatRunsOncePlansNothing) {
