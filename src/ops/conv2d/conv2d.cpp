@@ -61,14 +61,14 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
   const Conv2dGeometry& geometry = plan.geometry;
   const Conv2dMath& math = plan.math;
   plan.prepared = prepared_weights(args, geometry, math, *plan.device);
-  plan.sharding = plan_conv2d_sharding(args, geometry, *plan.device);
+  const Conv2dShardingPlan sharding = plan_conv2d_sharding(args, geometry, *plan.device);
   plan.input_spec = args.input_tensor.spec();
   if (args.conv_config.reshard_if_not_optimal && args.input_tensor.is_sharded() &&
-      args.input_tensor.memory_config() != plan.sharding.input_config) {
-    plan.reshard_to = plan.sharding.input_config;
-    plan.input_spec.memory_config = plan.sharding.input_config;
+      args.input_tensor.memory_config() != sharding.input_config) {
+    plan.reshard_to = sharding.input_config;
+    plan.input_spec.memory_config = sharding.input_config;
   }
-  plan.output_spec = output_spec(args, geometry, plan.sharding);
+  plan.output_spec = output_spec(args, geometry, sharding);
   plan.output_layout = BufferLayout::of(plan.output_spec, "conv2d");
   plan.source = activation_source(plan.input_spec, nullptr, activation_cut(math.math_fidelity, math.numerics), "conv2d");
   const PreparedConvWeights& weights = *plan.prepared.weights;
@@ -76,12 +76,7 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
   // bfloat8_b into a pointwise conv with int8-packed weights: the GEMM reads the input tiles as they are.
   plan.bfp8_operands = !weights.packed_bfp8.empty() && input.dtype == DataType::BFLOAT8_B &&
                        input.layout == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
-  // A pointwise conv reads each input row once, in its own block: it decodes block by block (the
-  // tt_metal path and the others read neighbours or whole rows, so they decode the tensor first).
-  // Depthwise convs decode, per block of output rows, the input rows they read (their shard's channels only).
-  const bool accurate = math.numerics == Numerics::accurate;
-  // Other accurate convs on an image-like input (interleaved bfloat16 rows, the stem) gather their patches
-  // straight from the stored rows.
+  const bool accurate = math.numerics == Numerics::accurate;  // which convs stream: Conv2dPlan::streamed
   plan.streamed = plan.bfp8_operands || (accurate && geometry.depthwise()) ||
                   (accurate && geometry.pointwise() && weights.reduction.tap_stride == geometry.in_channels) ||
                   (accurate && gathers_from_storage(input));

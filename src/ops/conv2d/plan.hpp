@@ -20,7 +20,6 @@ struct Conv2dPlan {
   Conv2dGeometry geometry;
   Conv2dMath math;
   PreparedConv prepared;
-  Conv2dShardingPlan sharding;
   std::optional<MemoryConfig> reshard_to;  // reshard_if_not_optimal: the input is resharded to this first
   TensorSpec input_spec;                   // after resharding
   TensorSpec output_spec;
