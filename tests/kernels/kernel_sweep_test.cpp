@@ -358,17 +358,31 @@ TEST_P(KernelTier, Bfp8TileRowsMatchBlockByBlockDecoding) {
 }
 
 // A tile's rows encoded in one call: the same bytes as the reference pair encoder row by row, rows outside
-// the range untouched.
+// the range untouched. Whole faces (the AVX-512 tier encodes them 16 blocks at a time) in a third of the
+// trials, with blocks of zeros, subnormals, tiny and huge scales, Inf and NaN among ordinary ones.
 TEST_P(KernelTier, Bfp8EncodeTileRowsMatchRowByRowEncoding) {
   std::mt19937 rng(11);
   std::normal_distribution<float> normal;
-  for (int trial = 0; trial < 200; ++trial) {
-    const uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0);
+  const float specials[] = {0.0f, -0.0f, 1e-40f, -3e-39f, std::ldexp(1.0f, -120), std::ldexp(-1.5f, -112),
+                            std::ldexp(1.0f, 100), std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()};
+  for (int trial = 0; trial < 600; ++trial) {
+    uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0);
+    if (trial % 3 == 0) row0 = trial % 2 ? 0 : 16 * (rng() % 2), row1 = std::max(row0 + 16, 16 + 16 * uint32_t(rng() % 2));
     constexpr size_t kStride = 40;
     std::vector<float> src(32 * kStride);
     for (float& v : src) v = std::ldexp(normal(rng), int(rng() % 40) - 20);
     for (size_t i = 0; i < src.size(); i += 7)
-      if (trial % 4 == 0) src[i] = 0.0f;  // zero blocks and ReLU-like rows
+      if (trial % 4 == 0) src[i] = 0.0f;  // ReLU-like rows
+    for (size_t row = 0; row < 32; ++row)  // whole blocks of zeros or of one kind of special value
+      for (size_t half = 0; half < 2; ++half) {
+        const uint32_t pick = rng() % 64;
+        if (pick >= std::size(specials) + 4) continue;
+        float* block = src.data() + row * kStride + 16 * half;
+        if (pick < 4) std::fill_n(block, 16, 0.0f);
+        else block[rng() % 16] = specials[pick - 4];
+        if (pick == 5 || pick == 6) std::fill_n(block, 16, specials[pick - 4]);  // blocks of subnormals only
+      }
     uint8_t got[1088], want[1088];
     std::memset(got, 0xAB, sizeof got);
     std::memset(want, 0xAB, sizeof want);

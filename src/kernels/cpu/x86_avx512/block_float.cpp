@@ -76,9 +76,87 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
   encode_pair(values, codes0, codes1, exponents);
 }
 
-// A tile's rows, both blocks of each inline.
+namespace {
+
+// Sixteen vectors' maxima as one vector (signed 32-bit lanes): a transposing tree, 3 instructions a pair at
+// each level instead of a 4-level reduction per vector. Lane 4L + e holds the maximum of v[L + 4e].
+inline __m512i maxima_of_16(const __m512i (&v)[16]) {
+  __m512i pairs[8], quads[4], octs[2];
+  for (size_t i = 0; i < 8; ++i)  // 256-bit halves: lanes 0-7 from v[2i], 8-15 from v[2i + 1]
+    pairs[i] = _mm512_max_epi32(_mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0x44),
+                                _mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0xEE));
+  for (size_t i = 0; i < 4; ++i)  // 128-bit lane L: v[4i + L]
+    quads[i] = _mm512_max_epi32(_mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], 0x88),
+                                _mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], 0xDD));
+  for (size_t i = 0; i < 2; ++i)  // lane L: dwords 0-1 v[8i + L], dwords 2-3 v[8i + 4 + L]
+    octs[i] = _mm512_max_epi32(_mm512_unpacklo_epi64(quads[2 * i], quads[2 * i + 1]),
+                               _mm512_unpackhi_epi64(quads[2 * i], quads[2 * i + 1]));
+  const __m512 a = _mm512_castsi512_ps(octs[0]), b = _mm512_castsi512_ps(octs[1]);
+  return _mm512_max_epi32(_mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))),
+                          _mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))));
+}
+
+// The 16 blocks of one face (16 tile rows of `src`, 16 columns each) into the face's 256 codes and 16
+// exponent bytes. The vector path's arithmetic as encode_codes, per block: units = value * 2^(133 - row)
+// with the sign kept, the magnitude clamped to 127 (vrangeps), rounded to nearest even; four blocks'
+// integers are packed to bytes together and turned into sign and magnitude. Rows of 0 (zeros and
+// subnormals only) scale by 0; Inf/NaN rows and tiny scales are encoded again by the reference.
+inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uint8_t* exponents) {
+  __m512i v[16];
+  for (size_t i = 0; i < 16; ++i)
+    v[i] = _mm512_and_si512(_mm512_loadu_si512(src + i * src_stride), _mm512_set1_epi32(0x7FFFFFFF));
+  const __m512i transposed = maxima_of_16(v);
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i field = _mm512_and_si512(_mm512_permutexvar_epi32(order, transposed), _mm512_set1_epi32(int(kExponentMask)));
+  const __m512i row = _mm512_srli_epi32(field, 23);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(exponents), _mm512_cvtepi32_epi8(row));
+  const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
+  const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
+                            _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
+  alignas(64) float to_units[16];
+  _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
+  const __m512 limit = _mm512_set1_ps(127.0f);
+  const __m512i regroup = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  for (size_t q = 0; q < 16; q += 4) {
+    __m512i units[4];
+    for (size_t i = 0; i < 4; ++i) {
+      const __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(src + (q + i) * src_stride), _mm512_set1_ps(to_units[q + i]));
+      units[i] = _mm512_cvt_roundps_epi32(_mm512_range_ps(scaled, limit, 0x02),  // |x| <= 127, sign of x
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    }
+    // Lane L of the packed vector: dword j holds values 4L..4L+3 of block j; regrouped block after block.
+    const __m512i bytes = _mm512_permutexvar_epi32(
+        regroup, _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3])));
+    // Two's complement to sign and magnitude: |b| | (b & 0x80), so a value rounded to 0 has no sign.
+    const __m512i code = _mm512_ternarylogic_epi32(_mm512_abs_epi8(bytes), bytes, _mm512_set1_epi8(char(0x80)), 0xF8);
+    _mm512_storeu_si512(codes + 16 * q, code);
+  }
+  for (__mmask16 rest = special; rest != 0; rest &= rest - 1) {
+    const unsigned i = unsigned(__builtin_ctz(rest));
+    exponents[i] = bfp8_encode_ref(src + i * src_stride, codes + 16 * i);
+  }
+}
+
+}  // namespace
+
+// A tile's rows: whole faces (rows 0-15 or 16-31, both column halves) sixteen blocks at a time, the other
+// rows both blocks of each inline.
 void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {
-  bfp8_encode_tile_rows<encode_pair>(src, src_stride, row0, row1, tile);
+  uint8_t* codes = tile + formats::kTileExponentBytes;
+  for (uint32_t row = row0; row < row1;) {
+    if (row % 16 == 0 && row + 16 <= row1) {
+      const size_t face = row / 16 * 2;  // faces 0|1 or 2|3
+      encode_face(src, src_stride, codes + face * 256, tile + face * 16);
+      encode_face(src + 16, src_stride, codes + (face + 1) * 256, tile + (face + 1) * 16);
+      src += 16 * src_stride;
+      row += 16;
+      continue;
+    }
+    const uint32_t end = std::min(row1, (row / 16 + 1) * 16);
+    bfp8_encode_tile_rows<encode_pair>(src, src_stride, row, end, tile);
+    src += (end - row) * src_stride;
+    row = end;
+  }
 }
 
 namespace {
