@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aligned_vector.hpp"
 #include "support/random_values.hpp"
 #include "kernels/bfp8_gemm.hpp"
 #include "kernels/cpu/tiers.hpp"
@@ -165,10 +166,12 @@ const DwShape kDwShapes[] = {
 
 // A whole 3x3 pad-1 depthwise layer, one kernel call per output row.
 void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn) {
-  const std::vector<float> input = random_values(s.height * s.width * s.channels, 1);
+  // Cache-line aligned, as the engine's scratch rows are (a vector load across two lines costs a third).
+  const std::vector<float> values = random_values(s.height * s.width * s.channels, 1);
+  const AlignedVector<float> input(values.begin(), values.end());
   const std::vector<float> weights = random_values(9 * s.channels, 2), bias = random_values(s.channels, 3);
   const size_t out_h = (s.height + 2 - 3) / s.stride + 1, out_w = (s.width + 2 - 3) / s.stride + 1;
-  std::vector<float> output(out_h * out_w * s.channels);
+  AlignedVector<float> output(out_h * out_w * s.channels);
   DwconvArgs d;
   d.input_pixel_stride = s.channels, d.input_width = s.width, d.channels = s.channels;
   d.kernel_h = 3, d.kernel_w = 3, d.stride = s.stride, d.pad_left = 1, d.dilation = 1;
@@ -198,6 +201,45 @@ void bench_fma_peak(benchmark::State& state) {
 }
 #endif
 
+// bfloat8_b storage of a 12544 x 96 activation (the largest expand output) as whole tile rows: encoding
+// from and decoding to rows of floats, in values per second.
+constexpr size_t kTileRowsPixels = 12544, kTileRowsChannels = 96, kTileBytes = 1088;
+
+void set_values_rate(benchmark::State& state) {
+  state.counters["Gvalues/s"] = benchmark::Counter(double(kTileRowsPixels * kTileRowsChannels) * 1e-9 *
+                                                    double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void bench_bfp8_encode_tile_rows(benchmark::State& state, Bfp8EncodeTileRowsFn fn) {
+  const std::vector<float> values = random_values(kTileRowsPixels * kTileRowsChannels, 4);
+  const AlignedVector<float> rows(values.begin(), values.end());
+  AlignedVector<uint8_t> tiles(kTileRowsPixels / 32 * kTileRowsChannels / 32 * kTileBytes);
+  for (auto _ : state) {
+    for (size_t band = 0; band < kTileRowsPixels / 32; ++band)
+      for (size_t col = 0; col < kTileRowsChannels / 32; ++col)
+        fn(rows.data() + band * 32 * kTileRowsChannels + col * 32, kTileRowsChannels, 0, 32,
+           tiles.data() + (band * kTileRowsChannels / 32 + col) * kTileBytes);
+    benchmark::ClobberMemory();
+  }
+  set_values_rate(state);
+}
+
+void bench_bfp8_decode_tile_rows(benchmark::State& state, Bfp8EncodeTileRowsFn encode, Bfp8DecodeTileRowsFn fn) {
+  const std::vector<float> values = random_values(kTileRowsPixels * kTileRowsChannels, 4);
+  AlignedVector<float> rows(values.begin(), values.end());
+  AlignedVector<uint8_t> tiles(kTileRowsPixels / 32 * kTileRowsChannels / 32 * kTileBytes);
+  for (size_t tile = 0; tile < tiles.size() / kTileBytes; ++tile)
+    encode(rows.data() + tile % 3 * 32, kTileRowsChannels, 0, 32, tiles.data() + tile * kTileBytes);
+  for (auto _ : state) {
+    for (size_t band = 0; band < kTileRowsPixels / 32; ++band)
+      for (size_t col = 0; col < kTileRowsChannels / 32; ++col)
+        fn(tiles.data() + (band * kTileRowsChannels / 32 + col) * kTileBytes, 0, 32, 0, 32,
+           rows.data() + band * 32 * kTileRowsChannels + col * 32, kTileRowsChannels);
+    benchmark::ClobberMemory();
+  }
+  set_values_rate(state);
+}
+
 void register_all() {
   std::printf("CPU features: %s; default tier: %s\n", cpu_features(), cpu_isa());
 #ifdef TTNN_BENCH_AVX2
@@ -220,6 +262,10 @@ void register_all() {
       }
 #endif
     }
+    benchmark::RegisterBenchmark(("bfp8_encode_tile_rows/" + std::string(t.isa)).c_str(), bench_bfp8_encode_tile_rows,
+                                 t.bfp8_encode_tile_rows);
+    benchmark::RegisterBenchmark(("bfp8_decode_tile_rows/" + std::string(t.isa)).c_str(), bench_bfp8_decode_tile_rows,
+                                 t.bfp8_encode_tile_rows, t.bfp8_decode_tile_rows);
     for (const DwShape& s : kDwShapes)
       benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
                                    t.f32_dwconv);

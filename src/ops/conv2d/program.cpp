@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/aligned_vector.hpp"
 #include "core/check.hpp"
 #include "kernels/kernels.hpp"
 #include "ops/common/bfloat16_operands.hpp"
@@ -17,12 +18,12 @@ namespace ttnn {
 namespace {
 
 // Per-thread scratch, grown on demand and reused across calls.
-std::vector<float>& scratch(int which) {
-  thread_local std::vector<float> buffers[4];
+AlignedVector<float>& scratch(int which) {
+  thread_local AlignedVector<float> buffers[4];
   return buffers[which];
 }
 
-float* sized(std::vector<float>& buffer, size_t count) {
+float* sized(AlignedVector<float>& buffer, size_t count) {
   if (buffer.size() < count) buffer.resize(count);
   return buffer.data();
 }
@@ -146,8 +147,8 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
 
 // Per-thread block rows for the int8 GEMM.
 struct Bfp8Rows {
-  std::vector<int8_t> codes;
-  std::vector<uint8_t> exponents;
+  AlignedVector<int8_t> codes;
+  AlignedVector<uint8_t> exponents;
 };
 Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
   thread_local Bfp8Rows buffer;
@@ -252,7 +253,7 @@ struct DepthwiseInput {
 
 // What a thread's ring holds; rows of another run (conv call, image or channels) are never reused.
 struct DepthwiseRing {
-  std::vector<float> rows;
+  AlignedVector<float> rows;
   uint64_t run = 0;
   uint64_t image = 0;
   uint32_t col_begin = 0, col_end = 0;

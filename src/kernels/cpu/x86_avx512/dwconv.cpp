@@ -43,8 +43,9 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
     float* out = args.output + (ow_begin - args.out_begin) * args.output_pixel_stride + c;
     size_t offset = first + c, ow = ow_begin;
+    const bool full = m == 0xFFFF;
     auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
-      return _mm512_fmadd_ps(weight, _mm512_maskz_loadu_ps(m, row + at), acc);
+      return _mm512_fmadd_ps(weight, full ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
     };
     auto one = [&](size_t at) {
       __m512 acc = bias;
@@ -59,13 +60,15 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
       acc = tap(acc, r2, at + 2 * dil, w[8]);
       return clamp(acc, lo, hi);
     };
-    // Four pixels per step: four independent chains hide the FMA latency.
-    for (; ow + 4 <= ow_end; ow += 4, offset += 4 * step, out += 4 * args.output_pixel_stride) {
-      const __m512 v0 = one(offset), v1 = one(offset + step), v2 = one(offset + 2 * step), v3 = one(offset + 3 * step);
-      _mm512_mask_storeu_ps(out, m, v0);
-      _mm512_mask_storeu_ps(out + args.output_pixel_stride, m, v1);
-      _mm512_mask_storeu_ps(out + 2 * args.output_pixel_stride, m, v2);
-      _mm512_mask_storeu_ps(out + 3 * args.output_pixel_stride, m, v3);
+    // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
+    // independent chains keep the FMA units busy through the latency.
+    constexpr size_t kPixels = 8;
+    for (; ow + kPixels <= ow_end; ow += kPixels, offset += kPixels * step, out += kPixels * args.output_pixel_stride) {
+      __m512 v[kPixels];
+#pragma GCC unroll 8
+      for (size_t i = 0; i < kPixels; ++i) v[i] = one(offset + i * step);
+#pragma GCC unroll 8
+      for (size_t i = 0; i < kPixels; ++i) _mm512_mask_storeu_ps(out + i * args.output_pixel_stride, m, v[i]);
     }
     for (; ow < ow_end; ++ow, offset += step, out += args.output_pixel_stride) _mm512_mask_storeu_ps(out, m, one(offset));
   }
