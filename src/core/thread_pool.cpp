@@ -1,5 +1,7 @@
 #include "core/thread_pool.hpp"
 
+#include <chrono>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -7,7 +9,11 @@
 namespace ttnn {
 namespace {
 
-constexpr int kSpinRounds = 2000;  // about 0.1 ms of pause instructions
+// How long an idle thread spins before it sleeps. Waking a sleeping worker costs tens of microseconds on a
+// VM (more than a small op takes), and a forward pass leaves gaps of that size between regions (a serial
+// step, the caller's own work), so a worker keeps spinning through them.
+constexpr auto kSpinTime = std::chrono::microseconds(1000);
+constexpr int kRoundsPerClockRead = 64;
 
 // Set while a thread runs a region's items: a region started from inside one runs inline (the pool runs
 // one region at a time, so waiting for it there would never end).
@@ -27,14 +33,17 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins until `ready()` or the spin budget is spent; returns whether it became ready.
+// Spins until `ready()` or the spin time is spent; returns whether it became ready.
 template <class Ready>
 bool spin_until(Ready ready) {
-  for (int round = 0; round < kSpinRounds; ++round) {
-    if (ready()) return true;
-    cpu_relax();
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (;;) {
+    for (int round = 0; round < kRoundsPerClockRead; ++round) {
+      if (ready()) return true;
+      cpu_relax();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return ready();
   }
-  return ready();
 }
 
 }  // namespace

@@ -41,12 +41,20 @@ std::vector<OutputBlock> output_blocks(const BufferLayout& layout, uint64_t logi
     }
     return blocks;
   }
-  // Whole tiles per band so no two items touch the same tile.
+  // Whole tiles per band so no two items touch the same tile. Fewer bands than items (a pooled or
+  // classified batch: one band of many columns) also split the columns, in whole tile columns.
   const uint64_t tiles = (layout.height + TILE_HEIGHT - 1) / TILE_HEIGHT;
-  const uint64_t step =
-      std::max<uint64_t>(1, (tiles + interleaved_items - 1) / std::max(1u, interleaved_items)) * TILE_HEIGHT;
+  const uint64_t items = std::max(1u, interleaved_items);
+  const uint64_t step = std::max<uint64_t>(1, (tiles + items - 1) / items) * TILE_HEIGHT;
+  const uint64_t bands = (layout.height + step - 1) / step;
+  uint64_t chunk = std::max<uint64_t>(1, logical_cols);
+  if (bands < items) {
+    const uint64_t parts = (items + bands - 1) / bands;
+    chunk = std::max<uint64_t>(TILE_WIDTH, (logical_cols + parts - 1) / parts + TILE_WIDTH - 1) / TILE_WIDTH * TILE_WIDTH;
+  }
   for (uint64_t begin = 0; begin < layout.height; begin += step)
-    blocks.push_back({begin, std::min(layout.height, begin + step), 0, logical_cols});
+    for (uint64_t col = 0; col < logical_cols; col += chunk)
+      blocks.push_back({begin, std::min(layout.height, begin + step), col, std::min(logical_cols, col + chunk)});
   return blocks;
 }
 

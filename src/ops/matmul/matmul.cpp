@@ -132,7 +132,8 @@ std::vector<MatmulItem> matmul_items(const BufferLayout& layout, uint64_t rows, 
                                          : std::max<uint64_t>(32, (rows + parts - 1) / parts + 31) / 32 * 32;
   const uint64_t bands = (rows + step - 1) / step;
   uint32_t chunk = n;
-  if (!layout.sharded() && bands < parts) chunk = std::max<uint32_t>(32, (n / (2 * parts) + 31) / 32 * 32);
+  // Few bands (a classifier's one row): column chunks of at least 128, the GEMM's widest strip.
+  if (!layout.sharded() && bands < parts) chunk = std::max<uint32_t>(128, (n / (2 * parts) + 31) / 32 * 32);
   std::vector<MatmulItem> items;
   for (uint64_t begin = 0; begin < rows; begin += step)
     for (uint32_t col = 0; col < n; col += chunk)

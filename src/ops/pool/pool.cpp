@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/aligned_vector.hpp"
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
 #include "ops/common/logical_rows.hpp"
@@ -201,14 +202,27 @@ Tensor global_avg_pool2d(const Tensor& input, const std::optional<MemoryConfig>&
 }
 
 void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const Tensor& output) {
-  const DecodedRows in(input, plan.input, plan.op);
+  // Each output block reads just its columns of its images' rows: no decoded copy of the whole input (and
+  // no parallel region for it).
+  const ActivationSource source = plan.input.at(input.bytes(plan.op));
+  const RowMap map(input.spec());
   const uint64_t positions = plan.positions;
   const float scale = 1.0f / float(positions);
   produce_output(plan.output, output.bytes(plan.op), [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
+    const size_t width = col_end - col_begin;
+    thread_local AlignedVector<float> rows;
     thread_local std::vector<const float*> taps;
+    rows.resize(positions * width);
     taps.resize(positions);
-    for (uint64_t p = 0; p < positions; ++p) taps[p] = in.row(image * positions + p) + col_begin;
-    kernels::f32_sum_pool_pixel(taps.data(), taps.size(), col_end - col_begin, scale, out);
+    for (uint64_t p = 0; p < positions;) {  // runs of rows that are consecutive in storage
+      const uint64_t first = map.physical(image * positions + p);
+      uint64_t run = 1;
+      while (p + run < positions && map.physical(image * positions + p + run) == first + run) ++run;
+      source.read(first, first + run, col_begin, col_end, rows.data() + p * width, width);
+      p += run;
+    }
+    for (uint64_t p = 0; p < positions; ++p) taps[p] = rows.data() + p * width;
+    kernels::f32_sum_pool_pixel(taps.data(), taps.size(), width, scale, out);
   });
 }
 

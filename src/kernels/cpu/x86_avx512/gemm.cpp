@@ -133,11 +133,19 @@ void tail_rows(size_t rows, Tile tile) {
   }
 }
 
-// Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter:
+// Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter (a
+// single row takes strips of eight panels first):
 // tile(rows, panels, m0, panel, n0, cols) with rows and panels as std::integral_constants.
 template <typename Args, typename Weight, typename Tile>
 void run(const Args& args, size_t panel_elems, const Weight* packed, Tile tile) {
-  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
+  size_t n0 = 0;
+  // One row (a classifier's matrix-vector product): a column's k steps are one chain of dependent FMAs,
+  // so eight panels at a time keep eight chains in flight instead of two.
+  if (args.m == 1)
+    for (; n0 + 128 <= args.n; n0 += 128)
+      tile(std::integral_constant<size_t, 1>{}, std::integral_constant<size_t, 8>{}, 0, packed + n0 / 16 * panel_elems,
+           n0, 128);
+  for (; n0 < args.n; n0 += 32) {
     const Weight* panel = packed + n0 / 16 * panel_elems;
     const size_t cols = std::min<size_t>(32, args.n - n0);
     auto rows_tile = [&](auto mr, size_t m0) {
