@@ -225,6 +225,16 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
   f32_dwconv_ref(args);
   args.output = got.data();
   fn(args);
+  // The tier's paths (blocks of interior pixels, single pixels, edge pixels) sum each pixel's taps in one
+  // order: the row computed pixel by pixel gives the same bits.
+  std::vector<float> one_by_one(expected.size(), kSentinel);
+  for (size_t ow = out_begin; ow < out_end; ++ow) {
+    DwconvArgs single = args;
+    single.out_begin = ow, single.out_end = ow + 1;
+    single.output = one_by_one.data() + (ow - out_begin) * pixel_stride;
+    fn(single);
+  }
+  ASSERT_EQ(std::memcmp(one_by_one.data(), got.data(), got.size() * sizeof(float)), 0) << what << ": pixel by pixel";
   std::vector<float> scale(out_pixels * cs.channels, 0.0f);
   for (size_t ow = out_begin; ow < out_end; ++ow)
     for (size_t c = 0; c < cs.channels; ++c) {

@@ -1,5 +1,6 @@
 // The row walk the SIMD depthwise kernels share (scalar code, instantiated in each tier's own source): a
-// 3x3 kernel's interior pixels (all nine taps inside the row) go to `interior(begin, end)` in chunks of 32
+// 3x3 kernel's interior pixels (every tap column inside the row; rows outside the image are null and the
+// interior skips them) go to `interior(begin, end)` in chunks of 32
 // pixels, so the rows' cache lines are reused across channel blocks while still in L1; every other pixel
 // gets its in-bounds taps listed (padding resolved once per pixel) and goes to
 // `pixel(inputs, weights, count, output)`, where count == 9 means an interior-like pixel of a 3x3 kernel.
@@ -19,7 +20,7 @@ void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
   const float* w[kDwconvMaxKernel * kDwconvMaxKernel];
   const long width = long(args.input_width);
   size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels `interior` computes
-  if (args.kernel_h == 3 && args.kernel_w == 3 && args.input_rows[0] && args.input_rows[1] && args.input_rows[2]) {
+  if (args.kernel_h == 3 && args.kernel_w == 3 && (args.input_rows[0] || args.input_rows[1] || args.input_rows[2])) {
     // Interior: ow * stride >= pad_left and ow * stride - pad_left + 2 * dilation < width.
     const size_t lo = (args.pad_left + args.stride - 1) / args.stride;
     const long span = width - 1 - long(2 * args.dilation) + long(args.pad_left);

@@ -41,7 +41,8 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   }
 }
 
-// 3x3 with all three rows present, output pixels [ow_begin, ow_end) whose taps are all inside the row:
+// 3x3, output pixels [ow_begin, ow_end) whose taps are all inside the row (null rows, outside the image,
+// skipped):
 // 8 channels at a time with the nine weight vectors held in registers, two pixels per step. The taps are
 // summed in the same order as pixel(), so the two paths agree bit for bit.
 void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
@@ -63,17 +64,23 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m256 acc, const float* row, size_t at, const __m256& weight) {
       return _mm256_fmadd_ps(weight, lanes == 8 ? _mm256_loadu_ps(row + at) : _mm256_maskload_ps(row + at, m), acc);
     };
-    auto one = [&](size_t at) {
+    auto one = [&](size_t at) {  // rows outside the image (null) have no taps
       __m256 acc = bias;
-      acc = tap(acc, r0, at, w[0]);
-      acc = tap(acc, r0, at + dil, w[1]);
-      acc = tap(acc, r0, at + 2 * dil, w[2]);
-      acc = tap(acc, r1, at, w[3]);
-      acc = tap(acc, r1, at + dil, w[4]);
-      acc = tap(acc, r1, at + 2 * dil, w[5]);
-      acc = tap(acc, r2, at, w[6]);
-      acc = tap(acc, r2, at + dil, w[7]);
-      acc = tap(acc, r2, at + 2 * dil, w[8]);
+      if (r0) {
+        acc = tap(acc, r0, at, w[0]);
+        acc = tap(acc, r0, at + dil, w[1]);
+        acc = tap(acc, r0, at + 2 * dil, w[2]);
+      }
+      if (r1) {
+        acc = tap(acc, r1, at, w[3]);
+        acc = tap(acc, r1, at + dil, w[4]);
+        acc = tap(acc, r1, at + 2 * dil, w[5]);
+      }
+      if (r2) {
+        acc = tap(acc, r2, at, w[6]);
+        acc = tap(acc, r2, at + dil, w[7]);
+        acc = tap(acc, r2, at + 2 * dil, w[8]);
+      }
       return _mm256_min_ps(_mm256_max_ps(acc, lo), hi);
     };
     auto store = [&](float* to, __m256 v) {

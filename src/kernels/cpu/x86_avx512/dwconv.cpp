@@ -27,7 +27,8 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   }
 }
 
-// 3x3 with all three rows present, output pixels [ow_begin, ow_end) whose taps are all inside the row.
+// 3x3, output pixels [ow_begin, ow_end) whose taps are all inside the row (rows outside the image are null
+// and skipped).
 void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
@@ -47,17 +48,23 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
       return _mm512_fmadd_ps(weight, full ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
     };
-    auto one = [&](size_t at) {
+    auto one = [&](size_t at) {  // rows outside the image (null) have no taps
       __m512 acc = bias;
-      acc = tap(acc, r0, at, w[0]);
-      acc = tap(acc, r0, at + dil, w[1]);
-      acc = tap(acc, r0, at + 2 * dil, w[2]);
-      acc = tap(acc, r1, at, w[3]);
-      acc = tap(acc, r1, at + dil, w[4]);
-      acc = tap(acc, r1, at + 2 * dil, w[5]);
-      acc = tap(acc, r2, at, w[6]);
-      acc = tap(acc, r2, at + dil, w[7]);
-      acc = tap(acc, r2, at + 2 * dil, w[8]);
+      if (r0) {
+        acc = tap(acc, r0, at, w[0]);
+        acc = tap(acc, r0, at + dil, w[1]);
+        acc = tap(acc, r0, at + 2 * dil, w[2]);
+      }
+      if (r1) {
+        acc = tap(acc, r1, at, w[3]);
+        acc = tap(acc, r1, at + dil, w[4]);
+        acc = tap(acc, r1, at + 2 * dil, w[5]);
+      }
+      if (r2) {
+        acc = tap(acc, r2, at, w[6]);
+        acc = tap(acc, r2, at + dil, w[7]);
+        acc = tap(acc, r2, at + 2 * dil, w[8]);
+      }
       return clamp(acc, lo, hi);
     };
     // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
@@ -74,8 +81,57 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   }
 }
 
+// Stride 1, dilation 1: eight neighbouring pixels read ten input columns per row, so each input vector is
+// loaded once per row and reused from registers by the (up to) three pixels whose windows hold it, instead
+// of being loaded by each (72 loads for 72 FMAs before, 30 now). Each pixel still sums bias, then its taps
+// row by row in order: the same bits as interior_3x3.
+void interior_3x3_stride1(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
+  constexpr size_t kPixels = 8, kColumns = kPixels + 2;
+  const size_t ps = args.input_pixel_stride;
+  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
+  const size_t first = (ow_begin - args.pad_left) * ps;
+  const size_t blocks = (ow_end - ow_begin) / kPixels * kPixels;
+  for (size_t c = 0; c < args.channels; c += 16) {
+    const __mmask16 m = lanes(args.channels - c);
+    const bool full = m == 0xFFFF;
+    __m512 w[9];
+#pragma GCC unroll 9
+    for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
+    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
+    float* out = args.output + (ow_begin - args.out_begin) * args.output_pixel_stride + c;
+    for (size_t done = 0; done < blocks; done += kPixels, out += kPixels * args.output_pixel_stride) {
+      __m512 acc[kPixels];
+#pragma GCC unroll 8
+      for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
+#pragma GCC unroll 3
+      for (size_t r = 0; r < 3; ++r) {
+        if (!args.input_rows[r]) continue;  // outside the image: no taps
+        const float* row = args.input_rows[r] + first + c + done * ps;
+        __m512 in[kColumns];
+#pragma GCC unroll 10
+        for (size_t j = 0; j < kColumns; ++j)
+          in[j] = full ? _mm512_loadu_ps(row + j * ps) : _mm512_maskz_loadu_ps(m, row + j * ps);
+#pragma GCC unroll 3
+        for (size_t t = 0; t < 3; ++t)
+#pragma GCC unroll 8
+          for (size_t i = 0; i < kPixels; ++i) acc[i] = _mm512_fmadd_ps(w[3 * r + t], in[i + t], acc[i]);
+      }
+#pragma GCC unroll 8
+      for (size_t i = 0; i < kPixels; ++i)
+        _mm512_mask_storeu_ps(out + i * args.output_pixel_stride, m, clamp(acc[i], lo, hi));
+    }
+  }
+  if (blocks < ow_end - ow_begin) interior_3x3(args, ow_begin + blocks, ow_end);
+}
+
+// The interior loop for the layer's stride and dilation.
+void interior(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
+  if (args.stride == 1 && args.dilation == 1) interior_3x3_stride1(args, ow_begin, ow_end);
+  else interior_3x3(args, ow_begin, ow_end);
+}
+
 }  // namespace
 
-void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args) { dwconv_tier<interior_3x3, pixel<9>, pixel<0>>(args); }
+void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args) { dwconv_tier<interior, pixel<9>, pixel<0>>(args); }
 
 }  // namespace ttnn::kernels
