@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <cstring>
 
 #include "core/aligned_vector.hpp"
@@ -34,21 +33,16 @@ namespace {
 
 // Pixels of the conv's input as gather_patches reads them: `count` values of pixel `pixel` from channel
 // `channel` on, as floats.
-struct DecodedPixels {  // the whole tensor decoded
+struct DecodedPixels {  // decoded pixels [first_pixel, ...) of the tensor (all of it, or a block's rows)
   const float* values;
   size_t cols;
+  uint64_t first_pixel = 0;
   void copy(uint64_t pixel, size_t channel, size_t count, float* to) const {
-    const float* from = values + pixel * cols + channel;
-    for (size_t i = 0; i < count; ++i) to[i] = from[i];  // short: a loop, not a libc call
-  }
-};
-
-struct Bfloat16Pixels {  // interleaved ROW_MAJOR bfloat16 rows read as stored (the image)
-  const uint16_t* bits;
-  size_t cols;
-  void copy(uint64_t pixel, size_t channel, size_t count, float* to) const {
-    const uint16_t* from = bits + pixel * cols + channel;
-    for (size_t i = 0; i < count; ++i) to[i] = std::bit_cast<float>(uint32_t(from[i]) << 16);
+    const float* from = values + (pixel - first_pixel) * cols + channel;
+    // A 3x3 kernel row of a 3-channel image: a fixed-size copy the compiler inlines. Other short copies are
+    // plain loops: a libc call for a few values costs more than the copy.
+    if (count == 9) return (void)std::memcpy(to, from, 9 * sizeof(float));
+    for (size_t i = 0; i < count; ++i) to[i] = from[i];
   }
 };
 
@@ -109,6 +103,21 @@ bool gathers_from_storage(const TensorSpec& input) {
 
 namespace {
 
+// The input pixels [first, end) that output pixels [p0, p1) read: whole input rows, from the first row the
+// first output row's window touches to the last row of the last one's (rows of the images in between too).
+std::pair<uint64_t, uint64_t> input_pixels(const Conv2dGeometry& g, uint64_t p0, uint64_t p1) {
+  const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
+  const uint64_t first_image = p0 / image_pixels, last_image = (p1 - 1) / image_pixels;
+  const long first_oh = long(p0 / g.output_width % g.output_height);
+  const long last_oh = long((p1 - 1) / g.output_width % g.output_height);
+  const long first_ih = std::clamp(first_oh * long(g.stride_h) - long(g.padding.top), 0L, long(g.input_height) - 1);
+  const long last_ih = std::clamp(last_oh * long(g.stride_h) - long(g.padding.top) + long(g.kernel_h - 1) * g.dilation_h,
+                                  0L, long(g.input_height) - 1);
+  const uint64_t first = (first_image * g.input_height + uint64_t(first_ih)) * g.input_width;
+  const uint64_t end = (last_image * g.input_height + uint64_t(last_ih) + 1) * g.input_width;
+  return {first, std::max(first, end)};
+}
+
 // The input rows of one block and group as the GEMM reads them: [m][k] floats at a row stride.
 struct GemmRows {
   const float* values;
@@ -135,13 +144,14 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
     gather_patches(g, weights.reduction, *program.input, group, p0, p1, patches);
     return {patches, k};
   }
-  // Streamed: straight from the stored rows, then the fidelity's cut.
+  // Streamed: the input rows this block's patches read, decoded (and cut) once into scratch, then gathered
+  // by plain copies. (Converting each patch value as it was gathered cost as much as the GEMM: a stride-2
+  // 3x3 stem reads each input value about twice.)
   const ActivationSource& source = *program.source;
-  check(source.layout->dtype == DataType::BFLOAT16 && !source.layout->tiled && !source.layout->sharded(),
-        "conv2d: patches are gathered from stored rows only for interleaved bfloat16 ROW_MAJOR inputs");
-  gather(g, weights.reduction, Bfloat16Pixels{reinterpret_cast<const uint16_t*>(source.bytes), source.cols}, group, p0,
-         p1, patches);
-  source.apply_cut(patches, m * k);
+  const auto [first, end] = input_pixels(g, p0, p1);
+  float* rows = sized(scratch(3), size_t(end - first) * source.cols);
+  source.read(first, end, rows, source.cols);
+  gather(g, weights.reduction, DecodedPixels{rows, source.cols, first}, group, p0, p1, patches);
   return {patches, k};
 }
 
