@@ -1,4 +1,3 @@
-#include <malloc.h>
 // mobilenetv2: MobileNetV2 on the ttnn-cpp CPU backend.
 #include <cstdio>
 #include <exception>
@@ -8,10 +7,6 @@
 #include "ttnn/errors.hpp"
 
 int main(int argc, char** argv) {
-  // Startup allocates and frees tens of megabytes (checkpoint arrays, weights in preparation): served from the
-  // heap and kept there, freed pages are reused instead of unmapped and faulted in again (time to first result).
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   CLI::App app{"mobilenetv2: MobileNetV2 on ttnn-cpp, a TT-NN-style tensor library running on the CPU"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ttnn-cpp 0.1.0");
