@@ -408,14 +408,17 @@ TEST_P(KernelTier, Bfp8EncodeTileRowsMatchRowByRowEncoding) {
   }
 }
 
-// A tile's rows as the int8 GEMM reads them: codes in two's complement, exponents, and whether any is negative.
+// A tile's rows as the int8 GEMM reads them: codes in two's complement, exponents, and whether any is
+// negative; a quarter of the trials take whole face pairs (the AVX-512 tier moves those 16 rows at once).
 TEST_P(KernelTier, Bfp8TileRowsToInt8MatchTheCodes) {
   std::mt19937 rng(10);
   uint8_t tile[1088];
   for (int trial = 0; trial < 300; ++trial) {
     const bool nonnegative = trial % 2 == 0;
     for (uint8_t& byte : tile) byte = uint8_t(rng()) & (nonnegative ? 0x7F : 0xFF);
-    const uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0), blocks = 1 + trial % 3 / 2;
+    uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0);
+    const uint32_t blocks = 1 + trial % 3 / 2;
+    if (trial % 4 == 1) row0 = 16 * (rng() % 2), row1 = rng() % 2 ? 32 : row0 + 16;  // whole face pairs
     constexpr size_t kCodesStride = 40, kExponentsStride = 3;
     int8_t codes[32 * kCodesStride] = {};
     uint8_t exponents[32 * kExponentsStride] = {};

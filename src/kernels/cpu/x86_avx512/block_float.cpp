@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "kernels/cpu/bfp8_tile_rows.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
@@ -233,7 +234,49 @@ void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t 
   }
 }
 
-// A row's two blocks as one 32-byte vector: magnitude, negated where the sign bit is set.
+namespace {
+
+// Sign and magnitude bytes to two's complement: the magnitude, negated where the sign bit is set.
+inline __m512i twos_complement(__m512i raw) {
+  const __m512i magnitude = _mm512_and_si512(raw, _mm512_set1_epi8(0x7F));
+  return _mm512_mask_sub_epi8(magnitude, _mm512_movepi8_mask(raw), _mm512_setzero_si512(), magnitude);
+}
+
+// Rows `first`..`first` + 15 (a face pair: faces 0|1 or 2|3) of a tile's two blocks, four rows a step: one
+// 64-byte load of each face, the two interleaved row by row. Returns the OR of the raw codes (signs).
+inline __m512i face_pair_to_int8(const uint8_t* tile, uint32_t first, int8_t* codes, size_t codes_stride,
+                                 uint8_t* exponents, size_t exponents_stride) {
+  const size_t face = first / 16 * 2;
+  const uint8_t* left = tile + formats::kTileExponentBytes + face * 256;
+  const uint8_t* right = left + 256;
+  const __m512i first_pair = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);   // rows 0 and 1: left | right each
+  const __m512i second_pair = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);  // rows 2 and 3
+  __m512i signs = _mm512_setzero_si512();
+  for (size_t row = 0; row < 16; row += 4, codes += 4 * codes_stride) {
+    const __m512i raw_left = _mm512_loadu_si512(left + row * 16), raw_right = _mm512_loadu_si512(right + row * 16);
+    signs = _mm512_or_si512(signs, _mm512_or_si512(raw_left, raw_right));
+    const __m512i l = twos_complement(raw_left), r = twos_complement(raw_right);
+    const __m512i rows01 = _mm512_permutex2var_epi64(l, first_pair, r);
+    const __m512i rows23 = _mm512_permutex2var_epi64(l, second_pair, r);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes), _mm512_castsi512_si256(rows01));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + codes_stride), _mm512_extracti64x4_epi64(rows01, 1));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + 2 * codes_stride), _mm512_castsi512_si256(rows23));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + 3 * codes_stride), _mm512_extracti64x4_epi64(rows23, 1));
+  }
+  // The faces' exponent bytes, paired row by row.
+  const __m128i left_exponents = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tile + face * 16));
+  const __m128i right_exponents = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tile + face * 16 + 16));
+  alignas(16) uint16_t pairs[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(pairs), _mm_unpacklo_epi8(left_exponents, right_exponents));
+  _mm_store_si128(reinterpret_cast<__m128i*>(pairs + 8), _mm_unpackhi_epi8(left_exponents, right_exponents));
+  for (size_t row = 0; row < 16; ++row) std::memcpy(exponents + row * exponents_stride, &pairs[row], 2);
+  return signs;
+}
+
+}  // namespace
+
+// A row's two blocks as one 32-byte vector: magnitude, negated where the sign bit is set; whole face pairs
+// (16 rows from row 0 or 16) four rows at a time.
 uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
                                        size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
   if (blocks == 1) {  // 16 channels (an expand conv after a 16-channel project)
@@ -254,6 +297,13 @@ uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint3
   __m256i signs = _mm256_setzero_si256();
   const __m256i magnitude_mask = _mm256_set1_epi8(0x7F);
   for (uint32_t row = row0; row < row1; ++row, codes += codes_stride, exponents += exponents_stride) {
+    if (row % 16 == 0 && row + 16 <= row1) {
+      const __m512i face_signs = face_pair_to_int8(tile, row, codes, codes_stride, exponents, exponents_stride);
+      signs = _mm256_or_si256(signs, _mm256_or_si256(_mm512_castsi512_si256(face_signs),
+                                                     _mm512_extracti64x4_epi64(face_signs, 1)));
+      row += 15, codes += 15 * codes_stride, exponents += 15 * exponents_stride;
+      continue;
+    }
     const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
     const uint8_t* from = tile + formats::kTileExponentBytes;
     const __m256i raw = _mm256_inserti128_si256(
