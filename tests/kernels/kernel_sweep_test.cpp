@@ -345,9 +345,12 @@ TEST_P(KernelTier, Bfp8TileRowsMatchBlockByBlockDecoding) {
     for (uint8_t& byte : tile) byte = uint8_t(rng());
     for (size_t e = 0; e < 64; ++e)  // mostly ordinary exponents, some Inf/NaN and tiny ones
       if (rng() % 8 != 0) tile[e] = uint8_t(100 + rng() % 40);
-    const uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0);
+    uint32_t row0 = rng() % 32, row1 = row0 + 1 + rng() % (32 - row0);
     uint32_t col0 = rng() % 32, col1 = col0 + 1 + rng() % (32 - col0);
     if (trial % 3 == 0) col0 = 0, col1 = 32;
+    if (trial % 6 == 0) row0 = 16 * (rng() % 2), row1 = rng() % 2 ? 32 : row0 + 16;  // whole faces
+    if (trial % 12 == 0)  // faces whose exponents are all ordinary (the AVX-512 tier's 16-row path)
+      for (size_t e = 0; e < 64; ++e) tile[e] = uint8_t(100 + rng() % 40);
     float got[32 * 40], want[32 * 40];
     std::fill(std::begin(got), std::end(got), -7.0f);
     std::fill(std::begin(want), std::end(want), -7.0f);

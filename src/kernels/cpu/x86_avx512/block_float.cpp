@@ -213,7 +213,38 @@ void round_significand__avx512(float* values, size_t count, int bits) {
   }
 }
 
-// Whole tile rows (the common case) decode both blocks of a row inline; anything else goes block by block.
+namespace {
+
+// The 16 blocks of one face into 16 rows of `dst` (16 columns each), when every exponent is in the vector
+// path's range (else false, nothing written): the 16 scales in one vector, read back as broadcasts from
+// memory (load ports, not the shuffle port), and the sign merged with one bitwise select.
+inline bool decode_face(const uint8_t* tile, size_t face, float* dst, size_t dst_stride) {
+  const __m512i exponents =
+      _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tile + face * 16)));
+  const __mmask16 in_range = _mm512_cmpge_epu32_mask(exponents, _mm512_set1_epi32(7)) &
+                             _mm512_cmpneq_epu32_mask(exponents, _mm512_set1_epi32(255));
+  if (in_range != 0xFFFF) return false;
+  alignas(64) float scales[16];  // 2^(E - 133)
+  _mm512_store_si512(scales, _mm512_slli_epi32(_mm512_sub_epi32(exponents, _mm512_set1_epi32(6)), 23));
+  const uint8_t* codes = tile + formats::kTileExponentBytes + face * 256;
+  const __m512i magnitude_mask = _mm512_set1_epi32(0x7F), sign_mask = _mm512_set1_epi32(int(0x80000000u));
+#pragma GCC unroll 4
+  for (size_t row = 0; row < 16; ++row) {
+    const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + row * 16)));
+    const __m512 value = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(bytes, magnitude_mask)),
+                                       _mm512_set1_ps(scales[row]));
+    // value | (bytes << 24 & sign): bit 7 of the code becomes the sign bit.
+    const __m512i signed_value =
+        _mm512_ternarylogic_epi32(_mm512_castps_si512(value), _mm512_slli_epi32(bytes, 24), sign_mask, 0xF8);
+    _mm512_storeu_si512(dst + row * dst_stride, signed_value);
+  }
+  return true;
+}
+
+}  // namespace
+
+// Whole tile rows (the common case) decode both blocks of a row inline, whole faces 16 rows at a time;
+// anything else goes block by block.
 void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                    float* dst, size_t dst_stride) {
   if (col0 != 0 || col1 != 32) {
@@ -221,6 +252,13 @@ void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t 
     return;
   }
   for (uint32_t row = row0; row < row1; ++row, dst += dst_stride) {
+    if (row % 16 == 0 && row + 16 <= row1) {
+      const size_t face = row / 16 * 2;
+      if (decode_face(tile, face, dst, dst_stride) && decode_face(tile, face + 1, dst + 16, dst_stride)) {
+        row += 15, dst += 15 * dst_stride;
+        continue;
+      }
+    }
     const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
     const uint8_t e0 = tile[left / 16], e1 = tile[right / 16];
     const uint8_t* codes = tile + formats::kTileExponentBytes;
