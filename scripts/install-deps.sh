@@ -9,7 +9,7 @@ profile=${1:-build}
 build_packages=(
   cmake g++ make pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev
-  libzip-dev libcurl4-openssl-dev libssl-dev
+  libzip-dev libdeflate-dev libcurl4-openssl-dev libssl-dev
   libjpeg62-turbo-dev libspng-dev
   libgraphviz-dev graphviz
 )

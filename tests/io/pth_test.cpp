@@ -8,11 +8,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "io/pth/tensor_rebuild.hpp"
 #include "io/pth/unpickler.hpp"
+#include "io/pth/zip_archive.hpp"
 #include "support/oracle.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/io/pth.hpp"
@@ -463,6 +466,210 @@ TEST(TensorRebuildTest, ChecksEveryViewAgainstItsStorage) {
     ADD_FAILURE() << "expanded";
   } catch (const FormatError& e) {
     EXPECT_NE(std::string(e.what()).find("tensor 't'"), std::string::npos) << e.what();
+  }
+}
+
+// --- stored zip entries read in place ------------------------------------------------------------
+
+// The CRC-32 zip records (bitwise; the test archives are small).
+uint32_t crc32_of(std::string_view data) {
+  uint32_t crc = 0xffffffff;
+  for (const char c : data) {
+    crc ^= static_cast<uint8_t>(c);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xedb88320 & (0 - (crc & 1)));
+  }
+  return ~crc;
+}
+
+std::string le16(uint16_t value) { return {static_cast<char>(value), static_cast<char>(value >> 8)}; }
+std::string le64(uint64_t value) {
+  return le32(static_cast<uint32_t>(value)) + le32(static_cast<uint32_t>(value >> 32));
+}
+
+struct ZipFile {
+  std::string name;
+  std::string data;
+  bool zip64 = false;          // sizes in ZIP64 extra fields, as zip writers do for large entries
+  uint16_t local_padding = 0;  // extra field bytes in the local header only, as torch aligns its data
+};
+
+// A zip archive of stored entries, written field by field (APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16).
+Bytes stored_zip(const std::vector<ZipFile>& files) {
+  std::string local, central;
+  for (const auto& file : files) {
+    const auto size = static_cast<uint32_t>(file.data.size());
+    const std::string zip64_extra = file.zip64 ? le16(1) + le16(16) + le64(size) + le64(size) : "";
+    const std::string sizes = file.zip64 ? le32(0xffffffff) + le32(0xffffffff) : le32(size) + le32(size);
+    // version needed, flags, method (stored), time, date, CRC, compressed and uncompressed sizes
+    const std::string common = le16(file.zip64 ? 45 : 20) + le16(0) + le16(0) + le16(0) + le16(0x21) +
+                               le32(crc32_of(file.data)) + sizes + le16(static_cast<uint16_t>(file.name.size()));
+    const auto offset = static_cast<uint32_t>(local.size());
+    const std::string local_extra = zip64_extra + (file.local_padding ? le16(0x4246) + le16(file.local_padding) +
+                                                                            std::string(file.local_padding, 'Z')
+                                                                      : "");
+    local += "PK\x03\x04" + common + le16(static_cast<uint16_t>(local_extra.size())) + file.name + local_extra +
+             file.data;
+    // version made by, the common part, extra and comment lengths, disk, attributes, local header offset
+    central += "PK\x01\x02" + le16(20) + common + le16(static_cast<uint16_t>(zip64_extra.size())) + le16(0) +
+               le16(0) + le16(0) + le32(0) + le32(offset) + file.name + zip64_extra;
+  }
+  const auto count = static_cast<uint16_t>(files.size());
+  const std::string end = "PK\x05\x06" + le16(0) + le16(0) + le16(count) + le16(count) +
+                          le32(static_cast<uint32_t>(central.size())) + le32(static_cast<uint32_t>(local.size())) +
+                          le16(0);
+  return to_bytes(local + central + end);
+}
+
+std::string as_text(std::span<const std::byte> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+bool lies_inside(std::span<const std::byte> part, std::span<const std::byte> whole) {
+  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
+}
+
+constexpr uint64_t kAnySize = ~uint64_t{0};
+
+// Every entry, through stored_bytes where it can, else through read(); FormatErrors count as "unreadable".
+// An entry read in place must equal what libzip reads.
+void expect_in_place_matches_read(const Bytes& bytes, std::string_view what) {
+  std::optional<pth::ZipArchive> archive;
+  try {
+    archive.emplace(bytes, what);
+  } catch (const FormatError&) {
+    return;
+  }
+  const uint64_t count = archive->names().size();
+  for (uint64_t index = 0; index < count; ++index) {
+    std::optional<std::span<const std::byte>> in_place;
+    try {
+      in_place = archive->stored_bytes(index, kAnySize);
+    } catch (const FormatError&) {
+      EXPECT_THROW(archive->read(index, kAnySize), FormatError) << what << " entry " << index;
+      continue;
+    }
+    if (!in_place) continue;
+    ASSERT_TRUE(lies_inside(*in_place, bytes)) << what << " entry " << index;
+    EXPECT_EQ(as_text(*in_place), as_text(archive->read(index, kAnySize))) << what << " entry " << index;
+  }
+}
+
+TEST(ZipArchiveTest, TorchStoragesAreReadInPlace) {
+  for (const char* name : {"dtypes.zip.pth", "mobilenet_v2.zip.pth"}) {
+    const Bytes bytes = read_bytes(checkpoint_dir() / name);
+    pth::ZipArchive archive(bytes, name);
+    const auto names = archive.names();
+    for (uint64_t index = 0; index < names.size(); ++index) {
+      const auto in_place = archive.stored_bytes(index, kAnySize);
+      ASSERT_TRUE(in_place.has_value()) << name << " " << names[index];
+      EXPECT_TRUE(lies_inside(*in_place, bytes)) << name << " " << names[index];
+      EXPECT_EQ(as_text(*in_place), as_text(archive.read(index, kAnySize))) << name << " " << names[index];
+    }
+  }
+}
+
+TEST(ZipArchiveTest, InPlaceEntriesHonourTheLocalHeader) {
+  const Bytes bytes = stored_zip({{"a", "first"}, {"b", "second", false, 37}, {"c", ""}});
+  pth::ZipArchive archive(bytes, "made.zip");
+  EXPECT_EQ(as_text(archive.stored_bytes(*archive.find("a"), 5).value()), "first");
+  EXPECT_EQ(as_text(archive.stored_bytes(*archive.find("b"), 6).value()), "second");
+  EXPECT_EQ(archive.stored_bytes(*archive.find("c"), 0).value().size(), 0u);
+}
+
+TEST(ZipArchiveTest, InPlaceEntryLargerThanExpectedFails) {
+  const Bytes bytes = stored_zip({{"a", "first"}});
+  pth::ZipArchive archive(bytes, "made.zip");
+  try {
+    archive.stored_bytes(0, 4);
+    ADD_FAILURE() << "read 5 bytes as at most 4";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("made.zip: zip entry 'a' has 5 bytes (at most 4 expected)"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(ZipArchiveTest, InPlaceEntryWithFlippedByteFailsTheCrc) {
+  const Bytes original = read_bytes(checkpoint_dir() / "dtypes.zip.pth");
+  uint64_t index = 0;
+  size_t data_at = 0;
+  {
+    pth::ZipArchive archive(original, "original");
+    index = archive.find("dtypes.zip/data/0").value();
+    data_at = static_cast<size_t>(archive.stored_bytes(index, kAnySize).value().data() - original.data());
+  }
+  Bytes bytes = original;
+  bytes[data_at + 5] ^= std::byte{0x20};
+  pth::ZipArchive archive(bytes, "flipped.pth");
+  try {
+    archive.stored_bytes(index, kAnySize);
+    ADD_FAILURE() << "a corrupted entry was read";
+  } catch (const FormatError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("CRC"), std::string::npos) << message;
+    EXPECT_NE(message.find("flipped.pth: zip entry 'dtypes.zip/data/0'"), std::string::npos) << message;
+  }
+  EXPECT_THROW(archive.read(index, kAnySize), FormatError);  // libzip agrees
+}
+
+TEST(ZipArchiveTest, DeflatedEntriesAreReadThroughLibzip) {
+  const Bytes stored_bytes = read_bytes(checkpoint_dir() / "dtypes.zip.pth");
+  const Bytes deflated_bytes = read_bytes(checkpoint_dir() / "dtypes.deflate.pth");
+  pth::ZipArchive stored(stored_bytes, "dtypes.zip.pth");
+  pth::ZipArchive deflated(deflated_bytes, "dtypes.deflate.pth");
+  const auto names = deflated.names();
+  for (uint64_t index = 0; index < names.size(); ++index) {
+    EXPECT_FALSE(deflated.stored_bytes(index, kAnySize).has_value()) << names[index];
+    const auto in_place = stored.stored_bytes(stored.find(names[index]).value(), kAnySize);
+    EXPECT_EQ(as_text(deflated.read(index, kAnySize)), as_text(in_place.value())) << names[index];
+  }
+}
+
+TEST(ZipArchiveTest, Zip64EntriesAreReadThroughLibzip) {
+  const Bytes bytes = stored_zip({{"big", "sixty-four", true}, {"plain", "ok"}});
+  pth::ZipArchive archive(bytes, "made.zip");
+  EXPECT_FALSE(archive.stored_bytes(0, kAnySize).has_value());
+  EXPECT_EQ(as_text(archive.read(0, kAnySize)), "sixty-four");
+  EXPECT_EQ(as_text(archive.stored_bytes(1, kAnySize).value()), "ok");
+}
+
+// The central directory's local header offsets (+42 in each file header) pointed past the end, at another
+// entry's header or into the middle of one: libzip's consistency check refuses such archives, and
+// whatever it does open reads the same in place as through libzip.
+TEST(ZipArchiveTest, MisplacedLocalHeaderOffsetsAreSafe) {
+  const Bytes original = read_bytes(checkpoint_dir() / "dtypes.zip.pth");
+  const std::string_view text(reinterpret_cast<const char*>(original.data()), original.size());
+  const size_t first = text.find("PK\x01\x02");
+  const size_t second = text.find("PK\x01\x02", first + 1);
+  const auto other_local = static_cast<uint32_t>(text.find("PK\x03\x04", 1));
+  ASSERT_NE(second, std::string_view::npos);
+  const auto size = static_cast<uint32_t>(original.size());
+  for (const uint32_t offset : {0xfffffff0u, size - 10, size, 0u, 1u, other_local, other_local + 30}) {
+    for (const size_t header : {first, second}) {
+      Bytes bytes = original;
+      const std::string field = le32(offset);
+      std::memcpy(bytes.data() + header + 42, field.data(), 4);
+      expect_in_place_matches_read(bytes, "offset " + std::to_string(offset));
+      (void)parses_or_format_error(bytes);  // loads, or fails with a FormatError
+    }
+  }
+}
+
+TEST(ZipArchiveTest, MutatedCentralDirectoryNeverMisplacesData) {
+  for (const char* name : {"dtypes.zip.pth", "views.zip.pth"}) {
+    const Bytes original = read_bytes(checkpoint_dir() / name);
+    const std::string_view text(reinterpret_cast<const char*>(original.data()), original.size());
+    const size_t central = text.find("PK\x01\x02");
+    ASSERT_NE(central, std::string_view::npos);
+    for (size_t i = central; i < original.size(); ++i) {
+      for (const uint8_t mask : {0x01, 0x10, 0xff}) {
+        Bytes bytes = original;
+        bytes[i] ^= std::byte{mask};
+        expect_in_place_matches_read(bytes, name + " byte "s + std::to_string(i) + " ^ " + std::to_string(mask));
+      }
+    }
+    for (size_t length = central; length < original.size(); ++length)
+      expect_in_place_matches_read(Bytes(original.begin(), original.begin() + static_cast<ptrdiff_t>(length)),
+                                   name + " cut at "s + std::to_string(length));
   }
 }
 

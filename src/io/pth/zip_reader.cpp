@@ -1,7 +1,10 @@
 #include "io/pth/zip_reader.hpp"
 
+#include <deque>
 #include <map>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "core/check.hpp"
 #include "io/pth/tensor_rebuild.hpp"
@@ -36,6 +39,14 @@ bool read_big_endian(ZipArchive& archive, const std::string& prefix, std::string
   return order == "big";
 }
 
+// A stored entry is used where it lies in the file (torch stores storages uncompressed); anything else is
+// read into a new element of `copies`, which must outlive the returned bytes.
+std::span<const std::byte> read_storage(ZipArchive& archive, uint64_t index, uint64_t expected,
+                                        std::deque<std::vector<std::byte>>& copies) {
+  if (const auto in_place = archive.stored_bytes(index, expected)) return *in_place;
+  return copies.emplace_back(archive.read(index, expected));
+}
+
 }  // namespace
 
 StateDict read_zip_checkpoint(std::span<const std::byte> file_bytes, std::string_view what) {
@@ -46,19 +57,20 @@ StateDict read_zip_checkpoint(std::span<const std::byte> file_bytes, std::string
   const std::string pickle_what = fmt::format("{} ({}/data.pkl)", what, prefix);
   const Pickle pickle = unpickle(pickle_bytes, pickle_what);
 
-  std::map<std::string, std::vector<std::byte>> loaded;  // each storage read once, shared by its views
+  std::map<std::string, std::span<const std::byte>> storages;  // each storage read once, shared by its views
+  std::deque<std::vector<std::byte>> copies;                    // the bytes of those not used in place
   const StorageSource source = [&](const StorageRef& ref) -> StorageBytes {
     check<FormatError>(!ref.view, "{}: storage '{}' carries a legacy view description", pickle_what, ref.key);
-    auto found = loaded.find(ref.key);
-    if (found == loaded.end()) {
+    auto found = storages.find(ref.key);
+    if (found == storages.end()) {
       const std::string entry = fmt::format("{}/data/{}", prefix, ref.key);
       const auto index = archive.find(entry);
       check<FormatError>(index.has_value(), "{}: storage '{}' has no entry '{}'", what, ref.key, entry);
       const uint64_t expected = ref.numel * ref.type->size;
-      auto bytes = archive.read(*index, expected);
+      const auto bytes = read_storage(archive, *index, expected, copies);
       check<FormatError>(bytes.size() == expected, "{}: entry '{}' has {} bytes, expected {} ({} {} elements)",
                          what, entry, bytes.size(), expected, ref.numel, ref.type->name);
-      found = loaded.emplace(ref.key, std::move(bytes)).first;
+      found = storages.emplace(ref.key, bytes).first;
     }
     return {found->second, big_endian};
   };
