@@ -1,6 +1,7 @@
 #include "core/thread_pool.hpp"
 
 #include <chrono>
+#include <thread>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -11,8 +12,11 @@ namespace {
 
 // How long an idle thread spins before it sleeps. Waking a sleeping worker costs tens of microseconds on a
 // VM (more than a small op takes), and a forward pass leaves gaps of that size between regions (a serial
-// step, the caller's own work), so a worker keeps spinning through them.
+// step, the caller's own work), so a worker keeps spinning through them: on the core alone for the first
+// 50 us, then yielding it between checks, so that other runnable threads (another process, a descheduled
+// thread of this pool holding an item) are not starved by the spin.
 constexpr auto kSpinTime = std::chrono::microseconds(1000);
+constexpr auto kExclusiveSpinTime = std::chrono::microseconds(50);
 constexpr int kRoundsPerClockRead = 64;
 
 // Set while a thread runs a region's items: a region started from inside one runs inline (the pool runs
@@ -36,13 +40,15 @@ inline void cpu_relax() {
 // Spins until `ready()` or the spin time is spent; returns whether it became ready.
 template <class Ready>
 bool spin_until(Ready ready) {
-  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  const auto start = std::chrono::steady_clock::now();
   for (;;) {
     for (int round = 0; round < kRoundsPerClockRead; ++round) {
       if (ready()) return true;
       cpu_relax();
     }
-    if (std::chrono::steady_clock::now() >= deadline) return ready();
+    const auto spun = std::chrono::steady_clock::now() - start;
+    if (spun >= kSpinTime) return ready();
+    if (spun >= kExclusiveSpinTime) std::this_thread::yield();
   }
 }
 
