@@ -215,10 +215,17 @@ void round_significand__avx512(float* values, size_t count, int bits) {
 
 namespace {
 
-// The 16 blocks of one face into 16 rows of `dst` (16 columns each), when every exponent is in the vector
+// A block's values into the columns of `dst` that `columns` selects (the first ones: a range ending
+// mid-block).
+inline void store_columns(float* dst, __mmask16 columns, __m512 values) {
+  if (columns == 0xFFFF) _mm512_storeu_ps(dst, values);
+  else _mm512_mask_storeu_ps(dst, columns, values);
+}
+
+// The 16 blocks of one face into 16 rows of `dst` (the `columns` of each), when every exponent is in the vector
 // path's range (else false, nothing written): the 16 scales in one vector, read back as broadcasts from
 // memory (load ports, not the shuffle port), and the sign merged with one bitwise select.
-inline bool decode_face(const uint8_t* tile, size_t face, float* dst, size_t dst_stride) {
+inline bool decode_face(const uint8_t* tile, size_t face, float* dst, size_t dst_stride, __mmask16 columns) {
   const __m512i exponents =
       _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tile + face * 16)));
   const __mmask16 in_range = _mm512_cmpge_epu32_mask(exponents, _mm512_set1_epi32(7)) &
@@ -236,39 +243,46 @@ inline bool decode_face(const uint8_t* tile, size_t face, float* dst, size_t dst
     // value | (bytes << 24 & sign): bit 7 of the code becomes the sign bit.
     const __m512i signed_value =
         _mm512_ternarylogic_epi32(_mm512_castps_si512(value), _mm512_slli_epi32(bytes, 24), sign_mask, 0xF8);
-    _mm512_storeu_si512(dst + row * dst_stride, signed_value);
+    store_columns(dst + row * dst_stride, columns, _mm512_castsi512_ps(signed_value));
   }
   return true;
 }
 
 }  // namespace
 
-// Whole tile rows (the common case) decode both blocks of a row inline, whole faces 16 rows at a time;
-// anything else goes block by block.
+// Column ranges starting on a block (all the engine reads: whole tile rows, or a tensor's last columns that
+// end mid-tile, as 24 channels do) decode whole faces 16 rows at a time, else row by row, storing only the
+// range's columns; ranges starting mid-block go block by block.
 void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                    float* dst, size_t dst_stride) {
-  if (col0 != 0 || col1 != 32) {
+  if (col0 % 16 != 0 || col1 <= col0) {
     bfp8_decode_tile_rows<bfp8_decode__avx512>(tile, row0, row1, col0, col1, dst, dst_stride);
     return;
   }
+  const uint32_t first_half = col0 / 16, last_half = (col1 - 1) / 16;  // the faces' column halves covered
+  const uint8_t* codes = tile + formats::kTileExponentBytes;
   for (uint32_t row = row0; row < row1; ++row, dst += dst_stride) {
     if (row % 16 == 0 && row + 16 <= row1) {
-      const size_t face = row / 16 * 2;
-      if (decode_face(tile, face, dst, dst_stride) && decode_face(tile, face + 1, dst + 16, dst_stride)) {
+      bool faces_done = true;
+      for (uint32_t half = first_half; half <= last_half && faces_done; ++half)
+        faces_done = decode_face(tile, row / 16 * 2 + half, dst + 16 * half - col0, dst_stride, lanes(col1 - 16 * half));
+      if (faces_done) {
         row += 15, dst += 15 * dst_stride;
         continue;
       }
     }
-    const size_t left = formats::face_order_index(row, 0), right = left + 256;  // faces 0|1 or 2|3
-    const uint8_t e0 = tile[left / 16], e1 = tile[right / 16];
-    const uint8_t* codes = tile + formats::kTileExponentBytes;
-    if (vector_exponent(e0) && vector_exponent(e1)) {
-      _mm512_storeu_ps(dst, decode_block(e0, codes + left));
-      _mm512_storeu_ps(dst + 16, decode_block(e1, codes + right));
-      continue;
+    for (uint32_t half = first_half; half <= last_half; ++half) {
+      const size_t index = formats::face_order_index(row, 16 * half);
+      const uint8_t exponent = tile[index / 16];
+      float* out = dst + 16 * half - col0;
+      if (vector_exponent(exponent)) {
+        store_columns(out, lanes(col1 - 16 * half), decode_block(exponent, codes + index));
+        continue;
+      }
+      alignas(64) float values[16];
+      bfp8_decode__avx512(exponent, codes + index, values);
+      store_columns(out, lanes(col1 - 16 * half), _mm512_load_ps(values));
     }
-    bfp8_decode__avx512(e0, codes + left, dst);
-    bfp8_decode__avx512(e1, codes + right, dst + 16);
   }
 }
 
