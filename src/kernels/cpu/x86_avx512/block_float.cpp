@@ -99,8 +99,8 @@ inline __m512i maxima_of_16(const __m512i (&v)[16]) {
 
 // The 16 blocks of one face (16 tile rows of `src`, 16 columns each) into the face's 256 codes and 16
 // exponent bytes. The vector path's arithmetic as encode_codes, per block: units = value * 2^(133 - row)
-// with the sign kept, the magnitude clamped to 127 (vrangeps), rounded to nearest even; four blocks'
-// integers are packed to bytes together and turned into sign and magnitude. Rows of 0 (zeros and
+// with the sign kept, rounded to nearest even, the magnitude clamped to 127; four blocks' integers are
+// packed to bytes together and turned into sign and magnitude. Rows of 0 (zeros and
 // subnormals only) scale by 0; Inf/NaN rows and tiny scales are encoded again by the reference.
 inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uint8_t* exponents) {
   __m512i v[16];
@@ -116,18 +116,17 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
                             _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
   alignas(64) float to_units[16];
   _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
-  const __m512 limit = _mm512_set1_ps(127.0f);
   const __m512i regroup = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   for (size_t q = 0; q < 16; q += 4) {
     __m512i units[4];
-    for (size_t i = 0; i < 4; ++i) {
+    for (size_t i = 0; i < 4; ++i) {  // |units| <= 128: below 128 before rounding
       const __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(src + (q + i) * src_stride), _mm512_set1_ps(to_units[q + i]));
-      units[i] = _mm512_cvt_roundps_epi32(_mm512_range_ps(scaled, limit, 0x02),  // |x| <= 127, sign of x
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      units[i] = _mm512_cvt_roundps_epi32(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     }
-    // Lane L of the packed vector: dword j holds values 4L..4L+3 of block j; regrouped block after block.
-    const __m512i bytes = _mm512_permutexvar_epi32(
-        regroup, _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3])));
+    // Lane L of the packed vector: dword j holds values 4L..4L+3 of block j; regrouped block after block. The
+    // saturating packs clamp 128 to 127, the maximum -128 to -127 (as the reference clamps before rounding).
+    const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3]));
+    const __m512i bytes = _mm512_permutexvar_epi32(regroup, _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
     // Two's complement to sign and magnitude: |b| | (b & 0x80), so a value rounded to 0 has no sign.
     const __m512i code = _mm512_ternarylogic_epi32(_mm512_abs_epi8(bytes), bytes, _mm512_set1_epi8(char(0x80)), 0xF8);
     _mm512_storeu_si512(codes + 16 * q, code);
