@@ -75,14 +75,19 @@ fill_tile(dot, _mm512_setzero_si512());
     }
   }
 
+  // The arguments in locals: each store to c could alias them in memory, so read through `args` they were
+  // loaded again after every store (a tenth of the time at k = 16).
+  const float* const bias_values = args.bias;
+  float* const c = args.c + m0 * args.c_row_stride + n0;
+  const size_t c_row_stride = args.c_row_stride;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   for (size_t j = 0; j < NP; ++j) {
     const __mmask16 mask = lanes(cols - 16 * j);
-    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(mask, args.bias + n0 + 16 * j) : _mm512_setzero_ps();
+    const __m512 bias = bias_values ? _mm512_maskz_loadu_ps(mask, bias_values + n0 + 16 * j) : _mm512_setzero_ps();
 #pragma GCC unroll 6
     for (size_t r = 0; r < MR; ++r) {
-      const __m512 v = clamp(args.bias ? _mm512_add_ps(acc[r][j], bias) : acc[r][j], lo, hi);
-      _mm512_mask_storeu_ps(args.c + (m0 + r) * args.c_row_stride + n0 + 16 * j, mask, v);
+      const __m512 v = clamp(bias_values ? _mm512_add_ps(acc[r][j], bias) : acc[r][j], lo, hi);
+      _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask, v);
     }
   }
 }
