@@ -36,13 +36,15 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const float* r1 = args.input_rows[1];
   const float* r2 = args.input_rows[2];
   const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
-  for (size_t c = 0; c < args.channels; c += 16) {
-    const __mmask16 m = lanes(args.channels - c);
+  // Arguments in locals: the output stores could alias the struct, which made every store reload them.
+  const size_t channels = args.channels, out_stride = args.output_pixel_stride;
+  for (size_t c = 0; c < channels; c += 16) {
+    const __mmask16 m = lanes(channels - c);
     __m512 w[9];
 #pragma GCC unroll 9
     for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
     const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
-    float* out = args.output + (ow_begin - args.out_begin) * args.output_pixel_stride + c;
+    float* out = args.output + (ow_begin - args.out_begin) * out_stride + c;
     size_t offset = first + c, ow = ow_begin;
     const bool full = m == 0xFFFF;
     auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
@@ -70,14 +72,14 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
     // independent chains keep the FMA units busy through the latency.
     constexpr size_t kPixels = 8;
-    for (; ow + kPixels <= ow_end; ow += kPixels, offset += kPixels * step, out += kPixels * args.output_pixel_stride) {
+    for (; ow + kPixels <= ow_end; ow += kPixels, offset += kPixels * step, out += kPixels * out_stride) {
       __m512 v[kPixels];
 #pragma GCC unroll 8
       for (size_t i = 0; i < kPixels; ++i) v[i] = one(offset + i * step);
 #pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) _mm512_mask_storeu_ps(out + i * args.output_pixel_stride, m, v[i]);
+      for (size_t i = 0; i < kPixels; ++i) _mm512_mask_storeu_ps(out + i * out_stride, m, v[i]);
     }
-    for (; ow < ow_end; ++ow, offset += step, out += args.output_pixel_stride) _mm512_mask_storeu_ps(out, m, one(offset));
+    for (; ow < ow_end; ++ow, offset += step, out += out_stride) _mm512_mask_storeu_ps(out, m, one(offset));
   }
 }
 
@@ -91,22 +93,25 @@ void interior_3x3_stride1(const DwconvArgs& args, size_t ow_begin, size_t ow_end
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const size_t first = (ow_begin - args.pad_left) * ps;
   const size_t blocks = (ow_end - ow_begin) / kPixels * kPixels;
-  for (size_t c = 0; c < args.channels; c += 16) {
-    const __mmask16 m = lanes(args.channels - c);
+  // Arguments in locals: the output stores could alias the struct, which made every store reload them.
+  const size_t channels = args.channels, out_stride = args.output_pixel_stride;
+  const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
+  for (size_t c = 0; c < channels; c += 16) {
+    const __mmask16 m = lanes(channels - c);
     const bool full = m == 0xFFFF;
     __m512 w[9];
 #pragma GCC unroll 9
     for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
     const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
-    float* out = args.output + (ow_begin - args.out_begin) * args.output_pixel_stride + c;
-    for (size_t done = 0; done < blocks; done += kPixels, out += kPixels * args.output_pixel_stride) {
+    float* out = args.output + (ow_begin - args.out_begin) * out_stride + c;
+    for (size_t done = 0; done < blocks; done += kPixels, out += kPixels * out_stride) {
       __m512 acc[kPixels];
 #pragma GCC unroll 8
       for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
 #pragma GCC unroll 3
       for (size_t r = 0; r < 3; ++r) {
-        if (!args.input_rows[r]) continue;  // outside the image: no taps
-        const float* row = args.input_rows[r] + first + c + done * ps;
+        if (!rows[r]) continue;  // outside the image: no taps
+        const float* row = rows[r] + first + c + done * ps;
         __m512 in[kColumns];
 #pragma GCC unroll 10
         for (size_t j = 0; j < kColumns; ++j)
@@ -118,7 +123,7 @@ void interior_3x3_stride1(const DwconvArgs& args, size_t ow_begin, size_t ow_end
       }
 #pragma GCC unroll 8
       for (size_t i = 0; i < kPixels; ++i)
-        _mm512_mask_storeu_ps(out + i * args.output_pixel_stride, m, clamp(acc[i], lo, hi));
+        _mm512_mask_storeu_ps(out + i * out_stride, m, clamp(acc[i], lo, hi));
     }
   }
   if (blocks < ow_end - ow_begin) interior_3x3(args, ow_begin + blocks, ow_end);
