@@ -62,6 +62,9 @@ struct GemmBfp8Args {
   // Every activation >= 0 (after ReLU/ReLU6): the kernel reads them as unsigned bytes directly. False:
   // the kernel biases them by +128 and subtracts the weights' offsets.
   bool activations_nonnegative = false;
+  // `a` already holds each value + 128 as an unsigned byte (bfp8_tile_rows_to_int8 with code_bias 0x80):
+  // the kernel reads them as they are and subtracts the weights' offsets (overrides the flag above).
+  bool activations_biased = false;
   const uint8_t* packed_w = nullptr;  // pack_gemm_weights_bfp8, from the panel of output channel 0
   const float* bias = nullptr;        // [n] or null
   float clamp_min = 0, clamp_max = 0;

@@ -126,11 +126,13 @@ using Bfp8DecodeTileRowsFn = void (*)(const uint8_t* tile, uint32_t row0, uint32
 // row is row0): the same bits as bfp8_encode_pair on each row.
 using Bfp8EncodeTileRowsFn = void (*)(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 // Rows [row0, row1) of a bfloat8_b tile as the int8 GEMM reads them: its first `blocks` (1 or 2) blocks'
-// sign-magnitude codes as two's-complement int8 into codes (row stride codes_stride) and their exponent
-// bytes into exponents (row stride exponents_stride). Returns the codes OR-ed (bit 7 set: a negative value).
+// sign-magnitude codes as two's-complement int8 into codes (row stride codes_stride), each byte XOR-ed with
+// `code_bias` (0x80: the value + 128 as an unsigned byte, how the GEMM reads signed activations; or 0),
+// and their exponent bytes into exponents (row stride exponents_stride). Returns the raw codes OR-ed (bit 7
+// set: a negative value).
 using Bfp8TileRowsToInt8Fn = uint8_t (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks,
                                          int8_t* codes, size_t codes_stride, uint8_t* exponents,
-                                         size_t exponents_stride);
+                                         size_t exponents_stride, uint8_t code_bias);
 // 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
 // kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
@@ -205,7 +207,8 @@ void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1
                                float* dst, size_t dst_stride);
 void bfp8_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
-                                   size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+                                   size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                   uint8_t code_bias);
 void bf16_encode_ref(const float* values, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, float* values);
 void round_significand_ref(float* values, size_t count, int bits);

@@ -76,11 +76,16 @@ struct Bfp8Data {
     return std::ldexp(double(w[col * cs.k + kk]), int(w_exponents[col * blocks + kk / kBfp8Block]) - 133);
   }
 
-  std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative) const {
+  // declare_nonnegative: GemmBfp8Args::activations_nonnegative; biased: the activations passed as value + 128
+  // (activations_biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80.
+  std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative, bool biased = false) const {
     std::vector<float> out(cs.m * c_stride, kSentinel);
+    std::vector<int8_t> biased_a = a;
+    for (int8_t& v : biased_a) v = int8_t(uint8_t(v) ^ 0x80);
     GemmBfp8Args g;
     g.m = cs.m, g.n = cs.n, g.k = cs.k;
-    g.a = a.data(), g.a_row_stride = a_stride;
+    g.a = biased ? biased_a.data() : a.data(), g.a_row_stride = a_stride;
+    g.activations_biased = biased;
     g.a_exponents = a_exponents.data(), g.a_exponents_row_stride = a_exponents_stride;
     g.activations_nonnegative = declare_nonnegative;
     g.packed_w = packed.data();
@@ -127,6 +132,10 @@ TEST_F(Bfp8GemmAvx512, BitIdenticalToRefOverShapes) {
           if (nonnegative)  // the signed path must handle nonnegative values too
             expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false),
                                  "kernel, declared signed");
+          // Activations passed biased by +128: the same bits, from the kernel and the reference.
+          expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false, true),
+                               "kernel, biased activations");
+          expect_bit_identical(data, want, data.run(bfp8_gemm_packed_ref, false, true), "reference, biased activations");
           if (HasFatalFailure()) return;
           ++cases;
         }

@@ -428,8 +428,9 @@ TEST_P(KernelTier, Bfp8TileRowsToInt8MatchTheCodes) {
     constexpr size_t kCodesStride = 40, kExponentsStride = 3;
     int8_t codes[32 * kCodesStride] = {};
     uint8_t exponents[32 * kExponentsStride] = {};
+    const uint8_t code_bias = trial % 3 == 2 ? 0x80 : 0;  // signed activations as the GEMM reads them
     const uint8_t signs = table_->bfp8_tile_rows_to_int8(tile, row0, row1, blocks, codes, kCodesStride, exponents,
-                                                          kExponentsStride);
+                                                          kExponentsStride, code_bias);
     bool any_negative = false;
     for (uint32_t row = row0; row < row1; ++row)
       for (uint32_t block = 0; block < blocks; ++block) {
@@ -439,7 +440,8 @@ TEST_P(KernelTier, Bfp8TileRowsToInt8MatchTheCodes) {
           const uint8_t code = tile[64 + index + i];
           any_negative |= (code & 0x80) != 0;
           const int want = code & 0x80 ? -(code & 0x7F) : code & 0x7F;
-          ASSERT_EQ(codes[(row - row0) * kCodesStride + block * 16 + i], want) << "trial " << trial << " row " << row;
+          ASSERT_EQ(codes[(row - row0) * kCodesStride + block * 16 + i], int8_t(uint8_t(want) ^ code_bias))
+              << "trial " << trial << " row " << row;
         }
       }
     EXPECT_EQ((signs & 0x80) != 0, any_negative) << "trial " << trial;

@@ -176,8 +176,10 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   const size_t m = p1 - p0;
   Bfp8Rows& rows = bfp8_scratch(m, k);
   kernels::GemmBfp8Args gemm;
-  gemm.activations_nonnegative = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
-                                                  rows.codes.data(), k, rows.exponents.data(), k / 16);
+  const Bfp8Activations form = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
+                                                rows.codes.data(), k, rows.exponents.data(), k / 16);
+  gemm.activations_nonnegative = form == Bfp8Activations::nonnegative;
+  gemm.activations_biased = form == Bfp8Activations::biased;
   gemm.m = m, gemm.n = n, gemm.k = k;
   gemm.a = rows.codes.data(), gemm.a_row_stride = k;
   gemm.a_exponents = rows.exponents.data(), gemm.a_exponents_row_stride = k / 16;

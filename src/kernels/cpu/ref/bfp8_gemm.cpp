@@ -64,6 +64,10 @@ void unpack_gemm_weights_bfp8(size_t n, size_t k, const uint8_t* packed, float* 
 
 void bfp8_gemm_packed_ref(const GemmBfp8Args& args) {
   const size_t blocks = args.k / kBfp8Block;
+  // A biased byte holds value + 128.
+  const auto activation = [biased = args.activations_biased](int8_t byte) {
+    return biased ? int32_t(uint8_t(byte)) - 128 : int32_t(byte);
+  };
   for (size_t row = 0; row < args.m; ++row) {
     const int8_t* a = args.a + row * args.a_row_stride;
     const uint8_t* a_exponents = args.a_exponents + row * args.a_exponents_row_stride;
@@ -75,7 +79,7 @@ void bfp8_gemm_packed_ref(const GemmBfp8Args& args) {
         int32_t dot = 0;
         for (size_t q = 0; q < 4; ++q)
           for (size_t j = 0; j < 4; ++j)
-            dot += int32_t(a[b * kBfp8Block + 4 * q + j]) * int8_t(record[q * kBfp8QuadBytes + c * 4 + j]);
+            dot += activation(a[b * kBfp8Block + 4 * q + j]) * int8_t(record[q * kBfp8QuadBytes + c * 4 + j]);
         const float weighted = float(dot) * load_float(record + kBfp8ScaleOffset + c * sizeof(float));
         acc = std::fma(weighted, bfp8_exponent_scale(a_exponents[b]), acc);
       }

@@ -46,7 +46,8 @@ void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1
 }
 
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
-                                   size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+                                   size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                   uint8_t code_bias) {
   uint8_t signs = 0;
   for (uint32_t row = row0; row < row1; ++row, codes += codes_stride, exponents += exponents_stride)
     for (uint32_t block = 0; block < blocks; ++block) {
@@ -56,7 +57,7 @@ uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t 
       for (size_t i = 0; i < 16; ++i) {
         signs |= from[i];
         const int magnitude = from[i] & 0x7F;
-        codes[block * 16 + i] = int8_t(from[i] & 0x80 ? -magnitude : magnitude);
+        codes[block * 16 + i] = int8_t(uint8_t(from[i] & 0x80 ? -magnitude : magnitude) ^ code_bias);
       }
     }
   return signs;

@@ -40,7 +40,8 @@ uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes);
 void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);
 void bfp8_decode__avx512(uint8_t exponent, const uint8_t* codes, float* values);
 uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
-                                       size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+                                       size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                       uint8_t code_bias);
 void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                   float* dst, size_t dst_stride);

@@ -127,10 +127,12 @@ void bias_rows(const int8_t* src, size_t src_row_stride, size_t rows, size_t k, 
     }
 }
 
-void run_nonnegative(const GemmBfp8Args& args) {
+// Activations the kernel reads as unsigned bytes as they are: values >= 0, or (kBiased) values + 128.
+template <bool kBiased>
+void run_unsigned(const GemmBfp8Args& args) {
   const uint8_t* a = reinterpret_cast<const uint8_t*>(args.a);
   for (size_t m0 = 0; m0 < args.m; m0 += kRows)
-    any_rows<false>(std::min(kRows, args.m - m0), args, a + m0 * args.a_row_stride, args.a_row_stride, m0);
+    any_rows<kBiased>(std::min(kRows, args.m - m0), args, a + m0 * args.a_row_stride, args.a_row_stride, m0);
 }
 
 // Signed activations are biased one tile ahead into two alternating buffers: a tile's broadcasts never
@@ -155,7 +157,8 @@ void run_signed(const GemmBfp8Args& args) {
 }  // namespace
 
 void bfp8_gemm_minmax_ukernel_6x32__avx512vnni(const GemmBfp8Args& args) {
-  if (args.activations_nonnegative) run_nonnegative(args);
+  if (args.activations_biased) run_unsigned<true>(args);
+  else if (args.activations_nonnegative) run_unsigned<false>(args);
   else run_signed(args);
 }
 

@@ -296,7 +296,7 @@ inline __m512i twos_complement(__m512i raw) {
 // Rows `first`..`first` + 15 (a face pair: faces 0|1 or 2|3) of a tile's two blocks, four rows a step: one
 // 64-byte load of each face, the two interleaved row by row. Returns the OR of the raw codes (signs).
 inline __m512i face_pair_to_int8(const uint8_t* tile, uint32_t first, int8_t* codes, size_t codes_stride,
-                                 uint8_t* exponents, size_t exponents_stride) {
+                                 uint8_t* exponents, size_t exponents_stride, __m512i code_bias) {
   const size_t face = first / 16 * 2;
   const uint8_t* left = tile + formats::kTileExponentBytes + face * 256;
   const uint8_t* right = left + 256;
@@ -306,7 +306,8 @@ inline __m512i face_pair_to_int8(const uint8_t* tile, uint32_t first, int8_t* co
   for (size_t row = 0; row < 16; row += 4, codes += 4 * codes_stride) {
     const __m512i raw_left = _mm512_loadu_si512(left + row * 16), raw_right = _mm512_loadu_si512(right + row * 16);
     signs = _mm512_or_si512(signs, _mm512_or_si512(raw_left, raw_right));
-    const __m512i l = twos_complement(raw_left), r = twos_complement(raw_right);
+    const __m512i l = _mm512_xor_si512(twos_complement(raw_left), code_bias);
+    const __m512i r = _mm512_xor_si512(twos_complement(raw_right), code_bias);
     const __m512i rows01 = _mm512_permutex2var_epi64(l, first_pair, r);
     const __m512i rows23 = _mm512_permutex2var_epi64(l, second_pair, r);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes), _mm512_castsi512_si256(rows01));
@@ -329,7 +330,8 @@ inline __m512i face_pair_to_int8(const uint8_t* tile, uint32_t first, int8_t* co
 // A row's two blocks as one 32-byte vector: magnitude, negated where the sign bit is set; whole face pairs
 // (16 rows from row 0 or 16) four rows at a time.
 uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
-                                       size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+                                       size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                       uint8_t code_bias) {
   if (blocks == 1) {  // 16 channels (an expand conv after a 16-channel project)
     __m128i signs = _mm_setzero_si128();
     for (uint32_t row = row0; row < row1; ++row, codes += codes_stride, exponents += exponents_stride) {
@@ -337,19 +339,21 @@ uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint3
       const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tile + formats::kTileExponentBytes + left));
       signs = _mm_or_si128(signs, raw);
       const __m128i magnitude = _mm_and_si128(raw, _mm_set1_epi8(0x7F));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes),
-                       _mm_mask_sub_epi8(magnitude, _mm_movepi8_mask(raw), _mm_setzero_si128(), magnitude));
+      const __m128i value = _mm_mask_sub_epi8(magnitude, _mm_movepi8_mask(raw), _mm_setzero_si128(), magnitude);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes), _mm_xor_si128(value, _mm_set1_epi8(char(code_bias))));
       exponents[0] = tile[left / 16];
     }
     return _mm_movemask_epi8(signs) != 0 ? 0x80 : 0;
   }
   if (blocks != 2)
-    return bfp8_tile_rows_to_int8_ref(tile, row0, row1, blocks, codes, codes_stride, exponents, exponents_stride);
+    return bfp8_tile_rows_to_int8_ref(tile, row0, row1, blocks, codes, codes_stride, exponents, exponents_stride,
+                                      code_bias);
   __m256i signs = _mm256_setzero_si256();
   const __m256i magnitude_mask = _mm256_set1_epi8(0x7F);
   for (uint32_t row = row0; row < row1; ++row, codes += codes_stride, exponents += exponents_stride) {
     if (row % 16 == 0 && row + 16 <= row1) {
-      const __m512i face_signs = face_pair_to_int8(tile, row, codes, codes_stride, exponents, exponents_stride);
+      const __m512i face_signs = face_pair_to_int8(tile, row, codes, codes_stride, exponents, exponents_stride,
+                                                   _mm512_set1_epi8(char(code_bias)));
       signs = _mm256_or_si256(signs, _mm256_or_si256(_mm512_castsi512_si256(face_signs),
                                                      _mm512_extracti64x4_epi64(face_signs, 1)));
       row += 15, codes += 15 * codes_stride, exponents += 15 * exponents_stride;
@@ -363,8 +367,8 @@ uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint3
     signs = _mm256_or_si256(signs, raw);
     const __m256i magnitude = _mm256_and_si256(raw, magnitude_mask);
     const __mmask32 negative = _mm256_movepi8_mask(raw);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes),
-                        _mm256_mask_sub_epi8(magnitude, negative, _mm256_setzero_si256(), magnitude));
+    const __m256i value = _mm256_mask_sub_epi8(magnitude, negative, _mm256_setzero_si256(), magnitude);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes), _mm256_xor_si256(value, _mm256_set1_epi8(char(code_bias))));
     exponents[0] = tile[left / 16];
     exponents[1] = tile[right / 16];
   }
