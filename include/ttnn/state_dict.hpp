@@ -24,6 +24,9 @@ class StateDict {
   bool contains(const std::string& name) const { return index_.count(name) != 0; }
   // Throws InvalidArgument naming the missing key.
   const HostArray& at(const std::string& name) const;
+  // Removes `name` and returns its array (its values move out, no copy). Throws InvalidArgument naming the
+  // missing key.
+  HostArray take(const std::string& name);
   const std::vector<std::string>& names() const { return names_; }
   size_t size() const { return names_.size(); }
 

@@ -1,5 +1,7 @@
 #include "ttnn/state_dict.hpp"
 
+#include <algorithm>
+
 #include "core/check.hpp"
 
 namespace ttnn {
@@ -11,6 +13,15 @@ void StateDict::insert(std::string name, HostArray array) {
         array.shape.volume(), array.values.size());
   names_.push_back(name);
   index_.emplace(std::move(name), std::move(array));
+}
+
+HostArray StateDict::take(const std::string& name) {
+  const auto found = index_.find(name);
+  check(found != index_.end(), "StateDict::take: no key '{}' ({} keys)", name, names_.size());
+  HostArray array = std::move(found->second);
+  index_.erase(found);
+  names_.erase(std::find(names_.begin(), names_.end(), name));
+  return array;
 }
 
 const HostArray& StateDict::at(const std::string& name) const {

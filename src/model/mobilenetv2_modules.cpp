@@ -135,4 +135,10 @@ ModelParameters create_mobilenetv2_model_parameters(const StateDict& state_dict,
   return create_model_parameters(module, state_dict, input_shape);
 }
 
+ModelParameters create_mobilenetv2_model_parameters(StateDict&& state_dict, const Shape& input_shape) {
+  const float width = infer_width_multiplier(state_dict);
+  auto module = std::make_shared<const MobileNetV2Module>(width, infer_num_classes(state_dict));
+  return create_model_parameters(module, std::move(state_dict), input_shape);
+}
+
 }  // namespace ttnn::model

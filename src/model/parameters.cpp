@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <random>
+#include <type_traits>
 
 #include "core/check.hpp"
 
@@ -75,8 +76,18 @@ StateDict random_state_dict(const Module& module, uint32_t seed) {
   return state_dict;
 }
 
-ModelParameters create_model_parameters(std::shared_ptr<const Module> module, const StateDict& state_dict,
-                                        const Shape& input_shape) {
+namespace {
+
+// The weights a model takes from the dict: copied from a const one, moved out of one given away.
+template <class Dict>
+HostArray weight_array(Dict& state_dict, const std::string& key, const Shape& expected) {
+  const HostArray& array = tensor(state_dict, key, expected);
+  if constexpr (std::is_const_v<Dict>) return array;
+  else return state_dict.take(key);
+}
+
+template <class Dict>
+ModelParameters build_parameters(std::shared_ptr<const Module> module, Dict& state_dict, const Shape& input_shape) {
   check(module != nullptr, "create_model_parameters: no module");
   ModelParameters parameters;
   parameters.module = module;
@@ -90,9 +101,9 @@ ModelParameters create_model_parameters(std::shared_ptr<const Module> module, co
     const Conv2dArgs& args = entry->conv2d();
     ConvParameters conv;
     conv.args = args;
-    conv.weight = tensor(state_dict, path + ".weight",
-                         Shape{args.out_channels, args.in_channels / args.groups, args.kernel_size[0], args.kernel_size[1]});
-    conv.bias = args.bias ? tensor(state_dict, path + ".bias", Shape{args.out_channels})
+    conv.weight = weight_array(state_dict, path + ".weight",
+                               Shape{args.out_channels, args.in_channels / args.groups, args.kernel_size[0], args.kernel_size[1]});
+    conv.bias = args.bias ? weight_array(state_dict, path + ".bias", Shape{args.out_channels})
                           : HostArray{Shape{args.out_channels}, std::vector<float>(args.out_channels, 0.0f)};
     parameters.convs.emplace(path, std::move(conv));
   }
@@ -103,9 +114,9 @@ ModelParameters create_model_parameters(std::shared_ptr<const Module> module, co
       const uint32_t in = uint32_t(std::stoul(node.attributes.at("in_features")));
       const uint32_t out = uint32_t(std::stoul(node.attributes.at("out_features")));
       LinearParameters linear;
-      linear.weight = tensor(state_dict, node.module_path + ".weight", Shape{out, in});
+      linear.weight = weight_array(state_dict, node.module_path + ".weight", Shape{out, in});
       if (state_dict.contains(node.module_path + ".bias"))
-        linear.bias = tensor(state_dict, node.module_path + ".bias", Shape{out});
+        linear.bias = weight_array(state_dict, node.module_path + ".bias", Shape{out});
       parameters.linears.emplace(node.module_path, std::move(linear));
     }
     if (node.operation != "BatchNorm2d") continue;
@@ -123,6 +134,18 @@ ModelParameters create_model_parameters(std::shared_ptr<const Module> module, co
     if (conv.batch_norm_path.empty()) fold_batch_norm(conv, state_dict, node.module_path, bn->eps());
   }
   return parameters;
+}
+
+}  // namespace
+
+ModelParameters create_model_parameters(std::shared_ptr<const Module> module, const StateDict& state_dict,
+                                        const Shape& input_shape) {
+  return build_parameters(std::move(module), state_dict, input_shape);
+}
+
+ModelParameters create_model_parameters(std::shared_ptr<const Module> module, StateDict&& state_dict,
+                                        const Shape& input_shape) {
+  return build_parameters(std::move(module), state_dict, input_shape);
 }
 
 }  // namespace ttnn::model

@@ -319,5 +319,42 @@ TEST(ModuleArgs, ChannelMismatchIsReportedAtTraceTimeWithTheModulePath) {
   EXPECT_NE(message.find("[1, 4, 224, 224]"), std::string::npos) << message;
 }
 
+// A state dict given away (moved in) yields the same parameters as one lent, with its weights moved out
+// instead of copied; what the model does not take (the batch norms' statistics) stays.
+TEST(ModuleArgs, AStateDictMovedInGivesTheSameParametersWithoutCopies) {
+  const auto module = std::make_shared<const MobileNetV2Module>(0.35f, 10);
+  const Shape shape{1, 3, 64, 64};
+  const StateDict lent = random_state_dict(*module, 3);
+  StateDict given = random_state_dict(*module, 3);
+  const size_t entries = given.size();
+  const ModelParameters copied = create_model_parameters(module, lent, shape);
+  const ModelParameters moved = create_model_parameters(module, std::move(given), shape);
+  ASSERT_EQ(copied.convs.size(), moved.convs.size());
+  for (const auto& [path, conv] : copied.convs) {
+    const ConvParameters& other = moved.convs.at(path);
+    EXPECT_EQ(conv.weight.values, other.weight.values) << path;
+    EXPECT_EQ(conv.bias.values, other.bias.values) << path;
+    EXPECT_EQ(conv.batch_norm_path, other.batch_norm_path) << path;
+  }
+  ASSERT_EQ(copied.linears.size(), 1u);
+  EXPECT_EQ(copied.linears.at("classifier.1").weight.values, moved.linears.at("classifier.1").weight.values);
+  EXPECT_EQ(lent.size(), entries);  // the lent dict is untouched
+  EXPECT_FALSE(given.contains("features.0.0.weight"));  // taken: a moved-in dict is left valid, without them
+  EXPECT_FALSE(given.contains("classifier.1.weight"));
+  EXPECT_TRUE(given.contains("features.0.1.running_mean"));
+  EXPECT_EQ(given.size() + copied.convs.size() + 2, entries);  // every conv weight, the classifier's two
+}
+
+TEST(ModuleArgs, TakingAMissingStateDictKeyThrowsNamingIt) {
+  StateDict dict;
+  dict.insert("a", HostArray{Shape{2}, {1.0f, 2.0f}});
+  const HostArray a = dict.take("a");
+  EXPECT_EQ(a.values, (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(dict.size(), 0u);
+  EXPECT_TRUE(dict.names().empty());
+  const std::string message = message_of<InvalidArgument>([&] { (void)dict.take("a"); });
+  EXPECT_NE(message.find("'a'"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace ttnn::test

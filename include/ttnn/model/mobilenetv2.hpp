@@ -51,5 +51,7 @@ uint32_t infer_num_classes(const StateDict& state_dict);
 // The seed's create_mobilenetv2_model_parameters: builds the module tree the checkpoint describes, traces
 // it at `input_shape` (NCHW) to infer every conv's args, folds each batch norm into its conv in fp32.
 ModelParameters create_mobilenetv2_model_parameters(const StateDict& state_dict, const Shape& input_shape);
+// The same, moving the weights out of `state_dict` (create_model_parameters' overload).
+ModelParameters create_mobilenetv2_model_parameters(StateDict&& state_dict, const Shape& input_shape);
 
 }  // namespace ttnn::model
