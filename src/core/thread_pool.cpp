@@ -40,6 +40,7 @@ inline void cpu_relax() {
 // Spins until `ready()` or the spin time is spent; returns whether it became ready.
 template <class Ready>
 bool spin_until(Ready ready) {
+  if (ready()) return true;  // often already: no clock read
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
     for (int round = 0; round < kRoundsPerClockRead; ++round) {

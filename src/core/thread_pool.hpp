@@ -1,7 +1,7 @@
 // A fixed set of worker threads that run the work items of one parallel region at a time; the calling
 // thread takes part, so a pool of one thread runs everything inline. A forward pass is a hundred short
-// regions back to back, so waiting threads spin for a moment (about a tenth of a millisecond) before they
-// sleep: a futex wake-up per region would cost more than many of the regions themselves.
+// regions back to back, so waiting threads spin for up to a millisecond (yielding the core after the first
+// 50 us) before they sleep: a futex wake-up per region would cost more than many of the regions themselves.
 #pragma once
 
 #include <atomic>

@@ -129,16 +129,22 @@ float infer_width_multiplier(const StateDict& state_dict) {
   fail<FormatError>("checkpoint is not a torchvision MobileNetV2 of width 0.35/0.5/0.75/1.0/1.3/1.4: {}", first_mismatch);
 }
 
+namespace {
+
+// The module tree a checkpoint describes: its width multiplier and class count.
+std::shared_ptr<const MobileNetV2Module> mobilenetv2_module(const StateDict& state_dict) {
+  return std::make_shared<const MobileNetV2Module>(infer_width_multiplier(state_dict), infer_num_classes(state_dict));
+}
+
+}  // namespace
+
 ModelParameters create_mobilenetv2_model_parameters(const StateDict& state_dict, const Shape& input_shape) {
-  const float width = infer_width_multiplier(state_dict);
-  auto module = std::make_shared<const MobileNetV2Module>(width, infer_num_classes(state_dict));
-  return create_model_parameters(module, state_dict, input_shape);
+  return create_model_parameters(mobilenetv2_module(state_dict), state_dict, input_shape);
 }
 
 ModelParameters create_mobilenetv2_model_parameters(StateDict&& state_dict, const Shape& input_shape) {
-  const float width = infer_width_multiplier(state_dict);
-  auto module = std::make_shared<const MobileNetV2Module>(width, infer_num_classes(state_dict));
-  return create_model_parameters(module, std::move(state_dict), input_shape);
+  auto module = mobilenetv2_module(state_dict);
+  return create_model_parameters(std::move(module), std::move(state_dict), input_shape);
 }
 
 }  // namespace ttnn::model

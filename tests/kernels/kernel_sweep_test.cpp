@@ -180,14 +180,19 @@ TEST(KernelRef, PackWeightsLayoutIsPanelsOf16ZeroPadded) {
 
 // ---- depthwise ----
 
+// Which input row is outside the image (null): none, the kernel's first (the image's top edge) or its last
+// (the bottom edge).
+enum class NullRow { none, top, bottom };
+
 struct DwCase {
   size_t channels, width, kernel_h, kernel_w, stride, pad, dilation;
-  bool top_row_null;
+  NullRow null_row;
   const Epilogue* epilogue;
   std::string name() const {
     return "c" + std::to_string(channels) + "_w" + std::to_string(width) + "_k" + std::to_string(kernel_h) + "x" +
            std::to_string(kernel_w) + "_s" + std::to_string(stride) + "_p" + std::to_string(pad) + "_d" +
-           std::to_string(dilation) + (top_row_null ? "_top_padding" : "") + "_" + epilogue->name;
+           std::to_string(dilation) + (null_row == NullRow::top ? "_top_padding" : null_row == NullRow::bottom ? "_bottom_padding" : "") +
+           "_" + epilogue->name;
   }
 };
 
@@ -202,7 +207,8 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
   std::vector<const float*> row_pointers;
   for (size_t i = 0; i < cs.kernel_h; ++i) {
     rows.push_back(random_values(cs.width * pixel_stride, seed + unsigned(i)));
-    row_pointers.push_back(i == 0 && cs.top_row_null ? nullptr : rows.back().data());
+    const bool outside = (cs.null_row == NullRow::top && i == 0) || (cs.null_row == NullRow::bottom && i + 1 == cs.kernel_h);
+    row_pointers.push_back(outside ? nullptr : rows.back().data());
   }
   const size_t taps = cs.kernel_h * cs.kernel_w, tap_stride = cs.channels + 5;
   const std::vector<float> weights = random_values(taps * tap_stride, seed + 100), bias = random_values(cs.channels, seed + 200);
@@ -264,9 +270,9 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
         for (size_t stride : {1, 2})
           for (size_t pad : {0, 1, 2})
             for (size_t dilation : {1, 2})
-              for (bool top_row_null : {false, true}) {
+              for (NullRow null_row : {NullRow::none, NullRow::top, NullRow::bottom}) {
                 const Epilogue& epilogue = kEpilogues[(channels + width + stride + pad + dilation) % 4];
-                const DwCase cs{channels, width, kernel.h, kernel.w, stride, pad, dilation, top_row_null, &epilogue};
+                const DwCase cs{channels, width, kernel.h, kernel.w, stride, pad, dilation, null_row, &epilogue};
                 run_dw_case(table_->f32_dwconv, cs, std::string("f32_dwconv_") + isa_name(GetParam()) + "_" + cs.name());
                 ++cases;
                 if (HasFailure()) return;
@@ -397,7 +403,7 @@ TEST_P(KernelTier, Bfp8EncodeTileRowsMatchRowByRowEncoding) {
         float* block = src.data() + row * kStride + 16 * half;
         if (pick < 4) std::fill_n(block, 16, 0.0f);
         else block[rng() % 16] = specials[pick - 4];
-        if (pick == 5 || pick == 6) std::fill_n(block, 16, specials[pick - 4]);  // blocks of subnormals only
+        if (pick == 6 || pick == 7) std::fill_n(block, 16, specials[pick - 4]);  // blocks of subnormals only
       }
     uint8_t got[1088], want[1088];
     std::memset(got, 0xAB, sizeof got);
@@ -428,7 +434,7 @@ TEST_P(KernelTier, Bfp8TileRowsToInt8MatchTheCodes) {
     constexpr size_t kCodesStride = 40, kExponentsStride = 3;
     int8_t codes[32 * kCodesStride] = {};
     uint8_t exponents[32 * kExponentsStride] = {};
-    const uint8_t code_bias = trial % 3 == 2 ? 0x80 : 0;  // signed activations as the GEMM reads them
+    const uint8_t code_bias = trial / 3 % 2 ? 0x80 : 0;  // signed activations as the GEMM reads them
     const uint8_t signs = table_->bfp8_tile_rows_to_int8(tile, row0, row1, blocks, codes, kCodesStride, exponents,
                                                           kExponentsStride, code_bias);
     bool any_negative = false;

@@ -327,8 +327,11 @@ TEST(ModuleArgs, AStateDictMovedInGivesTheSameParametersWithoutCopies) {
   const StateDict lent = random_state_dict(*module, 3);
   StateDict given = random_state_dict(*module, 3);
   const size_t entries = given.size();
+  const float* stem_weights = given.at("features.0.0.weight").values.data();
   const ModelParameters copied = create_model_parameters(module, lent, shape);
+  // The overload takes the dict by rvalue reference and moves only the weights out: `given` stays valid.
   const ModelParameters moved = create_model_parameters(module, std::move(given), shape);
+  EXPECT_EQ(moved.convs.at("features.0.0").weight.values.data(), stem_weights);  // the same storage: no copy
   ASSERT_EQ(copied.convs.size(), moved.convs.size());
   for (const auto& [path, conv] : copied.convs) {
     const ConvParameters& other = moved.convs.at(path);
@@ -339,7 +342,7 @@ TEST(ModuleArgs, AStateDictMovedInGivesTheSameParametersWithoutCopies) {
   ASSERT_EQ(copied.linears.size(), 1u);
   EXPECT_EQ(copied.linears.at("classifier.1").weight.values, moved.linears.at("classifier.1").weight.values);
   EXPECT_EQ(lent.size(), entries);  // the lent dict is untouched
-  EXPECT_FALSE(given.contains("features.0.0.weight"));  // taken: a moved-in dict is left valid, without them
+  EXPECT_FALSE(given.contains("features.0.0.weight"));
   EXPECT_FALSE(given.contains("classifier.1.weight"));
   EXPECT_TRUE(given.contains("features.0.1.running_mean"));
   EXPECT_EQ(given.size() + copied.convs.size() + 2, entries);  // every conv weight, the classifier's two

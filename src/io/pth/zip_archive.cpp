@@ -24,6 +24,7 @@ constexpr size_t kMaxCommentSize = 0xffff;
 constexpr uint32_t kZip64Marker16 = 0xffff;
 constexpr uint32_t kZip64Marker32 = 0xffffffff;
 constexpr uint16_t kEncryptedFlag = 1;
+constexpr uint16_t kDataDescriptorFlag = 1 << 3;  // CRC and sizes follow the data instead of the local header
 
 using Bytes = std::span<const std::byte>;
 
@@ -86,11 +87,11 @@ std::unordered_map<std::string, std::optional<uint64_t>> read_local_header_offse
     const uint32_t offset = le32(headers, at + 42);
     const bool zip64 = offset == kZip64Marker32 || le32(headers, at + 20) == kZip64Marker32 ||
                        le32(headers, at + 24) == kZip64Marker32;
-    if (!zip64) {
-      std::string name(text_at(headers, at + kCentralHeaderSize, name_size));
-      const auto [found, added] = offsets.try_emplace(std::move(name), offset);
-      if (!added) found->second = std::nullopt;
-    }
+    // ZIP64 entries (their offset or sizes in extra fields) are listed without an offset: not read in
+    // place, and still counted when a name is listed twice.
+    std::string name(text_at(headers, at + kCentralHeaderSize, name_size));
+    const auto [found, added] = offsets.try_emplace(std::move(name), zip64 ? std::nullopt : std::optional<uint64_t>(offset));
+    if (!added) found->second = std::nullopt;
     at += record_size;
   }
   return offsets;
@@ -216,8 +217,9 @@ std::optional<std::span<const std::byte>> ZipArchive::stored_bytes(uint64_t inde
 }
 
 // The data follows the local header, whose name and extra field lengths may differ from the central
-// directory's (torch pads the local extra field to align the data). Every field is checked against the
-// entry libzip describes, so an offset pointing anywhere else is refused.
+// directory's (torch pads the local extra field to align the data). Its signature, flags, method, name,
+// CRC and sizes must agree with the entry libzip describes, so an offset pointing anywhere else (a parse of
+// the directory that differs from libzip's) is refused rather than read as corrupt data.
 std::optional<std::span<const std::byte>> ZipArchive::locate_stored_data(const Entry& entry) const {
   const auto found = local_header_offsets_.find(entry.name);
   if (found == local_header_offsets_.end() || !found->second) return std::nullopt;
@@ -225,6 +227,10 @@ std::optional<std::span<const std::byte>> ZipArchive::locate_stored_data(const E
   if (!holds(bytes_, at, kLocalHeaderSize) || le32(bytes_, at) != kLocalHeaderSignature) return std::nullopt;
   const bool encrypted = le16(bytes_, at + 6) & kEncryptedFlag;
   if (encrypted || le16(bytes_, at + 8) != ZIP_CM_STORE) return std::nullopt;
+  const bool sizes_after_data = le16(bytes_, at + 6) & kDataDescriptorFlag;  // then these fields are zero
+  if (!sizes_after_data && (le32(bytes_, at + 14) != entry.stat.crc || le32(bytes_, at + 18) != entry.stat.comp_size ||
+                            le32(bytes_, at + 22) != entry.stat.size))
+    return std::nullopt;
   const uint64_t name_size = le16(bytes_, at + 26);
   const uint64_t name_at = at + kLocalHeaderSize;
   if (!holds(bytes_, name_at, name_size) || text_at(bytes_, name_at, name_size) != entry.name) return std::nullopt;

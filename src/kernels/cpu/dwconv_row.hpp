@@ -1,7 +1,7 @@
 // The row walk the SIMD depthwise kernels share (scalar code, instantiated in each tier's own source): a
 // 3x3 kernel's interior pixels (every tap column inside the row; rows outside the image are null and the
-// interior skips them) go to `interior(begin, end)` in chunks of 32
-// pixels, so the rows' cache lines are reused across channel blocks while still in L1; every other pixel
+// interior skips them) go to `interior(begin, end)` in chunks of 32 pixels, so the rows' cache lines are
+// reused across channel blocks while still in L1; every other pixel
 // gets its in-bounds taps listed (padding resolved once per pixel) and goes to
 // `pixel(inputs, weights, count, output)`, where count == 9 means an interior-like pixel of a 3x3 kernel.
 #pragma once

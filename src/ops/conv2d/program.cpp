@@ -148,6 +148,9 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   // by plain copies. (Converting each patch value as it was gathered cost as much as the GEMM: a stride-2
   // 3x3 stem reads each input value about twice.)
   const ActivationSource& source = *program.source;
+  // Input pixel i must be row i of the source's view: true of ROW_MAJOR [1, 1, N*H*W, C] rows (what
+  // gathers_from_storage admits), not of TILE views that pad each slice.
+  check(!source.layout->tiled, "conv2d: patches are gathered from streamed rows only for ROW_MAJOR inputs");
   const auto [first, end] = input_pixels(g, p0, p1);
   float* rows = sized(scratch(3), size_t(end - first) * source.cols);
   source.read(first, end, rows, source.cols);

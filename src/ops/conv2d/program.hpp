@@ -39,7 +39,7 @@ struct Conv2dProgram {
   const Conv2dMath* math;
   const PreparedConv* prepared;
   const DecodedActivations* input;  // [input pixels][in_channels], cut for the fidelity; null when streamed
-  const ActivationSource* source;   // the same rows on demand (pointwise accurate convs read only these)
+  const ActivationSource* source;   // the same rows on demand (what streamed convs read)
   const DecodedActivations* input_low;  // tt_metal HiFi3: the bits its second phase reads, else null
   const BufferLayout* output_layout;
   std::byte* output_bytes;
@@ -65,8 +65,8 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
 void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
                     uint32_t group, uint64_t p0, uint64_t p1, float* patches);
 
-// Whether gather_patches' work can read `input` as stored (interleaved ROW_MAJOR bfloat16, the image) instead
-// of a decoded copy: such convs stream their input.
+// Whether a conv gathering patches can stream `input` (interleaved ROW_MAJOR bfloat16, the image): each
+// block decodes only the input rows its patches read, instead of the whole tensor decoded first.
 bool gathers_from_storage(const TensorSpec& input);
 
 // The tt_metal numerics' block (tt_metal_program.cpp): output pixels [p0, p1) and the item's channels into

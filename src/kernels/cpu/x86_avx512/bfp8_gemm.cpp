@@ -39,8 +39,9 @@ int32_t load_quad(const uint8_t* bytes) {
 // Inlined into its caller's strip loop: called once per tile, a k of 16 or 32 spent a third of its time
 // entering and leaving it.
 template <size_t MR, size_t NP, bool kBiased>
-__attribute__((always_inline)) inline void bfp8_tile(const GemmBfp8Args& args, const uint8_t* a, size_t a_row_stride, size_t m0, const uint8_t* panel,
-               size_t panel_stride, size_t n0, size_t cols) {
+__attribute__((always_inline)) inline void bfp8_tile(const GemmBfp8Args& args, const uint8_t* a, size_t a_row_stride,
+                                                     size_t m0, const uint8_t* panel, size_t panel_stride, size_t n0,
+                                                     size_t cols) {
   __m512 acc[MR][NP];
 fill_tile(acc, _mm512_setzero_ps());
   const uint8_t* a_exponents = args.a_exponents + m0 * args.a_exponents_row_stride;

@@ -107,6 +107,8 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
   for (size_t i = 0; i < 16; ++i)
     v[i] = _mm512_and_si512(_mm512_loadu_si512(src + i * src_stride), _mm512_set1_epi32(0x7FFFFFFF));
   const __m512i transposed = maxima_of_16(v);
+  // Lane i of a block-per-lane vector from the transposed tree's lane 4 (i % 4) + i / 4; the same
+  // permutation regroups four packed blocks' dwords block after block below.
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   const __m512i field = _mm512_and_si512(_mm512_permutexvar_epi32(order, transposed), _mm512_set1_epi32(int(kExponentMask)));
   const __m512i row = _mm512_srli_epi32(field, 23);
@@ -116,7 +118,6 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
                             _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
   alignas(64) float to_units[16];
   _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
-  const __m512i regroup = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   for (size_t q = 0; q < 16; q += 4) {
     __m512i units[4];
     for (size_t i = 0; i < 4; ++i) {  // |units| <= 128: below 128 before rounding
@@ -126,7 +127,7 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
     // Lane L of the packed vector: dword j holds values 4L..4L+3 of block j; regrouped block after block. The
     // saturating packs clamp 128 to 127, the maximum -128 to -127 (as the reference clamps before rounding).
     const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3]));
-    const __m512i bytes = _mm512_permutexvar_epi32(regroup, _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
+    const __m512i bytes = _mm512_permutexvar_epi32(order, _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
     // Two's complement to sign and magnitude: |b| | (b & 0x80), so a value rounded to 0 has no sign.
     const __m512i code = _mm512_ternarylogic_epi32(_mm512_abs_epi8(bytes), bytes, _mm512_set1_epi8(char(0x80)), 0xF8);
     _mm512_storeu_si512(codes + 16 * q, code);

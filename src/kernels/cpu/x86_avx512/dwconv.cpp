@@ -1,7 +1,8 @@
-// AVX-512 depthwise convolution over one output row segment, channels innermost: 32 channels (two
-// vectors) per step, then a masked 16. Padding is resolved into a list of tap pointers once per pixel; an
-// interior 3x3 pixel runs fully unrolled with its nine weight vectors in registers, stride 1 or 2. Taps are
-// summed in the same order on every path (bias first, then row by row), so the paths agree bit for bit.
+// AVX-512 depthwise convolution over one output row segment, channels innermost, 16 a vector (masked past
+// the last channel). Padding is resolved into a list of tap pointers once per pixel at the row's ends; the
+// interior 3x3 pixels run with their nine weight vectors in registers, eight pixels a step (at stride 1 the
+// eight share their input columns from registers). Taps are summed in the same order on every path (bias
+// first, then row by row), so the paths agree bit for bit.
 #include <immintrin.h>
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 // AVX-512 packed GEMMs with the bias + clamp epilogue fused: fp32 FMAs, and vdpbf16ps on bfloat16 operands.
-// A tile is up to 12 rows x two 16-channel panels; each row's operand is broadcast from memory into the
-// multiply (embedded broadcast), so a reduction step is two weight loads and 24 multiply instructions.
+// A tile is up to 12 rows x two 16-channel panels (one row x eight panels for a single row); each row's
+// operand is broadcast from memory into the multiply (embedded broadcast), so a reduction step is two weight
+// loads and 24 multiply instructions.
 #include <immintrin.h>
 
 #include <algorithm>
