@@ -139,52 +139,65 @@ TEST(KernelOps, Bfloat8PointwiseConvsAgreeAcrossTheInt8AndBfloat16Paths) {
   if (tiers == 0) GTEST_SKIP() << "only the ref tier runs on this machine (CPU has: " << kernels::cpu_features() << ")";
 }
 
+// Rows [begin, end) of `bytes` (a bfloat8_b TILE tensor of `layout`, kCols columns) read for the int8 GEMM
+// on the current tier: the form read_bfp8_blocks reports, and every code and exponent as the tiles hold them
+// (biased by +128 when it says so).
+void expect_bfp8_blocks(const BufferLayout& layout, const std::vector<std::byte>& bytes, uint64_t cols,
+                        uint64_t begin, uint64_t end, bool negative_read, const std::string& what) {
+  std::vector<int8_t> codes((end - begin) * cols, 0);
+  std::vector<uint8_t> exponents((end - begin) * cols / 16, 0);
+  const Bfp8Activations form =
+      read_bfp8_blocks(layout, bytes.data(), begin, end, cols / 16, codes.data(), cols, exponents.data(), cols / 16);
+  ASSERT_EQ(form, negative_read ? Bfp8Activations::biased : Bfp8Activations::nonnegative) << what;
+  const uint8_t bias = form == Bfp8Activations::biased ? 0x80 : 0;
+  for (uint64_t row = begin; row < end; ++row)
+    for (uint64_t col = 0; col < cols; ++col) {
+      const size_t offset = layout.offset(row / 32 * 32, col / 32 * 32);
+      const auto* tile = reinterpret_cast<const uint8_t*>(bytes.data() + offset);
+      const size_t index = formats::face_order_index(row % 32, col % 32);
+      const int8_t want = int8_t(uint8_t(bfp8_code_to_int8(tile[formats::kTileExponentBytes + index])) ^ bias);
+      ASSERT_EQ(codes[(row - begin) * cols + col], want) << what << " at " << row << "," << col;
+      ASSERT_EQ(exponents[(row - begin) * cols / 16 + col / 16], tile[index / 16]) << what;
+    }
+}
+
 // A block of bfloat8_b rows as the int8 GEMM reads them, on every tier: codes as int8 while every value so
 // far is >= 0; once a negative one shows up (here only in a later band, or a later tile of a band), all of
-// them biased by +128, those converted before included.
+// them biased by +128, those converted before included. Bands of two tiles, of three (a tile after the one
+// that switches), and of one and a half (a last tile of one block).
 TEST(KernelOps, Bfloat8BlocksAreBiasedOnceANegativeValueShowsUp) {
-  constexpr uint64_t kRows = 96, kCols = 64;  // three bands of two tiles
-  const TensorSpec spec{Shape{1, 1, uint32_t(kRows), uint32_t(kCols)}, DataType::BFLOAT8_B, Layout::TILE,
-                        DRAM_MEMORY_CONFIG};
-  const BufferLayout layout = BufferLayout::of(spec, "test");
+  constexpr uint64_t kRows = 96;  // three bands
   struct Case {
     const char* name;
     uint64_t first_negative_row, first_negative_col;  // negative values only from here on (kRows: none)
   };
-  for (const Case& c : {Case{"no negative value", kRows, 0}, Case{"negatives from the second band", 40, 0},
-                        Case{"negatives from a band's second tile", 64, 33}, Case{"negatives from the start", 0, 0}}) {
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<float> magnitude(0.01f, 4.0f);
-    std::vector<float> values(kRows * kCols);
-    for (uint64_t row = 0; row < kRows; ++row)
-      for (uint64_t col = 0; col < kCols; ++col) {
-        const bool may_be_negative = row >= c.first_negative_row && col >= c.first_negative_col;
-        values[row * kCols + col] = magnitude(rng) * (may_be_negative && rng() % 2 ? -1.0f : 1.0f);
-      }
-    std::vector<std::byte> bytes(layout.size_bytes);
-    write_rows(layout, bytes.data(), 0, kRows, 0, kCols, values.data(), kCols);
-    const bool any_negative = c.first_negative_row < kRows;
-    for (kernels::CpuIsa isa : kernels::kAllCpuIsas) {
-      if (!kernels::isa_available(isa)) continue;
-      kernels::testing::ScopedCpuIsa scope(isa);
-      for (const auto& [begin, end] : {std::pair<uint64_t, uint64_t>{0, kRows}, std::pair<uint64_t, uint64_t>{16, 80}}) {
-        std::vector<int8_t> codes((end - begin) * kCols, 0);
-        std::vector<uint8_t> exponents((end - begin) * kCols / 16, 0);
-        const Bfp8Activations form =
-            read_bfp8_blocks(layout, bytes.data(), begin, end, kCols / 16, codes.data(), kCols, exponents.data(), kCols / 16);
-        const bool negative_read = any_negative && end > c.first_negative_row;
-        ASSERT_EQ(form, negative_read ? Bfp8Activations::biased : Bfp8Activations::nonnegative)
-            << c.name << " on " << kernels::isa_name(isa);
-        const uint8_t bias = form == Bfp8Activations::biased ? 0x80 : 0;
-        for (uint64_t row = begin; row < end; ++row)
-          for (uint64_t col = 0; col < kCols; ++col) {
-            const auto* tile = reinterpret_cast<const uint8_t*>(bytes.data() + layout.offset(row / 32 * 32, col / 32 * 32));
-            const size_t index = formats::face_order_index(row % 32, col % 32);
-            const int8_t want = int8_t(uint8_t(bfp8_code_to_int8(tile[formats::kTileExponentBytes + index])) ^ bias);
-            ASSERT_EQ(codes[(row - begin) * kCols + col], want)
-                << c.name << " on " << kernels::isa_name(isa) << " at " << row << "," << col;
-            ASSERT_EQ(exponents[(row - begin) * kCols / 16 + col / 16], tile[index / 16]);
-          }
+  const Case cases[] = {{"no negative value", kRows, 0},
+                        {"negatives from the second band", 40, 0},
+                        {"negatives from a band's second tile", 64, 33},
+                        {"negatives from the start", 0, 0}};
+  for (const uint64_t cols : {64, 96, 48}) {
+    const TensorSpec spec{Shape{1, 1, uint32_t(kRows), uint32_t(cols)}, DataType::BFLOAT8_B, Layout::TILE,
+                          DRAM_MEMORY_CONFIG};
+    const BufferLayout layout = BufferLayout::of(spec, "test");
+    for (const Case& c : cases) {
+      std::mt19937 rng(5);
+      std::uniform_real_distribution<float> magnitude(0.01f, 4.0f);
+      std::vector<float> values(kRows * cols);
+      for (uint64_t row = 0; row < kRows; ++row)
+        for (uint64_t col = 0; col < cols; ++col) {
+          const bool may_be_negative = row >= c.first_negative_row && col >= c.first_negative_col;
+          values[row * cols + col] = magnitude(rng) * (may_be_negative && rng() % 2 ? -1.0f : 1.0f);
+        }
+      std::vector<std::byte> bytes(layout.size_bytes);
+      write_rows(layout, bytes.data(), 0, kRows, 0, cols, values.data(), cols);
+      for (kernels::CpuIsa isa : kernels::kAllCpuIsas) {
+        if (!kernels::isa_available(isa)) continue;
+        kernels::testing::ScopedCpuIsa scope(isa);
+        const std::string what = std::string(c.name) + " on " + kernels::isa_name(isa) + ", " + std::to_string(cols) +
+                                 " columns";
+        expect_bfp8_blocks(layout, bytes, cols, 0, kRows, c.first_negative_row < kRows, what);
+        expect_bfp8_blocks(layout, bytes, cols, 16, 80, c.first_negative_row < 80, what + ", rows 16..80");
+        if (HasFatalFailure()) return;
       }
     }
   }
