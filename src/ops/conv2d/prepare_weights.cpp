@@ -114,23 +114,18 @@ void pack_for_gemm(PreparedConvWeights& prepared, const std::vector<float>& matr
                                prepared.packed.data() + group * prepared.packed_group_elems);
 }
 
-// The int8 GEMM's packing of bfloat8_b weights ([n][k], blocks of 16 along k, every value on its block's
-// grid); empty if a block does not re-encode exactly (never for weights stored as bfloat8_b).
-std::vector<uint8_t> pack_bfp8_weights(const std::vector<float>& matrix, uint32_t n, uint32_t k) {
+// The int8 GEMM's packing of bfloat8_b weights from their stored tensor ([n][k] TILE, blocks of 16 along k):
+// its codes and exponents as they are, converted a tile at a time (exact by construction, where encoding
+// each block of the values again, decoding and comparing it cost milliseconds of the time to first result).
+std::vector<uint8_t> pack_bfp8_weights(const Tensor& stored, uint32_t n, uint32_t k) {
   const uint32_t blocks = k / 16;
   std::vector<int8_t> codes(size_t(n) * k);
   std::vector<uint8_t> exponents(size_t(n) * blocks);
-  const kernels::KernelTable& table = kernels::kernel_table();
-  for (size_t block = 0; block < size_t(n) * blocks; ++block) {
-    const float* values = matrix.data() + block * 16;
-    uint8_t encoded[16];
-    float decoded[16];
-    const uint8_t exponent = table.bfp8_encode(values, encoded);
-    table.bfp8_decode(exponent, encoded, decoded);
-    if (!std::equal(values, values + 16, decoded)) return {};
-    exponents[block] = exponent;
-    for (size_t i = 0; i < 16; ++i) codes[block * 16 + i] = bfp8_code_to_int8(encoded[i]);
-  }
+  const BufferLayout layout = BufferLayout::of(stored.spec(), "conv2d weights");
+  const Bfp8Activations form = read_bfp8_blocks(layout, stored.bytes("conv2d weights"), 0, n, blocks, codes.data(), k,
+                                                exponents.data(), blocks);
+  if (form == Bfp8Activations::biased)  // read as activations: back to plain two's complement
+    for (int8_t& code : codes) code = int8_t(uint8_t(code) ^ 0x80);
   std::vector<uint8_t> packed(kernels::packed_gemm_weights_bfp8_bytes(n, k));
   kernels::pack_gemm_weights_bfp8(n, k, codes.data(), k, exponents.data(), blocks, packed.data());
   return packed;
@@ -296,7 +291,7 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
   } else if (math.numerics == Numerics::accurate) {
     if (weights_dtype == DataType::BFLOAT8_B && g.pointwise() && g.groups == 1 && k % 16 == 0 &&
         kernels::kernel_table().bfp8_gemm_on_int8_dot)
-      attachment->packed_bfp8 = pack_bfp8_weights(matrix, g.out_channels, k);
+      attachment->packed_bfp8 = pack_bfp8_weights(weight_tensor, g.out_channels, k);
     pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k, attachment->packed_bfp8.empty());
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
