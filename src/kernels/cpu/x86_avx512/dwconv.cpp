@@ -33,9 +33,7 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
 void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
-  const float* r0 = args.input_rows[0];
-  const float* r1 = args.input_rows[1];
-  const float* r2 = args.input_rows[2];
+  const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
   const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
   const size_t channels = args.channels, out_stride = args.output_pixel_stride;
@@ -53,20 +51,12 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     };
     auto one = [&](size_t at) {  // rows outside the image (null) have no taps
       __m512 acc = bias;
-      if (r0) {
-        acc = tap(acc, r0, at, w[0]);
-        acc = tap(acc, r0, at + dil, w[1]);
-        acc = tap(acc, r0, at + 2 * dil, w[2]);
-      }
-      if (r1) {
-        acc = tap(acc, r1, at, w[3]);
-        acc = tap(acc, r1, at + dil, w[4]);
-        acc = tap(acc, r1, at + 2 * dil, w[5]);
-      }
-      if (r2) {
-        acc = tap(acc, r2, at, w[6]);
-        acc = tap(acc, r2, at + dil, w[7]);
-        acc = tap(acc, r2, at + 2 * dil, w[8]);
+#pragma GCC unroll 3
+      for (size_t r = 0; r < 3; ++r) {
+        if (!rows[r]) continue;
+        acc = tap(acc, rows[r], at, w[3 * r]);
+        acc = tap(acc, rows[r], at + dil, w[3 * r + 1]);
+        acc = tap(acc, rows[r], at + 2 * dil, w[3 * r + 2]);
       }
       return clamp(acc, lo, hi);
     };
