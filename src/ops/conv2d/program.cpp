@@ -46,8 +46,7 @@ struct DecodedPixels {  // decoded pixels [first_pixel, ...) of the tensor (all 
   }
 };
 
-template <class Pixels>
-void gather(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const Pixels& input, uint32_t group,
+void gather(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedPixels& input, uint32_t group,
             uint64_t p0, uint64_t p1, float* patches) {
   const uint32_t channels = g.in_per_group(), k = reduction.k_per_group;
   const size_t channel_offset = size_t(group) * channels;
@@ -65,8 +64,7 @@ void gather(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const
     const long iw0 = long(ow) * g.stride_w - long(g.padding.left);
     const long ih0 = long(oh) * g.stride_h - long(g.padding.top);
     // A kernel row whose taps are adjacent pixels, all inside the image, with the patch's taps as packed as
-    // the input's pixels (the stem: 3 channels, 9 taps): one copy of kernel_w pixels. Short copies are
-    // plain loops: a libc call for 36 bytes cost more than the copy.
+    // the input's pixels (the stem: 3 channels, 9 taps): one copy of kernel_w pixels.
     const bool whole_rows = g.dilation_w == 1 && reduction.tap_stride == channels && input.cols == channels &&
                             iw0 >= 0 && iw0 + long(g.kernel_w) <= long(g.input_width);
     const bool inside = ih0 >= 0 && ih0 + long(g.kernel_h - 1) * g.dilation_h < long(g.input_height);
@@ -179,10 +177,8 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   const size_t m = p1 - p0;
   Bfp8Rows& rows = bfp8_scratch(m, k);
   kernels::GemmBfp8Args gemm;
-  const Bfp8Activations form = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
-                                                rows.codes.data(), k, rows.exponents.data(), k / 16);
-  gemm.activations_nonnegative = form == Bfp8Activations::nonnegative;
-  gemm.activations_biased = form == Bfp8Activations::biased;
+  gemm.activations = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
+                                      rows.codes.data(), k, rows.exponents.data(), k / 16);
   gemm.m = m, gemm.n = n, gemm.k = k;
   gemm.a = rows.codes.data(), gemm.a_row_stride = k;
   gemm.a_exponents = rows.exponents.data(), gemm.a_exponents_row_stride = k / 16;
