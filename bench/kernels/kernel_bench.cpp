@@ -125,7 +125,8 @@ void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegati
   GemmBfp8Args g;
   g.m = s.m, g.n = s.n, g.k = d.k_padded, g.a = d.a.data(), g.a_row_stride = d.k_padded;
   g.a_exponents = d.a_exponents.data(), g.a_exponents_row_stride = d.k_padded / kBfp8Block;
-  g.activations_nonnegative = nonnegative, g.packed_w = d.packed.data();
+  g.activations = nonnegative ? Int8Activations::nonnegative : Int8Activations::signed_values;
+  g.packed_w = d.packed.data();
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
   for (auto _ : state) {
     bfp8_gemm_minmax_ukernel_6x32__avx512vnni(g);

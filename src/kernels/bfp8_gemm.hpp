@@ -44,6 +44,14 @@ void pack_gemm_weights_bfp8(size_t n, size_t k, const int8_t* codes, size_t code
 // The weights' values back as floats into w ([n][k], row stride k): each code times its block's scale.
 void unpack_gemm_weights_bfp8(size_t n, size_t k, const uint8_t* packed, float* w);
 
+// How the bytes of `a` hold the activations' values.
+enum class Int8Activations {
+  signed_values,  // two's complement: the kernel biases them by +128 and subtracts the weights' offsets
+  nonnegative,    // every value >= 0 (after ReLU/ReLU6): read as unsigned bytes as they are
+  biased,         // value + 128 as unsigned bytes (bfp8_tile_rows_to_int8 with code_bias 0x80): read as they
+                  // are, the weights' offsets subtracted
+};
+
 // c[row][n] = clamp(bias[n] + sum_b blockdot(row, n, b) * 2^(Ea[row][b] + Ew[n][b] - 266), clamp_min,
 // clamp_max), where blockdot is the exact int32 dot product of block b's 16 signed values. Arithmetic,
 // the same in every implementation: per output, starting from +0, for each block b in order
@@ -59,12 +67,7 @@ struct GemmBfp8Args {
   size_t a_row_stride = 0;        // bytes
   const uint8_t* a_exponents = nullptr;  // [m][k / 16]
   size_t a_exponents_row_stride = 0;     // bytes
-  // Every activation >= 0 (after ReLU/ReLU6): the kernel reads them as unsigned bytes directly. False:
-  // the kernel biases them by +128 and subtracts the weights' offsets.
-  bool activations_nonnegative = false;
-  // `a` already holds each value + 128 as an unsigned byte (bfp8_tile_rows_to_int8 with code_bias 0x80):
-  // the kernel reads them as they are and subtracts the weights' offsets (overrides the flag above).
-  bool activations_biased = false;
+  Int8Activations activations = Int8Activations::signed_values;
   const uint8_t* packed_w = nullptr;  // pack_gemm_weights_bfp8, from the panel of output channel 0
   const float* bias = nullptr;        // [n] or null
   float clamp_min = 0, clamp_max = 0;

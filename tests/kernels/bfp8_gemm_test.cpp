@@ -76,8 +76,8 @@ struct Bfp8Data {
     return std::ldexp(double(w[col * cs.k + kk]), int(w_exponents[col * blocks + kk / kBfp8Block]) - 133);
   }
 
-  // declare_nonnegative: GemmBfp8Args::activations_nonnegative; biased: the activations passed as value + 128
-  // (activations_biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80.
+  // declare_nonnegative: Int8Activations::nonnegative; biased: the activations passed as value + 128
+  // (Int8Activations::biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80.
   std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative, bool biased = false) const {
     std::vector<float> out(cs.m * c_stride, kSentinel);
     std::vector<int8_t> biased_a = a;
@@ -85,9 +85,9 @@ struct Bfp8Data {
     GemmBfp8Args g;
     g.m = cs.m, g.n = cs.n, g.k = cs.k;
     g.a = biased ? biased_a.data() : a.data(), g.a_row_stride = a_stride;
-    g.activations_biased = biased;
+    g.activations = biased ? Int8Activations::biased
+                           : declare_nonnegative ? Int8Activations::nonnegative : Int8Activations::signed_values;
     g.a_exponents = a_exponents.data(), g.a_exponents_row_stride = a_exponents_stride;
-    g.activations_nonnegative = declare_nonnegative;
     g.packed_w = packed.data();
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;

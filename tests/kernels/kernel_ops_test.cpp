@@ -146,10 +146,10 @@ void expect_bfp8_blocks(const BufferLayout& layout, const std::vector<std::byte>
                         uint64_t begin, uint64_t end, bool negative_read, const std::string& what) {
   std::vector<int8_t> codes((end - begin) * cols, 0);
   std::vector<uint8_t> exponents((end - begin) * cols / 16, 0);
-  const Bfp8Activations form =
+  const kernels::Int8Activations form =
       read_bfp8_blocks(layout, bytes.data(), begin, end, cols / 16, codes.data(), cols, exponents.data(), cols / 16);
-  ASSERT_EQ(form, negative_read ? Bfp8Activations::biased : Bfp8Activations::nonnegative) << what;
-  const uint8_t bias = form == Bfp8Activations::biased ? 0x80 : 0;
+  ASSERT_EQ(form, negative_read ? kernels::Int8Activations::biased : kernels::Int8Activations::nonnegative) << what;
+  const uint8_t bias = form == kernels::Int8Activations::biased ? 0x80 : 0;
   for (uint64_t row = begin; row < end; ++row)
     for (uint64_t col = 0; col < cols; ++col) {
       const size_t offset = layout.offset(row / 32 * 32, col / 32 * 32);

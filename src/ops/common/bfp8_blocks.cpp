@@ -17,7 +17,7 @@ void add_bias(int8_t* codes, size_t codes_stride, uint64_t rows, uint64_t cols) 
 
 }  // namespace
 
-Bfp8Activations read_bfp8_blocks(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin,
+kernels::Int8Activations read_bfp8_blocks(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin,
                                  uint64_t row_end, size_t blocks, int8_t* codes, size_t codes_stride,
                                  uint8_t* exponents, size_t exponents_stride) {
   const kernels::KernelTable& table = kernels::kernel_table();
@@ -43,7 +43,7 @@ Bfp8Activations read_bfp8_blocks(const BufferLayout& layout, const std::byte* by
       add_bias(codes + (r0 - row_begin) * codes_stride, codes_stride, r1 - r0, tile_col + 16 * halves);
     }
   }
-  return code_bias != 0 ? Bfp8Activations::biased : Bfp8Activations::nonnegative;
+  return code_bias != 0 ? kernels::Int8Activations::biased : kernels::Int8Activations::nonnegative;
 }
 
 }  // namespace ttnn

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/buffer_layout.hpp"
+#include "kernels/bfp8_gemm.hpp"
 
 namespace ttnn {
 
@@ -15,15 +16,11 @@ constexpr int8_t bfp8_code_to_int8(uint8_t code) {
   return code & 0x80 ? int8_t(-magnitude) : magnitude;
 }
 
-// How read_bfp8_blocks left the codes: every value >= 0, as int8 (which reads the same as unsigned
-// bytes), or some negative and every code biased, value + 128 as an unsigned byte.
-enum class Bfp8Activations { nonnegative, biased };
-
 // Rows [row_begin, row_end) of a bfloat8_b TILE tensor's 2D view, columns [0, 16 * blocks): codes into
 // `codes` ([rows][16 * blocks], row stride codes_stride bytes) and exponents into `exponents` ([rows][blocks],
-// row stride exponents_stride), in the form the int8 GEMM reads (GemmBfp8Args::activations_nonnegative or
-// activations_biased, as returned).
-Bfp8Activations read_bfp8_blocks(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin,
+// row stride exponents_stride), in the form the int8 GEMM reads: every value >= 0 (nonnegative), or some
+// negative and every code biased by +128 (biased), as returned.
+kernels::Int8Activations read_bfp8_blocks(const BufferLayout& layout, const std::byte* bytes, uint64_t row_begin,
                                  uint64_t row_end, size_t blocks, int8_t* codes, size_t codes_stride,
                                  uint8_t* exponents, size_t exponents_stride);
 

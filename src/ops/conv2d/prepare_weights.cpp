@@ -122,9 +122,9 @@ std::vector<uint8_t> pack_bfp8_weights(const Tensor& stored, uint32_t n, uint32_
   std::vector<int8_t> codes(size_t(n) * k);
   std::vector<uint8_t> exponents(size_t(n) * blocks);
   const BufferLayout layout = BufferLayout::of(stored.spec(), "conv2d weights");
-  const Bfp8Activations form = read_bfp8_blocks(layout, stored.bytes("conv2d weights"), 0, n, blocks, codes.data(), k,
+  const kernels::Int8Activations form = read_bfp8_blocks(layout, stored.bytes("conv2d weights"), 0, n, blocks, codes.data(), k,
                                                 exponents.data(), blocks);
-  if (form == Bfp8Activations::biased)  // read as activations: back to plain two's complement
+  if (form == kernels::Int8Activations::biased)  // read as activations: back to plain two's complement
     for (int8_t& code : codes) code = int8_t(uint8_t(code) ^ 0x80);
   std::vector<uint8_t> packed(kernels::packed_gemm_weights_bfp8_bytes(n, k));
   kernels::pack_gemm_weights_bfp8(n, k, codes.data(), k, exponents.data(), blocks, packed.data());

@@ -65,7 +65,7 @@ void unpack_gemm_weights_bfp8(size_t n, size_t k, const uint8_t* packed, float* 
 void bfp8_gemm_packed_ref(const GemmBfp8Args& args) {
   const size_t blocks = args.k / kBfp8Block;
   // A biased byte holds value + 128.
-  const auto activation = [biased = args.activations_biased](int8_t byte) {
+  const auto activation = [biased = args.activations == Int8Activations::biased](int8_t byte) {
     return biased ? int32_t(uint8_t(byte)) - 128 : int32_t(byte);
   };
   for (size_t row = 0; row < args.m; ++row) {

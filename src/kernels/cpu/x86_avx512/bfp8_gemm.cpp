@@ -158,9 +158,11 @@ void run_signed(const GemmBfp8Args& args) {
 }  // namespace
 
 void bfp8_gemm_minmax_ukernel_6x32__avx512vnni(const GemmBfp8Args& args) {
-  if (args.activations_biased) run_unsigned<true>(args);
-  else if (args.activations_nonnegative) run_unsigned<false>(args);
-  else run_signed(args);
+  switch (args.activations) {
+    case Int8Activations::biased: return run_unsigned<true>(args);
+    case Int8Activations::nonnegative: return run_unsigned<false>(args);
+    case Int8Activations::signed_values: return run_signed(args);
+  }
 }
 
 }  // namespace ttnn::kernels
