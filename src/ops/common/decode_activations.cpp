@@ -60,12 +60,12 @@ DecodedActivations decode_activations(const ActivationSource& source, const Devi
   constexpr uint64_t kRowsPerItem = 256;  // whole tile bands, enough work per item
   constexpr uint64_t kColsPerItem = 256;  // a short tensor of many columns (a pooled batch) splits them
   const size_t bands = size_t((decoded.rows + kRowsPerItem - 1) / kRowsPerItem);
-  const size_t col_parts = bands == 1 ? size_t((decoded.cols + kColsPerItem - 1) / kColsPerItem) : 1;
+  const uint64_t cols_per_item = bands == 1 ? kColsPerItem : std::max<uint64_t>(1, decoded.cols);
+  const size_t col_parts = size_t(std::max<uint64_t>(1, (decoded.cols + cols_per_item - 1) / cols_per_item));
   auto work = [&](size_t item) {
-    const uint64_t band = item / col_parts, part = item % col_parts;
-    const uint64_t begin = band * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
-    if (col_parts == 1) return source.read(begin, end, decoded.values.data() + begin * decoded.cols, decoded.cols);
-    const uint64_t col_begin = part * kColsPerItem, col_end = std::min<uint64_t>(decoded.cols, col_begin + kColsPerItem);
+    const uint64_t begin = item / col_parts * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
+    const uint64_t col_begin = item % col_parts * cols_per_item;
+    const uint64_t col_end = std::min(decoded.cols, col_begin + cols_per_item);
     source.read(begin, end, col_begin, col_end, decoded.values.data() + begin * decoded.cols + col_begin, decoded.cols);
   };
   const size_t items = bands * col_parts;
