@@ -14,10 +14,10 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <mutex>
 #include <random>
 #include <thread>
 
+#include "io/download/libcurl.hpp"
 #include "io/download/sha256.hpp"
 #include "ttnn/io/download.hpp"
 
@@ -25,15 +25,6 @@ namespace ttnn::io {
 namespace {
 
 std::string errno_text(int error) { return std::strerror(error); }
-
-void curl_global_init_once() {
-  static std::once_flag flag;
-  static CURLcode result = CURLE_OK;
-  std::call_once(flag, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (result != CURLE_OK)
-    throw DownloadError(DownloadError::Kind::Network,
-                        std::string("download: libcurl initialisation failed: ") + curl_easy_strerror(result));
-}
 
 // The temporary file of one download_file call: removed by the destructor unless committed.
 class TempFile {
@@ -160,7 +151,7 @@ int on_progress(void* user, curl_off_t download_total, curl_off_t download_now, 
   // or an error response (status 0 = not known yet, or a file:// URL).
   if (download_now <= 0 && download_total <= 0) return 0;
   long status = 0;
-  curl_easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
+  detail::libcurl().easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 300) return 0;
   try {
     transfer->report(static_cast<uint64_t>(std::max<curl_off_t>(download_now, 0)),
@@ -173,9 +164,9 @@ int on_progress(void* user, curl_off_t download_total, curl_off_t download_now, 
 }
 
 struct CurlHandle {
-  CURL* handle = curl_easy_init();
+  CURL* handle = detail::libcurl().easy_init();
   ~CurlHandle() {
-    if (handle != nullptr) curl_easy_cleanup(handle);
+    if (handle != nullptr) detail::libcurl().easy_cleanup(handle);
   }
 };
 
@@ -235,16 +226,17 @@ void validate(const DownloadOptions& options) {
 void set_option_checked(CURLcode code, const char* name) {
   if (code != CURLE_OK)
     throw DownloadError(DownloadError::Kind::Network,
-                        std::string("download: libcurl refused ") + name + ": " + curl_easy_strerror(code));
+                        std::string("download: libcurl refused ") + name + ": " + detail::libcurl().easy_strerror(code));
 }
 
-#define TTNN_CURL_SET(handle, option, value) set_option_checked(curl_easy_setopt(handle, option, value), #option)
+#define TTNN_CURL_SET(handle, option, value) \
+  set_option_checked(detail::libcurl().easy_setopt(handle, option, value), #option)
 
 }  // namespace
 
 std::filesystem::path download_file(const DownloadOptions& options) {
   validate(options);
-  curl_global_init_once();
+  const detail::Libcurl& curl_api = detail::libcurl();
 
   const std::filesystem::path& destination = options.destination;
   const std::string manual = "Download the file elsewhere and pass it with --weights FILE (or put it at " +
@@ -306,12 +298,12 @@ std::filesystem::path download_file(const DownloadOptions& options) {
       transfer.received = 0;
     }
     error_buffer[0] = '\0';
-    const CURLcode code = curl_easy_perform(handle);
+    const CURLcode code = curl_api.easy_perform(handle);
     if (transfer.error) std::rethrow_exception(transfer.error);  // write failure or the progress callback
     if (code == CURLE_OK) break;
 
     long status = 0;
-    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    curl_api.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     const bool http_error = code == CURLE_HTTP_RETURNED_ERROR;
     const bool transient = http_error ? is_transient_http(status) : is_transient(code);
     if (transient && attempt < options.max_attempts) {
@@ -323,9 +315,9 @@ std::filesystem::path download_file(const DownloadOptions& options) {
     if (http_error) {
       reason = http_status_text(status);
     } else {
-      reason = error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+      reason = error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_api.easy_strerror(code));
       long os_errno = 0;  // e.g. "Connection refused", which libcurl's text leaves out
-      if (curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno != 0) {
+      if (curl_api.easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno != 0) {
         const std::string os_text = errno_text(static_cast<int>(os_errno));
         if (reason.find(os_text) == std::string::npos) reason += " (" + os_text + ")";
       }
@@ -342,7 +334,7 @@ std::filesystem::path download_file(const DownloadOptions& options) {
 
   // The last progress report says the transfer is complete.
   curl_off_t declared = -1;
-  curl_easy_getinfo(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
+  curl_api.easy_getinfo(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
   transfer.report(transfer.received, declared > 0 ? static_cast<uint64_t>(declared) : transfer.received);
 
   file.sync_and_close();
