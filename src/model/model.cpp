@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "core/check.hpp"
 #include "core/tensor_allocation.hpp"
@@ -98,14 +99,10 @@ struct Model::Impl {
       }
     };
 
-    // Convs are prepared a few at a time, one on each of the device's threads, and each module's raw
-    // weights released once its last call is prepared.
+    // Weights (conv and linear) are prepared once every step is lowered, in one region: each of the
+    // device's threads takes the largest left, so no thread idles while another finishes a big one, and a
+    // module's raw weights go as soon as its last call is prepared.
     std::vector<size_t> unprepared;  // steps
-    const auto prepare_lowered = [&] {
-      device.run_parallel(unprepared.size(), [&](size_t i) { prepare(steps[unprepared[i]]); });
-      for (const size_t s : unprepared) lowered(graph.nodes[steps[s].node]);
-      unprepared.clear();
-    };
     for (size_t index = 1; index < graph.nodes.size(); ++index) {
       if (absorbed[index]) continue;
       const GraphNode& node = graph.nodes[index];
@@ -136,7 +133,7 @@ struct Model::Impl {
         continue;
       } else if (op == "Linear") {
         lower_linear(step, node);
-        lowered(node);
+        unprepared.push_back(steps.size());
       } else if (op == "MaxPool2d") {
         step.kind = StepKind::max_pool2d;
         step.info.op = "max_pool2d";
@@ -145,9 +142,23 @@ struct Model::Impl {
       }
       alias[index] = index;
       steps.push_back(std::move(step));
-      if (unprepared.size() == device.num_threads()) prepare_lowered();
     }
-    prepare_lowered();
+    const auto weight_count = [&](size_t s) {
+      const GraphNode& node = graph.nodes[steps[s].node];
+      const auto conv = parameters.convs.find(node.module_path);
+      return conv != parameters.convs.end() ? conv->second.weight.values.size()
+                                            : parameters.linears.at(node.module_path).weight.values.size();
+    };
+    std::stable_sort(unprepared.begin(), unprepared.end(),
+                     [&](size_t a, size_t b) { return weight_count(a) > weight_count(b); });
+    std::mutex releasing;
+    device.run_parallel(unprepared.size(), [&](size_t i) {
+      Step& step = steps[unprepared[i]];
+      if (step.kind == StepKind::linear) prepare_linear(step);
+      else prepare(step);
+      const std::lock_guard lock(releasing);
+      lowered(graph.nodes[step.node]);
+    });
     alias_output = alias[graph.output_node];
     last_use.assign(graph.nodes.size(), SIZE_MAX);
     for (size_t s = 0; s < steps.size(); ++s)
@@ -240,15 +251,23 @@ struct Model::Impl {
     step.info.math_fidelity = o.math_fidelity.value_or(config.math_fidelity);
     const uint32_t out = p.weight.shape[0], in = p.weight.shape[1];
     step.info.multiply_adds = uint64_t(node.input_shapes.at(0)[0]) * in * out;
+    step.linear_options.dtype = step.info.dtype;
+    step.linear_options.compute_kernel_config = init_device_compute_kernel_config(step.info.math_fidelity);
+    if (config.numerics) step.linear_options.compute_kernel_config->numerics = config.numerics;
+  }
+
+  // A lowered linear's weights on the device, as TT-NN's linear takes them: [in, out].
+  void prepare_linear(Step& step) {
+    const LinearParameters& p = parameters.linears.at(graph_node(step).module_path);
+    const uint32_t out = p.weight.shape[0], in = p.weight.shape[1];
     std::vector<float> transposed(p.weight.values.size());
     for (uint32_t r = 0; r < out; ++r)
       for (uint32_t c = 0; c < in; ++c) transposed[size_t(c) * out + r] = p.weight.values[size_t(r) * in + c];
     step.linear_weight = from_host(transposed, Shape{in, out}, step.info.weights_dtype, Layout::TILE, &device);
     if (p.bias) step.linear_bias = from_host(p.bias->values, Shape{1, out});
-    step.linear_options.dtype = step.info.dtype;
-    step.linear_options.compute_kernel_config = init_device_compute_kernel_config(step.info.math_fidelity);
-    if (config.numerics) step.linear_options.compute_kernel_config->numerics = config.numerics;
   }
+
+  const GraphNode& graph_node(const Step& step) const { return parameters.graph.nodes[step.node]; }
 
   size_t alias_output = 0;
 
