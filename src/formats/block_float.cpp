@@ -1,6 +1,8 @@
 // bfloat8_b / bfloat4_b: encoding and decoding of 16-value blocks and of whole tiles.
 #include "formats/block_float.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <limits>
@@ -134,6 +136,26 @@ void decode_block(const EncodedBlock& block, BlockFloat format, std::span<float,
 void round_block(std::span<float, kBlockSize> values, BlockFloat format) {
   const EncodedBlock block = encode_block(values, format);
   decode_block(block, format, values);
+}
+
+float round_alone(float value, BlockFloat format) {
+  const uint32_t bits = std::bit_cast<uint32_t>(value);
+  const uint32_t own = exponent_field(bits);
+  if (own < 16 || own == kExponentField) {  // tiny, subnormal, zero, Inf and NaN: the block's own rules
+    std::array<float, kBlockSize> block{};
+    block[0] = value;
+    round_block(block, format);
+    return block[0];
+  }
+  // encode_finite_row for one value, its row exponent its own: the magnitude scales to [2^(bits-1), 2^bits)
+  // units, rounds to nearest even and clamps (a carry out of the binade), then scales back exactly.
+  const int mag_bits = magnitude_bits(format);
+  const float to_units = pow2(mag_bits - 1 - (static_cast<int>(own) - 127));
+  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23
+  float units = (std::bit_cast<float>(bits & 0x7FFFFFFFu) * to_units + kRound) - kRound;
+  units = std::min(units, static_cast<float>((1u << mag_bits) - 1u));
+  const float magnitude = units * pow2(static_cast<int>(own) - 127 - (mag_bits - 1));
+  return (bits >> 31) ? -magnitude : magnitude;
 }
 
 void pack_tile(std::span<const float> values, BlockFloat format, std::span<uint8_t> tile) {

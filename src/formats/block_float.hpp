@@ -51,4 +51,9 @@ void unpack_tile(std::span<const uint8_t> tile, BlockFloat format, std::span<flo
 // Quantise and dequantise 16 values in place (what storing them in the format does to them).
 void round_block(std::span<float, kBlockSize> values, BlockFloat format);
 
+// What storing `value` alone in a block (the other 15 zero) makes of it: round_block's result for
+// element 0, on the value's own exponent, without the block (TT-NN's grouped depthwise weights hold one
+// value a block).
+float round_alone(float value, BlockFloat format);
+
 }  // namespace ttnn::formats

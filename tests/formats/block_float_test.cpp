@@ -305,6 +305,24 @@ TEST(BlockFloat, RoundBlockIsEncodeThenDecode) {
 
 // Block b of the tile (face b/16, face row b%16) holds +-(j+1) * 2^(b-30) at position j (odd j negative):
 // row max 16 * 2^(b-30) has field b + 101, scale 2^(b-32), so the code is 4(j+1) with the sign in bit 7.
+// round_alone is round_block's element 0 with the other 15 zero, for every exponent field (the fast
+// path's range and the special cases), random significands, both signs, and the carry into the next binade.
+TEST(BlockFloat, RoundAloneIsRoundBlockOfOneValue) {
+  std::mt19937 random(7);
+  std::vector<float> values = {0.0f, -0.0f, kInf, -kInf, kNaN, f(0x00000001u), f(0x807FFFFFu), f(0x3F7FFFFFu),
+                               f(0xBFFF0000u), f(0x7F7FFFFFu), f(0x087FFFFFu), f(0x07FFFFFFu)};
+  for (uint32_t field = 0; field < 256; ++field)
+    for (int i = 0; i < 64; ++i) values.push_back(f((random() & 0x807FFFFFu) | (field << 23)));
+  for (const BlockFloat format : {BlockFloat::bfp8, BlockFloat::bfp4})
+    for (const float value : values) {
+      Block block{};
+      block[0] = value;
+      round_block(std::span<float, kBlockSize>(block), format);
+      const float alone = round_alone(value, format);
+      EXPECT_EQ(u(alone), u(block[0])) << "value bits 0x" << std::hex << u(value) << " format " << int(format);
+    }
+}
+
 TEST(Bfp8, FullTileByteLayout) {
   std::vector<float> values(kTileValues);
   for (size_t b = 0; b < 64; ++b)

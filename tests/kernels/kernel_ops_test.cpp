@@ -2,6 +2,7 @@
 // this machine runs give the same values within the fp32 kernel bound.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <random>
 
@@ -10,6 +11,7 @@
 #include "formats/tilize.hpp"
 #include "kernels/kernels.hpp"
 #include "ops/common/bfp8_blocks.hpp"
+#include "ops/common/stored_rounding.hpp"
 #include "ops/common/tensor_rows.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/operations/conv2d.hpp"
@@ -54,6 +56,24 @@ std::vector<float> run_conv(const ConvShape& s, Device& device, DataType dtype =
   a.compute_config = init_device_compute_kernel_config(fidelity);
   if (!s.shard_layout) a.memory_config = L1_MEMORY_CONFIG;
   return to_host(conv2d(a).output);
+}
+
+// Rounding each value alone (depthwise weights) gives the bits of a one-column TILE tensor, which
+// round_as_stored makes through the tier's tile encoder with 31 padding columns.
+TEST(KernelOps, RoundingEachValueAloneMatchesAOneColumnTensor) {
+  std::vector<float> values = random_values(3000, 11, 4.0f);
+  values[7] = 0.0f;
+  values[8] = -1e-39f;  // subnormal
+  values[9] = 3.0e38f;
+  values[10] = -1.9921875f;  // 127.5 units of 2^-6: the carry is clamped
+  for (const DataType dtype : {DataType::FLOAT32, DataType::BFLOAT16, DataType::BFLOAT8_B, DataType::BFLOAT4_B}) {
+    std::vector<float> alone = values, column = values;
+    round_each_as_stored(alone, dtype);
+    round_as_stored(column.data(), column.size(), 1, 1, dtype);
+    for (size_t i = 0; i < values.size(); ++i)
+      ASSERT_EQ(std::bit_cast<uint32_t>(alone[i]), std::bit_cast<uint32_t>(column[i]))
+          << "dtype " << int(dtype) << " value " << values[i] << " at " << i;
+  }
 }
 
 TEST(KernelOps, Conv2dOnEveryTierMatchesTheRefTier) {

@@ -57,4 +57,14 @@ void round_as_stored(float* values, size_t rows, size_t cols, size_t stride, Dat
     }
 }
 
+void round_each_as_stored(std::span<float> values, DataType dtype) {
+  if (dtype == DataType::FLOAT32) return;
+  if (dtype == DataType::BFLOAT16) {
+    for (float& v : values) v = formats::round_to_bfloat16(v);
+    return;
+  }
+  const formats::BlockFloat format = dtype == DataType::BFLOAT8_B ? formats::BlockFloat::bfp8 : formats::BlockFloat::bfp4;
+  for (float& v : values) v = formats::round_alone(v, format);
+}
+
 }  // namespace ttnn

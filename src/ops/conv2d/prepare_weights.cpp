@@ -261,7 +261,7 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
   if (math.numerics == Numerics::accurate && g.depthwise()) {
     // TT-NN's grouped layout gives every depthwise weight a block of its own: keep that storage and round.
     const std::vector<float> raw_matrix = matrix;
-    store_tt_metal_weights(matrix, g, weights_dtype, device);
+    round_each_as_stored(matrix, weights_dtype);
     if (a_bits > 0)
       for (float& v : matrix) v = formats::round_significand(v, a_bits);
     keep_depthwise_sums(raw_matrix, matrix, k, weights_dtype, a_bits);
