@@ -10,6 +10,7 @@
 #include "model/image_input.hpp"
 #include "model/lowered_step.hpp"
 #include "model/planned_pass.hpp"
+#include "ops/matmul/matmul_plan.hpp"
 #include "ops/conv2d/sharding.hpp"
 #include "ttnn/operations/core.hpp"
 #include "ttnn/operations/eltwise.hpp"
@@ -265,6 +266,7 @@ struct Model::Impl {
       for (uint32_t c = 0; c < in; ++c) transposed[size_t(c) * out + r] = p.weight.values[size_t(r) * in + c];
     step.linear_weight = from_host(transposed, Shape{in, out}, step.info.weights_dtype, Layout::TILE, &device);
     if (p.bias) step.linear_bias = from_host(p.bias->values, Shape{1, out});
+    prepare_matmul_weights(step.linear_weight, step.linear_options, "linear");
   }
 
   const GraphNode& graph_node(const Step& step) const { return parameters.graph.nodes[step.node]; }

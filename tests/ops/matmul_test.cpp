@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "ops/matmul/matmul_plan.hpp"
 #include "support/metrics.hpp"
 #include "support/oracle.hpp"
 #include "ttnn/device.hpp"
@@ -135,6 +136,32 @@ TEST(Matmul, Bfloat16WeightsServeFloat32ActivationsAtHiFi4) {
       }
       EXPECT_NEAR(got[size_t(r) * n + c], want, 1e-6 * magnitude + 1e-7) << r << "," << c;
     }
+}
+
+// Weights prepared ahead (as the model does for its classifier) give the bits of weights prepared by the
+// first call, for the options they were prepared for and for others (prepared again).
+TEST(Matmul, WeightsPreparedAheadGiveTheSameResult) {
+  auto device = open_device(0);
+  const auto cases = oracle_cases("linear");
+  const auto& oracle = cases.front();
+  const uint32_t m = oracle.params["M"], k = oracle.params["K"], n = oracle.params["N"];
+  for (const auto& setting : kSettings) {
+    SCOPED_TRACE(to_string(setting.dtype));
+    const Tensor input = from_host(oracle.floats("input"), Shape{m, k}, setting.dtype, Layout::TILE, device.get());
+    const auto weight = [&] {
+      return from_host(oracle.floats("weight_t"), Shape{k, n}, setting.dtype, Layout::TILE, device.get());
+    };
+    const MatmulOptions options = options_for(setting);
+    const std::vector<float> expected = to_host(linear(input, weight(), std::nullopt, options));
+    const Tensor ahead = weight();
+    prepare_matmul_weights(ahead, options, "linear");
+    EXPECT_EQ(to_host(linear(input, ahead, std::nullopt, options)), expected);
+    MatmulOptions other = options;
+    other.compute_kernel_config = init_device_compute_kernel_config(MathFidelity::HiFi2);
+    const Tensor other_ahead = weight();
+    prepare_matmul_weights(other_ahead, other, "linear");
+    EXPECT_EQ(to_host(linear(input, other_ahead, std::nullopt, options)), expected);
+  }
 }
 
 TEST(Matmul, BadShapesGetClearErrors) {

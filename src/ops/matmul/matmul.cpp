@@ -124,6 +124,10 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   return result;
 }
 
+Numerics matmul_numerics(const DeviceComputeKernelConfig& compute, const Device* device) {
+  return compute.numerics.value_or(device ? device->numerics() : Numerics::accurate);
+}
+
 // One item per shard when sharded by rows, else tile bands; when there are fewer bands than threads (a
 // classifier at batch 1), each band is split into column chunks of whole tiles (no two items share a
 // bfloat8_b block) so every thread has work.
@@ -143,6 +147,12 @@ std::vector<MatmulItem> matmul_items(const BufferLayout& layout, uint64_t rows, 
 
 }  // namespace
 
+void prepare_matmul_weights(const Tensor& b, const MatmulOptions& options, const char* op) {
+  check(b.buffer() != nullptr, "{}: the weight tensor is empty", op);
+  const DeviceComputeKernelConfig compute = options.compute_kernel_config.value_or(DeviceComputeKernelConfig{});
+  prepared_operand(b, matmul_numerics(compute, b.device()), compute.math_fidelity, op);
+}
+
 MatmulPlan plan_matmul(const Tensor& a, const Tensor& b, std::vector<float> bias, const MatmulOptions& options,
                        const char* op) {
   check(a.buffer() && b.buffer(), "{}: an input tensor is empty", op);
@@ -158,7 +168,7 @@ MatmulPlan plan_matmul(const Tensor& a, const Tensor& b, std::vector<float> bias
 
   const DeviceComputeKernelConfig compute = options.compute_kernel_config.value_or(DeviceComputeKernelConfig{});
   Device* device = a.device() ? a.device() : b.device();
-  const Numerics numerics = compute.numerics.value_or(device ? device->numerics() : Numerics::accurate);
+  const Numerics numerics = matmul_numerics(compute, device);
   const ClampRange clamp = activation_clamp(options.activation, op);
   const PreparedMatmulOperand& weights = prepared_operand(b, numerics, compute.math_fidelity, op);
 

@@ -46,6 +46,10 @@ MatmulPlan plan_matmul(const Tensor& a, const Tensor& b, std::vector<float> bias
                        const char* op);
 void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& output);
 
+// Prepares `b` for the GEMM the options select (what the first plan_matmul would do), so a model can
+// prepare its classifier while lowering, in parallel with its convs, rather than in its first pass.
+void prepare_matmul_weights(const Tensor& b, const MatmulOptions& options, const char* op);
+
 // linear's plan: validates the weight and bias as linear() does.
 MatmulPlan plan_linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
                        const MatmulOptions& options);
