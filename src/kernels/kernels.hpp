@@ -133,6 +133,10 @@ using Bfp8EncodeTileRowsFn = void (*)(const float* src, size_t src_stride, uint3
 using Bfp8TileRowsToInt8Fn = uint8_t (*)(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks,
                                          int8_t* codes, size_t codes_stride, uint8_t* exponents,
                                          size_t exponents_stride, uint8_t code_bias);
+// `rows` rows of `cols` floats (row stride `stride`) rounded in place to what bfloat8_b TILE storage holds:
+// blocks of 16 columns from column 0 share an exponent, a last block's missing columns count as zeros.
+// Bit-exact to encoding and decoding (formats/block_float.hpp).
+using Bfp8RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t stride);
 // 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
 // kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
@@ -175,6 +179,7 @@ struct KernelTable {
   Bfp8DecodeTileRowsFn bfp8_decode_tile_rows = nullptr;
   Bfp8TileRowsToInt8Fn bfp8_tile_rows_to_int8 = nullptr;
   Bfp8EncodeTileRowsFn bfp8_encode_tile_rows = nullptr;
+  Bfp8RoundRowsFn bfp8_round_rows = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -206,6 +211,7 @@ void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values);
 void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                float* dst, size_t dst_stride);
 void bfp8_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
+void bfp8_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride);
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                    uint8_t code_bias);

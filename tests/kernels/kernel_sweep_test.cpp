@@ -342,6 +342,52 @@ TEST_P(KernelTier, Bfp8BlocksMatchRef) {
   ::testing::Test::RecordProperty("blocks", int(blocks));
 }
 
+// Rows rounded in place as stored: the bits of encoding and decoding each block (zero-padded past the
+// columns), for whole faces and leftover rows, a narrow last block, and blocks of every kind (zeros,
+// subnormals, ties, Inf/NaN, tiny scales); the stride's gap past the columns is not written.
+TEST_P(KernelTier, Bfp8RoundRowsMatchEncodingAndDecoding) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30), kind(0, 15);
+  constexpr float kGuard = 12345.0f;
+  for (const auto& [rows, cols] : {std::pair<size_t, size_t>{37, 40}, {16, 16}, {5, 8}, {48, 144}}) {
+    const size_t stride = cols + 5;
+    std::vector<float> values(rows * stride, kGuard);
+    for (size_t row = 0; row < rows; ++row)
+      for (size_t col = 0; col < cols; col += 16) {
+        const int top = exponent(rng), width = spread(rng);
+        for (size_t i = col; i < std::min(cols, col + 16); ++i) {
+          float v = std::ldexp(unit(rng), top - std::uniform_int_distribution<int>(0, width)(rng));
+          switch (kind(rng)) {
+            case 0: v = 0.0f; break;
+            case 1: v = -0.0f; break;
+            case 2: v = std::ldexp(1.5f, top - 7); break;  // a tie
+            case 3: v = std::ldexp(-127.5f, top - 7); break;  // rounds past the largest magnitude
+            default: break;
+          }
+          if (rng() % 400 == 0) v = std::numeric_limits<float>::infinity();
+          if (rng() % 400 == 0) v = std::numeric_limits<float>::quiet_NaN();
+          values[row * stride + i] = v;
+        }
+      }
+    std::vector<float> want = values;
+    for (size_t row = 0; row < rows; ++row)
+      for (size_t col = 0; col < cols; col += 16) {
+        float block[16] = {};
+        const size_t count = std::min<size_t>(16, cols - col);
+        std::copy_n(&want[row * stride + col], count, block);
+        uint8_t codes[16];
+        kernels::bfp8_decode_ref(kernels::bfp8_encode_ref(block, codes), codes, block);
+        std::copy_n(block, count, &want[row * stride + col]);
+      }
+    table_->bfp8_round_rows(values.data(), rows, cols, stride);
+    for (size_t i = 0; i < values.size(); ++i)
+      ASSERT_TRUE(std::memcmp(&want[i], &values[i], 4) == 0 || (std::isnan(want[i]) && std::isnan(values[i])))
+          << rows << "x" << cols << " at row " << i / stride << " column " << i % stride << ": " << values[i]
+          << " vs " << want[i];
+  }
+}
+
 // A tile's rows and columns in one call: the same bits as decoding block by block, for any row and column
 // range (whole faces, rows, ranges from a block start and others take different paths) and any exponent
 // bytes; nothing outside the range is written.

@@ -43,4 +43,21 @@ void bfp8_encode_tile_rows(const float* src, size_t src_stride, uint32_t row0, u
   }
 }
 
+// Rows rounded in place as bfloat8_b storage holds them (Bfp8RoundRowsFn), a block at a time through the
+// tier's block encoder and decoder.
+template <uint8_t (*Encode)(const float* values, uint8_t* codes),
+          void (*Decode)(uint8_t exponent, const uint8_t* codes, float* values)>
+void bfp8_round_rows(float* values, size_t rows, size_t cols, size_t stride) {
+  for (size_t row = 0; row < rows; ++row)
+    for (size_t col = 0; col < cols; col += 16) {
+      float* at = values + row * stride + col;
+      const size_t count = std::min<size_t>(16, cols - col);
+      float block[16] = {};
+      std::copy_n(at, count, block);
+      uint8_t codes[16];
+      Decode(Encode(block, codes), codes, block);
+      std::copy_n(block, count, at);
+    }
+}
+
 }  // namespace ttnn::kernels

@@ -67,4 +67,8 @@ void bfp8_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row
   bfp8_encode_tile_rows<bfp8_encode_pair_ref>(src, src_stride, row0, row1, tile);
 }
 
+void bfp8_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride) {
+  bfp8_round_rows<bfp8_encode_ref, bfp8_decode_ref>(values, rows, cols, stride);
+}
+
 }  // namespace ttnn::kernels

@@ -152,4 +152,8 @@ void bfp8_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t r
   bfp8_encode_tile_rows<bfp8_encode_pair__avx2>(src, src_stride, row0, row1, tile);
 }
 
+void bfp8_round_rows__avx2(float* values, size_t rows, size_t cols, size_t stride) {
+  bfp8_round_rows<bfp8_encode__avx2, bfp8_decode__avx2>(values, rows, cols, stride);
+}
+
 }  // namespace ttnn::kernels
