@@ -82,6 +82,52 @@ std::vector<size_t> fusable_residual_adds(const std::vector<Step>& steps, size_t
   return fused;
 }
 
+// A pointwise conv run inside the depthwise conv that alone reads its output (Conv2dProducer), with both
+// convs' plans.
+struct FusedProducer {
+  size_t step = SIZE_MAX;  // the pointwise conv's
+  std::shared_ptr<const Conv2dPlan> producer, consumer;
+};
+
+// Per step: the pointwise conv to run inside this depthwise conv step, if any. Candidates are found from the
+// steps' arguments and kept where their plans (made from the values' specs alone) can_fuse_producer.
+std::vector<FusedProducer> fusable_producers(const std::vector<Step>& steps,
+                                             const std::vector<std::optional<TensorSpec>>& specs,
+                                             const std::vector<size_t>& fused_add, size_t output_node, Device& device) {
+  std::vector<size_t> readers(specs.size(), 0), producer(specs.size(), SIZE_MAX);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    producer[steps[s].node] = s;
+    for (const size_t input : steps[s].inputs) ++readers[input];
+  }
+  const auto plan_of = [&](const Step& step) {
+    ttnn::Conv2dArgs args = step.conv;
+    // The input's spec on a buffer without bytes: planning reads no values, and nothing can by mistake.
+    args.input_tensor = Tensor(spec_of(specs, step.inputs.at(0)),
+                               std::make_shared<Buffer>(static_cast<std::byte*>(nullptr), 0, nullptr), &device);
+    args.memory_config = step.fallback_memory;
+    return std::make_shared<const Conv2dPlan>(plan_conv2d(args));
+  };
+  std::vector<FusedProducer> fused(steps.size());
+  for (size_t d = 0; d < steps.size(); ++d) {
+    const Step& consumer = steps[d];
+    if (consumer.kind != StepKind::conv2d || consumer.conv.groups <= 1 || fused_add[d] != SIZE_MAX) continue;
+    const size_t value = consumer.inputs.at(0), p = producer[value];
+    if (p == SIZE_MAX || steps[p].kind != StepKind::conv2d || readers[value] != 1 || value == output_node ||
+        fused_add[p] != SIZE_MAX)
+      continue;
+    const ttnn::Conv2dArgs& pointwise = steps[p].conv;
+    if (pointwise.groups != 1 || pointwise.kernel_size != std::array<uint32_t, 2>{1, 1} ||
+        pointwise.stride != std::array<uint32_t, 2>{1, 1})
+      continue;
+    FusedProducer candidate{p, plan_of(steps[p]), plan_of(consumer)};
+    if (!candidate.producer->reshard_to && !candidate.consumer->reshard_to &&
+        candidate.producer->output_spec == spec_of(specs, value) &&
+        can_fuse_producer(*candidate.consumer, *candidate.producer))
+      fused[d] = std::move(candidate);
+  }
+  return fused;
+}
+
 }  // namespace
 
 PaddingTiles::PaddingTiles(const TensorSpec& spec) {
@@ -125,6 +171,11 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   std::vector<bool> never_stored(specs.size(), false);
   for (size_t s = 0; s < steps.size(); ++s)
     if (fused_add[s] != SIZE_MAX) runs_inside_conv[fused_add[s]] = true, never_stored[steps[s].node] = true;
+  // Pointwise convs whose output only a depthwise conv reads run inside it (Conv2dProducer): that output,
+  // MobileNetV2's largest, is never stored, and the pointwise conv's input lives until the depthwise step.
+  const std::vector<FusedProducer> fused_producer = fusable_producers(steps, specs, fused_add, output_node, device);
+  for (const FusedProducer& fused : fused_producer)
+    if (fused.step != SIZE_MAX) runs_inside_conv[fused.step] = true, never_stored[steps[fused.step].node] = true;
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -138,9 +189,11 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   };
   region(0, 0);
   for (size_t s = 0; s < steps.size(); ++s) {
-    for (size_t input : steps[s].inputs)
+    const Step& reader = fused_producer[s].step != SIZE_MAX ? steps[fused_producer[s].step] : steps[s];
+    for (size_t input : reader.inputs)
       if (!never_stored[input]) regions[region(input, s)].last_step = s;
-    region(fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : steps[s].node, s);
+    if (!never_stored[steps[s].node] || fused_add[s] != SIZE_MAX)
+      region(fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : steps[s].node, s);
   }
   regions[region(output_node, 0)].last_step = steps.size();
 
@@ -166,11 +219,14 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     const std::string& path = step.info.module_path;
     switch (step.kind) {
       case StepKind::conv2d: {
-        ttnn::Conv2dArgs args = step.conv;
-        args.input_tensor = input;
-        args.memory_config = step.fallback_memory;
-        args.conv_config.deallocate_activation = false;
-        auto plan = std::make_shared<const Conv2dPlan>(plan_conv2d(args));
+        std::shared_ptr<const Conv2dPlan> plan = fused_producer[s].consumer;  // planned from its input's spec
+        if (!plan) {
+          ttnn::Conv2dArgs args = step.conv;
+          args.input_tensor = input;
+          args.memory_config = step.fallback_memory;
+          args.conv_config.deallocate_activation = false;
+          plan = std::make_shared<const Conv2dPlan>(plan_conv2d(args));
+        }
         check(!plan->reshard_to, "model plan: conv2d '{}' would reshard its input on every pass", path);
         check(plan->output_spec == spec_of(specs, step.node),
               "model plan: conv2d '{}' plans output {} but the first pass made {}", path,
@@ -178,6 +234,25 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const OpRecord record{"conv2d", {&input, &plan->prepared.weight_tensor,
                                          plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr},
                               plan->math.math_fidelity};
+        if (fused_producer[s].step != SIZE_MAX) {
+          const FusedProducer& fused = fused_producer[s];
+          const Tensor& producer_input = values_[steps[fused.step].inputs.at(0)];
+          const OpRecord fused_record{"conv2d", {&producer_input, &plan->prepared.weight_tensor,
+                                                 plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr},
+                                      plan->math.math_fidelity};
+          steps_.push_back(planned_op(path, fused_record, output,
+                                      [&producer_input, &output, plan, producer = fused.producer] {
+                                        run_conv2d_plan(*plan, *producer, producer_input.bytes("conv2d input"),
+                                                        output.bytes("conv2d output"));
+                                      }));
+          ModelStep info = step.info;  // one op: both convs' work, the pointwise conv's modules fused
+          const ModelStep& pointwise = steps[fused.step].info;
+          info.fused.insert(info.fused.begin(), pointwise.module_path);
+          info.fused.insert(info.fused.begin() + 1, pointwise.fused.begin(), pointwise.fused.end());
+          info.multiply_adds += pointwise.multiply_adds;
+          infos_.back() = std::move(info);
+          break;
+        }
         if (fused_add[s] == SIZE_MAX) {
           steps_.push_back(planned_op(path, record, output, [&input, &output, plan] {
             run_conv2d_plan(*plan, input.bytes("conv2d input"), output.bytes("conv2d output"));

@@ -100,7 +100,7 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
 namespace {
 
 void run_program(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual* residual,
-                 const BufferLayout& output_layout, std::byte* output) {
+                 const BufferLayout& output_layout, std::byte* output, const Conv2dProducer* producer = nullptr) {
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
   if (!plan.streamed) activations = decode_activations(source, plan.device);
@@ -112,6 +112,7 @@ void run_program(const Conv2dPlan& plan, const std::byte* input, const Conv2dRes
   program.bf16_operands = plan.bf16_operands;
   program.bfp8_operands = plan.bfp8_operands;
   program.residual = residual;
+  program.producer = producer;
   program.run_id = next_conv2d_run_id();
   plan.device->run_parallel(plan.item_run_ends.size(), [&](size_t run) {
     for (size_t i = run == 0 ? 0 : plan.item_run_ends[run - 1]; i < plan.item_run_ends[run]; ++i)
@@ -129,6 +130,33 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, const Conv2
                      const BufferLayout& output_layout, std::byte* output) {
   check(plan.math.numerics == Numerics::accurate, "conv2d: a fused residual add needs the accurate numerics");
   run_program(plan, input, &residual, output_layout, output);
+}
+
+bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
+  const Conv2dGeometry &g = plan.geometry, &p = producer.geometry;
+  const bool accurate = plan.math.numerics == Numerics::accurate && producer.math.numerics == Numerics::accurate;
+  // The producer's GEMM reads its input rows as they are stored (int8 codes, or rows in place), never a
+  // whole decoded tensor or gathered patches.
+  const bool reads_rows = producer.streamed && p.pointwise() && p.groups == 1 &&
+                          (producer.bfp8_operands || producer.prepared.weights->reduction.tap_stride == p.in_channels);
+  const bool same_pixels = p.batch == g.batch && p.output_height == g.input_height &&
+                           p.output_width == g.input_width && p.out_channels == g.in_channels;
+  // Each item rounds its channels' blocks from its first column, as the stored tensor would.
+  const bool whole_blocks = std::all_of(plan.items.begin(), plan.items.end(),
+                                        [](const ConvWorkItem& item) { return item.col_begin % TILE_WIDTH == 0; });
+  return accurate && reads_rows && same_pixels && whole_blocks && plan.streamed && g.depthwise() &&
+         producer.output_spec.layout == Layout::TILE;
+}
+
+void run_conv2d_plan(const Conv2dPlan& plan, const Conv2dPlan& producer, const std::byte* producer_input,
+                     std::byte* output) {
+  const ActivationSource source = producer.source.at(producer_input);
+  Conv2dProgram program{&producer.geometry, &producer.math, &producer.prepared, nullptr, &source, nullptr,
+                        &producer.output_layout, nullptr, producer.block_rows};
+  program.bf16_operands = producer.bf16_operands;
+  program.bfp8_operands = producer.bfp8_operands;
+  const Conv2dProducer fused{&program, producer.output_spec.dtype};
+  run_program(plan, nullptr, nullptr, plan.output_layout, output, &fused);
 }
 
 Conv2dResult conv2d(const Conv2dArgs& args) {

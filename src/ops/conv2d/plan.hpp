@@ -51,4 +51,13 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual& residual,
                      const BufferLayout& output_layout, std::byte* output);
 
+// Whether `producer` (a pointwise conv) can run inside `plan` (a depthwise conv reading its output): both
+// accurate, the producer reading its input rows as stored, and `plan`'s items on whole tiles of channels.
+bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
+
+// Runs `plan` with its input made by `producer` from `producer_input` as it is read (Conv2dProducer);
+// can_fuse_producer(plan, producer) must hold. The producer's output is never stored.
+void run_conv2d_plan(const Conv2dPlan& plan, const Conv2dPlan& producer, const std::byte* producer_input,
+                     std::byte* output);
+
 }  // namespace ttnn

@@ -245,6 +245,17 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   }
 }
 
+// Rows [p0, p1) of a fused producer's output, the item's channels, into `out` ([p1 - p0][item width]) as
+// `program` would read them stored: the producer's GEMM values rounded as its output tensor stores them
+// (blocks start at the item's first column), then cut to the fidelity's operand width as `program` reads.
+void produce_rows(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+  const Conv2dProducer& producer = *program.producer;
+  run_gemm_block(*producer.program, item, p0, p1, out);
+  const size_t width = item.col_end - item.col_begin;
+  round_as_stored(out, p1 - p0, width, width, producer.stored_dtype);
+  program.source->apply_cut(out, (p1 - p0) * width);
+}
+
 // The input rows a depthwise block reads: the whole decoded tensor, or (streamed) the rows of one image that
 // a run of output rows needs, decoded for the item's channels into a per-thread ring of rows. Consecutive
 // blocks and work items of a thread (run_conv2d_plan hands each thread runs of neighbouring items) share
@@ -314,7 +325,8 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   for (long ih = std::max(first, std::min(ring.end_row, end)); ih < end; ++ih) {
     const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * row_pixels;
     float* slot = ring.rows.data() + size_t(ih) % input.ring_rows * input.row_floats;
-    program.source->read(pixel, pixel + row_pixels, item.col_begin, item.col_end, slot, width);
+    if (program.producer) produce_rows(program, item, pixel, pixel + row_pixels, slot);
+    else program.source->read(pixel, pixel + row_pixels, item.col_begin, item.col_end, slot, width);
   }
   ring.first_row = first;
   ring.end_row = std::max(ring.end_row, end);

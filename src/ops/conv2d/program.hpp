@@ -34,6 +34,17 @@ struct Conv2dResidual {
   DataType stored_dtype = DataType::FLOAT32;  // the conv's output dtype
 };
 
+struct Conv2dProgram;
+
+// A pointwise conv fused into the depthwise conv that alone reads its output (the model's planned pass):
+// each input row the depthwise blocks read is computed by the pointwise conv's GEMM for the block's
+// channels and rounded as that output would be stored: the same bits as the two convs one after the other,
+// without the pointwise conv's output tensor (MobileNetV2's largest) being encoded, stored and decoded.
+struct Conv2dProducer {
+  const Conv2dProgram* program;  // the pointwise conv's (its input and weights)
+  DataType stored_dtype;         // its output's dtype
+};
+
 struct Conv2dProgram {
   const Conv2dGeometry* geometry;
   const Conv2dMath* math;
@@ -51,6 +62,8 @@ struct Conv2dProgram {
   // tiles' codes and exponents and runs on int8 dot products.
   bool bfp8_operands = false;
   const Conv2dResidual* residual = nullptr;
+  // A depthwise conv's input made as it is read (Conv2dProducer): null when it is read from storage.
+  const struct Conv2dProducer* producer = nullptr;
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;
