@@ -130,6 +130,27 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
     };
     EXPECT_GT(adds(model.steps()), 0);
     EXPECT_EQ(adds(model.planned_steps()), c.numerics == Numerics::accurate ? 0 : adds(model.steps()));
+    // Each expand conv runs inside its depthwise conv under the accurate numerics: fewer convs, the same
+    // work, and the expand's module named among the fused.
+    const auto convs = [](const std::vector<model::ModelStep>& steps) {
+      return std::count_if(steps.begin(), steps.end(), [](const model::ModelStep& step) { return step.op == "conv2d"; });
+    };
+    const auto work = [](const std::vector<model::ModelStep>& steps) {
+      uint64_t sum = 0;
+      for (const model::ModelStep& step : steps) sum += step.multiply_adds;
+      return sum;
+    };
+    const auto fused_into_depthwise = std::count_if(
+        model.planned_steps().begin(), model.planned_steps().end(), [](const model::ModelStep& step) {
+          return step.op == "conv2d" && !step.fused.empty() && step.fused.front().ends_with(".conv.0.0");
+        });
+    if (c.numerics == Numerics::accurate) {
+      EXPECT_EQ(fused_into_depthwise, convs(model.steps()) - convs(model.planned_steps()));
+      EXPECT_GT(fused_into_depthwise, 0);
+    } else {
+      EXPECT_EQ(convs(model.planned_steps()), convs(model.steps()));
+    }
+    EXPECT_EQ(work(model.planned_steps()), work(model.steps()));
     const model::MemoryPlan plan = model.memory_plan();
     EXPECT_LT(plan.arena_bytes, plan.activation_bytes / 2) << "dead activations leave their bytes to later ones";
     EXPECT_EQ(plan.arena_bytes, plan.peak_live_bytes) << "MobileNetV2's arena is as small as its busiest step";
