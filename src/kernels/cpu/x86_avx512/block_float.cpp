@@ -162,17 +162,18 @@ void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t
 
 namespace {
 
-// One block of 16 rows x 16 columns (`columns`: those present; the others read as zeros and are not
-// written) rounded in place as bfloat8_b stores it. encode_face's arithmetic without the codes: each
+// One block of up to 16 rows (`rows`) x 16 columns (`columns`: those present; the others read as zeros and
+// are not written) rounded in place as bfloat8_b stores it. encode_face's arithmetic without the codes: each
 // value's units (its magnitude times 2^(133 - row), clamped to 127, rounded to nearest even) scaled back by
 // 2^(row - 133), exact, the sign kept where the units are not 0. Rows of 0 (zeros and subnormals only)
-// give +0; Inf/NaN rows and tiny scales go to the reference.
-inline void round_face(float* values, size_t stride, __mmask16 columns) {
-  __m512i bits[16], magnitude[16];
-  for (size_t i = 0; i < 16; ++i) {
-    bits[i] = _mm512_maskz_loadu_epi32(columns, values + i * stride);
-    magnitude[i] = _mm512_and_si512(bits[i], _mm512_set1_epi32(0x7FFFFFFF));
-  }
+// give +0; Inf/NaN rows and tiny scales go to the reference. Fewer than 16 rows take the same tree (the
+// missing ones zeros): cheaper than reducing each row's block on its own.
+inline void round_face(float* values, size_t stride, size_t rows, __mmask16 columns) {
+  __m512i magnitude[16];
+  for (size_t i = 0; i < 16; ++i)
+    magnitude[i] = i < rows ? _mm512_and_si512(_mm512_maskz_loadu_epi32(columns, values + i * stride),
+                                               _mm512_set1_epi32(0x7FFFFFFF))
+                            : _mm512_setzero_si512();
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   const __m512i field =
       _mm512_and_si512(_mm512_permutexvar_epi32(order, maxima_of_16(magnitude)), _mm512_set1_epi32(int(kExponentMask)));
@@ -183,14 +184,15 @@ inline void round_face(float* values, size_t stride, __mmask16 columns) {
   alignas(64) float to_units[16], from_units[16];  // 2^(133 - row) and 2^(row - 133) by their bits
   _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
   _mm512_store_ps(from_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, field, _mm512_set1_epi32(6 << 23))));
-  for (size_t i = 0; i < 16; ++i) {
+  for (size_t i = 0; i < rows; ++i) {
     if ((special >> i) & 1) continue;  // below, from its values as they are
-    const __m512 scaled =
-        _mm512_min_ps(_mm512_mul_ps(_mm512_castsi512_ps(magnitude[i]), _mm512_set1_ps(to_units[i])), _mm512_set1_ps(127.0f));
+    const __m512 value = _mm512_maskz_loadu_ps(columns, values + i * stride);  // reloaded: fewer live registers
+    const __m512 scaled = _mm512_min_ps(_mm512_mul_ps(_mm512_abs_ps(value), _mm512_set1_ps(to_units[i])),
+                                        _mm512_set1_ps(127.0f));
     const __m512 units = _mm512_roundscale_ps(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     const __m512i rounded = _mm512_castps_si512(_mm512_mul_ps(units, _mm512_set1_ps(from_units[i])));
     const __mmask16 nonzero = _mm512_cmpneq_ps_mask(units, _mm512_setzero_ps());
-    const __m512i sign = _mm512_and_si512(bits[i], _mm512_set1_epi32(int(0x80000000u)));
+    const __m512i sign = _mm512_and_si512(_mm512_castps_si512(value), _mm512_set1_epi32(int(0x80000000u)));
     _mm512_mask_storeu_epi32(values + i * stride, columns, _mm512_mask_or_epi32(rounded, nonzero, rounded, sign));
   }
   for (__mmask16 rest = special; rest != 0; rest &= rest - 1) {
@@ -199,32 +201,14 @@ inline void round_face(float* values, size_t stride, __mmask16 columns) {
   }
 }
 
-// One row's block of up to 16 columns, alone (rows past the last whole face).
-inline void round_block(float* values, __mmask16 columns) {
-  const __m512i bits = _mm512_maskz_loadu_epi32(columns, values);
-  const __m512i magnitude = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
-  const uint32_t field = uint32_t(_mm512_reduce_max_epi32(magnitude)) & kExponentMask;
-  const uint32_t row = field >> 23;
-  if (row != 0 && !vector_row(row)) return bfp8_round_rows_ref(values, 1, unsigned(__builtin_popcount(columns)), 16);
-  const __m512 to_units = _mm512_castsi512_ps(_mm512_set1_epi32(row == 0 ? 0 : int((260u << 23) - field)));
-  const __m512 from_units = _mm512_castsi512_ps(_mm512_set1_epi32(row == 0 ? 0 : int(field - (6u << 23))));
-  const __m512 scaled = _mm512_min_ps(_mm512_mul_ps(_mm512_castsi512_ps(magnitude), to_units), _mm512_set1_ps(127.0f));
-  const __m512 units = _mm512_roundscale_ps(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  const __m512i rounded = _mm512_castps_si512(_mm512_mul_ps(units, from_units));
-  const __mmask16 nonzero = _mm512_cmpneq_ps_mask(units, _mm512_setzero_ps());
-  const __m512i sign = _mm512_and_si512(bits, _mm512_set1_epi32(int(0x80000000u)));
-  _mm512_mask_storeu_epi32(values, columns, _mm512_mask_or_epi32(rounded, nonzero, rounded, sign));
-}
-
 }  // namespace
 
-// Column blocks of 16, each down the rows a face (16 rows) at a time.
+// Column blocks of 16, each down the rows up to a face (16 rows) at a time.
 void bfp8_round_rows__avx512(float* values, size_t rows, size_t cols, size_t stride) {
   for (size_t col = 0; col < cols; col += 16) {
     const __mmask16 columns = cols - col >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (cols - col)) - 1);
-    size_t row = 0;
-    for (; row + 16 <= rows; row += 16) round_face(values + row * stride + col, stride, columns);
-    for (; row < rows; ++row) round_block(values + row * stride + col, columns);
+    for (size_t row = 0; row < rows; row += 16)
+      round_face(values + row * stride + col, stride, std::min<size_t>(16, rows - row), columns);
   }
 }
 
