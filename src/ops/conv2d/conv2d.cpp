@@ -93,7 +93,20 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
     });
     runs = std::min<size_t>(plan.items.size(), 2 * size_t(plan.device->num_threads()));  // some slack to balance
   }
-  for (size_t run = 1; run <= runs; ++run) plan.item_run_ends.push_back(plan.items.size() * run / runs);
+  // Runs of about equal work (rows x channels: edge shards are smaller), so that no thread is left with a
+  // heavy last run while the other waits.
+  uint64_t total = 0;
+  for (const ConvWorkItem& item : plan.items) total += (item.row_end - item.row_begin) * (item.col_end - item.col_begin);
+  uint64_t done = 0;
+  for (size_t i = 0, run = 1; i < plan.items.size(); ++i) {
+    const ConvWorkItem& item = plan.items[i];
+    done += (item.row_end - item.row_begin) * (item.col_end - item.col_begin);
+    // A run ends at the item that reaches its share (and the last at the last item).
+    if (done * runs >= total * run || i + 1 == plan.items.size()) {
+      plan.item_run_ends.push_back(i + 1);
+      while (done * runs >= total * run) ++run;
+    }
+  }
   return plan;
 }
 
