@@ -243,6 +243,19 @@ void bench_bfp8_decode_tile_rows(benchmark::State& state, Bfp8EncodeTileRowsFn e
   set_values_rate(state);
 }
 
+// Rows rounded in place as bfloat8_b stores them: the 12544 x 96 activation (memory-bound), and one image
+// row of a fused producer's depthwise input (56 pixels x 32 channels, in L1, as the planned pass rounds it).
+void bench_bfp8_round_rows(benchmark::State& state, Bfp8RoundRowsFn fn, size_t rows, size_t cols) {
+  const std::vector<float> values = random_values(rows * cols, 4);
+  AlignedVector<float> data(values.begin(), values.end());
+  for (auto _ : state) {
+    fn(data.data(), rows, cols, cols);
+    benchmark::ClobberMemory();
+  }
+  state.counters["Gvalues/s"] =
+      benchmark::Counter(double(rows * cols) * 1e-9 * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void register_all() {
   std::printf("CPU features: %s; default tier: %s\n", cpu_features(), cpu_isa());
 #ifdef TTNN_BENCH_AVX2
@@ -269,6 +282,10 @@ void register_all() {
                                  t.bfp8_encode_tile_rows);
     benchmark::RegisterBenchmark(("bfp8_decode_tile_rows/" + std::string(t.isa)).c_str(), bench_bfp8_decode_tile_rows,
                                  t.bfp8_encode_tile_rows, t.bfp8_decode_tile_rows);
+    benchmark::RegisterBenchmark(("bfp8_round_rows/" + std::string(t.isa) + "/12544x96").c_str(), bench_bfp8_round_rows,
+                                 t.bfp8_round_rows, kTileRowsPixels, kTileRowsChannels);
+    benchmark::RegisterBenchmark(("bfp8_round_rows/" + std::string(t.isa) + "/56x32").c_str(), bench_bfp8_round_rows,
+                                 t.bfp8_round_rows, size_t(56), size_t(32));
     for (const DwShape& s : kDwShapes)
       benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
                                    t.f32_dwconv);

@@ -163,11 +163,14 @@ void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t
 namespace {
 
 // One block of up to 16 rows (`rows`) x 16 columns (`columns`: those present; the others read as zeros and
-// are not written) rounded in place as bfloat8_b stores it. encode_face's arithmetic without the codes: each
-// value's units (its magnitude times 2^(133 - row), clamped to 127, rounded to nearest even) scaled back by
-// 2^(row - 133), exact, the sign kept where the units are not 0. Rows of 0 (zeros and subnormals only)
-// give +0; Inf/NaN rows and tiny scales go to the reference. Fewer than 16 rows take the same tree (the
-// missing ones zeros): cheaper than reducing each row's block on its own.
+// are not written) rounded in place as bfloat8_b stores it, without the codes. A block whose largest
+// magnitude has exponent field E keeps multiples of u = 2^(E - 133): adding and subtracting
+// M = 1.5 * 2^(E - 110) (whose ulp is u) rounds a magnitude to the nearest multiple, ties to even (the
+// rounding mode embedded, whatever MXCSR says), and 128u is clamped to 127u: the encoder's units, clamped
+// then rounded, scaled back. Subnormals round to 0 as the encoder reads them. The sign is kept where the
+// result is not 0. Rows of 0 (zeros and subnormals only) give +0; Inf/NaN rows, tiny scales (E < 16) and
+// those whose M would overflow (E > 237: magnitudes above 2^110) go to the reference. Fewer than 16 rows
+// take the same tree (the missing ones zeros): cheaper than reducing each row's block on its own.
 inline void round_face(float* values, size_t stride, size_t rows, __mmask16 columns) {
   __m512i magnitude[16];
   for (size_t i = 0; i < 16; ++i)
@@ -180,20 +183,23 @@ inline void round_face(float* values, size_t stride, size_t rows, __mmask16 colu
   const __m512i row = _mm512_srli_epi32(field, 23);
   const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
   const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
-                            _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
-  alignas(64) float to_units[16], from_units[16];  // 2^(133 - row) and 2^(row - 133) by their bits
-  _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
-  _mm512_store_ps(from_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, field, _mm512_set1_epi32(6 << 23))));
+                            _mm512_cmpgt_epi32_mask(row, _mm512_set1_epi32(237));
+  alignas(64) float shift[16], largest[16];  // M = 1.5 * 2^(E - 110) and 127u = 1.984375 * 2^(E - 127)
+  _mm512_store_ps(shift, _mm512_castsi512_ps(_mm512_maskz_or_epi32(
+                             ~zero, _mm512_add_epi32(field, _mm512_set1_epi32(17 << 23)), _mm512_set1_epi32(0x400000))));
+  _mm512_store_ps(largest, _mm512_castsi512_ps(_mm512_maskz_or_epi32(~zero, field, _mm512_set1_epi32(0x7E0000))));
+  constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
   for (size_t i = 0; i < rows; ++i) {
     if ((special >> i) & 1) continue;  // below, from its values as they are
     const __m512 value = _mm512_maskz_loadu_ps(columns, values + i * stride);  // reloaded: fewer live registers
-    const __m512 scaled = _mm512_min_ps(_mm512_mul_ps(_mm512_abs_ps(value), _mm512_set1_ps(to_units[i])),
-                                        _mm512_set1_ps(127.0f));
-    const __m512 units = _mm512_roundscale_ps(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const __m512i rounded = _mm512_castps_si512(_mm512_mul_ps(units, _mm512_set1_ps(from_units[i])));
-    const __mmask16 nonzero = _mm512_cmpneq_ps_mask(units, _mm512_setzero_ps());
-    const __m512i sign = _mm512_and_si512(_mm512_castps_si512(value), _mm512_set1_epi32(int(0x80000000u)));
-    _mm512_mask_storeu_epi32(values + i * stride, columns, _mm512_mask_or_epi32(rounded, nonzero, rounded, sign));
+    const __m512 m = _mm512_set1_ps(shift[i]);
+    const __m512 snapped = _mm512_sub_round_ps(_mm512_add_round_ps(_mm512_abs_ps(value), m, kNearest), m, kNearest);
+    const __m512 rounded = _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
+    const __mmask16 nonzero = _mm512_cmpneq_ps_mask(rounded, _mm512_setzero_ps());
+    // The sign back where the magnitude is not 0 (the encoder drops the sign of a zero magnitude).
+    const __m512i bits = _mm512_mask_ternarylogic_epi32(_mm512_castps_si512(rounded), nonzero, _mm512_castps_si512(value),
+                                                        _mm512_set1_epi32(int(0x80000000u)), 0xF8);
+    _mm512_mask_storeu_epi32(values + i * stride, columns, bits);
   }
   for (__mmask16 rest = special; rest != 0; rest &= rest - 1) {
     const unsigned i = unsigned(__builtin_ctz(rest));
