@@ -321,12 +321,18 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   }
   input.ring = ring.rows.data();
   input.ring_rows = ring.rows.size() / input.row_floats;
-  // Rows held from the last block stay where they are; rows before `first` are given up.
-  for (long ih = std::max(first, std::min(ring.end_row, end)); ih < end; ++ih) {
+  // Rows held from the last block stay where they are; rows before `first` are given up. Rows whose slots
+  // follow one another are made in one call: a fused producer's GEMM then runs over all their pixels (one
+  // row at a time left a partial tile of rows in every call, a fifth of its time at 14 pixels a row).
+  for (long ih = std::max(first, std::min(ring.end_row, end)); ih < end;) {
+    const size_t slot_index = size_t(ih) % input.ring_rows;
+    const long count = std::min<long>(end - ih, long(input.ring_rows - slot_index));
     const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * row_pixels;
-    float* slot = ring.rows.data() + size_t(ih) % input.ring_rows * input.row_floats;
-    if (program.producer) produce_rows(program, item, pixel, pixel + row_pixels, slot);
-    else program.source->read(pixel, pixel + row_pixels, item.col_begin, item.col_end, slot, width);
+    const uint64_t pixel_end = pixel + uint64_t(count) * row_pixels;
+    float* slot = ring.rows.data() + slot_index * input.row_floats;
+    if (program.producer) produce_rows(program, item, pixel, pixel_end, slot);
+    else program.source->read(pixel, pixel_end, item.col_begin, item.col_end, slot, width);
+    ih += count;
   }
   ring.first_row = first;
   ring.end_row = std::max(ring.end_row, end);
