@@ -388,6 +388,54 @@ TEST_P(KernelTier, Bfp8RoundRowsMatchEncodingAndDecoding) {
   }
 }
 
+// Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
+// complement, as the reference encodes them, for whole faces and leftover rows, nothing written between the
+// rows' codes; and whether a negative value was seen.
+TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30);
+  for (const bool nonnegative : {false, true})
+    for (const auto& [rows, cols] : {std::pair<size_t, size_t>{37, 48}, {16, 16}, {5, 32}}) {
+      const size_t src_stride = cols + 3, codes_stride = cols + 16, exponents_stride = cols / 16 + 2;
+      std::vector<float> src(rows * src_stride, 0.0f);
+      for (size_t row = 0; row < rows; ++row)
+        for (size_t col = 0; col < cols; col += 16) {
+          const int top = exponent(rng), width = spread(rng);
+          for (size_t i = col; i < col + 16; ++i) {
+            float v = std::ldexp(unit(rng), top - std::uniform_int_distribution<int>(0, width)(rng));
+            if (rng() % 300 == 0) v = std::numeric_limits<float>::infinity();
+            if (rng() % 300 == 0) v = std::numeric_limits<float>::quiet_NaN();
+            src[row * src_stride + i] = nonnegative ? std::fabs(v) : v;
+          }
+        }
+      std::vector<int8_t> codes(rows * codes_stride, 99);
+      std::vector<uint8_t> exponents(rows * exponents_stride, 99);
+      const uint8_t signs = table_->bfp8_encode_int8_rows(src.data(), src_stride, rows, cols, codes.data(), codes_stride,
+                                                          exponents.data(), exponents_stride);
+      uint8_t want_signs = 0;
+      for (size_t row = 0; row < rows; ++row) {
+        for (size_t col = 0; col < cols; col += 16) {
+          uint8_t block[16];
+          ASSERT_EQ(exponents[row * exponents_stride + col / 16], kernels::bfp8_encode_ref(&src[row * src_stride + col], block))
+              << rows << "x" << cols << " row " << row << " block " << col / 16;
+          for (size_t i = 0; i < 16; ++i) {
+            want_signs |= block[i] & 0x80;
+            const int magnitude = block[i] & 0x7F;
+            ASSERT_EQ(codes[row * codes_stride + col + i], int8_t(block[i] & 0x80 ? -magnitude : magnitude))
+                << rows << "x" << cols << " row " << row << " column " << col + i;
+          }
+        }
+        for (size_t i = cols; i < codes_stride; ++i) ASSERT_EQ(codes[row * codes_stride + i], 99) << "row " << row;
+        for (size_t i = cols / 16; i < exponents_stride; ++i) ASSERT_EQ(exponents[row * exponents_stride + i], 99);
+      }
+      EXPECT_EQ(signs & 0x80, want_signs) << rows << "x" << cols;
+      if (nonnegative) {
+        EXPECT_EQ(signs & 0x80, 0);
+      }
+    }
+}
+
 // A tile's rows and columns in one call: the same bits as decoding block by block, for any row and column
 // range (whole faces, rows, ranges from a block start and others take different paths) and any exponent
 // bytes; nothing outside the range is written.

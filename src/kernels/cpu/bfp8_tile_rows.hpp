@@ -60,4 +60,24 @@ void bfp8_round_rows(float* values, size_t rows, size_t cols, size_t stride) {
     }
 }
 
+// Rows encoded into the int8 GEMM's rows (Bfp8EncodeInt8RowsFn), a block at a time through the tier's
+// block encoder.
+template <uint8_t (*Encode)(const float* values, uint8_t* codes)>
+uint8_t bfp8_encode_int8_rows(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
+                              size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+  uint8_t signs = 0;
+  for (size_t row = 0; row < rows; ++row)
+    for (size_t col = 0; col < cols; col += 16) {
+      uint8_t block[16];
+      exponents[row * exponents_stride + col / 16] = Encode(src + row * src_stride + col, block);
+      int8_t* out = codes + row * codes_stride + col;
+      for (size_t i = 0; i < 16; ++i) {
+        signs |= block[i];
+        const int magnitude = block[i] & 0x7F;
+        out[i] = int8_t(block[i] & 0x80 ? -magnitude : magnitude);
+      }
+    }
+  return signs & 0x80;
+}
+
 }  // namespace ttnn::kernels

@@ -71,4 +71,10 @@ void bfp8_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride)
   bfp8_round_rows<bfp8_encode_ref, bfp8_decode_ref>(values, rows, cols, stride);
 }
 
+uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
+                                  size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+  return bfp8_encode_int8_rows<bfp8_encode_ref>(src, src_stride, rows, cols, codes, codes_stride, exponents,
+                                                exponents_stride);
+}
+
 }  // namespace ttnn::kernels

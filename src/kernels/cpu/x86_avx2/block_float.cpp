@@ -156,4 +156,10 @@ void bfp8_round_rows__avx2(float* values, size_t rows, size_t cols, size_t strid
   bfp8_round_rows<bfp8_encode__avx2, bfp8_decode__avx2>(values, rows, cols, stride);
 }
 
+uint8_t bfp8_encode_int8_rows__avx2(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
+                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+  return bfp8_encode_int8_rows<bfp8_encode__avx2>(src, src_stride, rows, cols, codes, codes_stride, exponents,
+                                                  exponents_stride);
+}
+
 }  // namespace ttnn::kernels

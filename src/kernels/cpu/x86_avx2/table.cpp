@@ -15,7 +15,8 @@ const KernelTable* avx2_table() {
                                      bfp8_gemm_packed_ref,                  false,
                                      false,                                 bfp8_encode_pair__avx2,
                                      bfp8_decode_tile_rows__avx2,           bfp8_tile_rows_to_int8_ref,
-                                     bfp8_encode_tile_rows__avx2,           bfp8_round_rows__avx2};
+                                     bfp8_encode_tile_rows__avx2,           bfp8_round_rows__avx2,
+                                     bfp8_encode_int8_rows__avx2};
   return &table;
 }
 

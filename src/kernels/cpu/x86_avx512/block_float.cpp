@@ -140,6 +140,37 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
 
 }  // namespace
 
+// Rows into the int8 GEMM's rows: each 16 rows x 16 columns through encode_face (its 256 codes are the
+// block's rows one after another), then turned from sign and magnitude into two's complement four rows a
+// vector; the rows past the last whole face a block at a time.
+uint8_t bfp8_encode_int8_rows__avx512(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
+                                      size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+  __m512i signs = _mm512_setzero_si512();
+  const size_t faces = rows / 16 * 16;
+  for (size_t row = 0; row < faces; row += 16)
+    for (size_t col = 0; col < cols; col += 16) {
+      alignas(64) uint8_t face[256];
+      alignas(16) uint8_t face_exponents[16];
+      encode_face(src + row * src_stride + col, src_stride, face, face_exponents);
+      for (size_t q = 0; q < 16; q += 4) {
+        const __m512i code = _mm512_load_si512(face + 16 * q);
+        signs = _mm512_or_si512(signs, code);
+        const __m512i magnitude = _mm512_and_si512(code, _mm512_set1_epi8(0x7F));
+        const __m512i value = _mm512_mask_sub_epi8(magnitude, _mm512_movepi8_mask(code), _mm512_setzero_si512(), magnitude);
+        int8_t* out = codes + (row + q) * codes_stride + col;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(value));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + codes_stride), _mm512_extracti32x4_epi32(value, 1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * codes_stride), _mm512_extracti32x4_epi32(value, 2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * codes_stride), _mm512_extracti32x4_epi32(value, 3));
+      }
+      for (size_t i = 0; i < 16; ++i) exponents[(row + i) * exponents_stride + col / 16] = face_exponents[i];
+    }
+  const uint8_t rest = bfp8_encode_int8_rows<bfp8_encode__avx512>(
+      src + faces * src_stride, src_stride, rows - faces, cols, codes + faces * codes_stride, codes_stride,
+      exponents + faces * exponents_stride, exponents_stride);
+  return uint8_t(_mm512_movepi8_mask(signs) != 0 ? 0x80 : 0) | rest;
+}
+
 // A tile's rows: whole faces (rows 0-15 or 16-31, both column halves) sixteen blocks at a time, the other
 // rows both blocks of each inline.
 void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile) {

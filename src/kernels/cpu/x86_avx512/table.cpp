@@ -52,7 +52,8 @@ KernelTable make_table() {
                     bfp8_decode_tile_rows__avx512,
                     bfp8_tile_rows_to_int8__avx512,
                     bfp8_encode_tile_rows__avx512,
-                    bfp8_round_rows__avx512};
+                    bfp8_round_rows__avx512,
+                    bfp8_encode_int8_rows__avx512};
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
