@@ -37,9 +37,11 @@ struct OpRecord {
 
 // A planned op as a step: the module scope and the op's profiler record, the output's padding tiles zeroed
 // as in a fresh allocation (the arena's bytes held other values; ops write every logical value), then `run`.
+// `zero_padding` false: the output's bytes do not hold tiles (Int8Rows), and nothing reads past its values.
 template <class Run>
-std::function<void()> planned_op(const std::string& path, const OpRecord& record, const Tensor& output, Run run) {
-  return [path, record, &output, padding = PaddingTiles(output.spec()), run] {
+std::function<void()> planned_op(const std::string& path, const OpRecord& record, const Tensor& output, Run run,
+                                 bool zero_padding = true) {
+  return [path, record, &output, padding = zero_padding ? PaddingTiles(output.spec()) : PaddingTiles(), run] {
     const profiler::ModuleScope module(path);
     profiler::OpScope profile(record.op, {record.inputs[0], record.inputs[1], record.inputs[2]});
     if (record.fidelity) profile.set_math_fidelity(*record.fidelity);
@@ -82,51 +84,87 @@ std::vector<size_t> fusable_residual_adds(const std::vector<Step>& steps, size_t
   return fused;
 }
 
-// A pointwise conv run inside the depthwise conv that alone reads its output (Conv2dProducer), with both
-// convs' plans.
-struct FusedProducer {
-  size_t step = SIZE_MAX;  // the pointwise conv's
-  std::shared_ptr<const Conv2dPlan> producer, consumer;
+using ConvPlans = std::vector<std::shared_ptr<const Conv2dPlan>>;
+
+// Per step: a conv step's plan, made from its input's spec alone (what planning reads) before the arena
+// exists, so fusions can be chosen from plans; null for other steps.
+ConvPlans plan_convs(const std::vector<Step>& steps, const std::vector<std::optional<TensorSpec>>& specs,
+                     Device& device) {
+  ConvPlans plans(steps.size());
+  for (size_t s = 0; s < steps.size(); ++s) {
+    if (steps[s].kind != StepKind::conv2d) continue;
+    ttnn::Conv2dArgs args = steps[s].conv;
+    // The input's spec on a buffer without bytes: planning reads no values, and nothing can by mistake.
+    args.input_tensor = Tensor(spec_of(specs, steps[s].inputs.at(0)),
+                               std::make_shared<Buffer>(static_cast<std::byte*>(nullptr), 0, nullptr), &device);
+    args.memory_config = steps[s].fallback_memory;
+    args.conv_config.deallocate_activation = false;
+    plans[s] = std::make_shared<const Conv2dPlan>(plan_conv2d(args));
+    check(!plans[s]->reshard_to, "model plan: conv2d '{}' would reshard its input on every pass",
+          steps[s].info.module_path);
+    check(plans[s]->output_spec == spec_of(specs, steps[s].node),
+          "model plan: conv2d '{}' plans output {} but the first pass made {}", steps[s].info.module_path,
+          plans[s]->output_spec.logical_shape, spec_of(specs, steps[s].node).logical_shape);
+  }
+  return plans;
+}
+
+// Per value: the steps that read it, and the step that makes it (SIZE_MAX: none).
+struct Readers {
+  std::vector<size_t> count, producer;
+  Readers(const std::vector<Step>& steps, size_t values) : count(values, 0), producer(values, SIZE_MAX) {
+    for (size_t s = 0; s < steps.size(); ++s) {
+      producer[steps[s].node] = s;
+      for (const size_t input : steps[s].inputs) ++count[input];
+    }
+  }
 };
 
-// Per step: the pointwise conv to run inside this depthwise conv step, if any. Candidates are found from the
-// steps' arguments and kept where their plans (made from the values' specs alone) can_fuse_producer.
-std::vector<FusedProducer> fusable_producers(const std::vector<Step>& steps,
-                                             const std::vector<std::optional<TensorSpec>>& specs,
-                                             const std::vector<size_t>& fused_add, size_t output_node, Device& device) {
-  std::vector<size_t> readers(specs.size(), 0), producer(specs.size(), SIZE_MAX);
-  for (size_t s = 0; s < steps.size(); ++s) {
-    producer[steps[s].node] = s;
-    for (const size_t input : steps[s].inputs) ++readers[input];
-  }
-  const auto plan_of = [&](const Step& step) {
-    ttnn::Conv2dArgs args = step.conv;
-    // The input's spec on a buffer without bytes: planning reads no values, and nothing can by mistake.
-    args.input_tensor = Tensor(spec_of(specs, step.inputs.at(0)),
-                               std::make_shared<Buffer>(static_cast<std::byte*>(nullptr), 0, nullptr), &device);
-    args.memory_config = step.fallback_memory;
-    return std::make_shared<const Conv2dPlan>(plan_conv2d(args));
-  };
-  std::vector<FusedProducer> fused(steps.size());
+// Per step: the pointwise conv step to run inside this depthwise conv step (Conv2dProducer), or SIZE_MAX.
+std::vector<size_t> fusable_producers(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
+                                      const std::vector<size_t>& fused_add, size_t output_node) {
+  std::vector<size_t> fused(steps.size(), SIZE_MAX);
   for (size_t d = 0; d < steps.size(); ++d) {
-    const Step& consumer = steps[d];
-    if (consumer.kind != StepKind::conv2d || consumer.conv.groups <= 1 || fused_add[d] != SIZE_MAX) continue;
-    const size_t value = consumer.inputs.at(0), p = producer[value];
-    if (p == SIZE_MAX || steps[p].kind != StepKind::conv2d || readers[value] != 1 || value == output_node ||
-        fused_add[p] != SIZE_MAX)
+    if (!plans[d] || fused_add[d] != SIZE_MAX) continue;
+    const size_t value = steps[d].inputs.at(0), p = readers.producer[value];
+    if (p == SIZE_MAX || !plans[p] || readers.count[value] != 1 || value == output_node || fused_add[p] != SIZE_MAX)
       continue;
-    const ttnn::Conv2dArgs& pointwise = steps[p].conv;
-    if (pointwise.groups != 1 || pointwise.kernel_size != std::array<uint32_t, 2>{1, 1} ||
-        pointwise.stride != std::array<uint32_t, 2>{1, 1})
-      continue;
-    FusedProducer candidate{p, plan_of(steps[p]), plan_of(consumer)};
-    if (!candidate.producer->reshard_to && !candidate.consumer->reshard_to &&
-        candidate.producer->output_spec == spec_of(specs, value) &&
-        can_fuse_producer(*candidate.consumer, *candidate.producer))
-      fused[d] = std::move(candidate);
+    if (can_fuse_producer(*plans[d], *plans[p])) fused[d] = p;
   }
   return fused;
 }
+
+// Per value: whether it is passed as int8 GEMM rows (Int8Rows) from the conv that makes it to the one conv
+// that reads it, in place of bfloat8_b tiles.
+std::vector<bool> int8_row_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
+                                  const std::vector<size_t>& fused_add, const std::vector<bool>& never_stored,
+                                  size_t output_node) {
+  std::vector<bool> rows(readers.count.size(), false);
+  for (size_t r = 0; r < steps.size(); ++r) {
+    if (!plans[r]) continue;
+    const size_t value = steps[r].inputs.at(0), w = readers.producer[value];
+    if (w == SIZE_MAX || !plans[w] || readers.count[value] != 1 || value == output_node || fused_add[w] != SIZE_MAX ||
+        never_stored[value])
+      continue;
+    rows[value] = can_pass_int8_rows(*plans[w], *plans[r]);
+  }
+  return rows;
+}
+
+// A value's bytes as Int8Rows: codes for every row and column of its physical view, then their exponents
+// (the tiles' bytes, exactly: 1 + 1/16 bytes a value).
+struct Int8RowsView {
+  uint64_t rows = 0, cols = 0;
+  explicit Int8RowsView(const TensorSpec& spec) {
+    const BufferLayout layout = BufferLayout::of(spec, "model plan");
+    rows = layout.height, cols = layout.width;
+    check(rows * cols / 16 * 17 <= layout.size_bytes, "model plan: int8 rows of {} do not fit its {} bytes",
+          spec.logical_shape, layout.size_bytes);
+  }
+  Int8Rows at(std::byte* bytes) const {
+    return {reinterpret_cast<int8_t*>(bytes), reinterpret_cast<uint8_t*>(bytes) + rows * cols, size_t(cols)};
+  }
+};
 
 }  // namespace
 
@@ -173,9 +211,14 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     if (fused_add[s] != SIZE_MAX) runs_inside_conv[fused_add[s]] = true, never_stored[steps[s].node] = true;
   // Pointwise convs whose output only a depthwise conv reads run inside it (Conv2dProducer): that output,
   // MobileNetV2's largest, is never stored, and the pointwise conv's input lives until the depthwise step.
-  const std::vector<FusedProducer> fused_producer = fusable_producers(steps, specs, fused_add, output_node, device);
-  for (const FusedProducer& fused : fused_producer)
-    if (fused.step != SIZE_MAX) runs_inside_conv[fused.step] = true, never_stored[steps[fused.step].node] = true;
+  const ConvPlans plans = plan_convs(steps, specs, device);
+  const Readers readers(steps, specs.size());
+  const std::vector<size_t> fused_producer = fusable_producers(steps, plans, readers, fused_add, output_node);
+  for (const size_t p : fused_producer)
+    if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
+  // A depthwise conv's output that only a pointwise conv's int8 GEMM reads is stored as that GEMM reads it:
+  // no tiles to encode and convert back.
+  const std::vector<bool> int8_rows = int8_row_values(steps, plans, readers, fused_add, never_stored, output_node);
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -189,7 +232,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   };
   region(0, 0);
   for (size_t s = 0; s < steps.size(); ++s) {
-    const Step& reader = fused_producer[s].step != SIZE_MAX ? steps[fused_producer[s].step] : steps[s];
+    const Step& reader = fused_producer[s] != SIZE_MAX ? steps[fused_producer[s]] : steps[s];
     for (size_t input : reader.inputs)
       if (!never_stored[input]) regions[region(input, s)].last_step = s;
     if (!never_stored[steps[s].node] || fused_add[s] != SIZE_MAX)
@@ -219,67 +262,66 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     const std::string& path = step.info.module_path;
     switch (step.kind) {
       case StepKind::conv2d: {
-        std::shared_ptr<const Conv2dPlan> plan = fused_producer[s].consumer;  // planned from its input's spec
-        if (!plan) {
-          ttnn::Conv2dArgs args = step.conv;
-          args.input_tensor = input;
-          args.memory_config = step.fallback_memory;
-          args.conv_config.deallocate_activation = false;
-          plan = std::make_shared<const Conv2dPlan>(plan_conv2d(args));
-        }
-        check(!plan->reshard_to, "model plan: conv2d '{}' would reshard its input on every pass", path);
-        check(plan->output_spec == spec_of(specs, step.node),
-              "model plan: conv2d '{}' plans output {} but the first pass made {}", path,
-              plan->output_spec.logical_shape, spec_of(specs, step.node).logical_shape);
-        const OpRecord record{"conv2d", {&input, &plan->prepared.weight_tensor,
+        const std::shared_ptr<const Conv2dPlan> plan = plans[s];
+        const size_t producer_step = fused_producer[s];
+        // The tensor the op reads: its input, or a fused producer's.
+        const Tensor& read = producer_step != SIZE_MAX ? values_[steps[producer_step].inputs.at(0)] : input;
+        const std::shared_ptr<const Conv2dPlan> producer = producer_step != SIZE_MAX ? plans[producer_step] : nullptr;
+        const OpRecord record{"conv2d", {&read, &plan->prepared.weight_tensor,
                                          plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr},
                               plan->math.math_fidelity};
-        if (fused_producer[s].step != SIZE_MAX) {
-          const FusedProducer& fused = fused_producer[s];
-          const Tensor& producer_input = values_[steps[fused.step].inputs.at(0)];
-          const OpRecord fused_record{"conv2d", {&producer_input, &plan->prepared.weight_tensor,
-                                                 plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr},
-                                      plan->math.math_fidelity};
-          steps_.push_back(planned_op(path, fused_record, output,
-                                      [&producer_input, &output, plan, producer = fused.producer] {
-                                        run_conv2d_plan(*plan, *producer, producer_input.bytes("conv2d input"),
-                                                        output.bytes("conv2d output"));
-                                      }));
+        std::shared_ptr<FusedResidual> residual;
+        const Tensor* residual_value = nullptr;
+        if (fused_add[s] != SIZE_MAX) {
+          // The residual add runs in the conv's epilogue, which rounds blocks from each item's first column.
+          for (const ConvWorkItem& item : plan->items)
+            check(item.col_begin % TILE_WIDTH == 0, "model plan: conv2d '{}' has a work item from column {}", path,
+                  item.col_begin);
+          const Step& add = steps[fused_add[s]];
+          residual_value = &values_[add.inputs[0] == step.node ? add.inputs[1] : add.inputs[0]];
+          residual = std::make_shared<FusedResidual>();
+          residual->residual.source = activation_source(residual_value->spec(), nullptr, OperandCut{}, "add");
+          residual->residual.clamp = activation_clamp("", "add");
+          residual->residual.stored_dtype = plan->output_spec.dtype;
+          residual->output_layout = BufferLayout::of(output.spec(), "add");
+        }
+        std::optional<Int8RowsView> input_rows, output_rows;
+        if (int8_rows[step.inputs.at(0)]) input_rows.emplace(input.spec());
+        if (int8_rows[step.node]) output_rows.emplace(output.spec());
+        steps_.push_back(planned_op(
+            path, record, output,
+            [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows] {
+              Conv2dFusion fusion;
+              std::optional<Conv2dResidual> with_bytes;
+              if (residual) {
+                with_bytes = residual->residual;
+                with_bytes->source = with_bytes->source.at(residual_value->bytes("add"));
+                fusion.residual = &*with_bytes;
+                fusion.residual_output_layout = &residual->output_layout;
+              }
+              if (producer) fusion.producer = producer.get(), fusion.producer_input = read.bytes("conv2d input");
+              Int8Rows in{}, out{};
+              if (input_rows) in = input_rows->at(input.bytes("conv2d input")), fusion.input_rows = &in;
+              if (output_rows) out = output_rows->at(output.bytes("conv2d output")), fusion.output_rows = &out;
+              run_conv2d_plan(*plan, producer ? nullptr : input.bytes("conv2d input"), output.bytes("conv2d output"),
+                              fusion);
+            },
+            !output_rows));
+        if (producer_step != SIZE_MAX) {
           ModelStep info = step.info;  // one op: both convs' work, the pointwise conv's modules fused
-          const ModelStep& pointwise = steps[fused.step].info;
+          const ModelStep& pointwise = steps[producer_step].info;
           info.fused.insert(info.fused.begin(), pointwise.module_path);
           info.fused.insert(info.fused.begin() + 1, pointwise.fused.begin(), pointwise.fused.end());
           info.multiply_adds += pointwise.multiply_adds;
           infos_.back() = std::move(info);
-          break;
         }
-        if (fused_add[s] == SIZE_MAX) {
-          steps_.push_back(planned_op(path, record, output, [&input, &output, plan] {
-            run_conv2d_plan(*plan, input.bytes("conv2d input"), output.bytes("conv2d output"));
-          }));
-          break;
+        if (residual) {
+          ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
+          info.fused.push_back(steps[fused_add[s]].info.module_path);
+          info.dtype = output.dtype();
+          if (output.is_sharded()) info.shard_layout = output.memory_config().memory_layout;
+          infos_.push_back(std::move(info));
         }
-        // The residual add runs in the conv's epilogue, which rounds blocks from each item's first column.
-        for (const ConvWorkItem& item : plan->items)
-          check(item.col_begin % TILE_WIDTH == 0, "model plan: conv2d '{}' has a work item from column {}", path,
-                item.col_begin);
-        const Step& add = steps[fused_add[s]];
-        const Tensor& residual = values_[add.inputs[0] == step.node ? add.inputs[1] : add.inputs[0]];
-        auto fused = std::make_shared<FusedResidual>();
-        fused->residual.source = activation_source(residual.spec(), nullptr, OperandCut{}, "add");
-        fused->residual.clamp = activation_clamp("", "add");
-        fused->residual.stored_dtype = plan->output_spec.dtype;
-        fused->output_layout = BufferLayout::of(output.spec(), "add");
-        steps_.push_back(planned_op(path, record, output, [&input, &residual, &output, plan, fused] {
-          Conv2dResidual with_bytes = fused->residual;
-          with_bytes.source = with_bytes.source.at(residual.bytes("add"));
-          run_conv2d_plan(*plan, input.bytes("conv2d input"), with_bytes, fused->output_layout, output.bytes("add"));
-        }));
-        ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
-        info.fused.push_back(add.info.module_path);
-        info.dtype = output.dtype();
-        if (output.is_sharded()) info.shard_layout = output.memory_config().memory_layout;
-        infos_.push_back(std::move(info));
         break;
       }
       case StepKind::add: {

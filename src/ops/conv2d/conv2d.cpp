@@ -112,37 +112,50 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
 
 namespace {
 
-void run_program(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual* residual,
-                 const BufferLayout& output_layout, std::byte* output, const Conv2dProducer* producer = nullptr) {
+Conv2dProgram program_of(const Conv2dPlan& plan, const ActivationSource* source, const DecodedActivations* input,
+                         const BufferLayout* output_layout, std::byte* output) {
+  Conv2dProgram program{&plan.geometry, &plan.math, &plan.prepared, input, source, nullptr, output_layout, output,
+                        plan.block_rows};
+  program.bf16_operands = plan.bf16_operands;
+  program.bfp8_operands = plan.bfp8_operands;
+  return program;
+}
+
+}  // namespace
+
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output) {
+  run_conv2d_plan(plan, input, output, Conv2dFusion{});
+}
+
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion) {
+  const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows;
+  check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
   if (!plan.streamed) activations = decode_activations(source, plan.device);
   std::optional<DecodedActivations> low_bits;
   if (plan.math.numerics == Numerics::tt_metal && tt_metal_multiplier(plan.math.math_fidelity).second_phase)
     low_bits = split_low_bits(activations, kTtMetalTopBBits);
-  Conv2dProgram program{&plan.geometry, &plan.math, &plan.prepared, plan.streamed ? nullptr : &activations, &source,
-                        low_bits ? &*low_bits : nullptr, &output_layout, output, plan.block_rows};
-  program.bf16_operands = plan.bf16_operands;
-  program.bfp8_operands = plan.bfp8_operands;
-  program.residual = residual;
-  program.producer = producer;
+  Conv2dProgram program = program_of(plan, &source, plan.streamed ? nullptr : &activations,
+                                     fusion.residual ? fusion.residual_output_layout : &plan.output_layout, output);
+  program.input_low = low_bits ? &*low_bits : nullptr;
+  program.residual = fusion.residual;
+  program.input_rows = fusion.input_rows;
+  program.output_rows = fusion.output_rows;
   program.run_id = next_conv2d_run_id();
+  std::optional<ActivationSource> producer_source;
+  std::optional<Conv2dProgram> producer_program;
+  std::optional<Conv2dProducer> producer;
+  if (fusion.producer) {
+    producer_source = fusion.producer->source.at(fusion.producer_input);
+    producer_program = program_of(*fusion.producer, &*producer_source, nullptr, &fusion.producer->output_layout, nullptr);
+    producer = Conv2dProducer{&*producer_program, fusion.producer->output_spec.dtype};
+    program.producer = &*producer;
+  }
   plan.device->run_parallel(plan.item_run_ends.size(), [&](size_t run) {
     for (size_t i = run == 0 ? 0 : plan.item_run_ends[run - 1]; i < plan.item_run_ends[run]; ++i)
       run_conv2d_work_item(program, plan.items[i]);
   });
-}
-
-}  // namespace
-
-void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output) {
-  run_program(plan, input, nullptr, plan.output_layout, output);
-}
-
-void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual& residual,
-                     const BufferLayout& output_layout, std::byte* output) {
-  check(plan.math.numerics == Numerics::accurate, "conv2d: a fused residual add needs the accurate numerics");
-  run_program(plan, input, &residual, output_layout, output);
 }
 
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
@@ -164,15 +177,17 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
          producer.output_spec.layout == Layout::TILE;
 }
 
-void run_conv2d_plan(const Conv2dPlan& plan, const Conv2dPlan& producer, const std::byte* producer_input,
-                     std::byte* output) {
-  const ActivationSource source = producer.source.at(producer_input);
-  Conv2dProgram program{&producer.geometry, &producer.math, &producer.prepared, nullptr, &source, nullptr,
-                        &producer.output_layout, nullptr, producer.block_rows};
-  program.bf16_operands = producer.bf16_operands;
-  program.bfp8_operands = producer.bfp8_operands;
-  const Conv2dProducer fused{&program, producer.output_spec.dtype};
-  run_program(plan, nullptr, nullptr, plan.output_layout, output, &fused);
+bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
+  const Conv2dGeometry &w = writer.geometry, &r = reader.geometry;
+  const bool accurate = writer.math.numerics == Numerics::accurate && reader.math.numerics == Numerics::accurate;
+  const bool reader_int8 = reader.bfp8_operands && r.pointwise() && r.groups == 1 && r.in_channels == w.out_channels &&
+                           reader.prepared.weights->reduction.k_per_group == r.in_channels;
+  const bool nonnegative = writer.math.clamp.min >= 0.0f;  // every stored value >= 0: no sign to carry
+  const bool whole_blocks = w.out_channels % 16 == 0 &&
+                            std::all_of(writer.items.begin(), writer.items.end(),
+                                        [](const ConvWorkItem& item) { return item.col_begin % 16 == 0; });
+  return accurate && reader_int8 && nonnegative && whole_blocks && writer.output_spec.dtype == DataType::BFLOAT8_B &&
+         writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
 }
 
 Conv2dResult conv2d(const Conv2dArgs& args) {

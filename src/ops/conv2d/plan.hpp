@@ -46,18 +46,29 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args);
 // Runs `plan` on an input of plan.input_spec (after any resharding) into `output` (plan.output_spec bytes).
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output);
 
-// The same with a residual add fused (Conv2dResidual): `output` is the add's output, of `output_layout`.
-// The conv's items must fall on whole tiles of that layout (they do: shards and bands are tile-aligned).
-void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, const Conv2dResidual& residual,
-                     const BufferLayout& output_layout, std::byte* output);
+// What the model's planned pass fuses into one run of a conv plan; each part optional.
+struct Conv2dFusion {
+  // A residual add in the epilogue (Conv2dResidual): `output` is then the add's, of residual_output_layout,
+  // whose whole tiles the conv's items fall on (shards and bands are tile-aligned).
+  const Conv2dResidual* residual = nullptr;
+  const BufferLayout* residual_output_layout = nullptr;
+  // A pointwise conv making this depthwise conv's input as it is read (Conv2dProducer; can_fuse_producer
+  // holds): `input` is not read, the producer reads producer_input, and its output is never stored.
+  const Conv2dPlan* producer = nullptr;
+  const std::byte* producer_input = nullptr;
+  // The input held, or the output written, as int8 GEMM rows instead of tiles (can_pass_int8_rows holds).
+  const Int8Rows* input_rows = nullptr;
+  const Int8Rows* output_rows = nullptr;
+};
+void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
 
 // Whether `producer` (a pointwise conv) can run inside `plan` (a depthwise conv reading its output): both
 // accurate, the producer reading its input rows as stored, and `plan`'s items on whole tiles of channels.
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
 
-// Runs `plan` with its input made by `producer` from `producer_input` as it is read (Conv2dProducer);
-// can_fuse_producer(plan, producer) must hold. The producer's output is never stored.
-void run_conv2d_plan(const Conv2dPlan& plan, const Conv2dPlan& producer, const std::byte* producer_input,
-                     std::byte* output);
+// Whether `writer`'s output can be passed to `reader` as int8 GEMM rows (Int8Rows): both accurate, the
+// reader a pointwise conv on the int8 GEMM, the writer's bfloat8_b values >= 0 (its activation clamps at 0)
+// and its items on whole blocks of channels.
+bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 
 }  // namespace ttnn

@@ -175,13 +175,19 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   const PreparedConvWeights& weights = *program.prepared->weights;
   const uint32_t k = weights.reduction.k_per_group;
   const size_t m = p1 - p0;
-  Bfp8Rows& rows = bfp8_scratch(m, k);
   kernels::GemmBfp8Args gemm;
-  gemm.activations = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
-                                      rows.codes.data(), k, rows.exponents.data(), k / 16);
+  if (const Int8Rows* input = program.input_rows) {  // already as the GEMM reads them
+    gemm.activations = kernels::Int8Activations::nonnegative;
+    gemm.a = input->codes + p0 * input->cols, gemm.a_row_stride = input->cols;
+    gemm.a_exponents = input->exponents + p0 * (input->cols / 16), gemm.a_exponents_row_stride = input->cols / 16;
+  } else {
+    Bfp8Rows& rows = bfp8_scratch(m, k);
+    gemm.activations = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
+                                        rows.codes.data(), k, rows.exponents.data(), k / 16);
+    gemm.a = rows.codes.data(), gemm.a_row_stride = k;
+    gemm.a_exponents = rows.exponents.data(), gemm.a_exponents_row_stride = k / 16;
+  }
   gemm.m = m, gemm.n = n, gemm.k = k;
-  gemm.a = rows.codes.data(), gemm.a_row_stride = k;
-  gemm.a_exponents = rows.exponents.data(), gemm.a_exponents_row_stride = k / 16;
   gemm.packed_w = weights.packed_bfp8.data() + size_t(n0) / kernels::kBfp8PanelWidth * (k / 16) *
                                                    kernels::kBfp8BlockRecordBytes;
   gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
@@ -448,7 +454,11 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
     else run_gemm_block(program, item, p0, p1, out);
     if (program.residual) add_residual(program, item, p0, p1, out);
-    write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
+    if (const Int8Rows* rows = program.output_rows)
+      kernels::kernel_table().bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin,
+                                                    rows->cols, rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16,
+                                                    rows->cols / 16);
+    else write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }
 }
 

@@ -36,6 +36,15 @@ struct Conv2dResidual {
 
 struct Conv2dProgram;
 
+// bfloat8_b activations held as the int8 GEMM reads them instead of in tiles (the model's planned pass
+// keeps a conv's output so when a pointwise conv's int8 GEMM alone reads it): [rows][cols] two's-complement
+// codes, then [rows][cols / 16] exponent bytes, in the bytes the tiles would take. Every value >= 0.
+struct Int8Rows {
+  int8_t* codes;
+  uint8_t* exponents;
+  size_t cols;  // the row stride of codes (exponents: cols / 16)
+};
+
 // A pointwise conv fused into the depthwise conv that alone reads its output (the model's planned pass):
 // each input row the depthwise blocks read is computed by the pointwise conv's GEMM for the block's
 // channels and rounded as that output would be stored: the same bits as the two convs one after the other,
@@ -64,6 +73,8 @@ struct Conv2dProgram {
   const Conv2dResidual* residual = nullptr;
   // A depthwise conv's input made as it is read (Conv2dProducer): null when it is read from storage.
   const struct Conv2dProducer* producer = nullptr;
+  const Int8Rows* input_rows = nullptr;   // the input as int8 GEMM rows (bfp8_operands), not tiles
+  const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;

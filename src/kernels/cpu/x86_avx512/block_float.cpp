@@ -140,35 +140,71 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
 
 }  // namespace
 
-// Rows into the int8 GEMM's rows: each 16 rows x 16 columns through encode_face (its 256 codes are the
-// block's rows one after another), then turned from sign and magnitude into two's complement four rows a
-// vector; the rows past the last whole face a block at a time.
+namespace {
+
+// encode_face's arithmetic into the int8 GEMM's rows (16 rows of 16 columns): the packed, clamped integers
+// are the codes' two's-complement values already, stored four rows a vector; the exponent bytes go to each
+// row's block. Inf/NaN rows and tiny scales through the reference. Returns the values' signs OR-ed (0x80).
+inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* codes, size_t codes_stride,
+                                uint8_t* exponents, size_t exponents_stride) {
+  __m512i v[16];
+  for (size_t i = 0; i < 16; ++i)
+    v[i] = _mm512_and_si512(_mm512_loadu_si512(src + i * src_stride), _mm512_set1_epi32(0x7FFFFFFF));
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i field = _mm512_and_si512(_mm512_permutexvar_epi32(order, maxima_of_16(v)), _mm512_set1_epi32(int(kExponentMask)));
+  const __m512i row = _mm512_srli_epi32(field, 23);
+  alignas(16) uint8_t row_exponents[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(row_exponents), _mm512_cvtepi32_epi8(row));
+  for (size_t i = 0; i < 16; ++i) exponents[i * exponents_stride] = row_exponents[i];
+  const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
+  const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
+                            _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
+  alignas(64) float to_units[16];
+  _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
+  __m512i signs = _mm512_setzero_si512();
+  for (size_t q = 0; q < 16; q += 4) {
+    __m512i units[4];
+    for (size_t i = 0; i < 4; ++i) {
+      const __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(src + (q + i) * src_stride), _mm512_set1_ps(to_units[q + i]));
+      units[i] = _mm512_cvt_roundps_epi32(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    }
+    const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3]));
+    const __m512i values = _mm512_permutexvar_epi32(order, _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
+    // Signs of the rows the vector path holds (special rows' lanes hold garbage until the reference below).
+    __mmask16 held = 0;
+    for (size_t r = 0; r < 4; ++r)
+      if (!((special >> (q + r)) & 1)) held |= __mmask16(0xF << (4 * r));
+    signs = _mm512_mask_or_epi32(signs, held, signs, values);
+    int8_t* out = codes + q * codes_stride;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(values));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + codes_stride), _mm512_extracti32x4_epi32(values, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * codes_stride), _mm512_extracti32x4_epi32(values, 2));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * codes_stride), _mm512_extracti32x4_epi32(values, 3));
+  }
+  uint8_t rest = 0;
+  for (__mmask16 left = special; left != 0; left &= left - 1) {
+    const unsigned i = unsigned(__builtin_ctz(left));
+    rest |= bfp8_encode_int8_rows<bfp8_encode_ref>(src + i * src_stride, src_stride, 1, 16, codes + i * codes_stride,
+                                                   codes_stride, exponents + i * exponents_stride, exponents_stride);
+  }
+  return uint8_t(_mm512_movepi8_mask(signs) != 0 ? 0x80 : 0) | rest;
+}
+
+}  // namespace
+
+// Rows into the int8 GEMM's rows: whole faces (16 rows) of each block of 16 columns through
+// encode_face_int8, the rows past the last whole face a block at a time.
 uint8_t bfp8_encode_int8_rows__avx512(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
                                       size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
-  __m512i signs = _mm512_setzero_si512();
+  uint8_t signs = 0;
   const size_t faces = rows / 16 * 16;
   for (size_t row = 0; row < faces; row += 16)
-    for (size_t col = 0; col < cols; col += 16) {
-      alignas(64) uint8_t face[256];
-      alignas(16) uint8_t face_exponents[16];
-      encode_face(src + row * src_stride + col, src_stride, face, face_exponents);
-      for (size_t q = 0; q < 16; q += 4) {
-        const __m512i code = _mm512_load_si512(face + 16 * q);
-        signs = _mm512_or_si512(signs, code);
-        const __m512i magnitude = _mm512_and_si512(code, _mm512_set1_epi8(0x7F));
-        const __m512i value = _mm512_mask_sub_epi8(magnitude, _mm512_movepi8_mask(code), _mm512_setzero_si512(), magnitude);
-        int8_t* out = codes + (row + q) * codes_stride + col;
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(value));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + codes_stride), _mm512_extracti32x4_epi32(value, 1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * codes_stride), _mm512_extracti32x4_epi32(value, 2));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * codes_stride), _mm512_extracti32x4_epi32(value, 3));
-      }
-      for (size_t i = 0; i < 16; ++i) exponents[(row + i) * exponents_stride + col / 16] = face_exponents[i];
-    }
-  const uint8_t rest = bfp8_encode_int8_rows<bfp8_encode__avx512>(
-      src + faces * src_stride, src_stride, rows - faces, cols, codes + faces * codes_stride, codes_stride,
-      exponents + faces * exponents_stride, exponents_stride);
-  return uint8_t(_mm512_movepi8_mask(signs) != 0 ? 0x80 : 0) | rest;
+    for (size_t col = 0; col < cols; col += 16)
+      signs |= encode_face_int8(src + row * src_stride + col, src_stride, codes + row * codes_stride + col, codes_stride,
+                                exponents + row * exponents_stride + col / 16, exponents_stride);
+  return signs | bfp8_encode_int8_rows<bfp8_encode__avx512>(src + faces * src_stride, src_stride, rows - faces, cols,
+                                                            codes + faces * codes_stride, codes_stride,
+                                                            exponents + faces * exponents_stride, exponents_stride);
 }
 
 // A tile's rows: whole faces (rows 0-15 or 16-31, both column halves) sixteen blocks at a time, the other
