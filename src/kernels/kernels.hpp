@@ -139,11 +139,13 @@ using Bfp8TileRowsToInt8Fn = uint8_t (*)(const uint8_t* tile, uint32_t row0, uin
 using Bfp8RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t stride);
 // `rows` rows of `cols` floats (cols a multiple of 16; row stride src_stride) encoded as bfloat8_b blocks of
 // 16 and written as the int8 GEMM reads them: each block's codes as two's-complement int8 into codes (row
-// stride codes_stride bytes), its exponent byte into exponents (row stride exponents_stride). The same
-// bits as encoding into tiles and converting them (Bfp8TileRowsToInt8Fn, code_bias 0). Returns the codes'
-// sign bits OR-ed (0x80: a negative value).
+// stride codes_stride bytes), XOR-ed with `code_bias` (0x80: the value + 128 as an unsigned byte, how the
+// GEMM reads signed activations; or 0), its exponent byte into exponents (row stride exponents_stride). The
+// same bits as encoding into tiles and converting them (Bfp8TileRowsToInt8Fn). Returns the codes' sign bits
+// OR-ed (0x80: a negative value).
 using Bfp8EncodeInt8RowsFn = uint8_t (*)(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                         size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+                                         size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                         uint8_t code_bias);
 // 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
 // kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
@@ -221,7 +223,8 @@ void bfp8_decode_tile_rows_ref(const uint8_t* tile, uint32_t row0, uint32_t row1
 void bfp8_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 void bfp8_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride);
 uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                  size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+                                  size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                  uint8_t code_bias);
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                    uint8_t code_bias);

@@ -135,7 +135,7 @@ std::vector<size_t> fusable_producers(const std::vector<Step>& steps, const Conv
 }
 
 // Per value: whether it is passed as int8 GEMM rows (Int8Rows) from the conv that makes it to the one conv
-// that reads it, in place of bfloat8_b tiles.
+// that reads it (a fused producer included), in place of bfloat8_b tiles.
 std::vector<bool> int8_row_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
                                   const std::vector<size_t>& fused_add, const std::vector<bool>& never_stored,
                                   size_t output_node) {
@@ -152,17 +152,18 @@ std::vector<bool> int8_row_values(const std::vector<Step>& steps, const ConvPlan
 }
 
 // A value's bytes as Int8Rows: codes for every row and column of its physical view, then their exponents
-// (the tiles' bytes, exactly: 1 + 1/16 bytes a value).
+// (the tiles' bytes, exactly: 1 + 1/16 bytes a value), in the form its writer gives them.
 struct Int8RowsView {
   uint64_t rows = 0, cols = 0;
-  explicit Int8RowsView(const TensorSpec& spec) {
+  kernels::Int8Activations form;
+  Int8RowsView(const TensorSpec& spec, kernels::Int8Activations form_) : form(form_) {
     const BufferLayout layout = BufferLayout::of(spec, "model plan");
     rows = layout.height, cols = layout.width;
     check(rows * cols / 16 * 17 <= layout.size_bytes, "model plan: int8 rows of {} do not fit its {} bytes",
           spec.logical_shape, layout.size_bytes);
   }
   Int8Rows at(std::byte* bytes) const {
-    return {reinterpret_cast<int8_t*>(bytes), reinterpret_cast<uint8_t*>(bytes) + rows * cols, size_t(cols)};
+    return {reinterpret_cast<int8_t*>(bytes), reinterpret_cast<uint8_t*>(bytes) + rows * cols, size_t(cols), form};
   }
 };
 
@@ -285,12 +286,18 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
           residual->residual.stored_dtype = plan->output_spec.dtype;
           residual->output_layout = BufferLayout::of(output.spec(), "add");
         }
-        std::optional<Int8RowsView> input_rows, output_rows;
-        if (int8_rows[step.inputs.at(0)]) input_rows.emplace(input.spec());
-        if (int8_rows[step.node]) output_rows.emplace(output.spec());
+        // Values passed as int8 rows, in the form their writer (a conv step) gives them.
+        const auto rows_of = [&](size_t value) {
+          std::optional<Int8RowsView> view;
+          if (int8_rows[value]) view.emplace(spec_of(specs, value), int8_rows_form(*plans[readers.producer[value]]));
+          return view;
+        };
+        const std::optional<Int8RowsView> input_rows = producer ? std::nullopt : rows_of(step.inputs.at(0));
+        const std::optional<Int8RowsView> output_rows = rows_of(step.node);
+        const std::optional<Int8RowsView> producer_rows = producer ? rows_of(steps[producer_step].inputs.at(0)) : std::nullopt;
         steps_.push_back(planned_op(
             path, record, output,
-            [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows] {
+            [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows, producer_rows] {
               Conv2dFusion fusion;
               std::optional<Conv2dResidual> with_bytes;
               if (residual) {
@@ -300,9 +307,13 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
                 fusion.residual_output_layout = &residual->output_layout;
               }
               if (producer) fusion.producer = producer.get(), fusion.producer_input = read.bytes("conv2d input");
-              Int8Rows in{}, out{};
+              Int8Rows in{}, out{}, producer_in{};
               if (input_rows) in = input_rows->at(input.bytes("conv2d input")), fusion.input_rows = &in;
               if (output_rows) out = output_rows->at(output.bytes("conv2d output")), fusion.output_rows = &out;
+              if (producer_rows) {
+                producer_in = producer_rows->at(read.bytes("conv2d input"));
+                fusion.producer_input_rows = &producer_in;
+              }
               run_conv2d_plan(*plan, producer ? nullptr : input.bytes("conv2d input"), output.bytes("conv2d output"),
                               fusion);
             },

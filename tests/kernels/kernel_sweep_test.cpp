@@ -389,13 +389,14 @@ TEST_P(KernelTier, Bfp8RoundRowsMatchEncodingAndDecoding) {
 }
 
 // Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
-// complement, as the reference encodes them, for whole faces and leftover rows, nothing written between the
+// complement (biased by +128 or not), as the reference encodes them, for whole faces and leftover rows, nothing written between the
 // rows' codes; and whether a negative value was seen.
 TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30);
   for (const bool nonnegative : {false, true})
+    for (const uint8_t code_bias : {uint8_t(0), uint8_t(0x80)})
     for (const auto& [rows, cols] : {std::pair<size_t, size_t>{37, 48}, {16, 16}, {5, 32}}) {
       const size_t src_stride = cols + 3, codes_stride = cols + 16, exponents_stride = cols / 16 + 2;
       std::vector<float> src(rows * src_stride, 0.0f);
@@ -412,7 +413,7 @@ TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
       std::vector<int8_t> codes(rows * codes_stride, 99);
       std::vector<uint8_t> exponents(rows * exponents_stride, 99);
       const uint8_t signs = table_->bfp8_encode_int8_rows(src.data(), src_stride, rows, cols, codes.data(), codes_stride,
-                                                          exponents.data(), exponents_stride);
+                                                          exponents.data(), exponents_stride, code_bias);
       uint8_t want_signs = 0;
       for (size_t row = 0; row < rows; ++row) {
         for (size_t col = 0; col < cols; col += 16) {
@@ -422,8 +423,8 @@ TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
           for (size_t i = 0; i < 16; ++i) {
             want_signs |= block[i] & 0x80;
             const int magnitude = block[i] & 0x7F;
-            ASSERT_EQ(codes[row * codes_stride + col + i], int8_t(block[i] & 0x80 ? -magnitude : magnitude))
-                << rows << "x" << cols << " row " << row << " column " << col + i;
+            ASSERT_EQ(codes[row * codes_stride + col + i], int8_t(uint8_t(block[i] & 0x80 ? -magnitude : magnitude) ^ code_bias))
+                << rows << "x" << cols << " row " << row << " column " << col + i << " bias " << int(code_bias);
           }
         }
         for (size_t i = cols; i < codes_stride; ++i) ASSERT_EQ(codes[row * codes_stride + i], 99) << "row " << row;

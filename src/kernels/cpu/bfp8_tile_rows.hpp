@@ -64,7 +64,7 @@ void bfp8_round_rows(float* values, size_t rows, size_t cols, size_t stride) {
 // block encoder.
 template <uint8_t (*Encode)(const float* values, uint8_t* codes)>
 uint8_t bfp8_encode_int8_rows(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                              size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+                              size_t codes_stride, uint8_t* exponents, size_t exponents_stride, uint8_t code_bias) {
   uint8_t signs = 0;
   for (size_t row = 0; row < rows; ++row)
     for (size_t col = 0; col < cols; col += 16) {
@@ -74,7 +74,7 @@ uint8_t bfp8_encode_int8_rows(const float* src, size_t src_stride, size_t rows, 
       for (size_t i = 0; i < 16; ++i) {
         signs |= block[i];
         const int magnitude = block[i] & 0x7F;
-        out[i] = int8_t(block[i] & 0x80 ? -magnitude : magnitude);
+        out[i] = int8_t(uint8_t(block[i] & 0x80 ? -magnitude : magnitude) ^ code_bias);
       }
     }
   return signs & 0x80;

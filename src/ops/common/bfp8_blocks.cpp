@@ -7,7 +7,6 @@
 namespace ttnn {
 namespace {
 
-constexpr uint8_t kSignedBias = 0x80;  // value + 128 as an unsigned byte: what the GEMM reads of signed values
 
 // `rows` rows of the first `cols` codes, converted without the bias, given it.
 void add_bias(int8_t* codes, size_t codes_stride, uint64_t rows, uint64_t cols) {

@@ -128,7 +128,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 }
 
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion) {
-  const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows;
+  const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows ||
+                     fusion.producer_input_rows;
   check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
@@ -149,6 +150,7 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   if (fusion.producer) {
     producer_source = fusion.producer->source.at(fusion.producer_input);
     producer_program = program_of(*fusion.producer, &*producer_source, nullptr, &fusion.producer->output_layout, nullptr);
+    producer_program->input_rows = fusion.producer_input_rows;
     producer = Conv2dProducer{&*producer_program, fusion.producer->output_spec.dtype};
     program.producer = &*producer;
   }
@@ -182,12 +184,16 @@ bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
   const bool accurate = writer.math.numerics == Numerics::accurate && reader.math.numerics == Numerics::accurate;
   const bool reader_int8 = reader.bfp8_operands && r.pointwise() && r.groups == 1 && r.in_channels == w.out_channels &&
                            reader.prepared.weights->reduction.k_per_group == r.in_channels;
-  const bool nonnegative = writer.math.clamp.min >= 0.0f;  // every stored value >= 0: no sign to carry
   const bool whole_blocks = w.out_channels % 16 == 0 &&
                             std::all_of(writer.items.begin(), writer.items.end(),
                                         [](const ConvWorkItem& item) { return item.col_begin % 16 == 0; });
-  return accurate && reader_int8 && nonnegative && whole_blocks && writer.output_spec.dtype == DataType::BFLOAT8_B &&
+  return accurate && reader_int8 && whole_blocks && writer.output_spec.dtype == DataType::BFLOAT8_B &&
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
+}
+
+kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer) {
+  // Every stored value >= 0 needs no bias (a value clamped at 0 never encodes a negative code).
+  return writer.math.clamp.min >= 0.0f ? kernels::Int8Activations::nonnegative : kernels::Int8Activations::biased;
 }
 
 Conv2dResult conv2d(const Conv2dArgs& args) {

@@ -56,9 +56,11 @@ struct Conv2dFusion {
   // holds): `input` is not read, the producer reads producer_input, and its output is never stored.
   const Conv2dPlan* producer = nullptr;
   const std::byte* producer_input = nullptr;
-  // The input held, or the output written, as int8 GEMM rows instead of tiles (can_pass_int8_rows holds).
+  // The input held, or the output written, as int8 GEMM rows instead of tiles (can_pass_int8_rows holds);
+  // and the producer's input so held.
   const Int8Rows* input_rows = nullptr;
   const Int8Rows* output_rows = nullptr;
+  const Int8Rows* producer_input_rows = nullptr;
 };
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
 
@@ -67,8 +69,10 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
 
 // Whether `writer`'s output can be passed to `reader` as int8 GEMM rows (Int8Rows): both accurate, the
-// reader a pointwise conv on the int8 GEMM, the writer's bfloat8_b values >= 0 (its activation clamps at 0)
-// and its items on whole blocks of channels.
+// reader a pointwise conv on the int8 GEMM, the writer's output bfloat8_b and its items on whole blocks of
+// channels.
 bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
+// The form of the rows `writer` passes: nonnegative where its activation clamps at 0, else biased.
+kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 
 }  // namespace ttnn

@@ -177,7 +177,7 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   const size_t m = p1 - p0;
   kernels::GemmBfp8Args gemm;
   if (const Int8Rows* input = program.input_rows) {  // already as the GEMM reads them
-    gemm.activations = kernels::Int8Activations::nonnegative;
+    gemm.activations = input->form;
     gemm.a = input->codes + p0 * input->cols, gemm.a_row_stride = input->cols;
     gemm.a_exponents = input->exponents + p0 * (input->cols / 16), gemm.a_exponents_row_stride = input->cols / 16;
   } else {
@@ -457,7 +457,8 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     if (const Int8Rows* rows = program.output_rows)
       kernels::kernel_table().bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin,
                                                     rows->cols, rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16,
-                                                    rows->cols / 16);
+                                                    rows->cols / 16,
+                                                    rows->form == kernels::Int8Activations::biased ? kSignedBias : 0);
     else write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }
 }

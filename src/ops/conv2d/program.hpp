@@ -8,6 +8,7 @@
 #include "core/buffer_layout.hpp"
 #include "ops/common/activation.hpp"
 #include "ops/common/decode_activations.hpp"
+#include "kernels/bfp8_gemm.hpp"
 #include "ops/conv2d/prepare_weights.hpp"
 
 namespace ttnn {
@@ -38,11 +39,13 @@ struct Conv2dProgram;
 
 // bfloat8_b activations held as the int8 GEMM reads them instead of in tiles (the model's planned pass
 // keeps a conv's output so when a pointwise conv's int8 GEMM alone reads it): [rows][cols] two's-complement
-// codes, then [rows][cols / 16] exponent bytes, in the bytes the tiles would take. Every value >= 0.
+// codes, biased by +128 unless every value is >= 0, then [rows][cols / 16] exponent bytes, in the bytes the
+// tiles would take.
 struct Int8Rows {
   int8_t* codes;
   uint8_t* exponents;
   size_t cols;  // the row stride of codes (exponents: cols / 16)
+  kernels::Int8Activations form;  // nonnegative or biased
 };
 
 // A pointwise conv fused into the depthwise conv that alone reads its output (the model's planned pass):

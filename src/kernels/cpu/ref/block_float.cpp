@@ -72,9 +72,9 @@ void bfp8_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride)
 }
 
 uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                  size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+                                  size_t codes_stride, uint8_t* exponents, size_t exponents_stride, uint8_t code_bias) {
   return bfp8_encode_int8_rows<bfp8_encode_ref>(src, src_stride, rows, cols, codes, codes_stride, exponents,
-                                                exponents_stride);
+                                                exponents_stride, code_bias);
 }
 
 }  // namespace ttnn::kernels

@@ -35,7 +35,8 @@ void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values);
 void bfp8_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint8_t* tile);
 void bfp8_round_rows__avx2(float* values, size_t rows, size_t cols, size_t stride);
 uint8_t bfp8_encode_int8_rows__avx2(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                    uint8_t code_bias);
 void bfp8_decode_tile_rows__avx2(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                   float* dst, size_t dst_stride);
 void bf16_encode__avx2(const float* values, uint16_t* bits);

@@ -157,9 +157,10 @@ void bfp8_round_rows__avx2(float* values, size_t rows, size_t cols, size_t strid
 }
 
 uint8_t bfp8_encode_int8_rows__avx2(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                    uint8_t code_bias) {
   return bfp8_encode_int8_rows<bfp8_encode__avx2>(src, src_stride, rows, cols, codes, codes_stride, exponents,
-                                                  exponents_stride);
+                                                  exponents_stride, code_bias);
 }
 
 }  // namespace ttnn::kernels

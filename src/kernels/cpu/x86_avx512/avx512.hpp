@@ -48,7 +48,8 @@ void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t 
 void round_significand__avx512(float* values, size_t count, int bits);
 void bfp8_round_rows__avx512(float* values, size_t rows, size_t cols, size_t stride);
 uint8_t bfp8_encode_int8_rows__avx512(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                      size_t codes_stride, uint8_t* exponents, size_t exponents_stride);
+                                      size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                      uint8_t code_bias);
 // Register-only peak loops: fp32 FMA, vdpbf16ps (4 flops a lane), vpdpbusd (8 ops a lane).
 double f32_fma_peak__avx512f(uint64_t iterations);
 double bf16_dot_peak__avx512bf16(uint64_t iterations);

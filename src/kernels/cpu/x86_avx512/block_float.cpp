@@ -146,7 +146,7 @@ namespace {
 // are the codes' two's-complement values already, stored four rows a vector; the exponent bytes go to each
 // row's block. Inf/NaN rows and tiny scales through the reference. Returns the values' signs OR-ed (0x80).
 inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* codes, size_t codes_stride,
-                                uint8_t* exponents, size_t exponents_stride) {
+                                uint8_t* exponents, size_t exponents_stride, uint8_t code_bias) {
   __m512i v[16];
   for (size_t i = 0; i < 16; ++i)
     v[i] = _mm512_and_si512(_mm512_loadu_si512(src + i * src_stride), _mm512_set1_epi32(0x7FFFFFFF));
@@ -175,17 +175,19 @@ inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* cod
     for (size_t r = 0; r < 4; ++r)
       if (!((special >> (q + r)) & 1)) held |= __mmask16(0xF << (4 * r));
     signs = _mm512_mask_or_epi32(signs, held, signs, values);
+    const __m512i biased = _mm512_xor_si512(values, _mm512_set1_epi8(char(code_bias)));
     int8_t* out = codes + q * codes_stride;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(values));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + codes_stride), _mm512_extracti32x4_epi32(values, 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * codes_stride), _mm512_extracti32x4_epi32(values, 2));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * codes_stride), _mm512_extracti32x4_epi32(values, 3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(biased));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + codes_stride), _mm512_extracti32x4_epi32(biased, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * codes_stride), _mm512_extracti32x4_epi32(biased, 2));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * codes_stride), _mm512_extracti32x4_epi32(biased, 3));
   }
   uint8_t rest = 0;
   for (__mmask16 left = special; left != 0; left &= left - 1) {
     const unsigned i = unsigned(__builtin_ctz(left));
     rest |= bfp8_encode_int8_rows<bfp8_encode_ref>(src + i * src_stride, src_stride, 1, 16, codes + i * codes_stride,
-                                                   codes_stride, exponents + i * exponents_stride, exponents_stride);
+                                                   codes_stride, exponents + i * exponents_stride, exponents_stride,
+                                                   code_bias);
   }
   return uint8_t(_mm512_movepi8_mask(signs) != 0 ? 0x80 : 0) | rest;
 }
@@ -195,16 +197,18 @@ inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* cod
 // Rows into the int8 GEMM's rows: whole faces (16 rows) of each block of 16 columns through
 // encode_face_int8, the rows past the last whole face a block at a time.
 uint8_t bfp8_encode_int8_rows__avx512(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
-                                      size_t codes_stride, uint8_t* exponents, size_t exponents_stride) {
+                                      size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
+                                      uint8_t code_bias) {
   uint8_t signs = 0;
   const size_t faces = rows / 16 * 16;
   for (size_t row = 0; row < faces; row += 16)
     for (size_t col = 0; col < cols; col += 16)
       signs |= encode_face_int8(src + row * src_stride + col, src_stride, codes + row * codes_stride + col, codes_stride,
-                                exponents + row * exponents_stride + col / 16, exponents_stride);
+                                exponents + row * exponents_stride + col / 16, exponents_stride, code_bias);
   return signs | bfp8_encode_int8_rows<bfp8_encode__avx512>(src + faces * src_stride, src_stride, rows - faces, cols,
                                                             codes + faces * codes_stride, codes_stride,
-                                                            exponents + faces * exponents_stride, exponents_stride);
+                                                            exponents + faces * exponents_stride, exponents_stride,
+                                                            code_bias);
 }
 
 // A tile's rows: whole faces (rows 0-15 or 16-31, both column halves) sixteen blocks at a time, the other
