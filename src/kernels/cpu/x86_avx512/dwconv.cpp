@@ -20,7 +20,20 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   const size_t count = kTaps > 0 ? kTaps : runtime_count;
   const size_t channels = args.channels;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
-  for (size_t c = 0; c < channels; c += 16) {
+  size_t c = 0;
+  // Four channel vectors at a time: four independent tap chains instead of one waiting on each FMA.
+  for (; c + 64 <= channels; c += 64) {
+    __m512 acc[4];
+#pragma GCC unroll 4
+    for (size_t j = 0; j < 4; ++j) acc[j] = args.bias ? _mm512_loadu_ps(args.bias + c + 16 * j) : _mm512_setzero_ps();
+    for (size_t t = 0; t < count; ++t)
+#pragma GCC unroll 4
+      for (size_t j = 0; j < 4; ++j)
+        acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(w[t] + c + 16 * j), _mm512_loadu_ps(in[t] + c + 16 * j), acc[j]);
+#pragma GCC unroll 4
+    for (size_t j = 0; j < 4; ++j) _mm512_storeu_ps(out + c + 16 * j, clamp(acc[j], lo, hi));
+  }
+  for (; c < channels; c += 16) {
     const __mmask16 m = lanes(channels - c);
     __m512 acc = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
     for (size_t t = 0; t < count; ++t)
