@@ -443,6 +443,11 @@ TEST(TensorRebuildTest, ReadsLegacyStorageViews) {
   EXPECT_THROW(rebuild(tensor_dict(6, {Entry{"t", 0, {1}, {1}, outside}}), six), FormatError);
 }
 
+// An empty dict is an empty state dict (the tensors are converted on several threads: none here).
+TEST(TensorRebuildTest, EmptyDictGivesAnEmptyStateDict) {
+  EXPECT_EQ(rebuild("\x80\x02}q\x00."s, {}).size(), 0u);
+}
+
 TEST(TensorRebuildTest, RepeatedKeyKeepsFirstPositionAndLastValue) {
   const StateDict sd = rebuild(tensor_dict(2, {Entry{"a"}, Entry{"b"}, Entry{"a", 1}}), {10, 20});
   EXPECT_EQ(sd.names(), (std::vector<std::string>{"a", "b"}));

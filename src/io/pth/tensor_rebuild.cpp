@@ -4,9 +4,11 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <map>
 #include <unordered_map>
+#include <thread>
 #include <vector>
 
 #include <fmt/ranges.h>
@@ -76,8 +78,16 @@ class Rebuilder {
       else specs[slot->second] = std::move(spec);
     }
     check_budget(specs);
+    // Storages resolved in order (the source reads and checks each once, and is not thread-safe), then the
+    // tensors converted on the machine's cores: copying a checkpoint into fresh arrays, page faults and
+    // all, was most of loading it.
+    std::vector<StorageBytes> storages;
+    storages.reserve(specs.size());
+    for (const auto& spec : specs) storages.push_back(resolve(spec.storage));
+    std::vector<HostArray> arrays(specs.size());
+    convert_in_parallel(specs, storages, arrays);
     StateDict out;
-    for (const auto& spec : specs) out.insert(spec.key, convert(spec));
+    for (size_t i = 0; i < specs.size(); ++i) out.insert(specs[i].key, std::move(arrays[i]));
     return out;
   }
 
@@ -238,12 +248,51 @@ class Rebuilder {
     return true;
   }
 
-  HostArray convert(const TensorSpec& spec) const {
-    const auto& ref = spec.storage;
+  StorageBytes resolve(const StorageRef& ref) const {
     const StorageBytes storage = source_(ref);
     const uint64_t expected = ref.numel * ref.type->size;
     check<FormatError>(storage.bytes.size() == expected, "{}: storage '{}' has {} bytes, expected {} ({} x {})",
                        what_, ref.key, storage.bytes.size(), expected, ref.numel, ref.type->name);
+    return storage;
+  }
+
+  // arrays[i] = specs[i] converted, on up to one thread a core in contiguous runs of about equal volume;
+  // the first failure (by index) is rethrown once every thread has stopped.
+  static void convert_in_parallel(const std::vector<TensorSpec>& specs, const std::vector<StorageBytes>& storages,
+                                  std::vector<HostArray>& arrays) {
+    constexpr uint64_t kVolumePerThread = uint64_t{1} << 20;  // below this, a thread costs more than it saves
+    if (specs.empty()) return;
+    uint64_t total = 0;
+    for (const auto& spec : specs) total += spec.volume;
+    const size_t threads = size_t(std::clamp<uint64_t>(std::min<uint64_t>(std::thread::hardware_concurrency(), 8), 1,
+                                                        std::max<uint64_t>(1, total / kVolumePerThread)));
+    std::vector<size_t> ends;  // run t is specs [ends[t - 1], ends[t])
+    uint64_t done = 0;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      done += specs[i].volume;
+      if (done * threads >= total * (ends.size() + 1) || i + 1 == specs.size()) ends.push_back(i + 1);
+    }
+    std::vector<std::exception_ptr> errors(specs.size());
+    const auto run = [&](size_t t) {
+      for (size_t i = t == 0 ? 0 : ends[t - 1]; i < ends[t]; ++i) {
+        try {
+          arrays[i] = convert(specs[i], storages[i]);
+        } catch (...) {
+          errors[i] = std::current_exception();
+          return;
+        }
+      }
+    };
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < ends.size(); ++t) workers.emplace_back(run, t);
+    run(0);
+    for (auto& worker : workers) worker.join();
+    for (const auto& error : errors)
+      if (error) std::rethrow_exception(error);
+  }
+
+  static HostArray convert(const TensorSpec& spec, const StorageBytes& storage) {
+    const auto& ref = spec.storage;
     std::vector<uint32_t> dims(spec.sizes.begin(), spec.sizes.end());
     HostArray array{Shape(std::span<const uint32_t>(dims)), {}};
     uint64_t position = (ref.view ? ref.view->offset : 0) + spec.offset;
