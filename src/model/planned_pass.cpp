@@ -37,7 +37,8 @@ struct OpRecord {
 
 // A planned op as a step: the module scope and the op's profiler record, the output's padding tiles zeroed
 // as in a fresh allocation (the arena's bytes held other values; ops write every logical value), then `run`.
-// `zero_padding` false: the output's bytes do not hold tiles (Int8Rows), and nothing reads past its values.
+// `zero_padding` false: the output's bytes do not hold tiles (Int8Rows, FloatRows), and nothing reads past its
+// values.
 template <class Run>
 std::function<void()> planned_op(const std::string& path, const OpRecord& record, const Tensor& output, Run run,
                                  bool zero_padding = true) {
@@ -134,21 +135,24 @@ std::vector<size_t> fusable_producers(const std::vector<Step>& steps, const Conv
   return fused;
 }
 
-// Per value: whether it is passed as int8 GEMM rows (Int8Rows) from the conv that makes it to the one conv
-// that reads it (a fused producer included), in place of bfloat8_b tiles.
-std::vector<bool> int8_row_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
+// How a value passes from the conv that makes it to the one conv that reads it (a fused producer included).
+enum class Passed : uint8_t { tiles, int8_rows, float_rows };
+
+// Per value: tiles, or the rows the reader's GEMM reads (Int8Rows for bfloat8_b, FloatRows for float32).
+std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
                                   const std::vector<size_t>& fused_add, const std::vector<bool>& never_stored,
                                   size_t output_node) {
-  std::vector<bool> rows(readers.count.size(), false);
+  std::vector<Passed> passed(readers.count.size(), Passed::tiles);
   for (size_t r = 0; r < steps.size(); ++r) {
     if (!plans[r]) continue;
     const size_t value = steps[r].inputs.at(0), w = readers.producer[value];
     if (w == SIZE_MAX || !plans[w] || readers.count[value] != 1 || value == output_node || fused_add[w] != SIZE_MAX ||
         never_stored[value])
       continue;
-    rows[value] = can_pass_int8_rows(*plans[w], *plans[r]);
+    if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
+    else if (can_pass_float_rows(*plans[w], *plans[r])) passed[value] = Passed::float_rows;
   }
-  return rows;
+  return passed;
 }
 
 // A value's bytes as Int8Rows: codes for every row and column of its physical view, then their exponents
@@ -165,6 +169,18 @@ struct Int8RowsView {
   Int8Rows at(std::byte* bytes) const {
     return {reinterpret_cast<int8_t*>(bytes), reinterpret_cast<uint8_t*>(bytes) + rows * cols, size_t(cols), form};
   }
+};
+
+// A float32 value's bytes as FloatRows: every row and column of its physical view (the tiles' bytes).
+struct FloatRowsView {
+  uint64_t cols = 0;
+  explicit FloatRowsView(const TensorSpec& spec) {
+    const BufferLayout layout = BufferLayout::of(spec, "model plan");
+    cols = layout.width;
+    check(layout.height * cols * sizeof(float) <= layout.size_bytes, "model plan: float rows of {} do not fit its {} bytes",
+          spec.logical_shape, layout.size_bytes);
+  }
+  FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols)}; }
 };
 
 }  // namespace
@@ -219,7 +235,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
   // A depthwise conv's output that only a pointwise conv's int8 GEMM reads is stored as that GEMM reads it:
   // no tiles to encode and convert back.
-  const std::vector<bool> int8_rows = int8_row_values(steps, plans, readers, fused_add, never_stored, output_node);
+  const std::vector<Passed> passed = passed_values(steps, plans, readers, fused_add, never_stored, output_node);
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -286,18 +302,29 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
           residual->residual.stored_dtype = plan->output_spec.dtype;
           residual->output_layout = BufferLayout::of(output.spec(), "add");
         }
-        // Values passed as int8 rows, in the form their writer (a conv step) gives them.
+        // Values passed as rows: int8 ones in the form their writer (a conv step) gives them.
         const auto rows_of = [&](size_t value) {
           std::optional<Int8RowsView> view;
-          if (int8_rows[value]) view.emplace(spec_of(specs, value), int8_rows_form(*plans[readers.producer[value]]));
+          if (passed[value] == Passed::int8_rows)
+            view.emplace(spec_of(specs, value), int8_rows_form(*plans[readers.producer[value]]));
           return view;
         };
-        const std::optional<Int8RowsView> input_rows = producer ? std::nullopt : rows_of(step.inputs.at(0));
+        const auto floats_of = [&](size_t value) {
+          std::optional<FloatRowsView> view;
+          if (passed[value] == Passed::float_rows) view.emplace(spec_of(specs, value));
+          return view;
+        };
+        const size_t read_value = producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0);
+        const std::optional<Int8RowsView> input_rows = producer ? std::nullopt : rows_of(read_value);
         const std::optional<Int8RowsView> output_rows = rows_of(step.node);
-        const std::optional<Int8RowsView> producer_rows = producer ? rows_of(steps[producer_step].inputs.at(0)) : std::nullopt;
+        const std::optional<Int8RowsView> producer_rows = producer ? rows_of(read_value) : std::nullopt;
+        const std::optional<FloatRowsView> input_floats = producer ? std::nullopt : floats_of(read_value);
+        const std::optional<FloatRowsView> output_floats = floats_of(step.node);
+        const std::optional<FloatRowsView> producer_floats = producer ? floats_of(read_value) : std::nullopt;
         steps_.push_back(planned_op(
             path, record, output,
-            [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows, producer_rows] {
+            [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows, producer_rows,
+             input_floats, output_floats, producer_floats] {
               Conv2dFusion fusion;
               std::optional<Conv2dResidual> with_bytes;
               if (residual) {
@@ -314,10 +341,20 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
                 producer_in = producer_rows->at(read.bytes("conv2d input"));
                 fusion.producer_input_rows = &producer_in;
               }
+              FloatRows in_floats{}, out_floats{}, producer_in_floats{};
+              if (input_floats) in_floats = input_floats->at(input.bytes("conv2d input")), fusion.input_floats = &in_floats;
+              if (output_floats) {
+                out_floats = output_floats->at(output.bytes("conv2d output"));
+                fusion.output_floats = &out_floats;
+              }
+              if (producer_floats) {
+                producer_in_floats = producer_floats->at(read.bytes("conv2d input"));
+                fusion.producer_input_floats = &producer_in_floats;
+              }
               run_conv2d_plan(*plan, producer ? nullptr : input.bytes("conv2d input"), output.bytes("conv2d output"),
                               fusion);
             },
-            !output_rows));
+            !output_rows && !output_floats));
         if (producer_step != SIZE_MAX) {
           ModelStep info = step.info;  // one op: both convs' work, the pointwise conv's modules fused
           const ModelStep& pointwise = steps[producer_step].info;

@@ -129,7 +129,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion) {
   const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows ||
-                     fusion.producer_input_rows;
+                     fusion.producer_input_rows || fusion.input_floats || fusion.output_floats ||
+                     fusion.producer_input_floats;
   check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
@@ -143,6 +144,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   program.residual = fusion.residual;
   program.input_rows = fusion.input_rows;
   program.output_rows = fusion.output_rows;
+  program.input_floats = fusion.input_floats;
+  program.output_floats = fusion.output_floats;
   program.run_id = next_conv2d_run_id();
   std::optional<ActivationSource> producer_source;
   std::optional<Conv2dProgram> producer_program;
@@ -151,6 +154,7 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
     producer_source = fusion.producer->source.at(fusion.producer_input);
     producer_program = program_of(*fusion.producer, &*producer_source, nullptr, &fusion.producer->output_layout, nullptr);
     producer_program->input_rows = fusion.producer_input_rows;
+    producer_program->input_floats = fusion.producer_input_floats;
     producer = Conv2dProducer{&*producer_program, fusion.producer->output_spec.dtype};
     program.producer = &*producer;
   }
@@ -188,6 +192,18 @@ bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
                             std::all_of(writer.items.begin(), writer.items.end(),
                                         [](const ConvWorkItem& item) { return item.col_begin % 16 == 0; });
   return accurate && reader_int8 && whole_blocks && writer.output_spec.dtype == DataType::BFLOAT8_B &&
+         writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
+}
+
+bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
+  const Conv2dGeometry &w = writer.geometry, &r = reader.geometry;
+  const bool accurate = writer.math.numerics == Numerics::accurate && reader.math.numerics == Numerics::accurate;
+  // The float32 GEMM reading its rows in place, as stored: no bfloat16 or int8 operands, no cut.
+  const bool reader_in_place = !reader.bfp8_operands && !reader.bf16_operands && reader.streamed && r.pointwise() &&
+                               r.groups == 1 && r.in_channels == w.out_channels &&
+                               reader.prepared.weights->reduction.tap_stride == r.in_channels &&
+                               reader.source.cut.bits <= 0;
+  return accurate && reader_in_place && writer.output_spec.dtype == DataType::FLOAT32 &&
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
 }
 

@@ -61,6 +61,10 @@ struct Conv2dFusion {
   const Int8Rows* input_rows = nullptr;
   const Int8Rows* output_rows = nullptr;
   const Int8Rows* producer_input_rows = nullptr;
+  // The same as float32 rows (can_pass_float_rows holds).
+  const FloatRows* input_floats = nullptr;
+  const FloatRows* output_floats = nullptr;
+  const FloatRows* producer_input_floats = nullptr;
 };
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
 
@@ -74,5 +78,9 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
 bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 // The form of the rows `writer` passes: nonnegative where its activation clamps at 0, else biased.
 kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
+
+// Whether `writer`'s float32 output can be passed to `reader` as rows (FloatRows): both accurate, the reader
+// a pointwise conv on the float32 GEMM reading its input rows in place, without a fidelity cut.
+bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 
 }  // namespace ttnn

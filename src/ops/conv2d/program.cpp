@@ -131,6 +131,7 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   // stored image rows: gathers_from_storage).
   const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
   if (in_place && program.input) return {program.input->values.data() + p0 * program.input->cols, program.input->cols};
+  if (in_place && program.input_floats) return {program.input_floats->values + p0 * program.input_floats->cols, program.input_floats->cols};
   if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
     float* rows = sized(scratch(3), m * program.source->cols);
     program.source->read(p0, p1, rows, program.source->cols);
@@ -454,12 +455,17 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
     else run_gemm_block(program, item, p0, p1, out);
     if (program.residual) add_residual(program, item, p0, p1, out);
-    if (const Int8Rows* rows = program.output_rows)
+    if (const Int8Rows* rows = program.output_rows) {
       kernels::kernel_table().bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin,
                                                     rows->cols, rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16,
                                                     rows->cols / 16,
                                                     rows->form == kernels::Int8Activations::biased ? kSignedBias : 0);
-    else write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
+    } else if (const FloatRows* floats = program.output_floats) {
+      for (uint64_t row = p0; row < p1; ++row)
+        std::memcpy(floats->values + row * floats->cols + item.col_begin, out + (row - p0) * width, width * sizeof(float));
+    } else {
+      write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
+    }
   }
 }
 

@@ -57,6 +57,14 @@ struct Conv2dProducer {
   DataType stored_dtype;         // its output's dtype
 };
 
+// float32 activations held as rows (the model's planned pass keeps a conv's float32 output so when a
+// pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, in the bytes the tiles
+// would take; the GEMM reads them where they are instead of copying them out of tiles.
+struct FloatRows {
+  float* values;
+  size_t cols;  // the row stride
+};
+
 struct Conv2dProgram {
   const Conv2dGeometry* geometry;
   const Conv2dMath* math;
@@ -78,6 +86,8 @@ struct Conv2dProgram {
   const struct Conv2dProducer* producer = nullptr;
   const Int8Rows* input_rows = nullptr;   // the input as int8 GEMM rows (bfp8_operands), not tiles
   const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
+  const FloatRows* input_floats = nullptr;   // the input as float32 rows (read in place), not tiles
+  const FloatRows* output_floats = nullptr;  // the output written as float32 rows, not tiles
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;
