@@ -47,7 +47,8 @@ class PlannedPass {
   void prepare_threads(std::span<const float> nchw, const Shape& input_shape) const;
 
   // The ops this pass runs, in order: the lowered steps, with each fused residual add named in its conv's
-  // `fused` instead of a step of its own.
+  // `fused` instead of a step of its own, and each expand conv run inside its depthwise conv named (with its
+  // own fused modules) first in that conv's `fused`, its multiply-adds added to the depthwise conv's.
   const std::vector<ModelStep>& steps() const { return infos_; }
   size_t output_volume() const { return values_[output_node_].logical_shape().volume(); }
   size_t arena_bytes() const { return arena_bytes_; }
