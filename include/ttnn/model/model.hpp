@@ -91,8 +91,9 @@ class Model {
   const ModelParameters& parameters() const;
   const std::vector<ModelStep>& steps() const;
   // The ops a planned pass runs: steps(), with each residual add that runs in the epilogue of the conv
-  // making its other operand listed in that conv's `fused` (the accurate numerics; same bits). steps()
-  // until a pass is planned.
+  // making its other operand listed in that conv's `fused`, and each expand conv that runs inside the
+  // depthwise conv reading its output listed first in that conv's `fused` (its multiply-adds counted
+  // there); the accurate numerics, same bits. steps() until a pass is planned.
   const std::vector<ModelStep>& planned_steps() const;
   const ModelConfig& config() const;
 
