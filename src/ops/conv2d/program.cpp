@@ -263,6 +263,17 @@ void produce_rows(const Conv2dProgram& program, const ConvWorkItem& item, uint64
   program.source->apply_cut(out, (p1 - p0) * width);
 }
 
+// Grows the scratch a fused producer's GEMM uses to what `rows` pixel rows of the item's channels need: how
+// many rows one call makes depends on where a thread's ring starts, which differs between the pass each
+// thread runs alone (prepare_threads) and a shared one, and a planned pass must not allocate after the former.
+void reserve_producer_scratch(const Conv2dProgram& program, const ConvWorkItem& item, size_t rows) {
+  const Conv2dProgram& producer = *program.producer->program;
+  const uint32_t k = producer.prepared->weights->reduction.k_per_group;
+  if (producer.bfp8_operands && !producer.input_rows) bfp8_scratch(rows, k);
+  if (!producer.bfp8_operands && !producer.input_floats) sized(scratch(3), rows * producer.source->cols);
+  sized(scratch(2), rows * (item.col_end - item.col_begin + kernels::kGemmPanelWidth));  // a range from mid-panel
+}
+
 // The input rows a depthwise block reads: the whole decoded tensor, or (streamed) the rows of one image that
 // a run of output rows needs, decoded for the item's channels into a per-thread ring of rows. Consecutive
 // blocks and work items of a thread (run_conv2d_plan hands each thread runs of neighbouring items) share
@@ -323,6 +334,7 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
     const size_t rows = std::max<size_t>(
         needed, size_t(most_output_rows - 1) * g.stride_h + size_t(g.kernel_h - 1) * g.dilation_h + 1);
     if (ring.rows.size() < rows * input.row_floats) ring.rows.resize(rows * input.row_floats);
+    if (program.producer) reserve_producer_scratch(program, item, ring.rows.size() / input.row_floats * row_pixels);
     ring.run = program.run_id, ring.image = image, ring.col_begin = item.col_begin, ring.col_end = item.col_end;
     ring.first_row = ring.end_row = first;
   }
