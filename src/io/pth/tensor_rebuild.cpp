@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <unordered_map>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -266,12 +267,13 @@ class Rebuilder {
     for (const auto& spec : specs) total += spec.volume;
     const size_t threads = size_t(std::clamp<uint64_t>(std::min<uint64_t>(std::thread::hardware_concurrency(), 8), 1,
                                                         std::max<uint64_t>(1, total / kVolumePerThread)));
-    std::vector<size_t> ends;  // run t is specs [ends[t - 1], ends[t])
+    std::vector<size_t> ends;  // run t is specs [ends[t - 1], ends[t]); at most `threads` runs
     uint64_t done = 0;
-    for (size_t i = 0; i < specs.size(); ++i) {
+    for (size_t i = 0; i + 1 < specs.size(); ++i) {
       done += specs[i].volume;
-      if (done * threads >= total * (ends.size() + 1) || i + 1 == specs.size()) ends.push_back(i + 1);
+      if (ends.size() + 1 < threads && done * threads >= total * (ends.size() + 1)) ends.push_back(i + 1);
     }
+    ends.push_back(specs.size());
     std::vector<std::exception_ptr> errors(specs.size());
     const auto run = [&](size_t t) {
       for (size_t i = t == 0 ? 0 : ends[t - 1]; i < ends[t]; ++i) {
@@ -284,7 +286,12 @@ class Rebuilder {
       }
     };
     std::vector<std::thread> workers;
-    for (size_t t = 1; t < ends.size(); ++t) workers.emplace_back(run, t);
+    size_t started = 1;  // runs [1, started) have a thread; a thread that cannot start leaves the rest here
+    try {
+      for (; started < ends.size(); ++started) workers.emplace_back(run, started);
+    } catch (const std::system_error&) {
+    }
+    for (size_t t = started; t < ends.size(); ++t) run(t);
     run(0);
     for (auto& worker : workers) worker.join();
     for (const auto& error : errors)
