@@ -202,6 +202,7 @@ bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
   const bool reader_in_place = !reader.bfp8_operands && !reader.bf16_operands && reader.streamed && r.pointwise() &&
                                r.groups == 1 && r.in_channels == w.out_channels &&
                                reader.prepared.weights->reduction.tap_stride == r.in_channels &&
+                               reader.prepared.weights->reduction.k_per_group == r.in_channels &&
                                reader.source.cut.bits <= 0;
   return accurate && reader_in_place && writer.output_spec.dtype == DataType::FLOAT32 &&
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
