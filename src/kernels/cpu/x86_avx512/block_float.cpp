@@ -97,83 +97,87 @@ inline __m512i maxima_of_16(const __m512i (&v)[16]) {
                           _mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))));
 }
 
-// The 16 blocks of one face (16 tile rows of `src`, 16 columns each) into the face's 256 codes and 16
-// exponent bytes. The vector path's arithmetic as encode_codes, per block: units = value * 2^(133 - row)
-// with the sign kept, rounded to nearest even, the magnitude clamped to 127; four blocks' integers are
-// packed to bytes together and turned into sign and magnitude. Rows of 0 (zeros and
-// subnormals only) scale by 0; Inf/NaN rows and tiny scales are encoded again by the reference.
-inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uint8_t* exponents) {
+// The vector path's view of one face (16 rows of `src`, 16 columns each: a block a row): each block's
+// exponent byte (lane i: block i), the blocks the reference must encode (Inf/NaN rows and tiny scales), and
+// each block's scale to units, 2^(133 - row) (0 for rows of zeros and subnormals only).
+struct FaceScales {
+  __m512i row;
+  __mmask16 special;
+  alignas(64) float to_units[16];
+};
+
+// Lane i of a block-per-lane vector from maxima_of_16's lane 4 (i % 4) + i / 4; the same permutation
+// regroups four packed blocks' dwords block after block in face_codes.
+inline __m512i face_order() { return _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15); }
+
+// Each block's exponent field (in place, bits 23-30), lane i for block i, from its 16 magnitudes' bits.
+inline __m512i block_fields(const __m512i (&magnitude)[16]) {
+  return _mm512_and_si512(_mm512_permutexvar_epi32(face_order(), maxima_of_16(magnitude)),
+                          _mm512_set1_epi32(int(kExponentMask)));
+}
+
+inline void face_scales(const float* src, size_t src_stride, FaceScales& face) {
   __m512i v[16];
   for (size_t i = 0; i < 16; ++i)
     v[i] = _mm512_and_si512(_mm512_loadu_si512(src + i * src_stride), _mm512_set1_epi32(0x7FFFFFFF));
-  const __m512i transposed = maxima_of_16(v);
-  // Lane i of a block-per-lane vector from the transposed tree's lane 4 (i % 4) + i / 4; the same
-  // permutation regroups four packed blocks' dwords block after block below.
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-  const __m512i field = _mm512_and_si512(_mm512_permutexvar_epi32(order, transposed), _mm512_set1_epi32(int(kExponentMask)));
-  const __m512i row = _mm512_srli_epi32(field, 23);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(exponents), _mm512_cvtepi32_epi8(row));
-  const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
-  const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
-                            _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
-  alignas(64) float to_units[16];
-  _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
+  const __m512i field = block_fields(v);
+  face.row = _mm512_srli_epi32(field, 23);
+  const __mmask16 zero = _mm512_cmpeq_epi32_mask(face.row, _mm512_setzero_si512());
+  face.special = _mm512_mask_cmplt_epi32_mask(~zero, face.row, _mm512_set1_epi32(16)) |
+                 _mm512_cmpeq_epi32_mask(face.row, _mm512_set1_epi32(255));
+  _mm512_store_ps(face.to_units,
+                  _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
+}
+
+// Rows q..q+3 of the face as their codes' two's-complement values, 16 bytes a row, row after row: units =
+// value * 2^(133 - row) with the sign kept, rounded to nearest even, four blocks' integers packed to bytes
+// together. The saturating packs clamp 128 to 127 and the max clamps -128 to -127 (as the reference clamps
+// before rounding). Special rows' lanes hold garbage.
+inline __m512i face_codes(const float* src, size_t src_stride, const FaceScales& face, size_t q) {
+  __m512i units[4];
+  for (size_t i = 0; i < 4; ++i) {  // |units| <= 128: below 128 before rounding
+    const __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(src + (q + i) * src_stride), _mm512_set1_ps(face.to_units[q + i]));
+    units[i] = _mm512_cvt_roundps_epi32(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  // Lane L of the packed vector: dword j holds values 4L..4L+3 of block j; regrouped block after block.
+  const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3]));
+  return _mm512_permutexvar_epi32(face_order(), _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
+}
+
+// The 16 blocks of one face into the face's 256 codes (sign and magnitude) and 16 exponent bytes; the
+// special rows encoded again by the reference.
+inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uint8_t* exponents) {
+  FaceScales face;
+  face_scales(src, src_stride, face);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(exponents), _mm512_cvtepi32_epi8(face.row));
   for (size_t q = 0; q < 16; q += 4) {
-    __m512i units[4];
-    for (size_t i = 0; i < 4; ++i) {  // |units| <= 128: below 128 before rounding
-      const __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(src + (q + i) * src_stride), _mm512_set1_ps(to_units[q + i]));
-      units[i] = _mm512_cvt_roundps_epi32(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    }
-    // Lane L of the packed vector: dword j holds values 4L..4L+3 of block j; regrouped block after block. The
-    // saturating packs clamp 128 to 127, the maximum -128 to -127 (as the reference clamps before rounding).
-    const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3]));
-    const __m512i bytes = _mm512_permutexvar_epi32(order, _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
+    const __m512i bytes = face_codes(src, src_stride, face, q);
     // Two's complement to sign and magnitude: |b| | (b & 0x80), so a value rounded to 0 has no sign.
     const __m512i code = _mm512_ternarylogic_epi32(_mm512_abs_epi8(bytes), bytes, _mm512_set1_epi8(char(0x80)), 0xF8);
     _mm512_storeu_si512(codes + 16 * q, code);
   }
-  for (__mmask16 rest = special; rest != 0; rest &= rest - 1) {
+  for (__mmask16 rest = face.special; rest != 0; rest &= rest - 1) {
     const unsigned i = unsigned(__builtin_ctz(rest));
     exponents[i] = bfp8_encode_ref(src + i * src_stride, codes + 16 * i);
   }
 }
 
-}  // namespace
-
-namespace {
-
-// encode_face's arithmetic into the int8 GEMM's rows (16 rows of 16 columns): the packed, clamped integers
-// are the codes' two's-complement values already, stored four rows a vector; the exponent bytes go to each
-// row's block. Inf/NaN rows and tiny scales through the reference. Returns the values' signs OR-ed (0x80).
+// The same face into the int8 GEMM's rows (the codes' two's-complement values XOR code_bias, stored four rows
+// a vector; each row's exponent byte at its block). Returns the values' signs OR-ed (0x80).
 inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* codes, size_t codes_stride,
                                 uint8_t* exponents, size_t exponents_stride, uint8_t code_bias) {
-  __m512i v[16];
-  for (size_t i = 0; i < 16; ++i)
-    v[i] = _mm512_and_si512(_mm512_loadu_si512(src + i * src_stride), _mm512_set1_epi32(0x7FFFFFFF));
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-  const __m512i field = _mm512_and_si512(_mm512_permutexvar_epi32(order, maxima_of_16(v)), _mm512_set1_epi32(int(kExponentMask)));
-  const __m512i row = _mm512_srli_epi32(field, 23);
+  FaceScales face;
+  face_scales(src, src_stride, face);
   alignas(16) uint8_t row_exponents[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(row_exponents), _mm512_cvtepi32_epi8(row));
+  _mm_store_si128(reinterpret_cast<__m128i*>(row_exponents), _mm512_cvtepi32_epi8(face.row));
   for (size_t i = 0; i < 16; ++i) exponents[i * exponents_stride] = row_exponents[i];
-  const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
-  const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
-                            _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32(255));
-  alignas(64) float to_units[16];
-  _mm512_store_ps(to_units, _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
   __m512i signs = _mm512_setzero_si512();
   for (size_t q = 0; q < 16; q += 4) {
-    __m512i units[4];
-    for (size_t i = 0; i < 4; ++i) {
-      const __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(src + (q + i) * src_stride), _mm512_set1_ps(to_units[q + i]));
-      units[i] = _mm512_cvt_roundps_epi32(scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    }
-    const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(units[0], units[1]), _mm512_packs_epi32(units[2], units[3]));
-    const __m512i values = _mm512_permutexvar_epi32(order, _mm512_max_epi8(packed, _mm512_set1_epi8(-127)));
+    const __m512i values = face_codes(src, src_stride, face, q);
     // Signs of the rows the vector path holds (special rows' lanes hold garbage until the reference below).
     __mmask16 held = 0;
     for (size_t r = 0; r < 4; ++r)
-      if (!((special >> (q + r)) & 1)) held |= __mmask16(0xF << (4 * r));
+      if (!((face.special >> (q + r)) & 1)) held |= __mmask16(0xF << (4 * r));
     signs = _mm512_mask_or_epi32(signs, held, signs, values);
     const __m512i biased = _mm512_xor_si512(values, _mm512_set1_epi8(char(code_bias)));
     int8_t* out = codes + q * codes_stride;
@@ -183,7 +187,7 @@ inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* cod
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * codes_stride), _mm512_extracti32x4_epi32(biased, 3));
   }
   uint8_t rest = 0;
-  for (__mmask16 left = special; left != 0; left &= left - 1) {
+  for (__mmask16 left = face.special; left != 0; left &= left - 1) {
     const unsigned i = unsigned(__builtin_ctz(left));
     rest |= bfp8_encode_int8_rows<bfp8_encode_ref>(src + i * src_stride, src_stride, 1, 16, codes + i * codes_stride,
                                                    codes_stride, exponents + i * exponents_stride, exponents_stride,
@@ -248,9 +252,7 @@ inline void round_face(float* values, size_t stride, size_t rows, __mmask16 colu
     magnitude[i] = i < rows ? _mm512_and_si512(_mm512_maskz_loadu_epi32(columns, values + i * stride),
                                                _mm512_set1_epi32(0x7FFFFFFF))
                             : _mm512_setzero_si512();
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-  const __m512i field =
-      _mm512_and_si512(_mm512_permutexvar_epi32(order, maxima_of_16(magnitude)), _mm512_set1_epi32(int(kExponentMask)));
+  const __m512i field = block_fields(magnitude);
   const __m512i row = _mm512_srli_epi32(field, 23);
   const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
   const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
