@@ -56,6 +56,23 @@ void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
   }
 }
 
+// One pixel's 3x3 window summed onto `acc` in the order every path keeps (row by row, left to right; rows
+// outside the image are null and have no taps), so all give the same bits: tap(acc, row, at, weight) is the
+// tier's FMA of the input at row + at with one of the nine weights `w`. Always inlined: the tiers' pixel loops
+// interleave several windows' chains, which a call would serialise.
+template <class Vector, class Tap>
+__attribute__((always_inline)) inline Vector sum_3x3_window(Vector acc, const float* const (&rows)[3], size_t at, size_t dilation, const Vector* w,
+                             Tap tap) {
+#pragma GCC unroll 3
+  for (size_t r = 0; r < 3; ++r) {
+    if (!rows[r]) continue;
+    acc = tap(acc, rows[r], at, w[3 * r]);
+    acc = tap(acc, rows[r], at + dilation, w[3 * r + 1]);
+    acc = tap(acc, rows[r], at + 2 * dilation, w[3 * r + 2]);
+  }
+  return acc;
+}
+
 // A tier's depthwise kernel: kernels larger than kDwconvMaxKernel go to the reference; the rest walk the row
 // with the tier's interior 3x3 loop and its pixel function, unrolled (Pixel9) for a whole 3x3 window.
 using DwconvInteriorFn = void (*)(const DwconvArgs& args, size_t ow_begin, size_t ow_end);

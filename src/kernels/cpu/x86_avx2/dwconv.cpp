@@ -62,16 +62,8 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m256 acc, const float* row, size_t at, const __m256& weight) {
       return _mm256_fmadd_ps(weight, lanes == 8 ? _mm256_loadu_ps(row + at) : _mm256_maskload_ps(row + at, m), acc);
     };
-    auto one = [&](size_t at) {  // rows outside the image (null) have no taps
-      __m256 acc = bias;
-#pragma GCC unroll 3
-      for (size_t r = 0; r < 3; ++r) {
-        if (!rows[r]) continue;
-        acc = tap(acc, rows[r], at, w[3 * r]);
-        acc = tap(acc, rows[r], at + dil, w[3 * r + 1]);
-        acc = tap(acc, rows[r], at + 2 * dil, w[3 * r + 2]);
-      }
-      return _mm256_min_ps(_mm256_max_ps(acc, lo), hi);
+    auto one = [&](size_t at) {
+      return _mm256_min_ps(_mm256_max_ps(sum_3x3_window(bias, rows, at, dil, w, tap), lo), hi);
     };
     auto store = [&](float* to, __m256 v) {
       if (lanes == 8) _mm256_storeu_ps(to, v);

@@ -63,17 +63,7 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
       return _mm512_fmadd_ps(weight, full ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
     };
-    auto one = [&](size_t at) {  // rows outside the image (null) have no taps
-      __m512 acc = bias;
-#pragma GCC unroll 3
-      for (size_t r = 0; r < 3; ++r) {
-        if (!rows[r]) continue;
-        acc = tap(acc, rows[r], at, w[3 * r]);
-        acc = tap(acc, rows[r], at + dil, w[3 * r + 1]);
-        acc = tap(acc, rows[r], at + 2 * dil, w[3 * r + 2]);
-      }
-      return clamp(acc, lo, hi);
-    };
+    auto one = [&](size_t at) { return clamp(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi); };
     // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
     // independent chains keep the FMA units busy through the latency. The last few go four, two and one at a
     // time: one by one, each chain's latency was a third of the kernel's time on rows of 7 to 28 pixels.
