@@ -200,10 +200,11 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding.
-void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
+                    size_t out_stride) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
-  const uint32_t k = weights.reduction.k_per_group, width = item.col_end - item.col_begin;
+  const uint32_t k = weights.reduction.k_per_group;
   const uint32_t out_per_group = g.out_per_group();
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
   const kernels::KernelTable& table = kernels::kernel_table();
@@ -216,7 +217,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     const uint32_t skip = local0 - panel0;
     const size_t n = n1 - n0 + skip;
     float* c = out + (n0 - item.col_begin);
-    size_t c_row_stride = width;
+    size_t c_row_stride = out_stride;
     if (skip != 0) {  // staged, then the wanted columns copied out
       c = sized(scratch(2), m * n);
       c_row_stride = n;
@@ -248,7 +249,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     }
     if (skip != 0)
       for (size_t row = 0; row < m; ++row)
-        std::memcpy(out + row * width + (n0 - item.col_begin), c + row * n + skip, (n1 - n0) * sizeof(float));
+        std::memcpy(out + row * out_stride + (n0 - item.col_begin), c + row * n + skip, (n1 - n0) * sizeof(float));
   }
 }
 
@@ -257,8 +258,8 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
 // (blocks start at the item's first column), then cut to the fidelity's operand width as `program` reads.
 void produce_rows(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
   const Conv2dProducer& producer = *program.producer;
-  run_gemm_block(*producer.program, item, p0, p1, out);
   const size_t width = item.col_end - item.col_begin;
+  run_gemm_block(*producer.program, item, p0, p1, out, width);
   round_as_stored(out, p1 - p0, width, width, producer.stored_dtype);
   program.source->apply_cut(out, (p1 - p0) * width);
 }
@@ -358,7 +359,8 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   return input;
 }
 
-void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
+                         size_t out_stride) {
   const Conv2dGeometry& g = *program.geometry;
   std::vector<const float*>& rows = *[] {
     thread_local std::vector<const float*> pointers;
@@ -379,7 +381,7 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.bias = program.prepared->bias ? program.prepared->bias->values.data() + item.col_begin : nullptr;
   dw.clamp_min = program.math->clamp.min;
   dw.clamp_max = program.math->clamp.max;
-  dw.output_pixel_stride = dw.channels;
+  dw.output_pixel_stride = out_stride;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
     // A run of output rows within one image, and the input rows it reads.
@@ -396,7 +398,7 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
         rows[ky] = input.row(long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h, g.input_width);
       dw.out_begin = ow;
       dw.out_end = ow + (segment_end - p);
-      dw.output = out + (p - p0) * dw.channels;
+      dw.output = out + (p - p0) * out_stride;
       kernels::kernel_table().f32_dwconv(dw);
       p = segment_end;
     }
@@ -460,24 +462,25 @@ uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item) {
   const uint32_t width = item.col_end - item.col_begin;
-  float* out = sized(scratch(0), size_t(program.block_rows) * width);
+  float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * width);
+  const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
+    // Float rows take the block where it goes (nothing to convert); the other outputs are converted from the
+    // item's scratch.
+    const FloatRows* floats = program.output_floats;
+    float* out = floats ? floats->values + p0 * floats->cols + item.col_begin : scratch_rows;
+    const size_t out_stride = floats ? floats->cols : width;
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
-    else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out);
-    else run_gemm_block(program, item, p0, p1, out);
+    else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out, out_stride);
+    else run_gemm_block(program, item, p0, p1, out, out_stride);
     if (program.residual) add_residual(program, item, p0, p1, out);
-    if (const Int8Rows* rows = program.output_rows) {
-      kernels::kernel_table().bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin,
-                                                    rows->cols, rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16,
-                                                    rows->cols / 16,
-                                                    rows->form == kernels::Int8Activations::biased ? kSignedBias : 0);
-    } else if (const FloatRows* floats = program.output_floats) {
-      for (uint64_t row = p0; row < p1; ++row)
-        std::memcpy(floats->values + row * floats->cols + item.col_begin, out + (row - p0) * width, width * sizeof(float));
-    } else {
+    if (const Int8Rows* rows = program.output_rows)
+      table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin, rows->cols,
+                                  rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16, rows->cols / 16,
+                                  rows->form == kernels::Int8Activations::biased ? kSignedBias : 0);
+    else if (!floats)
       write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
-    }
   }
 }
 
