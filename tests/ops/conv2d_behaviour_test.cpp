@@ -4,6 +4,8 @@
 #include <random>
 
 #include "core/buffer_layout.hpp"
+#include "core/tensor_allocation.hpp"
+#include "ops/conv2d/plan.hpp"
 #include "ops/conv2d/program.hpp"
 #include "ops/conv2d/sharding.hpp"
 #include "ttnn/device.hpp"
@@ -231,6 +233,36 @@ std::string conv_error(Mutate mutate) {
     return error.what();
   }
   return "no error";
+}
+
+// The planned pass's fusions run only under the accurate numerics, and float rows take no other output.
+TEST(Conv2d, FusedRunsRefuseWhatTheyCannotDo) {
+  ConvFixture f;
+  Conv2dArgs accurate_args = f.args(DataType::FLOAT32);
+  const Conv2dPlan accurate = plan_conv2d(accurate_args);
+  Conv2dArgs tt_metal_args = accurate_args;
+  tt_metal_args.compute_config->numerics = Numerics::tt_metal;
+  const Conv2dPlan tt_metal = plan_conv2d(tt_metal_args);
+  const Tensor output = allocate_tensor(accurate.output_spec, f.device.get(), "test");
+  const std::byte* input = accurate_args.input_tensor.bytes("test");
+  std::vector<float> values(size_t(accurate.output_layout.height) * accurate.output_layout.width);
+  const FloatRows floats{values.data(), size_t(accurate.output_layout.width)};
+  std::vector<int8_t> codes(values.size());
+  std::vector<uint8_t> exponents(values.size() / 16);
+  const Int8Rows int8{codes.data(), exponents.data(), size_t(accurate.output_layout.width),
+                      kernels::Int8Activations::nonnegative};
+  Conv2dFusion to_floats;
+  to_floats.output_floats = &floats;
+  EXPECT_THROW(run_conv2d_plan(tt_metal, input, output.bytes("test"), to_floats), InvalidArgument);
+  Conv2dFusion both = to_floats;
+  both.output_rows = &int8;
+  EXPECT_THROW(run_conv2d_plan(accurate, input, output.bytes("test"), both), InvalidArgument);
+  // Written to float rows alone, the values are the conv's.
+  run_conv2d_plan(accurate, input, output.bytes("test"), to_floats);
+  const std::vector<float> expected = to_host(conv2d(accurate_args).output);
+  const uint32_t cout = f.cout;
+  for (size_t p = 0; p < expected.size() / cout; ++p)
+    for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(values[p * floats.cols + c], expected[p * cout + c]) << p << "," << c;
 }
 
 TEST(Conv2d, BadArgumentsGetClearErrors) {

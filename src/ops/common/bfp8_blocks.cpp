@@ -7,7 +7,6 @@
 namespace ttnn {
 namespace {
 
-
 // `rows` rows of the first `cols` codes, converted without the bias, given it.
 void add_bias(int8_t* codes, size_t codes_stride, uint64_t rows, uint64_t cols) {
   for (uint64_t row = 0; row < rows; ++row)
