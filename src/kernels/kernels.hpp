@@ -106,6 +106,28 @@ struct DwconvArgs {
   size_t out_begin = 0, out_end = 0;
 };
 
+// A conv whose patches are runs of whole input pixels (one group, dilation 1, each kernel row's taps dense
+// along the reduction: the stem), computed from its input rows instead of from gathered patches. Output
+// pixel i (of `pixels`) reads, for tap (ky, kx) and channel ch, input_rows[ky][(i * stride + kx) * channels +
+// ch]: each row starts at the first pixel the first output pixel reads, with any padding there as zeros.
+// The values are bit for bit the tier's packed GEMM on the gathered patches (reduction element
+// e = (ky * kernel_w + kx) * channels + ch for the kernel_h * kernel_w * channels taps, zeros up to k):
+// f32_conv_rows as f32_gemm_packed, bf16_conv_rows as bf16_gemm_packed on activations that are bfloat16
+// values.
+inline constexpr size_t kConvRowsMaxK = 64;  // the longest reduction (k) the conv-rows kernels take
+struct ConvRowsArgs {
+  const float* const* input_rows = nullptr;  // kernel_h rows
+  size_t channels = 0, kernel_h = 0, kernel_w = 0, stride = 1;
+  size_t pixels = 0;                         // output pixels
+  size_t n = 0, k = 0;                       // output channels (from a panel start), packed reduction length
+  const float* packed_w = nullptr;           // f32_conv_rows: as GemmPackedArgs::packed_w
+  const uint16_t* packed_w_bf16 = nullptr;   // bf16_conv_rows: as GemmBf16Args::packed_w
+  const float* bias = nullptr;               // [n] or null
+  float clamp_min = 0, clamp_max = 0;
+  float* c = nullptr;  // pixel i's channel j at c[i * c_row_stride + j]
+  size_t c_row_stride = 0;
+};
+
 // A register-only loop of independent fused multiply-adds (the roofline's peak): runs `iterations` rounds
 // and returns the floating-point operations done (2 per multiply-add and lane).
 using PeakFn = double (*)(uint64_t iterations);
@@ -160,6 +182,7 @@ using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
 using DwconvF32Fn = void (*)(const DwconvArgs& args);
 using GemmBf16Fn = void (*)(const GemmBf16Args& args);
 using GemmBfp8Fn = void (*)(const GemmBfp8Args& args);
+using ConvRowsFn = void (*)(const ConvRowsArgs& args);
 
 struct KernelTable {
   const char* isa = "ref";
@@ -190,6 +213,8 @@ struct KernelTable {
   Bfp8EncodeTileRowsFn bfp8_encode_tile_rows = nullptr;
   Bfp8RoundRowsFn bfp8_round_rows = nullptr;
   Bfp8EncodeInt8RowsFn bfp8_encode_int8_rows = nullptr;
+  ConvRowsFn f32_conv_rows = nullptr;
+  ConvRowsFn bf16_conv_rows = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -233,6 +258,8 @@ void bf16_decode_ref(const uint16_t* bits, float* values);
 void round_significand_ref(float* values, size_t count, int bits);
 void bf16_gemm_packed_ref(const GemmBf16Args& args);
 void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);
+void f32_conv_rows_ref(const ConvRowsArgs& args);
+void bf16_conv_rows_ref(const ConvRowsArgs& args);
 
 // One core's measured peak of a peak loop (the table's f32_fma_peak, bf16_dot_peak or int8_dot_peak) in
 // GFLOP/s (about 50 ms of work on this thread).

@@ -82,6 +82,8 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
                   (accurate && gathers_from_storage(input));
   plan.bf16_operands = weights.bfloat16_values &&
                        activations_fit_bfloat16(input.dtype, activation_cut(math.math_fidelity, math.numerics));
+  plan.conv_rows = accurate && plan.streamed && !plan.bfp8_operands && gathers_from_storage(input) &&
+                   uses_conv_rows(geometry, weights.reduction);
   plan.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, weights.reduction.k_per_group,
                                       geometry.out_channels);
   plan.items = conv2d_work_items(plan.output_layout, geometry.output_pixels(), geometry.out_channels,
@@ -118,6 +120,7 @@ Conv2dProgram program_of(const Conv2dPlan& plan, const ActivationSource* source,
                         plan.block_rows};
   program.bf16_operands = plan.bf16_operands;
   program.bfp8_operands = plan.bfp8_operands;
+  program.conv_rows = plan.conv_rows;
   return program;
 }
 
@@ -171,8 +174,10 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
   const bool accurate = plan.math.numerics == Numerics::accurate && producer.math.numerics == Numerics::accurate;
   // The producer's GEMM reads its input rows as they are stored (int8 codes, or rows in place), never a
   // whole decoded tensor or gathered patches.
-  const bool reads_rows = producer.streamed && p.pointwise() && p.groups == 1 &&
-                          (producer.bfp8_operands || producer.prepared.weights->reduction.tap_stride == p.in_channels);
+  const bool reads_rows = producer.streamed && p.groups == 1 &&
+                          ((p.pointwise() && (producer.bfp8_operands ||
+                                              producer.prepared.weights->reduction.tap_stride == p.in_channels)) ||
+                           (!p.pointwise() && gathers_from_storage(producer.input_spec)));
   const bool same_pixels = p.batch == g.batch && p.output_height == g.input_height &&
                            p.output_width == g.input_width && p.out_channels == g.in_channels;
   // Each item rounds its channels' blocks from its first column, as the stored tensor would.

@@ -27,11 +27,12 @@ struct Conv2dPlan {
   BufferLayout output_layout;
   // Pointwise convs read each input row once (in their block) and depthwise convs read only the rows of
   // their block: both decode on demand, as do the bfloat8_b int8 path (reading tiles as they are) and
-  // convs on interleaved bfloat16 rows (patches gathered from storage, gathers_from_storage). The others
+  // convs on interleaved bfloat16 or float32 rows (patches gathered from storage, gathers_from_storage). The others
   // (and tt_metal) decode the whole input first.
   bool streamed = false;
   bool bf16_operands = false;
   bool bfp8_operands = false;
+  bool conv_rows = false;  // Conv2dProgram::conv_rows
   uint32_t block_rows = 0;
   std::vector<ConvWorkItem> items;
   // Items in the order threads take them, in runs: a streamed depthwise conv hands each thread a run of
@@ -52,8 +53,9 @@ struct Conv2dFusion {
   // whose whole tiles the conv's items fall on (shards and bands are tile-aligned).
   const Conv2dResidual* residual = nullptr;
   const BufferLayout* residual_output_layout = nullptr;
-  // A pointwise conv making this depthwise conv's input as it is read (Conv2dProducer; can_fuse_producer
-  // holds): `input` is not read, the producer reads producer_input, and its output is never stored.
+  // A conv (pointwise, or the stem) making this depthwise conv's input as it is read (Conv2dProducer;
+  // can_fuse_producer holds): `input` is not read, the producer reads producer_input, and its output is
+  // never stored.
   const Conv2dPlan* producer = nullptr;
   const std::byte* producer_input = nullptr;
   // The input held, or the output written, as int8 GEMM rows instead of tiles (can_pass_int8_rows holds);
@@ -68,8 +70,9 @@ struct Conv2dFusion {
 };
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
 
-// Whether `producer` (a pointwise conv) can run inside `plan` (a depthwise conv reading its output): both
-// accurate, the producer reading its input rows as stored, and `plan`'s items on whole tiles of channels.
+// Whether `producer` (a pointwise conv, or one gathering from stored image rows: the stem) can run inside
+// `plan` (a depthwise conv reading its output): both accurate, the producer reading its input rows as
+// stored, and `plan`'s items on whole tiles of channels.
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
 
 // Whether `writer`'s output can be passed to `reader` as int8 GEMM rows (Int8Rows): both accurate, the

@@ -96,7 +96,13 @@ void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reductio
 }
 
 bool gathers_from_storage(const TensorSpec& input) {
-  return input.layout == Layout::ROW_MAJOR && !input.memory_config.is_sharded() && input.dtype == DataType::BFLOAT16;
+  return input.layout == Layout::ROW_MAJOR && !input.memory_config.is_sharded() &&
+         (input.dtype == DataType::BFLOAT16 || input.dtype == DataType::FLOAT32);
+}
+
+bool uses_conv_rows(const Conv2dGeometry& g, const ConvReductionLayout& reduction) {
+  return g.groups == 1 && !g.pointwise() && g.dilation_h == 1 && g.dilation_w == 1 &&
+         reduction.tap_stride == g.in_channels && reduction.k_per_group <= kernels::kConvRowsMaxK;
 }
 
 namespace {
@@ -155,6 +161,80 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   source.read(first, end, rows, source.cols);
   gather(g, weights.reduction, DecodedPixels{rows, source.cols, first}, group, p0, p1, patches);
   return {patches, k};
+}
+
+// The conv-rows kernels' input: per image, the input rows a run of output rows reads, each padded with zero
+// pixels to where the taps reach (pad_left before, up to the last tap after), and one row of zeros for the
+// rows above and below the image.
+struct PaddedRows {
+  size_t pixels = 0;  // a padded row's pixels
+  size_t floats = 0;  // a padded row's floats
+  explicit PaddedRows(const Conv2dGeometry& g)
+      : pixels(std::max<size_t>(size_t(g.padding.left) + g.input_width,
+                                size_t(g.output_width - 1) * g.stride_w + g.kernel_w)),
+        floats(pixels * g.in_channels) {}
+  // Scratch floats for any m output pixels (the same for every block of m, so a pass that ran every block
+  // once never grows it).
+  size_t scratch_floats(const Conv2dGeometry& g, uint64_t m) const {
+    const uint64_t output_rows = (m + g.output_width - 1) / g.output_width + 1;
+    return size_t((output_rows - 1) * g.stride_h + g.kernel_h + 1) * floats;
+  }
+};
+
+// Output pixels [p0, p1) of a conv_rows program, output channels from panel0 (n of them) into c.
+void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t panel0, size_t n,
+                   const float* bias, float* c, size_t c_row_stride) {
+  const Conv2dGeometry& g = *program.geometry;
+  const PreparedConvWeights& weights = *program.prepared->weights;
+  const ActivationSource& source = *program.source;
+  const uint32_t k = weights.reduction.k_per_group;
+  const PaddedRows padded(g);
+  float* scratch_rows = sized(scratch(3), padded.scratch_floats(g, p1 - p0));
+  const float* rows[kernels::kConvRowsMaxK];
+  kernels::ConvRowsArgs conv;
+  conv.input_rows = rows;
+  conv.channels = g.in_channels, conv.kernel_h = g.kernel_h, conv.kernel_w = g.kernel_w, conv.stride = g.stride_w;
+  conv.n = n, conv.k = k;
+  if (program.bf16_operands) conv.packed_w_bf16 = weights.packed_bf16().data() + size_t(panel0) * kernels::bf16_pairs(k) * 2;
+  else conv.packed_w = weights.packed_f32().data() + size_t(panel0) * k;
+  conv.bias = bias;
+  conv.clamp_min = program.math->clamp.min, conv.clamp_max = program.math->clamp.max;
+  conv.c_row_stride = c_row_stride;
+  const kernels::ConvRowsFn kernel =
+      program.bf16_operands ? kernels::kernel_table().bf16_conv_rows : kernels::kernel_table().f32_conv_rows;
+  const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
+  for (uint64_t p = p0; p < p1;) {  // a run of output rows within one image
+    const uint64_t image = p / image_pixels;
+    const uint64_t run_end = std::min<uint64_t>(p1, (image + 1) * image_pixels);
+    const long oh0 = long(p / g.output_width % g.output_height);
+    const long oh1 = long((run_end - 1) / g.output_width % g.output_height) + 1;
+    const long first = oh0 * g.stride_h - long(g.padding.top);
+    const long end = (oh1 - 1) * g.stride_h - long(g.padding.top) + long(g.kernel_h);
+    const float* zeros = scratch_rows + size_t(end - first) * padded.floats;
+    std::fill_n(scratch_rows + size_t(end - first) * padded.floats, padded.floats, 0.0f);
+    auto row = [&](long ih) -> const float* {
+      return ih < 0 || ih >= long(g.input_height) ? zeros : scratch_rows + size_t(ih - first) * padded.floats;
+    };
+    for (long ih = std::max(first, 0L); ih < std::min(end, long(g.input_height)); ++ih) {
+      float* slot = scratch_rows + size_t(ih - first) * padded.floats;
+      const size_t left = size_t(g.padding.left) * g.in_channels, width = size_t(g.input_width) * g.in_channels;
+      std::fill_n(slot, left, 0.0f);
+      const uint64_t pixel = (image * g.input_height + uint64_t(ih)) * g.input_width;
+      source.read(pixel, pixel + g.input_width, slot + left, g.in_channels);
+      std::fill(slot + left + width, slot + padded.floats, 0.0f);
+    }
+    while (p < run_end) {  // one output row's pixels at a time
+      const long oh = long(p / g.output_width % g.output_height);
+      const uint64_t ow = p % g.output_width;
+      const uint64_t segment_end = std::min<uint64_t>(run_end, p + (g.output_width - ow));
+      for (uint32_t ky = 0; ky < g.kernel_h; ++ky)
+        rows[ky] = row(oh * g.stride_h - long(g.padding.top) + long(ky)) + ow * g.stride_w * g.in_channels;
+      conv.pixels = segment_end - p;
+      conv.c = c + (p - p0) * c_row_stride;
+      kernel(conv);
+      p = segment_end;
+    }
+  }
 }
 
 // Per-thread block rows for the int8 GEMM.
@@ -225,6 +305,8 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     const float* gemm_bias = bias ? bias + (n0 - skip) : nullptr;
     if (program.bfp8_operands) {  // one group (dense pointwise)
       run_bfp8_gemm(program, p0, p1, panel0, n, c, c_row_stride);
+    } else if (program.conv_rows) {  // one group
+      run_conv_rows(program, p0, p1, panel0, n, gemm_bias, c, c_row_stride);
     } else if (program.bf16_operands) {
       const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmBf16Args gemm;
@@ -271,7 +353,17 @@ void reserve_producer_scratch(const Conv2dProgram& program, const ConvWorkItem& 
   const Conv2dProgram& producer = *program.producer->program;
   const uint32_t k = producer.prepared->weights->reduction.k_per_group;
   if (producer.bfp8_operands && !producer.input_rows) bfp8_scratch(rows, k);
-  if (!producer.bfp8_operands && !producer.input_floats) sized(scratch(3), rows * producer.source->cols);
+  const Conv2dGeometry& g = *producer.geometry;
+  if (producer.conv_rows) {
+    sized(scratch(3), PaddedRows(g).scratch_floats(g, rows));
+  } else if (!g.pointwise()) {  // patches gathered from the input rows the output rows read
+    const uint64_t out_rows = (rows + g.output_width - 1) / g.output_width + 1;
+    const uint64_t in_rows = (out_rows - 1) * g.stride_h + uint64_t(g.kernel_h - 1) * g.dilation_h + 1;
+    sized(scratch(3), in_rows * g.input_width * producer.source->cols);
+    sized(scratch(1), rows * k);
+  } else if (!producer.bfp8_operands && !producer.input_floats) {
+    sized(scratch(3), rows * producer.source->cols);
+  }
   sized(scratch(2), rows * (item.col_end - item.col_begin + kernels::kGemmPanelWidth));  // a range from mid-panel
 }
 
@@ -335,7 +427,8 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
     const size_t rows = std::max<size_t>(
         needed, size_t(most_output_rows - 1) * g.stride_h + size_t(g.kernel_h - 1) * g.dilation_h + 1);
     if (ring.rows.size() < rows * input.row_floats) ring.rows.resize(rows * input.row_floats);
-    if (program.producer) reserve_producer_scratch(program, item, ring.rows.size() / input.row_floats * row_pixels);
+    // A producer call makes at most `rows` rows (a block's), however large the ring is from earlier convs.
+    if (program.producer) reserve_producer_scratch(program, item, rows * row_pixels);
     ring.run = program.run_id, ring.image = image, ring.col_begin = item.col_begin, ring.col_end = item.col_end;
     ring.first_row = ring.end_row = first;
   }

@@ -48,10 +48,10 @@ struct Int8Rows {
   kernels::Int8Activations form;  // nonnegative or biased
 };
 
-// A pointwise conv fused into the depthwise conv that alone reads its output (the model's planned pass):
-// each input row the depthwise blocks read is computed by the pointwise conv's GEMM for the block's
-// channels and rounded as that output would be stored: the same bits as the two convs one after the other,
-// without the pointwise conv's output tensor (MobileNetV2's largest) being encoded, stored and decoded.
+// A conv fused into the depthwise conv that alone reads its output (the model's planned pass: each expand
+// conv, and the stem): each input row the depthwise blocks read is computed by the fused conv's GEMM for
+// the block's channels and rounded as that output would be stored: the same bits as the two convs one after
+// the other, without the fused conv's output tensor (MobileNetV2's largest) being encoded, stored and decoded.
 struct Conv2dProducer {
   const Conv2dProgram* program;  // the pointwise conv's (its input and weights)
   DataType stored_dtype;         // its output's dtype
@@ -81,6 +81,9 @@ struct Conv2dProgram {
   // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
   // tiles' codes and exponents and runs on int8 dot products.
   bool bfp8_operands = false;
+  // A streamed conv gathering patches of whole input pixels (the stem; uses_conv_rows): the GEMM's values
+  // come from the conv-rows kernels reading the input rows in place (kernels::ConvRowsArgs), not patches.
+  bool conv_rows = false;
   const Conv2dResidual* residual = nullptr;
   // A depthwise conv's input made as it is read (Conv2dProducer): null when it is read from storage.
   const struct Conv2dProducer* producer = nullptr;
@@ -102,9 +105,13 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
 void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
                     uint32_t group, uint64_t p0, uint64_t p1, float* patches);
 
-// Whether a conv gathering patches can stream `input` (interleaved ROW_MAJOR bfloat16, the image): each
-// block decodes only the input rows its patches read, instead of the whole tensor decoded first.
+// Whether a conv gathering patches can stream `input` (interleaved ROW_MAJOR bfloat16 or float32, the
+// image): each block decodes only the input rows its patches read, instead of the whole tensor decoded first.
 bool gathers_from_storage(const TensorSpec& input);
+
+// Whether a streamed conv's patches are runs of whole input pixels the conv-rows kernels read in place: one
+// group, not pointwise, no dilation, taps dense along the reduction, k within kernels::kConvRowsMaxK.
+bool uses_conv_rows(const Conv2dGeometry& g, const ConvReductionLayout& reduction);
 
 // The tt_metal numerics' block (tt_metal_program.cpp): output pixels [p0, p1) and the item's channels into
 // `out` ([p1 - p0][item width]), bias and activation applied.

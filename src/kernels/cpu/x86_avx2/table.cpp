@@ -1,4 +1,5 @@
 // The AVX2+FMA tier's table; compiled with baseline flags (it only takes addresses).
+#include "kernels/cpu/conv_rows_by_gemm.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_avx2/avx2.hpp"
 
@@ -16,7 +17,9 @@ const KernelTable* avx2_table() {
                                      false,                                 bfp8_encode_pair__avx2,
                                      bfp8_decode_tile_rows__avx2,           bfp8_tile_rows_to_int8_ref,
                                      bfp8_encode_tile_rows__avx2,           bfp8_round_rows__avx2,
-                                     bfp8_encode_int8_rows__avx2};
+                                     bfp8_encode_int8_rows__avx2,
+                                     f32_conv_rows_by_gemm<f32_gemm_minmax_ukernel_6x16__avx2>,
+                                     bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_4x16__avx2>};
   return &table;
 }
 

@@ -4,6 +4,8 @@
 
 #ifdef __AVX512F__
 #include <immintrin.h>
+
+#include <type_traits>
 #endif
 
 #include "kernels/cpu/x86_avx2/avx2.hpp"
@@ -23,6 +25,40 @@ inline void fill_tile(Vector (&tile)[MR][NP], Vector value) {
   for (size_t r = 0; r < MR; ++r)
     for (size_t j = 0; j < NP; ++j) tile[r][j] = value;
 }
+
+// The GEMM tiles' epilogue: acc (+ bias unless the accumulators started from it), clamped, stored to `cols`
+// columns of the tile's panels.
+template <size_t MR, size_t NP, bool kBiasFirst>
+inline void store_tile(const float* bias, float clamp_min, float clamp_max, float* c, size_t c_row_stride,
+                       size_t cols, __m512 (&acc)[MR][NP]) {
+  const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
+  __m512 b[NP];
+  for (size_t j = 0; j < NP; ++j) {
+    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
+    b[j] = bias && !kBiasFirst ? _mm512_maskz_loadu_ps(lanes(left), bias + 16 * j) : _mm512_setzero_ps();
+  }
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r) {
+    float* out = c + r * c_row_stride;
+    for (size_t j = 0; j < NP; ++j) {
+      const size_t left = cols > 16 * j ? cols - 16 * j : 0;
+      __m512 v = kBiasFirst ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
+      v = clamp(v, lo, hi);
+      if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
+      else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
+    }
+  }
+}
+
+// tile(std::integral_constant<size_t, rows>) for a runtime rows in [1, MR].
+template <size_t MR, typename Tile>
+inline void tail_rows(size_t rows, Tile tile) {
+  if constexpr (MR > 0) {
+    if (rows == MR) tile(std::integral_constant<size_t, MR>{});
+    else tail_rows<MR - 1>(rows, tile);
+  }
+}
+
 #endif
 
 // Packed fp32 weights: 12 rows x two 16-channel panels (24 accumulators), one embedded broadcast per row.
@@ -33,6 +69,11 @@ void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args);
 // faster on CPUs whose vdpbf16ps runs below the FMA rate.
 void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args);
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
+// The conv-rows kernels (ConvRowsArgs) straight from the input rows: 12 pixels x two panels, each tap's
+// value broadcast from its row. bf16_conv_rows__avx512f widens the weights once a call and runs the bfloat16
+// GEMM's order with fp32 FMAs (the tier's choice when vdpbf16ps is the slower).
+void f32_conv_rows__avx512f(const ConvRowsArgs& args);
+void bf16_conv_rows__avx512f(const ConvRowsArgs& args);
 // Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);
 // bfloat8_b blocks, one vector each, bit-identical to the reference (rare rows take the AVX2 tier's path).

@@ -17,29 +17,6 @@ namespace {
 
 constexpr size_t kRows = 12;
 
-// Shared epilogue: acc + bias, clamped, stored to `cols` columns of the tile's two panels.
-template <size_t MR, size_t NP, bool kBiasFirst>
-inline void store_tile(const float* bias, float clamp_min, float clamp_max, float* c, size_t c_row_stride,
-                       size_t cols, __m512 (&acc)[MR][NP]) {
-  const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
-  __m512 b[NP];
-  for (size_t j = 0; j < NP; ++j) {
-    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-    b[j] = bias && !kBiasFirst ? _mm512_maskz_loadu_ps(lanes(left), bias + 16 * j) : _mm512_setzero_ps();
-  }
-#pragma GCC unroll 12
-  for (size_t r = 0; r < MR; ++r) {
-    float* out = c + r * c_row_stride;
-    for (size_t j = 0; j < NP; ++j) {
-      const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-      __m512 v = kBiasFirst ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
-      v = clamp(v, lo, hi);
-      if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
-      else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
-    }
-  }
-}
-
 // ---- fp32 ----
 
 template <size_t MR, size_t NP>
@@ -124,14 +101,6 @@ fill_tile(acc, _mm512_setzero_ps());
   if (k % 2) step(full_pairs, false);
   store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max,
                             args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
-}
-
-template <size_t MR, typename Tile>
-void tail_rows(size_t rows, Tile tile) {
-  if constexpr (MR > 0) {
-    if (rows == MR) tile(std::integral_constant<size_t, MR>{});
-    else tail_rows<MR - 1>(rows, tile);
-  }
 }
 
 // Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter (a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "kernels/cpu/conv_rows_by_gemm.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_avx2/avx2.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
@@ -53,10 +54,13 @@ KernelTable make_table() {
                     bfp8_tile_rows_to_int8__avx512,
                     bfp8_encode_tile_rows__avx512,
                     bfp8_round_rows__avx512,
-                    bfp8_encode_int8_rows__avx512};
+                    bfp8_encode_int8_rows__avx512,
+                    f32_conv_rows__avx512f,
+                    bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_12x32__avx512bf16>};
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
+    table.bf16_conv_rows = bf16_conv_rows__avx512f;
   }
   return table;
 }

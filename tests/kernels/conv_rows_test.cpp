@@ -1,0 +1,195 @@
+// The conv-rows kernels at every tier: bit for bit the tier's packed GEMM on the gathered patches (what
+// they are defined to equal, kernels.hpp), never reading past the pixels their taps reach, and (through
+// the reference) the conv itself up to summation order.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/kernel_tier.hpp"
+#include "kernels/kernels.hpp"
+#include "support/random_values.hpp"
+
+namespace ttnn::kernels {
+namespace {
+
+constexpr float kSentinel = -12345.5f;
+
+float to_bf16_value(float v) {  // round to nearest even
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  bits = (bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u;
+  std::memcpy(&v, &bits, 4);
+  return v;
+}
+
+struct ConvRowsCase {
+  size_t channels, kernel_h, kernel_w, stride, pixels, n, k;
+  bool bias;
+  float clamp_min, clamp_max;
+  std::string name() const {
+    return "c" + std::to_string(channels) + "_" + std::to_string(kernel_h) + "x" + std::to_string(kernel_w) + "_s" +
+           std::to_string(stride) + "_px" + std::to_string(pixels) + "_n" + std::to_string(n) + "_k" +
+           std::to_string(k) + (bias ? "_bias" : "");
+  }
+};
+
+const ConvRowsCase kCases[] = {
+    {3, 3, 3, 2, 112, 32, 32, true, 0.0f, 6.0f},  // the stem's row
+    {3, 3, 3, 1, 13, 32, 32, true, 0.0f, 6.0f},   // a tile of 12 and a tail of 1
+    {3, 3, 3, 2, 7, 16, 27, false, -1e30f, 1e30f},  // odd k: no padding step; one panel
+    {3, 3, 3, 2, 25, 48, 32, true, -2.0f, 2.0f},    // a 32-channel strip and a 16-channel one
+    {1, 2, 5, 3, 30, 20, 16, true, 0.0f, 6.0f},     // 10 taps, a partial panel
+    {4, 3, 3, 1, 40, 8, 48, false, -1e30f, 1e30f},  // 36 taps
+    {2, 4, 4, 2, 1, 64, 64, true, 0.0f, 6.0f},      // one pixel, k at the limit
+};
+
+struct ConvRowsData {
+  ConvRowsCase cs;
+  size_t row_floats, taps;
+  std::vector<float> rows;  // kernel_h rows of row_floats, then NaNs
+  std::vector<float> w, bias;
+  std::vector<float> packed;
+  std::vector<uint16_t> packed_bf16;
+
+  ConvRowsData(const ConvRowsCase& c, bool bf16) : cs(c) {
+    row_floats = ((c.pixels - 1) * c.stride + c.kernel_w) * c.channels;
+    taps = c.kernel_h * c.kernel_w * c.channels;
+    const unsigned seed = unsigned(c.pixels * 131 + c.n * 7 + c.k + (bf16 ? 1 : 0));
+    rows = test::random_values(c.kernel_h * (row_floats + 16), seed);
+    w = test::random_values(c.n * c.k, seed + 1, 0.5f);
+    bias = test::random_values(c.n, seed + 2);
+    for (size_t ky = 0; ky < c.kernel_h; ++ky)  // past the last tap: must not be read
+      for (size_t i = row_floats; i < row_floats + 16; ++i) rows[ky * (row_floats + 16) + i] = std::nanf("");
+    for (size_t o = 0; o < c.n; ++o)
+      for (size_t e = taps; e < c.k; ++e) w[o * c.k + e] = 0.0f;  // prepared weights are zero past the taps
+    if (bf16) {
+      for (float& v : rows) v = std::isnan(v) ? v : to_bf16_value(v);
+      for (float& v : w) v = to_bf16_value(v);
+    }
+    packed.assign(packed_gemm_weights_elems(c.n, c.k), 0.0f);
+    pack_gemm_weights(c.n, c.k, w.data(), c.k, packed.data());
+    packed_bf16.assign(packed_gemm_weights_bf16_elems(c.n, c.k), 0);
+    pack_gemm_weights_bf16(c.n, c.k, w.data(), c.k, packed_bf16.data());
+  }
+
+  const float* row(size_t ky) const { return rows.data() + ky * (row_floats + 16); }
+
+  ConvRowsArgs args(float* c, size_t c_stride, const float* const* row_pointers) const {
+    ConvRowsArgs a;
+    a.input_rows = row_pointers;
+    a.channels = cs.channels, a.kernel_h = cs.kernel_h, a.kernel_w = cs.kernel_w, a.stride = cs.stride;
+    a.pixels = cs.pixels, a.n = cs.n, a.k = cs.k;
+    a.packed_w = packed.data(), a.packed_w_bf16 = packed_bf16.data();
+    a.bias = cs.bias ? bias.data() : nullptr;
+    a.clamp_min = cs.clamp_min, a.clamp_max = cs.clamp_max;
+    a.c = c, a.c_row_stride = c_stride;
+    return a;
+  }
+
+  // [pixels][k] patches, zeros past the taps.
+  std::vector<float> patches() const {
+    std::vector<float> p(cs.pixels * cs.k, 0.0f);
+    const size_t kernel_row = cs.kernel_w * cs.channels;
+    for (size_t i = 0; i < cs.pixels; ++i)
+      for (size_t ky = 0; ky < cs.kernel_h; ++ky)
+        std::memcpy(&p[i * cs.k + ky * kernel_row], row(ky) + i * cs.stride * cs.channels, kernel_row * sizeof(float));
+    return p;
+  }
+};
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+class ConvRows : public KernelTier {
+ protected:
+  // The kernel's output and the tier's GEMM on the gathered patches, both [pixels][n + 3] with sentinels.
+  void run_both(const ConvRowsData& d, bool bf16, std::vector<float>& direct, std::vector<float>& by_gemm) const {
+    const size_t c_stride = d.cs.n + 3;
+    const float* rows[8];
+    for (size_t ky = 0; ky < d.cs.kernel_h; ++ky) rows[ky] = d.row(ky);
+    direct.assign(d.cs.pixels * c_stride, kSentinel);
+    (bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(d.args(direct.data(), c_stride, rows));
+    const std::vector<float> patches = d.patches();
+    by_gemm.assign(d.cs.pixels * c_stride, kSentinel);
+    if (bf16) {
+      const size_t stride = bf16_pairs(d.cs.k) * 2;
+      std::vector<uint16_t> bits(d.cs.pixels * stride, 0);
+      for (size_t i = 0; i < d.cs.pixels; ++i) bf16_top_halves_ref(&patches[i * d.cs.k], d.cs.k, &bits[i * stride]);
+      GemmBf16Args g;
+      g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
+      g.a = bits.data(), g.a_row_stride = stride;
+      g.a_values = patches.data(), g.a_values_row_stride = d.cs.k;
+      g.packed_w = d.packed_bf16.data();
+      g.bias = d.cs.bias ? d.bias.data() : nullptr;
+      g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
+      g.c = by_gemm.data(), g.c_row_stride = c_stride;
+      table_->bf16_gemm_packed(g);
+    } else {
+      GemmPackedArgs g;
+      g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
+      g.a = patches.data(), g.a_row_stride = d.cs.k;
+      g.packed_w = d.packed.data();
+      g.bias = d.cs.bias ? d.bias.data() : nullptr;
+      g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
+      g.c = by_gemm.data(), g.c_row_stride = c_stride;
+      table_->f32_gemm_packed(g);
+    }
+  }
+};
+
+TEST_P(ConvRows, Float32IsTheGemmOnGatheredPatchesBitForBit) {
+  for (const ConvRowsCase& c : kCases) {
+    SCOPED_TRACE(c.name());
+    const ConvRowsData d(c, false);
+    std::vector<float> direct, by_gemm;
+    run_both(d, false, direct, by_gemm);
+    EXPECT_TRUE(same_bits(direct, by_gemm));
+  }
+}
+
+TEST_P(ConvRows, Bfloat16IsTheGemmOnGatheredPatchesBitForBit) {
+  for (const ConvRowsCase& c : kCases) {
+    SCOPED_TRACE(c.name());
+    const ConvRowsData d(c, true);
+    std::vector<float> direct, by_gemm;
+    run_both(d, true, direct, by_gemm);
+    EXPECT_TRUE(same_bits(direct, by_gemm));
+  }
+}
+
+TEST_P(ConvRows, ComputesTheConv) {
+  for (const bool bf16 : {false, true}) {
+    for (const ConvRowsCase& c : kCases) {
+      SCOPED_TRACE(c.name() + (bf16 ? " bfloat16" : " float32"));
+      const ConvRowsData d(c, bf16);
+      std::vector<float> direct, by_gemm;
+      run_both(d, bf16, direct, by_gemm);
+      const size_t c_stride = c.n + 3;
+      for (size_t i = 0; i < c.pixels; ++i) {
+        for (size_t o = 0; o < c.n; ++o) {
+          double sum = c.bias ? d.bias[o] : 0.0, magnitude = std::fabs(sum);
+          for (size_t ky = 0; ky < c.kernel_h; ++ky)
+            for (size_t j = 0; j < c.kernel_w * c.channels; ++j) {
+              const double product = double(d.row(ky)[i * c.stride * c.channels + j]) *
+                                     d.w[o * c.k + ky * c.kernel_w * c.channels + j];
+              sum += product, magnitude += std::fabs(product);
+            }
+          const double expected = std::min<double>(std::max<double>(sum, c.clamp_min), c.clamp_max);
+          ASSERT_NEAR(direct[i * c_stride + o], expected, 1e-6 * magnitude + 1e-30) << "pixel " << i << " channel " << o;
+        }
+        for (size_t o = c.n; o < c_stride; ++o) ASSERT_EQ(direct[i * c_stride + o], kSentinel) << "wrote past n";
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, ConvRows, ::testing::ValuesIn(kAllCpuIsas),
+                         [](const ::testing::TestParamInfo<CpuIsa>& tier) { return std::string(isa_name(tier.param)); });
+
+}  // namespace
+}  // namespace ttnn::kernels
