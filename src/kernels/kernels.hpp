@@ -168,10 +168,17 @@ using Bfp8RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t
 using Bfp8EncodeInt8RowsFn = uint8_t (*)(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
                                          size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                          uint8_t code_bias);
-// 16 values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even, NaN
-// kept quiet).
-using Bf16EncodeFn = void (*)(const float* values, uint16_t* bits);
-using Bf16DecodeFn = void (*)(const uint16_t* bits, float* values);
+// `count` values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even,
+// NaN kept quiet).
+using Bf16EncodeFn = void (*)(const float* values, size_t count, uint16_t* bits);
+using Bf16DecodeFn = void (*)(const uint16_t* bits, size_t count, float* values);
+// Rows [row0, row1) and columns [col0, col1) (both within 0..32) of a bfloat16 tile's storage (face order)
+// to and from floats (row stride dst_stride / src_stride, the first row being row0); the same bits as
+// Bf16DecodeFn / Bf16EncodeFn. Encoding writes only those columns.
+using Bf16DecodeTileRowsFn = void (*)(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                                      float* dst, size_t dst_stride);
+using Bf16EncodeTileRowsFn = void (*)(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
+                                      uint32_t col1, uint16_t* tile);
 // Rounds `count` floats in place to `bits` significant bits, nearest even (formats::round_significand).
 using RoundSignificandFn = void (*)(float* values, size_t count, int bits);
 // The top 16 bits of `count` floats (exactly their bfloat16 bits when they fit bfloat16).
@@ -215,6 +222,8 @@ struct KernelTable {
   Bfp8EncodeInt8RowsFn bfp8_encode_int8_rows = nullptr;
   ConvRowsFn f32_conv_rows = nullptr;
   ConvRowsFn bf16_conv_rows = nullptr;
+  Bf16DecodeTileRowsFn bf16_decode_tile_rows = nullptr;
+  Bf16EncodeTileRowsFn bf16_encode_tile_rows = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -253,8 +262,12 @@ uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t ro
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                    uint8_t code_bias);
-void bf16_encode_ref(const float* values, uint16_t* bits);
-void bf16_decode_ref(const uint16_t* bits, float* values);
+void bf16_encode_ref(const float* values, size_t count, uint16_t* bits);
+void bf16_decode_ref(const uint16_t* bits, size_t count, float* values);
+void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                               float* dst, size_t dst_stride);
+void bf16_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
+                               uint32_t col1, uint16_t* tile);
 void round_significand_ref(float* values, size_t count, int bits);
 void bf16_gemm_packed_ref(const GemmBf16Args& args);
 void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);

@@ -561,13 +561,77 @@ TEST_P(KernelTier, Bf16MatchesRef) {
       std::memcpy(&v, &bits, 4);
     }
     uint16_t want[16], got[16];
-    kernels::bf16_encode_ref(values, want);
-    table_->bf16_encode(values, got);
+    kernels::bf16_encode_ref(values, 16, want);
+    table_->bf16_encode(values, 16, got);
     ASSERT_EQ(std::memcmp(want, got, sizeof want), 0) << "trial " << trial;
     float back_want[16], back_got[16];
-    kernels::bf16_decode_ref(want, back_want);
-    table_->bf16_decode(want, back_got);
+    kernels::bf16_decode_ref(want, 16, back_want);
+    table_->bf16_decode(want, 16, back_got);
     ASSERT_EQ(std::memcmp(back_want, back_got, sizeof back_want), 0) << "trial " << trial;
+  }
+}
+
+// Any count (vector bodies and tails) converts as the reference does, touching nothing past `count`.
+TEST_P(KernelTier, Bf16AnyCountMatchesRef) {
+  std::mt19937 rng(8);
+  for (size_t count = 0; count <= 50; ++count) {
+    std::vector<float> values(count);
+    for (float& v : values) {
+      uint32_t bits = uint32_t(rng());
+      if (count % 3 == 0) bits = (bits & 0xFFFF0000u) | 0x8000u;  // exact ties
+      std::memcpy(&v, &bits, 4);
+    }
+    std::vector<uint16_t> want(count + 1, 0xABCD), got(count + 1, 0xABCD);
+    kernels::bf16_encode_ref(values.data(), count, want.data());
+    table_->bf16_encode(values.data(), count, got.data());
+    ASSERT_EQ(want, got) << "count " << count;
+    std::vector<float> back_want(count + 1, -3.0f), back_got(count + 1, -3.0f);
+    kernels::bf16_decode_ref(want.data(), count, back_want.data());
+    table_->bf16_decode(want.data(), count, back_got.data());
+    ASSERT_EQ(std::memcmp(back_want.data(), back_got.data(), back_want.size() * sizeof(float)), 0) << "count " << count;
+  }
+}
+
+// A bfloat16 tile's rows and columns: every tier as the reference, which converts each value in its face
+// order place; encoding leaves the other columns of the tile as they were.
+TEST_P(KernelTier, Bf16TileRowsMatchRef) {
+  std::mt19937 rng(9);
+  std::vector<uint16_t> tile(1024);
+  for (uint16_t& bits : tile) bits = uint16_t(rng());
+  const std::pair<uint32_t, uint32_t> ranges[] = {{0, 32}, {0, 16}, {16, 32}, {3, 29}, {5, 6}, {0, 24}, {17, 20}};
+  for (const auto& [row0, row1] : ranges) {
+    for (const auto& [col0, col1] : ranges) {
+      SCOPED_TRACE("rows " + std::to_string(row0) + "-" + std::to_string(row1) + " cols " + std::to_string(col0) +
+                   "-" + std::to_string(col1));
+      const size_t stride = 37;
+      std::vector<float> want(32 * stride, -5.0f), got(32 * stride, -5.0f);
+      kernels::bf16_decode_tile_rows_ref(tile.data(), row0, row1, col0, col1, want.data(), stride);
+      table_->bf16_decode_tile_rows(tile.data(), row0, row1, col0, col1, got.data(), stride);
+      ASSERT_EQ(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)), 0);
+      for (uint32_t row = row0; row < row1; ++row)
+        for (uint32_t col = col0; col < col1; ++col) {
+          float value;
+          kernels::bf16_decode_ref(&tile[formats::face_order_index(row, col)], 1, &value);
+          ASSERT_EQ(std::memcmp(&value, &want[(row - row0) * stride + (col - col0)], 4), 0);
+        }
+      std::vector<float> src(32 * stride);
+      for (float& v : src) {
+        const uint32_t bits = uint32_t(rng());
+        std::memcpy(&v, &bits, 4);
+      }
+      std::vector<uint16_t> encoded_want = tile, encoded_got = tile;
+      kernels::bf16_encode_tile_rows_ref(src.data(), stride, row0, row1, col0, col1, encoded_want.data());
+      table_->bf16_encode_tile_rows(src.data(), stride, row0, row1, col0, col1, encoded_got.data());
+      ASSERT_EQ(encoded_want, encoded_got);
+      for (uint32_t row = 0; row < 32; ++row)
+        for (uint32_t col = 0; col < 32; ++col) {
+          const size_t index = formats::face_order_index(row, col);
+          uint16_t expected = tile[index];
+          if (row >= row0 && row < row1 && col >= col0 && col < col1)
+            kernels::bf16_encode_ref(&src[(row - row0) * stride + (col - col0)], 1, &expected);
+          ASSERT_EQ(encoded_want[index], expected) << row << "," << col;
+        }
+    }
   }
 }
 

@@ -69,12 +69,7 @@ void load_run(DataType dtype, const std::byte* from, size_t count, float* to, co
     else std::memcpy(to, from, count * sizeof(float));
     return;
   }
-  size_t i = 0;
-  for (; i + 16 <= count; i += 16) table.bf16_decode(reinterpret_cast<const uint16_t*>(from + i * 2), to + i);
-  if (i == count) return;
-  uint16_t bits[16];
-  std::memcpy(bits, from + i * 2, (count - i) * 2);
-  formats::bfloat16_to_float(std::span<const uint16_t>(bits, count - i), std::span<float>(to + i, count - i));
+  table.bf16_decode(reinterpret_cast<const uint16_t*>(from), count, to);
 }
 
 void store_run(DataType dtype, const float* from, size_t count, std::byte* to, const kernels::KernelTable& table) {
@@ -83,12 +78,7 @@ void store_run(DataType dtype, const float* from, size_t count, std::byte* to, c
     else std::memcpy(to, from, count * sizeof(float));
     return;
   }
-  size_t i = 0;
-  for (; i + 16 <= count; i += 16) table.bf16_encode(from + i, reinterpret_cast<uint16_t*>(to + i * 2));
-  if (i == count) return;
-  uint16_t bits[16];
-  formats::float_to_bfloat16(std::span<const float>(from + i, count - i), std::span<uint16_t>(bits, count - i));
-  std::memcpy(to + i * 2, bits, (count - i) * 2);
+  table.bf16_encode(from, count, reinterpret_cast<uint16_t*>(to));
 }
 
 // A run of one face row (up to 16 values of one tile row, contiguous in storage) moved straight between
@@ -126,28 +116,16 @@ void write_run(DataType dtype, const float* in, size_t index, size_t count, bool
   bytes[block] = table.bfp8_encode(values, codes);
 }
 
-// A whole tile row of a float32 or bfloat16 tile (its face rows start at `left` and left + 256 in face
-// order) to and from 32 floats: fixed-size moves, no per-run bookkeeping.
-void read_tile_row(DataType dtype, const std::byte* tile, size_t left, float* out, const kernels::KernelTable& table) {
-  if (dtype == DataType::FLOAT32) {
-    std::memcpy(out, tile + left * sizeof(float), 16 * sizeof(float));
-    std::memcpy(out + 16, tile + (left + 256) * sizeof(float), 16 * sizeof(float));
-    return;
-  }
-  const auto* bits = reinterpret_cast<const uint16_t*>(tile);
-  table.bf16_decode(bits + left, out);
-  table.bf16_decode(bits + left + 256, out + 16);
+// A whole tile row of a float32 tile (its face rows start at `left` and left + 256 in face order) to and
+// from 32 floats: fixed-size moves, no per-run bookkeeping.
+void read_tile_row(const std::byte* tile, size_t left, float* out) {
+  std::memcpy(out, tile + left * sizeof(float), 16 * sizeof(float));
+  std::memcpy(out + 16, tile + (left + 256) * sizeof(float), 16 * sizeof(float));
 }
 
-void write_tile_row(DataType dtype, const float* in, size_t left, std::byte* tile, const kernels::KernelTable& table) {
-  if (dtype == DataType::FLOAT32) {
-    std::memcpy(tile + left * sizeof(float), in, 16 * sizeof(float));
-    std::memcpy(tile + (left + 256) * sizeof(float), in + 16, 16 * sizeof(float));
-    return;
-  }
-  auto* bits = reinterpret_cast<uint16_t*>(tile);
-  table.bf16_encode(in, bits + left);
-  table.bf16_encode(in + 16, bits + left + 256);
+void write_tile_row(const float* in, size_t left, std::byte* tile) {
+  std::memcpy(tile + left * sizeof(float), in, 16 * sizeof(float));
+  std::memcpy(tile + (left + 256) * sizeof(float), in + 16, 16 * sizeof(float));
 }
 
 // Calls run(byte offset, index into the caller's rows, count) for the runs of rows [row_begin, row_end),
@@ -191,11 +169,16 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
       const std::byte* source = bytes + layout.offset(band, tile_col);
       const uint64_t r0 = std::max(band, row_begin), r1 = std::min(band + 32, row_end);
       const uint64_t c0 = std::max(tile_col, col_begin), c1 = std::min(tile_col + 32, col_end);
-      if ((layout.dtype == DataType::FLOAT32 || layout.dtype == DataType::BFLOAT16) && c0 == tile_col &&
-          c1 == tile_col + 32) {  // whole tile rows: both face rows of each at once
+      if (layout.dtype == DataType::FLOAT32 && c0 == tile_col && c1 == tile_col + 32) {  // whole tile rows
         float* out = dst + (r0 - row_begin) * dst_stride + (c0 - col_begin);
         for (uint64_t row = r0; row < r1; ++row, out += dst_stride)
-          read_tile_row(layout.dtype, source, formats::face_order_index(row - band, 0), out, table);
+          read_tile_row(source, formats::face_order_index(row - band, 0), out);
+        continue;
+      }
+      if (layout.dtype == DataType::BFLOAT16) {  // the tile's rows in one kernel call
+        table.bf16_decode_tile_rows(reinterpret_cast<const uint16_t*>(source), uint32_t(r0 - band), uint32_t(r1 - band),
+                                    uint32_t(c0 - tile_col), uint32_t(c1 - tile_col),
+                                    dst + (r0 - row_begin) * dst_stride + (c0 - col_begin), dst_stride);
         continue;
       }
       if (layout.dtype == DataType::BFLOAT8_B) {  // the tile's rows in one kernel call
@@ -251,11 +234,16 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
                                     reinterpret_cast<uint8_t*>(target));
         continue;
       }
-      if ((layout.dtype == DataType::FLOAT32 || layout.dtype == DataType::BFLOAT16) && c0 == tile_col &&
-          c1 == tile_col + 32) {  // whole tile rows: both face rows of each at once
+      if (layout.dtype == DataType::FLOAT32 && c0 == tile_col && c1 == tile_col + 32) {  // whole tile rows
         const float* in = src + (r0 - row_begin) * src_stride + (tile_col - col_begin);
         for (uint64_t row = r0; row < r1; ++row, in += src_stride)
-          write_tile_row(layout.dtype, in, formats::face_order_index(row - band, 0), target, table);
+          write_tile_row(in, formats::face_order_index(row - band, 0), target);
+        continue;
+      }
+      if (layout.dtype == DataType::BFLOAT16) {  // the tile's rows in one kernel call
+        table.bf16_encode_tile_rows(src + (r0 - row_begin) * src_stride + (c0 - col_begin), src_stride,
+                                    uint32_t(r0 - band), uint32_t(r1 - band), uint32_t(c0 - tile_col),
+                                    uint32_t(c1 - tile_col), reinterpret_cast<uint16_t*>(target));
         continue;
       }
       if (layout.dtype == DataType::BFLOAT8_B && c0 == tile_col && c1 == tile_col + 32) {  // whole tile rows

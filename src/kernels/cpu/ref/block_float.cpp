@@ -4,6 +4,7 @@
 #include "formats/bfloat16.hpp"
 #include "formats/block_float.hpp"
 #include "formats/fidelity.hpp"
+#include "kernels/cpu/bf16_tile_rows.hpp"
 #include "kernels/cpu/bfp8_tile_rows.hpp"
 #include "kernels/kernels.hpp"
 
@@ -23,12 +24,22 @@ void bfp8_decode_ref(uint8_t exponent, const uint8_t* codes, float* values) {
   formats::decode_block(block, formats::BlockFloat::bfp8, std::span<float, formats::kBlockSize>(values, formats::kBlockSize));
 }
 
-void bf16_encode_ref(const float* values, uint16_t* bits) {
-  formats::float_to_bfloat16(std::span<const float>(values, 16), std::span<uint16_t>(bits, 16));
+void bf16_encode_ref(const float* values, size_t count, uint16_t* bits) {
+  formats::float_to_bfloat16(std::span<const float>(values, count), std::span<uint16_t>(bits, count));
 }
 
-void bf16_decode_ref(const uint16_t* bits, float* values) {
-  formats::bfloat16_to_float(std::span<const uint16_t>(bits, 16), std::span<float>(values, 16));
+void bf16_decode_ref(const uint16_t* bits, size_t count, float* values) {
+  formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(values, count));
+}
+
+void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                               float* dst, size_t dst_stride) {
+  bf16_decode_tile_rows<bf16_decode_ref>(tile, row0, row1, col0, col1, dst, dst_stride);
+}
+
+void bf16_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
+                               uint32_t col1, uint16_t* tile) {
+  bf16_encode_tile_rows<bf16_encode_ref>(src, src_stride, row0, row1, col0, col1, tile);
 }
 
 void round_significand_ref(float* values, size_t count, int bits) {

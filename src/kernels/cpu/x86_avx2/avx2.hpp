@@ -39,8 +39,12 @@ uint8_t bfp8_encode_int8_rows__avx2(const float* src, size_t src_stride, size_t 
                                     uint8_t code_bias);
 void bfp8_decode_tile_rows__avx2(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                   float* dst, size_t dst_stride);
-void bf16_encode__avx2(const float* values, uint16_t* bits);
-void bf16_decode__avx2(const uint16_t* bits, float* values);
+void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits);
+void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values);
+void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                                 float* dst, size_t dst_stride);
+void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
+                                 uint32_t col1, uint16_t* tile);
 void round_significand__avx2(float* values, size_t count, int bits);
 // bfloat16 operands widened to fp32 and multiplied in vdpbf16ps's order under FTZ/DAZ (bit-identical to it).
 void bf16_gemm_minmax_ukernel_4x16__avx2(const GemmBf16Args& args);

@@ -2,6 +2,7 @@
 // the results are bit-identical (no contraction into FMAs: each step is its own intrinsic).
 #include <immintrin.h>
 
+#include "kernels/cpu/bf16_tile_rows.hpp"
 #include "kernels/cpu/bfp8_tile_rows.hpp"
 
 #include <algorithm>
@@ -105,20 +106,42 @@ __m256i bf16_round(__m256 values) {
   return _mm256_blendv_epi8(rounded, quiet_nan, is_nan);
 }
 
-}  // namespace
-
-void bf16_encode__avx2(const float* values, uint16_t* bits) {
-  const __m256i words = _mm256_permute4x64_epi64(
-      _mm256_packus_epi32(bf16_round(_mm256_loadu_ps(values)), bf16_round(_mm256_loadu_ps(values + 8))), 0xD8);
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(bits), words);
+// 16 values a step, the tail (under 16) through the reference.
+inline void bf16_encode(const float* values, size_t count, uint16_t* bits) {
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const __m256i words = _mm256_permute4x64_epi64(
+        _mm256_packus_epi32(bf16_round(_mm256_loadu_ps(values + i)), bf16_round(_mm256_loadu_ps(values + i + 8))), 0xD8);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(bits + i), words);
+  }
+  if (i < count) bf16_encode_ref(values + i, count - i, bits + i);
 }
 
-void bf16_decode__avx2(const uint16_t* bits, float* values) {
-  const __m256i words = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bits));
-  const __m256i low = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(words)), 16);
-  const __m256i high = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(words, 1)), 16);
-  _mm256_storeu_ps(values, _mm256_castsi256_ps(low));
-  _mm256_storeu_ps(values + 8, _mm256_castsi256_ps(high));
+inline void bf16_decode(const uint16_t* bits, size_t count, float* values) {
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const __m256i words = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bits + i));
+    const __m256i low = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(words)), 16);
+    const __m256i high = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(words, 1)), 16);
+    _mm256_storeu_ps(values + i, _mm256_castsi256_ps(low));
+    _mm256_storeu_ps(values + i + 8, _mm256_castsi256_ps(high));
+  }
+  if (i < count) bf16_decode_ref(bits + i, count - i, values + i);
+}
+
+}  // namespace
+
+void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits) { bf16_encode(values, count, bits); }
+void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values) { bf16_decode(bits, count, values); }
+
+void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                                 float* dst, size_t dst_stride) {
+  bf16_decode_tile_rows<bf16_decode>(tile, row0, row1, col0, col1, dst, dst_stride);
+}
+
+void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
+                                 uint32_t col1, uint16_t* tile) {
+  bf16_encode_tile_rows<bf16_encode>(src, src_stride, row0, row1, col0, col1, tile);
 }
 
 void round_significand__avx2(float* values, size_t count, int bits) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/cpu/bf16_tile_rows.hpp"
 #include "kernels/cpu/bfp8_tile_rows.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
 
@@ -505,6 +506,50 @@ uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint3
     exponents[1] = tile[right / 16];
   }
   return _mm256_movemask_epi8(signs) != 0 ? 0x80 : 0;
+}
+
+}  // namespace ttnn::kernels
+
+namespace ttnn::kernels {
+namespace {
+
+// Up to 16 values (the lanes of `lanes`): the reference's integer rounding, to nearest even, NaN quieted.
+inline void bf16_encode16(const float* values, __mmask16 lanes, uint16_t* bits) {
+  const __m512i word = _mm512_castps_si512(_mm512_maskz_loadu_ps(lanes, values));
+  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(word, 16), _mm512_set1_epi32(1));
+  const __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(word, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF), odd)), 16);
+  const __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(word, _mm512_set1_epi32(0x7FFFFFFF)),
+                                                _mm512_set1_epi32(0x7F800000));
+  const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(word, 16), _mm512_set1_epi32(0x0040));
+  _mm512_mask_cvtepi32_storeu_epi16(bits, lanes, _mm512_mask_mov_epi32(rounded, nan, quiet));
+}
+
+inline void bf16_decode16(const uint16_t* bits, __mmask16 lanes, float* values) {
+  const __m512i word = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, bits));
+  _mm512_mask_storeu_ps(values, lanes, _mm512_castsi512_ps(_mm512_slli_epi32(word, 16)));
+}
+
+inline void bf16_encode(const float* values, size_t count, uint16_t* bits) {
+  for (size_t i = 0; i < count; i += 16) bf16_encode16(values + i, lanes(count - i), bits + i);
+}
+
+inline void bf16_decode(const uint16_t* bits, size_t count, float* values) {
+  for (size_t i = 0; i < count; i += 16) bf16_decode16(bits + i, lanes(count - i), values + i);
+}
+
+}  // namespace
+
+void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits) { bf16_encode(values, count, bits); }
+void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values) { bf16_decode(bits, count, values); }
+
+void bf16_decode_tile_rows__avx512(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
+                                   float* dst, size_t dst_stride) {
+  bf16_decode_tile_rows<bf16_decode>(tile, row0, row1, col0, col1, dst, dst_stride);
+}
+
+void bf16_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
+                                   uint32_t col1, uint16_t* tile) {
+  bf16_encode_tile_rows<bf16_encode>(src, src_stride, row0, row1, col0, col1, tile);
 }
 
 }  // namespace ttnn::kernels

@@ -1,5 +1,4 @@
-// The AVX-512 tier's table; compiled with baseline flags (it only takes addresses). The bfloat16
-// conversions are the AVX2 tier's (bit-exact, and not where the time goes).
+// The AVX-512 tier's table; compiled with baseline flags (it only takes addresses).
 #include <algorithm>
 #include <chrono>
 
@@ -39,8 +38,8 @@ KernelTable make_table() {
                     f32_fma_peak__avx512f,
                     bfp8_encode__avx512,
                     bfp8_decode__avx512,
-                    bf16_encode__avx2,
-                    bf16_decode__avx2,
+                    bf16_encode__avx512,
+                    bf16_decode__avx512,
                     round_significand__avx512,
                     bf16_gemm_minmax_ukernel_12x32__avx512bf16,
                     bf16_top_halves__avx512,
@@ -56,7 +55,9 @@ KernelTable make_table() {
                     bfp8_round_rows__avx512,
                     bfp8_encode_int8_rows__avx512,
                     f32_conv_rows__avx512f,
-                    bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_12x32__avx512bf16>};
+                    bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_12x32__avx512bf16>,
+                    bf16_decode_tile_rows__avx512,
+                    bf16_encode_tile_rows__avx512};
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
