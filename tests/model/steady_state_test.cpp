@@ -131,8 +131,7 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
     EXPECT_GT(adds(model.steps()), 0);
     EXPECT_EQ(adds(model.planned_steps()), c.numerics == Numerics::accurate ? 0 : adds(model.steps()));
     // Each expand conv, and the stem, runs inside the depthwise conv reading its output under the accurate
-    // numerics (but for bfloat16 outputs): fewer convs, the same work, and the fused conv's module named
-    // first among the fused.
+    // numerics: fewer convs, the same work, and the fused conv's module named first among the fused.
     const auto convs = [](const std::vector<model::ModelStep>& steps) {
       return std::count_if(steps.begin(), steps.end(), [](const model::ModelStep& step) { return step.op == "conv2d"; });
     };
@@ -150,8 +149,8 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
           return step.op == "conv2d" && !step.fused.empty() && step.fused.front() == "features.0.0";
         });
     EXPECT_EQ(fused_into_depthwise + stem_fused, convs(model.steps()) - convs(model.planned_steps()));
-    if (c.numerics == Numerics::accurate && c.dtype != DataType::BFLOAT16) {  // bfloat16 outputs stay stored
-      EXPECT_GT(fused_into_depthwise, 0);
+    if (c.numerics == Numerics::accurate) {
+      EXPECT_EQ(fused_into_depthwise, 16);  // blocks 2 to 17
       EXPECT_EQ(stem_fused, 1);
     } else {
       EXPECT_EQ(convs(model.planned_steps()), convs(model.steps()));

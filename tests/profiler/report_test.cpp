@@ -215,8 +215,7 @@ TEST(ProfileReport, ConvChartHasOneBarPerConvLayer) {
       EXPECT_NE(svg.find(r.module_path), std::string::npos) << r.module_path;
     }
 
-  // A bar per run for every conv layer either run has (bfloat8_b runs each expand conv inside its
-  // depthwise conv, bfloat16 keeps them apart).
+  // A bar per run for every conv layer either run has.
   std::set<std::string> layers;
   for (const ProfiledRun* run : {&lofi_run(), &hifi_run()})
     for (const auto& r : run->iterations.at(0))

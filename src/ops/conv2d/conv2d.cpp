@@ -183,10 +183,7 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
   // Each item rounds its channels' blocks from its first column, as the stored tensor would.
   const bool whole_blocks = std::all_of(plan.items.begin(), plan.items.end(),
                                         [](const ConvWorkItem& item) { return item.col_begin % TILE_WIDTH == 0; });
-  // bfloat16 outputs stay stored: rounding the rows to bfloat16 here costs more than the tiles' vector
-  // encoding and decoding it saves (measured 5% slower end to end at batch 1); float32 and bfloat8_b gain.
-  const bool pays = producer.output_spec.dtype != DataType::BFLOAT16;
-  return accurate && reads_rows && same_pixels && whole_blocks && pays && plan.streamed && g.depthwise() &&
+  return accurate && reads_rows && same_pixels && whole_blocks && plan.streamed && g.depthwise() &&
          producer.output_spec.layout == Layout::TILE;
 }
 
