@@ -172,6 +172,8 @@ using Bfp8EncodeInt8RowsFn = uint8_t (*)(const float* src, size_t src_stride, si
 // NaN kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, size_t count, uint16_t* bits);
 using Bf16DecodeFn = void (*)(const uint16_t* bits, size_t count, float* values);
+// `count` floats rounded in place to bfloat16 values: the bits of encoding and decoding them.
+using Bf16RoundFn = void (*)(float* values, size_t count);
 // Rows [row0, row1) and columns [col0, col1) (both within 0..32) of a bfloat16 tile's storage (face order)
 // to and from floats (row stride dst_stride / src_stride, the first row being row0); the same bits as
 // Bf16DecodeFn / Bf16EncodeFn. Encoding writes only those columns.
@@ -224,6 +226,7 @@ struct KernelTable {
   ConvRowsFn bf16_conv_rows = nullptr;
   Bf16DecodeTileRowsFn bf16_decode_tile_rows = nullptr;
   Bf16EncodeTileRowsFn bf16_encode_tile_rows = nullptr;
+  Bf16RoundFn bf16_round = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -264,6 +267,7 @@ uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t 
                                    uint8_t code_bias);
 void bf16_encode_ref(const float* values, size_t count, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, size_t count, float* values);
+void bf16_round_ref(float* values, size_t count);
 void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                float* dst, size_t dst_stride);
 void bf16_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,

@@ -589,6 +589,12 @@ TEST_P(KernelTier, Bf16AnyCountMatchesRef) {
     kernels::bf16_decode_ref(want.data(), count, back_want.data());
     table_->bf16_decode(want.data(), count, back_got.data());
     ASSERT_EQ(std::memcmp(back_want.data(), back_got.data(), back_want.size() * sizeof(float)), 0) << "count " << count;
+    // Rounding in place: the bits of encoding and decoding.
+    std::vector<float> rounded = values;
+    rounded.push_back(-7.0f);
+    table_->bf16_round(rounded.data(), count);
+    ASSERT_EQ(std::memcmp(rounded.data(), back_want.data(), count * sizeof(float)), 0) << "count " << count;
+    ASSERT_EQ(rounded[count], -7.0f) << "count " << count;
   }
 }
 

@@ -10,16 +10,10 @@ namespace ttnn {
 
 void round_as_stored(float* values, size_t rows, size_t cols, size_t stride, DataType dtype) {
   if (dtype == DataType::FLOAT32) return;
-  if (dtype == DataType::BFLOAT16) {  // to bfloat16 bits and back through the tier's vector conversions
+  if (dtype == DataType::BFLOAT16) {
     const kernels::KernelTable& table = kernels::kernel_table();
-    uint16_t bits[256];
-    for (size_t row = 0; row < rows; ++row)
-      for (size_t col = 0; col < cols; col += 256) {
-        float* at = values + row * stride + col;
-        const size_t count = std::min<size_t>(256, cols - col);
-        table.bf16_encode(at, count, bits);
-        table.bf16_decode(bits, count, at);
-      }
+    if (stride == cols) return table.bf16_round(values, rows * cols);
+    for (size_t row = 0; row < rows; ++row) table.bf16_round(values + row * stride, cols);
     return;
   }
   if (dtype == DataType::BFLOAT8_B) return kernels::kernel_table().bfp8_round_rows(values, rows, cols, stride);

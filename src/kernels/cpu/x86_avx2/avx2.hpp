@@ -41,6 +41,7 @@ void bfp8_decode_tile_rows__avx2(const uint8_t* tile, uint32_t row0, uint32_t ro
                                   float* dst, size_t dst_stride);
 void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values);
+void bf16_round__avx2(float* values, size_t count);
 void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                  float* dst, size_t dst_stride);
 void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,

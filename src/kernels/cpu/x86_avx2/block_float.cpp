@@ -134,6 +134,15 @@ inline void bf16_decode(const uint16_t* bits, size_t count, float* values) {
 void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits) { bf16_encode(values, count, bits); }
 void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values) { bf16_decode(bits, count, values); }
 
+void bf16_round__avx2(float* values, size_t count) {
+  size_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __m256i top = _mm256_slli_epi32(bf16_round(_mm256_loadu_ps(values + i)), 16);
+    _mm256_storeu_ps(values + i, _mm256_castsi256_ps(top));
+  }
+  if (i < count) bf16_round_ref(values + i, count - i);
+}
+
 void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                  float* dst, size_t dst_stride) {
   bf16_decode_tile_rows<bf16_decode>(tile, row0, row1, col0, col1, dst, dst_stride);
