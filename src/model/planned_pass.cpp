@@ -171,14 +171,19 @@ struct Int8RowsView {
   }
 };
 
-// A float32 value's bytes as FloatRows: every row and column of its physical view (the tiles' bytes).
+// A value's bytes as FloatRows: every row and column of its physical view as floats (float32 tiles' bytes;
+// a bfloat16 value's region is sized for them: float_rows_bytes).
+size_t float_rows_bytes(const TensorSpec& spec) {
+  const BufferLayout layout = BufferLayout::of(spec, "model plan");
+  return size_t(layout.height * layout.width) * sizeof(float);
+}
+
 struct FloatRowsView {
   uint64_t cols = 0;
-  explicit FloatRowsView(const TensorSpec& spec) {
-    const BufferLayout layout = BufferLayout::of(spec, "model plan");
-    cols = layout.width;
-    check(layout.height * cols * sizeof(float) <= layout.size_bytes, "model plan: float rows of {} do not fit its {} bytes",
-          spec.logical_shape, layout.size_bytes);
+  FloatRowsView(const TensorSpec& spec, size_t region_bytes) {
+    cols = BufferLayout::of(spec, "model plan").width;
+    check(float_rows_bytes(spec) <= region_bytes, "model plan: float rows of {} do not fit its {} bytes",
+          spec.logical_shape, region_bytes);
   }
   FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols)}; }
 };
@@ -243,7 +248,10 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   const auto region = [&](size_t node, size_t first_step) -> size_t {
     if (region_of[root[node]] == SIZE_MAX) {
       region_of[root[node]] = regions.size();
-      regions.push_back({buffer_bytes(spec_of(specs, root[node])), first_step, first_step});
+      const TensorSpec& spec = spec_of(specs, root[node]);
+      const size_t bytes = passed[root[node]] == Passed::float_rows ? std::max(buffer_bytes(spec), float_rows_bytes(spec))
+                                                                     : buffer_bytes(spec);
+      regions.push_back({bytes, first_step, first_step});
     }
     return region_of[root[node]];
   };
@@ -311,7 +319,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         };
         const auto floats_of = [&](size_t value) {
           std::optional<FloatRowsView> view;
-          if (passed[value] == Passed::float_rows) view.emplace(spec_of(specs, value));
+          if (passed[value] == Passed::float_rows) view.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes());
           return view;
         };
         const size_t read_value = producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0);

@@ -1,6 +1,7 @@
 // conv2d behaviour that needs no oracle: sharding, prepared weights and the op cache, deallocation, errors.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <random>
 
 #include "core/buffer_layout.hpp"
@@ -263,6 +264,28 @@ TEST(Conv2d, FusedRunsRefuseWhatTheyCannotDo) {
   const uint32_t cout = f.cout;
   for (size_t p = 0; p < expected.size() / cout; ++p)
     for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(values[p * floats.cols + c], expected[p * cout + c]) << p << "," << c;
+}
+
+// A bfloat16 conv written to float rows holds its stored values: each the bfloat16 its tile would hold.
+TEST(Conv2d, Bfloat16ConvWrittenToFloatRowsHoldsItsStoredValues) {
+  ConvFixture f;
+  Conv2dArgs args = f.args(DataType::BFLOAT16);
+  const Conv2dPlan plan = plan_conv2d(args);
+  ASSERT_EQ(plan.output_spec.dtype, DataType::BFLOAT16);
+  const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+  std::vector<float> values(size_t(plan.output_layout.height) * plan.output_layout.width);
+  const FloatRows floats{values.data(), size_t(plan.output_layout.width)};
+  Conv2dFusion to_floats;
+  to_floats.output_floats = &floats;
+  run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_floats);
+  const std::vector<float> expected = to_host(conv2d(args).output);
+  const uint32_t cout = f.cout;
+  for (size_t p = 0; p < expected.size() / cout; ++p)
+    for (uint32_t c = 0; c < cout; ++c) {
+      const float value = values[p * floats.cols + c];
+      ASSERT_EQ(value, expected[p * cout + c]) << p << "," << c;
+      ASSERT_EQ(std::bit_cast<uint32_t>(value) & 0xFFFFu, 0u) << "not a bfloat16 value at " << p << "," << c;
+    }
 }
 
 TEST(Conv2d, BadArgumentsGetClearErrors) {

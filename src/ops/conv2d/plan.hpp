@@ -63,7 +63,7 @@ struct Conv2dFusion {
   const Int8Rows* input_rows = nullptr;
   const Int8Rows* output_rows = nullptr;
   const Int8Rows* producer_input_rows = nullptr;
-  // The same as float32 rows (can_pass_float_rows holds).
+  // The same as float rows (can_pass_float_rows holds).
   const FloatRows* input_floats = nullptr;
   const FloatRows* output_floats = nullptr;
   const FloatRows* producer_input_floats = nullptr;
@@ -82,8 +82,9 @@ bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 // The form of the rows `writer` passes: nonnegative where its activation clamps at 0, else biased.
 kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 
-// Whether `writer`'s float32 output can be passed to `reader` as rows (FloatRows): both accurate, the reader
-// a pointwise conv on the float32 GEMM reading its input rows in place, without a fidelity cut.
+// Whether `writer`'s float32 or bfloat16 output can be passed to `reader` as float rows (FloatRows: a
+// bfloat16 output's values rounded as stored): both accurate, the reader a pointwise conv whose GEMM reads
+// its input rows in place (float32 or bfloat16 operands, not int8), without a fidelity cut.
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 
 }  // namespace ttnn

@@ -567,6 +567,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out, out_stride);
     else run_gemm_block(program, item, p0, p1, out, out_stride);
+    if (floats) round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
     if (program.residual) add_residual(program, item, p0, p1, out);
     if (const Int8Rows* rows = program.output_rows)
       table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin, rows->cols,

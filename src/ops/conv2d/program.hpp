@@ -57,9 +57,9 @@ struct Conv2dProducer {
   DataType stored_dtype;         // its output's dtype
 };
 
-// float32 activations held as rows (the model's planned pass keeps a conv's float32 output so when a
-// pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, in the bytes the tiles
-// would take; the GEMM reads them where they are instead of copying them out of tiles.
+// float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a conv's output so
+// when a pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, bfloat16 ones
+// rounded as stored, in the value's bytes; the GEMM reads them where they are instead of decoding tiles.
 struct FloatRows {
   float* values;
   size_t cols;  // the row stride
