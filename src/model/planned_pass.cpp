@@ -135,20 +135,29 @@ std::vector<size_t> fusable_producers(const std::vector<Step>& steps, const Conv
   return fused;
 }
 
+// Per value: the conv step that writes it (its own output, or that of a residual add run inside it), or
+// SIZE_MAX.
+std::vector<size_t> writing_convs(const std::vector<Step>& steps, const ConvPlans& plans,
+                                  const std::vector<size_t>& fused_add, size_t values) {
+  std::vector<size_t> writer(values, SIZE_MAX);
+  for (size_t s = 0; s < steps.size(); ++s)
+    if (plans[s]) writer[fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : steps[s].node] = s;
+  return writer;
+}
+
 // How a value passes from the conv that makes it to the one conv that reads it (a fused producer included).
 enum class Passed : uint8_t { tiles, int8_rows, float_rows };
 
-// Per value: tiles, or the rows the reader's GEMM reads (Int8Rows for bfloat8_b, FloatRows for float32).
+// Per value: tiles, or the rows the reader's GEMM reads (Int8Rows for bfloat8_b, FloatRows for float32 and
+// bfloat16).
 std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
-                                  const std::vector<size_t>& fused_add, const std::vector<bool>& never_stored,
+                                  const std::vector<size_t>& writer, const std::vector<bool>& never_stored,
                                   size_t output_node) {
   std::vector<Passed> passed(readers.count.size(), Passed::tiles);
   for (size_t r = 0; r < steps.size(); ++r) {
     if (!plans[r]) continue;
-    const size_t value = steps[r].inputs.at(0), w = readers.producer[value];
-    if (w == SIZE_MAX || !plans[w] || readers.count[value] != 1 || value == output_node || fused_add[w] != SIZE_MAX ||
-        never_stored[value])
-      continue;
+    const size_t value = steps[r].inputs.at(0), w = writer[value];
+    if (w == SIZE_MAX || readers.count[value] != 1 || value == output_node || never_stored[value]) continue;
     if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
     else if (can_pass_float_rows(*plans[w], *plans[r])) passed[value] = Passed::float_rows;
   }
@@ -240,7 +249,8 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
   // A depthwise conv's output that only a pointwise conv's int8 GEMM reads is stored as that GEMM reads it:
   // no tiles to encode and convert back.
-  const std::vector<Passed> passed = passed_values(steps, plans, readers, fused_add, never_stored, output_node);
+  const std::vector<size_t> writer = writing_convs(steps, plans, fused_add, specs.size());
+  const std::vector<Passed> passed = passed_values(steps, plans, readers, writer, never_stored, output_node);
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -310,11 +320,15 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
           residual->residual.stored_dtype = plan->output_spec.dtype;
           residual->output_layout = BufferLayout::of(output.spec(), "add");
         }
-        // Values passed as rows: int8 ones in the form their writer (a conv step) gives them.
+        // Values passed as rows: int8 ones in the form their writer (a conv step) gives them; a residual add's
+        // sums (no activation) may be negative.
         const auto rows_of = [&](size_t value) {
           std::optional<Int8RowsView> view;
-          if (passed[value] == Passed::int8_rows)
-            view.emplace(spec_of(specs, value), int8_rows_form(*plans[readers.producer[value]]));
+          if (passed[value] == Passed::int8_rows) {
+            const size_t w = writer[value];
+            view.emplace(spec_of(specs, value), fused_add[w] != SIZE_MAX ? kernels::Int8Activations::biased
+                                                                         : int8_rows_form(*plans[w]));
+          }
           return view;
         };
         const auto floats_of = [&](size_t value) {
@@ -324,10 +338,11 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         };
         const size_t read_value = producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0);
         const std::optional<Int8RowsView> input_rows = producer ? std::nullopt : rows_of(read_value);
-        const std::optional<Int8RowsView> output_rows = rows_of(step.node);
+        const size_t written = fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node;
+        const std::optional<Int8RowsView> output_rows = rows_of(written);
         const std::optional<Int8RowsView> producer_rows = producer ? rows_of(read_value) : std::nullopt;
         const std::optional<FloatRowsView> input_floats = producer ? std::nullopt : floats_of(read_value);
-        const std::optional<FloatRowsView> output_floats = floats_of(step.node);
+        const std::optional<FloatRowsView> output_floats = floats_of(written);
         const std::optional<FloatRowsView> producer_floats = producer ? floats_of(read_value) : std::nullopt;
         steps_.push_back(planned_op(
             path, record, output,

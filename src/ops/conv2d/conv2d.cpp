@@ -135,8 +135,7 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
                      fusion.producer_input_rows || fusion.input_floats || fusion.output_floats ||
                      fusion.producer_input_floats;
   check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
-  check(!fusion.output_floats || (!fusion.residual && !fusion.output_rows),
-        "conv2d: float rows are written by a conv with no residual add and no other row output");
+  check(!fusion.output_floats || !fusion.output_rows, "conv2d: a conv writes float rows or int8 rows, not both");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
   if (!plan.streamed) activations = decode_activations(source, plan.device);

@@ -498,15 +498,20 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   }
 }
 
-// The fused residual add on one block ([p1 - p0][item width] in `out`): the conv's values as stored, plus
-// the residual's, clamped.
-void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
+// The fused residual add on one block ([p1 - p0][item width] in `out`, row stride out_stride): the conv's
+// values as stored, plus the residual's, clamped.
+void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
+                  size_t out_stride) {
   const Conv2dResidual& residual = *program.residual;
   const size_t width = item.col_end - item.col_begin, count = size_t(p1 - p0) * width;
-  round_as_stored(out, p1 - p0, width, width, residual.stored_dtype);
+  round_as_stored(out, p1 - p0, width, out_stride, residual.stored_dtype);
   float* rows = sized(scratch(3), count);
   residual.source.read(p0, p1, item.col_begin, item.col_end, rows, width);
-  kernels::f32_add_clamp(out, rows, out, count, residual.clamp.min, residual.clamp.max);
+  if (out_stride == width)
+    return kernels::f32_add_clamp(out, rows, out, count, residual.clamp.min, residual.clamp.max);
+  for (size_t row = 0; row < p1 - p0; ++row)
+    kernels::f32_add_clamp(out + row * out_stride, rows + row * width, out + row * out_stride, width,
+                           residual.clamp.min, residual.clamp.max);
 }
 
 }  // namespace
@@ -567,8 +572,9 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out, out_stride);
     else run_gemm_block(program, item, p0, p1, out, out_stride);
+    if (program.residual) add_residual(program, item, p0, p1, out, out_stride);
+    // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
     if (floats) round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
-    if (program.residual) add_residual(program, item, p0, p1, out);
     if (const Int8Rows* rows = program.output_rows)
       table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin, rows->cols,
                                   rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16, rows->cols / 16,
