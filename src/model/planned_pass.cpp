@@ -148,17 +148,34 @@ std::vector<size_t> writing_convs(const std::vector<Step>& steps, const ConvPlan
 // How a value passes from the conv that makes it to the one conv that reads it (a fused producer included).
 enum class Passed : uint8_t { tiles, int8_rows, float_rows };
 
+// The operand of `add` other than `conv_output`.
+size_t add_operand(const Step& add, size_t conv_output) {
+  return add.inputs[0] == conv_output ? add.inputs[1] : add.inputs[0];
+}
+
+// Per value: how many residual adds run inside convs read it as their other operand.
+std::vector<size_t> residual_reads(const std::vector<Step>& steps, const std::vector<size_t>& fused_add, size_t values) {
+  std::vector<size_t> reads(values, 0);
+  for (size_t s = 0; s < steps.size(); ++s)
+    if (fused_add[s] != SIZE_MAX)
+      ++reads[add_operand(steps[fused_add[s]], steps[s].node)];
+  return reads;
+}
+
 // Per value: tiles, or the rows the reader's GEMM reads (Int8Rows for bfloat8_b, FloatRows for float32 and
-// bfloat16).
+// bfloat16). Besides that one conv, fused residual adds may read float rows (a block's input: its expand
+// conv and its add).
 std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
-                                  const std::vector<size_t>& writer, const std::vector<bool>& never_stored,
-                                  size_t output_node) {
+                                  const std::vector<size_t>& writer, const std::vector<size_t>& residual_reads,
+                                  const std::vector<bool>& never_stored, size_t output_node) {
   std::vector<Passed> passed(readers.count.size(), Passed::tiles);
   for (size_t r = 0; r < steps.size(); ++r) {
     if (!plans[r]) continue;
     const size_t value = steps[r].inputs.at(0), w = writer[value];
-    if (w == SIZE_MAX || readers.count[value] != 1 || value == output_node || never_stored[value]) continue;
-    if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
+    if (w == SIZE_MAX || readers.count[value] != residual_reads[value] + 1 || value == output_node ||
+        never_stored[value])
+      continue;
+    if (residual_reads[value] == 0 && can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
     else if (can_pass_float_rows(*plans[w], *plans[r])) passed[value] = Passed::float_rows;
   }
   return passed;
@@ -250,7 +267,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   // A depthwise conv's output that only a pointwise conv's int8 GEMM reads is stored as that GEMM reads it:
   // no tiles to encode and convert back.
   const std::vector<size_t> writer = writing_convs(steps, plans, fused_add, specs.size());
-  const std::vector<Passed> passed = passed_values(steps, plans, readers, writer, never_stored, output_node);
+  const std::vector<Passed> passed = passed_values(steps, plans, readers, writer,
+                                                   residual_reads(steps, fused_add, specs.size()), never_stored,
+                                                   output_node);
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -313,7 +332,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
             check(item.col_begin % TILE_WIDTH == 0, "model plan: conv2d '{}' has a work item from column {}", path,
                   item.col_begin);
           const Step& add = steps[fused_add[s]];
-          residual_value = &values_[add.inputs[0] == step.node ? add.inputs[1] : add.inputs[0]];
+          residual_value = &values_[add_operand(add, step.node)];
           residual = std::make_shared<FusedResidual>();
           residual->residual.source = activation_source(residual_value->spec(), nullptr, OperandCut{}, "add");
           residual->residual.clamp = activation_clamp("", "add");
@@ -344,15 +363,22 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const std::optional<FloatRowsView> input_floats = producer ? std::nullopt : floats_of(read_value);
         const std::optional<FloatRowsView> output_floats = floats_of(written);
         const std::optional<FloatRowsView> producer_floats = producer ? floats_of(read_value) : std::nullopt;
+        const std::optional<FloatRowsView> residual_floats =
+            residual ? floats_of(add_operand(steps[fused_add[s]], step.node)) : std::nullopt;
         steps_.push_back(planned_op(
             path, record, output,
             [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows, producer_rows,
-             input_floats, output_floats, producer_floats] {
+             input_floats, output_floats, producer_floats, residual_floats] {
               Conv2dFusion fusion;
               std::optional<Conv2dResidual> with_bytes;
+              FloatRows residual_in_floats{};
               if (residual) {
                 with_bytes = residual->residual;
                 with_bytes->source = with_bytes->source.at(residual_value->bytes("add"));
+                if (residual_floats) {
+                  residual_in_floats = residual_floats->at(residual_value->bytes("add"));
+                  with_bytes->floats = &residual_in_floats;
+                }
                 fusion.residual = &*with_bytes;
                 fusion.residual_output_layout = &residual->output_layout;
               }

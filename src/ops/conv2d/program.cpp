@@ -505,12 +505,20 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
   const Conv2dResidual& residual = *program.residual;
   const size_t width = item.col_end - item.col_begin, count = size_t(p1 - p0) * width;
   round_as_stored(out, p1 - p0, width, out_stride, residual.stored_dtype);
-  float* rows = sized(scratch(3), count);
-  residual.source.read(p0, p1, item.col_begin, item.col_end, rows, width);
-  if (out_stride == width)
+  const float* rows = nullptr;
+  size_t rows_stride = width;
+  if (residual.floats) {  // read where they are
+    rows = residual.floats->values + p0 * residual.floats->cols + item.col_begin;
+    rows_stride = residual.floats->cols;
+  } else {
+    float* decoded = sized(scratch(3), count);
+    residual.source.read(p0, p1, item.col_begin, item.col_end, decoded, width);
+    rows = decoded;
+  }
+  if (out_stride == width && rows_stride == width)
     return kernels::f32_add_clamp(out, rows, out, count, residual.clamp.min, residual.clamp.max);
   for (size_t row = 0; row < p1 - p0; ++row)
-    kernels::f32_add_clamp(out + row * out_stride, rows + row * width, out + row * out_stride, width,
+    kernels::f32_add_clamp(out + row * out_stride, rows + row * rows_stride, out + row * out_stride, width,
                            residual.clamp.min, residual.clamp.max);
 }
 

@@ -26,11 +26,20 @@ std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t
 // Output rows a work item computes per block: the override, or what keeps the block in the cache.
 uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n);
 
+// float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a conv's output so
+// when a pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, bfloat16 ones
+// rounded as stored, in the value's bytes; the GEMM reads them where they are instead of decoding tiles.
+struct FloatRows {
+  float* values;
+  size_t cols;  // the row stride
+};
+
 // A residual add fused into the conv (the model's planned pass): each block's results are rounded as the
 // conv's output would be stored, the residual's rows added (and clamped), and the sums written to the
 // add's output instead: the same bits as the conv, then the add, without the conv's output tensor.
 struct Conv2dResidual {
   ActivationSource source;  // the add's other operand; its bytes set per run
+  const FloatRows* floats = nullptr;  // or that operand held as float rows (set per run)
   ClampRange clamp;         // the add's activation
   DataType stored_dtype = DataType::FLOAT32;  // the conv's output dtype
 };
@@ -57,13 +66,6 @@ struct Conv2dProducer {
   DataType stored_dtype;         // its output's dtype
 };
 
-// float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a conv's output so
-// when a pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, bfloat16 ones
-// rounded as stored, in the value's bytes; the GEMM reads them where they are instead of decoding tiles.
-struct FloatRows {
-  float* values;
-  size_t cols;  // the row stride
-};
 
 struct Conv2dProgram {
   const Conv2dGeometry* geometry;
