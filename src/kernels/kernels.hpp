@@ -168,6 +168,11 @@ using Bfp8RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t
 using Bfp8EncodeInt8RowsFn = uint8_t (*)(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
                                          size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                          uint8_t code_bias);
+// The inverse: `rows` rows of `cols` values (a multiple of 16) of int8 GEMM rows in the form code_bias
+// names, back to floats (row stride dst_stride): the same bits as decoding the tiles they came from.
+using Bfp8DecodeInt8RowsFn = void (*)(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
+                                      size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
+                                      size_t dst_stride);
 // `count` values between float32 and bfloat16, bit-exact to formats/bfloat16.hpp (round to nearest even,
 // NaN kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, size_t count, uint16_t* bits);
@@ -227,6 +232,7 @@ struct KernelTable {
   Bf16DecodeTileRowsFn bf16_decode_tile_rows = nullptr;
   Bf16EncodeTileRowsFn bf16_encode_tile_rows = nullptr;
   Bf16RoundFn bf16_round = nullptr;
+  Bfp8DecodeInt8RowsFn bfp8_decode_int8_rows = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -265,6 +271,9 @@ uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t ro
 uint8_t bfp8_tile_rows_to_int8_ref(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t blocks, int8_t* codes,
                                    size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                    uint8_t code_bias);
+void bfp8_decode_int8_rows_ref(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
+                               size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
+                               size_t dst_stride);
 void bf16_encode_ref(const float* values, size_t count, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, size_t count, float* values);
 void bf16_round_ref(float* values, size_t count);

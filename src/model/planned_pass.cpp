@@ -163,8 +163,8 @@ std::vector<size_t> residual_reads(const std::vector<Step>& steps, const std::ve
 }
 
 // Per value: tiles, or the rows the reader's GEMM reads (Int8Rows for bfloat8_b, FloatRows for float32 and
-// bfloat16). Besides that one conv, fused residual adds may read float rows (a block's input: its expand
-// conv and its add).
+// bfloat16). Besides that one conv, fused residual adds may read them (a block's input: its expand conv and
+// its add).
 std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
                                   const std::vector<size_t>& writer, const std::vector<size_t>& residual_reads,
                                   const std::vector<bool>& never_stored, size_t output_node) {
@@ -175,7 +175,7 @@ std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlan
     if (w == SIZE_MAX || readers.count[value] != residual_reads[value] + 1 || value == output_node ||
         never_stored[value])
       continue;
-    if (residual_reads[value] == 0 && can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
+    if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
     else if (can_pass_float_rows(*plans[w], *plans[r])) passed[value] = Passed::float_rows;
   }
   return passed;
@@ -365,19 +365,26 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const std::optional<FloatRowsView> producer_floats = producer ? floats_of(read_value) : std::nullopt;
         const std::optional<FloatRowsView> residual_floats =
             residual ? floats_of(add_operand(steps[fused_add[s]], step.node)) : std::nullopt;
+        const std::optional<Int8RowsView> residual_rows =
+            residual ? rows_of(add_operand(steps[fused_add[s]], step.node)) : std::nullopt;
         steps_.push_back(planned_op(
             path, record, output,
             [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows, producer_rows,
-             input_floats, output_floats, producer_floats, residual_floats] {
+             input_floats, output_floats, producer_floats, residual_floats, residual_rows] {
               Conv2dFusion fusion;
               std::optional<Conv2dResidual> with_bytes;
               FloatRows residual_in_floats{};
+              Int8Rows residual_in_rows{};
               if (residual) {
                 with_bytes = residual->residual;
                 with_bytes->source = with_bytes->source.at(residual_value->bytes("add"));
                 if (residual_floats) {
                   residual_in_floats = residual_floats->at(residual_value->bytes("add"));
                   with_bytes->floats = &residual_in_floats;
+                }
+                if (residual_rows) {
+                  residual_in_rows = residual_rows->at(residual_value->bytes("add"));
+                  with_bytes->int8_rows = &residual_in_rows;
                 }
                 fusion.residual = &*with_bytes;
                 fusion.residual_output_layout = &residual->output_layout;

@@ -391,6 +391,41 @@ TEST_P(KernelTier, Bfp8RoundRowsMatchEncodingAndDecoding) {
 // Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
 // complement (biased by +128 or not), as the reference encodes them, for whole faces and leftover rows, nothing written between the
 // rows' codes; and whether a negative value was seen.
+// Int8 rows decode to the values their tiles hold (finite values: blocks of every scale, zeros, subnormals).
+TEST_P(KernelTier, Bfp8DecodeInt8RowsGivesTheStoredValues) {
+  std::mt19937 rng(10);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30);
+  for (const uint8_t code_bias : {uint8_t(0), uint8_t(0x80)}) {
+    const size_t rows = 21, cols = 48, src_stride = cols + 3, codes_stride = cols + 16, exponents_stride = 5;
+    const size_t dst_stride = cols + 5;
+    std::vector<float> src(rows * src_stride, 0.0f);
+    for (size_t row = 0; row < rows; ++row)
+      for (size_t col = 0; col < cols; col += 16) {
+        const int top = exponent(rng), width = spread(rng);
+        const bool zeros = rng() % 10 == 0;
+        for (size_t i = col; i < col + 16; ++i) {
+          const float v = zeros ? 0.0f : std::ldexp(unit(rng), top - std::uniform_int_distribution<int>(0, width)(rng));
+          src[row * src_stride + i] = code_bias == 0 ? std::fabs(v) : v;  // no bias: nonnegative rows
+        }
+      }
+    std::vector<int8_t> codes(rows * codes_stride);
+    std::vector<uint8_t> exponents(rows * exponents_stride);
+    table_->bfp8_encode_int8_rows(src.data(), src_stride, rows, cols, codes.data(), codes_stride, exponents.data(),
+                                  exponents_stride, code_bias);
+    std::vector<float> got(rows * dst_stride, -9.0f);
+    table_->bfp8_decode_int8_rows(codes.data(), codes_stride, exponents.data(), exponents_stride, rows, cols, code_bias,
+                                  got.data(), dst_stride);
+    std::vector<float> want = src;
+    kernels::bfp8_round_rows_ref(want.data(), rows, cols, src_stride);
+    for (size_t row = 0; row < rows; ++row) {
+      ASSERT_EQ(std::memcmp(&got[row * dst_stride], &want[row * src_stride], cols * sizeof(float)), 0)
+          << "row " << row << " bias " << int(code_bias);
+      for (size_t i = cols; i < dst_stride; ++i) ASSERT_EQ(got[row * dst_stride + i], -9.0f) << "wrote past cols";
+    }
+  }
+}
+
 TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);

@@ -80,4 +80,21 @@ uint8_t bfp8_encode_int8_rows(const float* src, size_t src_stride, size_t rows, 
   return signs & 0x80;
 }
 
+// Int8 GEMM rows back to floats (Bfp8DecodeInt8RowsFn): each block's codes, XOR-ed back with code_bias, as
+// the sign-magnitude codes a tile holds, through the tier's block decoder.
+template <void (*Decode)(uint8_t exponent, const uint8_t* codes, float* values)>
+void bfp8_decode_int8_rows(const int8_t* codes, size_t codes_stride, const uint8_t* exponents, size_t exponents_stride,
+                           size_t rows, size_t cols, uint8_t code_bias, float* dst, size_t dst_stride) {
+  for (size_t row = 0; row < rows; ++row)
+    for (size_t col = 0; col < cols; col += 16) {
+      const int8_t* in = codes + row * codes_stride + col;
+      uint8_t block[16];
+      for (size_t i = 0; i < 16; ++i) {
+        const int value = int8_t(uint8_t(in[i]) ^ code_bias);
+        block[i] = uint8_t(value < 0 ? 0x80 | -value : value);
+      }
+      Decode(exponents[row * exponents_stride + col / 16], block, dst + row * dst_stride + col);
+    }
+}
+
 }  // namespace ttnn::kernels

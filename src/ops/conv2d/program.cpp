@@ -510,6 +510,12 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
   if (residual.floats) {  // read where they are
     rows = residual.floats->values + p0 * residual.floats->cols + item.col_begin;
     rows_stride = residual.floats->cols;
+  } else if (const Int8Rows* int8 = residual.int8_rows) {  // whole blocks: the items start and end on them
+    float* decoded = sized(scratch(3), count);
+    kernels::kernel_table().bfp8_decode_int8_rows(
+        int8->codes + p0 * int8->cols + item.col_begin, int8->cols, int8->exponents + p0 * (int8->cols / 16) + item.col_begin / 16,
+        int8->cols / 16, p1 - p0, width, int8->form == kernels::Int8Activations::biased ? kSignedBias : 0, decoded, width);
+    rows = decoded;
   } else {
     float* decoded = sized(scratch(3), count);
     residual.source.read(p0, p1, item.col_begin, item.col_end, decoded, width);

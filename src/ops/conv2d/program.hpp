@@ -26,6 +26,17 @@ std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t
 // Output rows a work item computes per block: the override, or what keeps the block in the cache.
 uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n);
 
+// bfloat8_b activations held as the int8 GEMM reads them instead of in tiles (the model's planned pass
+// keeps a conv's output so when a pointwise conv's int8 GEMM alone reads it): [rows][cols] two's-complement
+// codes, biased by +128 unless every value is >= 0, then [rows][cols / 16] exponent bytes, in the bytes the
+// tiles would take.
+struct Int8Rows {
+  int8_t* codes;
+  uint8_t* exponents;
+  size_t cols;  // the row stride of codes (exponents: cols / 16)
+  kernels::Int8Activations form;  // nonnegative or biased
+};
+
 // float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a conv's output so
 // when a pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, bfloat16 ones
 // rounded as stored, in the value's bytes; the GEMM reads them where they are instead of decoding tiles.
@@ -39,23 +50,14 @@ struct FloatRows {
 // add's output instead: the same bits as the conv, then the add, without the conv's output tensor.
 struct Conv2dResidual {
   ActivationSource source;  // the add's other operand; its bytes set per run
-  const FloatRows* floats = nullptr;  // or that operand held as float rows (set per run)
+  const FloatRows* floats = nullptr;   // or that operand held as float rows (set per run)
+  const Int8Rows* int8_rows = nullptr;  // or as int8 GEMM rows (set per run)
   ClampRange clamp;         // the add's activation
   DataType stored_dtype = DataType::FLOAT32;  // the conv's output dtype
 };
 
 struct Conv2dProgram;
 
-// bfloat8_b activations held as the int8 GEMM reads them instead of in tiles (the model's planned pass
-// keeps a conv's output so when a pointwise conv's int8 GEMM alone reads it): [rows][cols] two's-complement
-// codes, biased by +128 unless every value is >= 0, then [rows][cols / 16] exponent bytes, in the bytes the
-// tiles would take.
-struct Int8Rows {
-  int8_t* codes;
-  uint8_t* exponents;
-  size_t cols;  // the row stride of codes (exponents: cols / 16)
-  kernels::Int8Activations form;  // nonnegative or biased
-};
 
 // A conv fused into the depthwise conv that alone reads its output (the model's planned pass: each expand
 // conv, and the stem): each input row the depthwise blocks read is computed by the fused conv's GEMM for

@@ -86,6 +86,13 @@ void bfp8_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride)
   bfp8_round_rows<bfp8_encode_ref, bfp8_decode_ref>(values, rows, cols, stride);
 }
 
+void bfp8_decode_int8_rows_ref(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
+                               size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
+                               size_t dst_stride) {
+  bfp8_decode_int8_rows<bfp8_decode_ref>(codes, codes_stride, exponents, exponents_stride, rows, cols, code_bias, dst,
+                                         dst_stride);
+}
+
 uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
                                   size_t codes_stride, uint8_t* exponents, size_t exponents_stride, uint8_t code_bias) {
   return bfp8_encode_int8_rows<bfp8_encode_ref>(src, src_stride, rows, cols, codes, codes_stride, exponents,

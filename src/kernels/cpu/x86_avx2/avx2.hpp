@@ -39,6 +39,9 @@ uint8_t bfp8_encode_int8_rows__avx2(const float* src, size_t src_stride, size_t 
                                     uint8_t code_bias);
 void bfp8_decode_tile_rows__avx2(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                   float* dst, size_t dst_stride);
+void bfp8_decode_int8_rows__avx2(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
+                                 size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
+                                 size_t dst_stride);
 void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values);
 void bf16_round__avx2(float* values, size_t count);

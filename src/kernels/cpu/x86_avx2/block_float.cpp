@@ -188,6 +188,13 @@ void bfp8_round_rows__avx2(float* values, size_t rows, size_t cols, size_t strid
   bfp8_round_rows<bfp8_encode__avx2, bfp8_decode__avx2>(values, rows, cols, stride);
 }
 
+void bfp8_decode_int8_rows__avx2(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
+                                 size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
+                                 size_t dst_stride) {
+  bfp8_decode_int8_rows<bfp8_decode__avx2>(codes, codes_stride, exponents, exponents_stride, rows, cols, code_bias, dst,
+                                           dst_stride);
+}
+
 uint8_t bfp8_encode_int8_rows__avx2(const float* src, size_t src_stride, size_t rows, size_t cols, int8_t* codes,
                                     size_t codes_stride, uint8_t* exponents, size_t exponents_stride,
                                     uint8_t code_bias) {

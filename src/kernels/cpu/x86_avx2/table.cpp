@@ -22,7 +22,8 @@ const KernelTable* avx2_table() {
                                      bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_4x16__avx2>,
                                      bf16_decode_tile_rows__avx2,
                                      bf16_encode_tile_rows__avx2,
-                                     bf16_round__avx2};
+                                     bf16_round__avx2,
+                                     bfp8_decode_int8_rows__avx2};
   return &table;
 }
 

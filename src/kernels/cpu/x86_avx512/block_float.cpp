@@ -544,6 +544,28 @@ inline void bf16_decode(const uint16_t* bits, size_t count, float* values) {
 
 }  // namespace
 
+// Each block's integers times its scale 2^(E - 133) (exact: a product of at most 8 significant bits and a
+// power of two, +0 for a zero code as the tile's sign-magnitude code 0 gives); Inf/NaN and tiny scales
+// through the block decoder.
+void bfp8_decode_int8_rows__avx512(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
+                                   size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
+                                   size_t dst_stride) {
+  const __m128i bias = _mm_set1_epi8(char(code_bias));
+  for (size_t row = 0; row < rows; ++row)
+    for (size_t col = 0; col < cols; col += 16) {
+      const int8_t* in = codes + row * codes_stride + col;
+      const uint8_t exponent = exponents[row * exponents_stride + col / 16];
+      float* out = dst + row * dst_stride + col;
+      if (!vector_exponent(exponent)) {
+        bfp8_decode_int8_rows<bfp8_decode__avx512>(in, codes_stride, &exponent, 1, 1, 16, code_bias, out, dst_stride);
+        continue;
+      }
+      const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)), bias);
+      const __m512 scale = _mm512_castsi512_ps(_mm512_set1_epi32(int((exponent - 6) << 23)));  // 2^(E - 133)
+      _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(bytes)), scale));
+    }
+}
+
 void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits) { bf16_encode(values, count, bits); }
 void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values) { bf16_decode(bits, count, values); }
 

@@ -58,7 +58,8 @@ KernelTable make_table() {
                     bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_12x32__avx512bf16>,
                     bf16_decode_tile_rows__avx512,
                     bf16_encode_tile_rows__avx512,
-                    bf16_round__avx512};
+                    bf16_round__avx512,
+                    bfp8_decode_int8_rows__avx512};
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
