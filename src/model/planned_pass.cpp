@@ -175,8 +175,11 @@ std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlan
     if (w == SIZE_MAX || readers.count[value] != residual_reads[value] + 1 || value == output_node ||
         never_stored[value])
       continue;
+    // Float rows hold what the GEMM reads (cut to its fidelity): a residual add must read the values uncut.
+    const bool uncut = plans[r]->source.cut.bits <= 0;
     if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
-    else if (can_pass_float_rows(*plans[w], *plans[r])) passed[value] = Passed::float_rows;
+    else if (can_pass_float_rows(*plans[w], *plans[r]) && (uncut || residual_reads[value] == 0))
+      passed[value] = Passed::float_rows;
   }
   return passed;
 }
@@ -206,12 +209,13 @@ size_t float_rows_bytes(const TensorSpec& spec) {
 
 struct FloatRowsView {
   uint64_t cols = 0;
-  FloatRowsView(const TensorSpec& spec, size_t region_bytes) {
+  OperandCut cut;  // the reading GEMM's
+  FloatRowsView(const TensorSpec& spec, size_t region_bytes, OperandCut cut_) : cut(cut_) {
     cols = BufferLayout::of(spec, "model plan").width;
     check(float_rows_bytes(spec) <= region_bytes, "model plan: float rows of {} do not fit its {} bytes",
           spec.logical_shape, region_bytes);
   }
-  FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols)}; }
+  FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols), cut}; }
 };
 
 }  // namespace
@@ -270,6 +274,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   const std::vector<Passed> passed = passed_values(steps, plans, readers, writer,
                                                    residual_reads(steps, fused_add, specs.size()), never_stored,
                                                    output_node);
+  std::vector<OperandCut> gemm_cut(specs.size());  // per value: the cut of the conv reading it (float rows)
+  for (size_t r = 0; r < steps.size(); ++r)
+    if (plans[r]) gemm_cut[steps[r].inputs.at(0)] = plans[r]->source.cut;
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -352,7 +359,8 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         };
         const auto floats_of = [&](size_t value) {
           std::optional<FloatRowsView> view;
-          if (passed[value] == Passed::float_rows) view.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes());
+          if (passed[value] == Passed::float_rows)
+            view.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), gemm_cut[value]);
           return view;
         };
         const size_t read_value = producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0);

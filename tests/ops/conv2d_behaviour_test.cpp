@@ -3,8 +3,10 @@
 
 #include <bit>
 #include <random>
+#include <span>
 
 #include "core/buffer_layout.hpp"
+#include "formats/fidelity.hpp"
 #include "core/tensor_allocation.hpp"
 #include "ops/conv2d/plan.hpp"
 #include "ops/conv2d/program.hpp"
@@ -247,7 +249,7 @@ TEST(Conv2d, FusedRunsRefuseWhatTheyCannotDo) {
   const Tensor output = allocate_tensor(accurate.output_spec, f.device.get(), "test");
   const std::byte* input = accurate_args.input_tensor.bytes("test");
   std::vector<float> values(size_t(accurate.output_layout.height) * accurate.output_layout.width);
-  const FloatRows floats{values.data(), size_t(accurate.output_layout.width)};
+  const FloatRows floats{values.data(), size_t(accurate.output_layout.width), OperandCut{}};
   std::vector<int8_t> codes(values.size());
   std::vector<uint8_t> exponents(values.size() / 16);
   const Int8Rows int8{codes.data(), exponents.data(), size_t(accurate.output_layout.width),
@@ -274,7 +276,7 @@ TEST(Conv2d, Bfloat16ConvWrittenToFloatRowsHoldsItsStoredValues) {
   ASSERT_EQ(plan.output_spec.dtype, DataType::BFLOAT16);
   const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
   std::vector<float> values(size_t(plan.output_layout.height) * plan.output_layout.width);
-  const FloatRows floats{values.data(), size_t(plan.output_layout.width)};
+  const FloatRows floats{values.data(), size_t(plan.output_layout.width), OperandCut{}};
   Conv2dFusion to_floats;
   to_floats.output_floats = &floats;
   run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_floats);
@@ -286,6 +288,25 @@ TEST(Conv2d, Bfloat16ConvWrittenToFloatRowsHoldsItsStoredValues) {
       ASSERT_EQ(value, expected[p * cout + c]) << p << "," << c;
       ASSERT_EQ(std::bit_cast<uint32_t>(value) & 0xFFFFu, 0u) << "not a bfloat16 value at " << p << "," << c;
     }
+}
+
+// Float rows that a LoFi GEMM reads hold the values cut as it reads them: the writer applies the cut.
+TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
+  ConvFixture f;
+  Conv2dArgs args = f.args(DataType::FLOAT32);
+  const Conv2dPlan plan = plan_conv2d(args);
+  const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+  std::vector<float> values(size_t(plan.output_layout.height) * plan.output_layout.width);
+  const OperandCut cut{7, true};
+  const FloatRows floats{values.data(), size_t(plan.output_layout.width), cut};
+  Conv2dFusion to_floats;
+  to_floats.output_floats = &floats;
+  run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_floats);
+  std::vector<float> expected = to_host(conv2d(args).output);
+  formats::round_significand(std::span(expected), cut.bits);
+  const uint32_t cout = f.cout;
+  for (size_t p = 0; p < expected.size() / cout; ++p)
+    for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(values[p * floats.cols + c], expected[p * cout + c]) << p << "," << c;
 }
 
 TEST(Conv2d, BadArgumentsGetClearErrors) {

@@ -42,11 +42,13 @@ void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, ui
   for (uint64_t row = begin; row < end; ++row) apply_cut(out + (row - begin) * out_stride, width);
 }
 
-void ActivationSource::apply_cut(float* values, size_t count) const {
+void apply_cut(OperandCut cut, float* values, size_t count) {
   if (cut.bits <= 0) return;
   if (cut.round) kernels::kernel_table().round_significand(values, count, cut.bits);
   else formats::truncate_significand(std::span(values, count), cut.bits);
 }
+
+void ActivationSource::apply_cut(float* values, size_t count) const { ttnn::apply_cut(cut, values, count); }
 
 DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op) {
   return decode_activations(activation_source(tensor, bytes, cut, op), tensor.device());

@@ -19,6 +19,9 @@ struct DecodedActivations {
   uint64_t cols = 0;  // logical columns
 };
 
+// Applies `cut` to `count` values (elementwise: any arrangement).
+void apply_cut(OperandCut cut, float* values, size_t count);
+
 // The same rows read on demand: a kernel that visits each input row once (a pointwise conv) decodes its
 // block into cache-resident scratch instead of the whole tensor into memory first.
 struct ActivationSource {

@@ -201,12 +201,12 @@ bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
   const Conv2dGeometry &w = writer.geometry, &r = reader.geometry;
   const bool accurate = writer.math.numerics == Numerics::accurate && reader.math.numerics == Numerics::accurate;
-  // A float32 or bfloat16 GEMM reading its rows in place, as stored: no int8 operands, no cut.
+  // A float32 or bfloat16 GEMM reading its rows in place: no int8 operands (a fidelity cut is the writer's
+  // to apply, FloatRows::cut).
   const bool reader_in_place = !reader.bfp8_operands && reader.streamed && r.pointwise() &&
                                r.groups == 1 && r.in_channels == w.out_channels &&
                                reader.prepared.weights->reduction.tap_stride == r.in_channels &&
-                               reader.prepared.weights->reduction.k_per_group == r.in_channels &&
-                               reader.source.cut.bits <= 0;
+                               reader.prepared.weights->reduction.k_per_group == r.in_channels;
   const DataType dtype = writer.output_spec.dtype;
   return accurate && reader_in_place && (dtype == DataType::FLOAT32 || dtype == DataType::BFLOAT16) &&
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;

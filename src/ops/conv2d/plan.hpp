@@ -83,8 +83,9 @@ bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 
 // Whether `writer`'s float32 or bfloat16 output can be passed to `reader` as float rows (FloatRows: a
-// bfloat16 output's values rounded as stored): both accurate, the reader a pointwise conv whose GEMM reads
-// its input rows in place (float32 or bfloat16 operands, not int8), without a fidelity cut.
+// bfloat16 output's values rounded as stored, then cut to the reader's fidelity by the writer): both
+// accurate, the reader a pointwise conv whose GEMM reads its input rows in place (float32 or bfloat16
+// operands, not int8).
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 
 }  // namespace ttnn

@@ -588,7 +588,11 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     else run_gemm_block(program, item, p0, p1, out, out_stride);
     if (program.residual) add_residual(program, item, p0, p1, out, out_stride);
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
-    if (floats) round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
+    if (floats) {
+      round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
+      if (floats->cut.bits > 0)
+        for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
+    }
     if (const Int8Rows* rows = program.output_rows)
       table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin, rows->cols,
                                   rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16, rows->cols / 16,

@@ -42,7 +42,8 @@ struct Int8Rows {
 // rounded as stored, in the value's bytes; the GEMM reads them where they are instead of decoding tiles.
 struct FloatRows {
   float* values;
-  size_t cols;  // the row stride
+  size_t cols;      // the row stride
+  OperandCut cut;   // the reading GEMM's, applied by the writer: the rows hold what that GEMM reads
 };
 
 // A residual add fused into the conv (the model's planned pass): each block's results are rounded as the
