@@ -258,6 +258,42 @@ void bench_bfp8_round_rows(benchmark::State& state, Bfp8RoundRowsFn fn, size_t r
       benchmark::Counter(double(rows * cols) * 1e-9 * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// The whole stem (3x3 stride 2, 3 -> 32 channels, 224x224 -> 112x112) on a conv-rows kernel, an output
+// row a call, from zero-padded image rows as the engine reads them: against f32_gemm_packed on the stem's
+// im2col patches above. GFLOP/s count the 27 taps, not the reduction padding to 32.
+void bench_stem_conv_rows(benchmark::State& state, ConvRowsFn fn, bool bf16) {
+  constexpr size_t kIn = 224, kOut = 112, kChannels = 3, kOutChannels = 32, kK = 32, kPadded = 2 * kOut + 1;
+  std::vector<float> image = random_values((kIn + 2) * kPadded * kChannels, 4);
+  for (size_t row = 0; row < kIn + 2; ++row)  // the padding: a zero row above, a zero pixel left and right
+    for (size_t px = 0; px < kPadded; ++px)
+      if (row == 0 || row > kIn || px == 0 || px > kIn)
+        for (size_t ch = 0; ch < kChannels; ++ch) image[(row * kPadded + px) * kChannels + ch] = 0.0f;
+  std::vector<float> w = random_values(kOutChannels * kK, 5), bias = random_values(kOutChannels, 6);
+  for (size_t o = 0; o < kOutChannels; ++o)
+    for (size_t e = 27; e < kK; ++e) w[o * kK + e] = 0.0f;
+  if (bf16)
+    for (std::vector<float>* values : {&image, &w})
+      for (float& v : *values) v = std::bit_cast<float>(std::bit_cast<uint32_t>(v) & 0xFFFF0000u);
+  std::vector<float> packed(packed_gemm_weights_elems(kOutChannels, kK)), c(kOut * kOut * kOutChannels);
+  std::vector<uint16_t> packed_bf16(packed_gemm_weights_bf16_elems(kOutChannels, kK));
+  pack_gemm_weights(kOutChannels, kK, w.data(), kK, packed.data());
+  pack_gemm_weights_bf16(kOutChannels, kK, w.data(), kK, packed_bf16.data());
+  const float* rows[3];
+  ConvRowsArgs a;
+  a.input_rows = rows, a.channels = kChannels, a.kernel_h = 3, a.kernel_w = 3, a.stride = 2, a.pixels = kOut;
+  a.n = kOutChannels, a.k = kK, a.packed_w = packed.data(), a.packed_w_bf16 = packed_bf16.data();
+  a.bias = bias.data(), a.clamp_min = 0, a.clamp_max = 6, a.c_row_stride = kOutChannels;
+  for (auto _ : state) {
+    for (size_t oh = 0; oh < kOut; ++oh) {
+      for (size_t ky = 0; ky < 3; ++ky) rows[ky] = image.data() + (2 * oh + ky) * kPadded * kChannels;
+      a.c = c.data() + oh * kOut * kOutChannels;
+      fn(a);
+    }
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * double(kOut * kOut) * 27.0 * double(kOutChannels));
+}
+
 void register_all() {
   std::printf("CPU features: %s; default tier: %s\n", cpu_features(), cpu_isa());
 #ifdef TTNN_BENCH_AVX2
@@ -291,6 +327,10 @@ void register_all() {
     for (const DwShape& s : kDwShapes)
       benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
                                    t.f32_dwconv);
+    benchmark::RegisterBenchmark(("f32_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
+                                 t.f32_conv_rows, false);
+    benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
+                                 t.bf16_conv_rows, true);
   }
   // bfloat8_b 1x1 convs: int8 block products (vpdpbusd) against both bfloat16 GEMMs (vdpbf16ps, and fp32
   // FMAs on widened weights), and the three peak loops.

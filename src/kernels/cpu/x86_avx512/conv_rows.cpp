@@ -22,24 +22,26 @@ struct Step {
 };
 
 // The steps of f32_gemm_packed (elements 0..k-1) or, with pairs, of the bfloat16 GEMM (for each pair p,
-// element 2p + 1, then 2p; an odd k's missing last element is no step).
+// element 2p + 1, then 2p; an odd k's missing last element is no step). Padding steps in a row are one:
+// adding +0 again changes nothing.
 size_t make_steps(const ConvRowsArgs& args, bool pairs, Step* steps) {
   const size_t row_floats = args.kernel_w * args.channels, taps = args.kernel_h * row_floats;
-  auto step = [&](size_t e) {
+  size_t count = 0;
+  auto add = [&](size_t e) {
     Step s;
     s.padding = e >= taps;
+    if (s.padding && count > 0 && steps[count - 1].padding) return;
     if (!s.padding) s.row = uint32_t(e / row_floats), s.offset = uint32_t(e % row_floats);
     s.weight = uint32_t(e);
-    return s;
+    steps[count++] = s;
   };
-  size_t count = 0;
   if (!pairs) {
-    for (size_t e = 0; e < args.k; ++e) steps[count++] = step(e);
+    for (size_t e = 0; e < args.k; ++e) add(e);
     return count;
   }
   for (size_t p = 0; 2 * p < args.k; ++p) {
-    if (2 * p + 1 < args.k) steps[count++] = step(2 * p + 1);
-    steps[count++] = step(2 * p);
+    if (2 * p + 1 < args.k) add(2 * p + 1);
+    add(2 * p);
   }
   return count;
 }
