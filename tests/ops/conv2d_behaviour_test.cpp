@@ -3,7 +3,9 @@
 
 #include <bit>
 #include <random>
+#include <set>
 #include <span>
+#include <tuple>
 
 #include "core/buffer_layout.hpp"
 #include "formats/fidelity.hpp"
@@ -80,6 +82,41 @@ TEST(Conv2d, EveryShardingLayoutGivesTheSameValues) {
       const auto result = conv2d(args);
       EXPECT_EQ(result.output.memory_config().memory_layout, layout);
       EXPECT_EQ(to_host(result.output), interleaved) << to_string(layout) << " " << to_string(dtype);
+    }
+  }
+}
+
+// Threads take runs of work items that write whole rows (narrow outputs) or whole column ranges (outputs of
+// 64+ channels a thread): two threads never write neighbouring items of the same rows, which share cache
+// lines. Either way every item is in exactly one run.
+TEST(Conv2d, ThreadRunsCoverWholeRowsOrWholeColumnRanges) {
+  DeviceOptions options;
+  options.num_threads = 2;
+  ConvFixture f;
+  f.device = open_device(0, options);
+  f.batch = 1, f.height = f.width = 14, f.cin = 32, f.kernel = 1;
+  for (const uint32_t cout : {64u, 256u}) {
+    SCOPED_TRACE("out channels " + std::to_string(cout));
+    f.cout = cout;
+    Conv2dArgs args = f.args(DataType::BFLOAT8_B, MathFidelity::LoFi);
+    args.padding = Padding2d(0, 0);
+    args.conv_config.shard_layout = TensorMemoryLayout::BLOCK_SHARDED;
+    const Conv2dPlan plan = plan_conv2d(args);
+    ASSERT_GT(plan.items.size(), 2u);
+    ASSERT_FALSE(plan.item_run_ends.empty());
+    EXPECT_EQ(plan.item_run_ends.back(), plan.items.size());
+    if (cout < 64 * 2) {  // a run a band of rows
+      std::set<uint64_t> bands;
+      for (size_t run = 0, begin = 0; run < plan.item_run_ends.size(); begin = plan.item_run_ends[run++]) {
+        for (size_t i = begin; i < plan.item_run_ends[run]; ++i)
+          EXPECT_EQ(plan.items[i].row_begin, plan.items[begin].row_begin) << "run " << run;
+        EXPECT_TRUE(bands.insert(plan.items[begin].row_begin).second) << "two runs on rows " << plan.items[begin].row_begin;
+      }
+    } else {  // column ranges: items in column order, a few runs for the two threads
+      for (size_t i = 1; i < plan.items.size(); ++i)
+        EXPECT_LE(std::tie(plan.items[i - 1].col_begin, plan.items[i - 1].row_begin),
+                  std::tie(plan.items[i].col_begin, plan.items[i].row_begin));
+      EXPECT_EQ(plan.item_run_ends.size(), std::min<size_t>(plan.items.size(), 4));
     }
   }
 }
