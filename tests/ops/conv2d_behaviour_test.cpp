@@ -88,7 +88,7 @@ TEST(Conv2d, EveryShardingLayoutGivesTheSameValues) {
 
 // Threads take runs of work items that write whole rows (narrow outputs) or whole column ranges (outputs of
 // 64+ channels a thread): two threads never write neighbouring items of the same rows, which share cache
-// lines. Either way every item is in exactly one run.
+// lines. Either way every item is in exactly one run, and there are runs enough for every thread.
 TEST(Conv2d, ThreadRunsCoverWholeRowsOrWholeColumnRanges) {
   DeviceOptions options;
   options.num_threads = 2;
@@ -118,6 +118,27 @@ TEST(Conv2d, ThreadRunsCoverWholeRowsOrWholeColumnRanges) {
                   std::tie(plan.items[i].col_begin, plan.items[i].row_begin));
       EXPECT_EQ(plan.item_run_ends.size(), std::min<size_t>(plan.items.size(), 4));
     }
+  }
+  // Runs enough for the threads, whatever the sharding and thread count (a band of rows per run would leave
+  // a width-sharded conv, whose items all share their rows, on one thread; runs of equal work may merge a
+  // small edge item into its neighbour's run).
+  for (const uint32_t threads : {2u, 16u}) {
+    options.num_threads = threads;
+    f.device = open_device(0, options);
+    for (const uint32_t size : {7u, 14u})
+      for (const uint32_t cout : {32u, 96u, 160u, 576u})
+        for (const auto layout : {TensorMemoryLayout::HEIGHT_SHARDED, TensorMemoryLayout::WIDTH_SHARDED,
+                                  TensorMemoryLayout::BLOCK_SHARDED}) {
+          SCOPED_TRACE(std::to_string(threads) + " threads, " + std::to_string(size) + "x" + std::to_string(size) + "x" +
+                       std::to_string(cout) + " " + std::string(to_string(layout)));
+          f.height = f.width = size, f.cout = cout;
+          Conv2dArgs args = f.args(DataType::BFLOAT8_B, MathFidelity::LoFi);
+          args.padding = Padding2d(0, 0);
+          args.conv_config.shard_layout = layout;
+          const Conv2dPlan plan = plan_conv2d(args);
+          EXPECT_GE(2 * plan.item_run_ends.size(), std::min<size_t>(plan.items.size(), threads));
+          EXPECT_EQ(plan.item_run_ends.back(), plan.items.size());
+        }
   }
 }
 

@@ -2,6 +2,7 @@
 #include "ttnn/operations/conv2d.hpp"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "core/check.hpp"
@@ -93,17 +94,23 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
   const auto by_columns = [](const ConvWorkItem& a, const ConvWorkItem& b) {
     return std::tie(a.col_begin, a.row_begin) < std::tie(b.col_begin, b.row_begin);
   };
+  const auto by_rows = [](const ConvWorkItem& a, const ConvWorkItem& b) {
+    return std::tie(a.row_begin, a.col_begin) < std::tie(b.row_begin, b.col_begin);
+  };
+  std::set<uint64_t> bands;
+  for (const ConvWorkItem& item : plan.items) bands.insert(item.row_begin);
   // Two threads writing neighbouring items of the same rows share their cache lines (an int8 GEMM row of 64
-  // channels is one line; the exponents of 16 rows share one): each thread's runs cover whole rows, or for
-  // wide outputs whole column ranges (a 14x14 project conv ran 1.1x faster on two threads than on one).
-  const bool wide = geometry.out_channels >= 64 * threads;
+  // channels is one line; the exponents of 16 rows share one): each thread's runs cover whole column ranges
+  // of wide outputs, or whole bands of rows where there are a band or more a thread (a 14x14 project conv
+  // ran 1.1x faster on two threads than on one); otherwise each item is a run.
   if (plan.streamed && geometry.depthwise()) {
     std::stable_sort(plan.items.begin(), plan.items.end(), by_columns);
     runs = std::min<size_t>(plan.items.size(), 2 * threads);  // some slack to balance
-  } else if (wide) {
+  } else if (geometry.out_channels >= 64 * threads) {
     std::stable_sort(plan.items.begin(), plan.items.end(), by_columns);
     runs = std::min<size_t>(plan.items.size(), 2 * threads);
-  } else {
+  } else if (bands.size() >= threads && bands.size() < plan.items.size()) {
+    std::stable_sort(plan.items.begin(), plan.items.end(), by_rows);
     runs = 0;  // a run a band of rows (below)
   }
   // Runs of about equal work (rows x channels: edge shards are smaller), so that no thread is left with a
@@ -185,8 +192,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
   const Conv2dGeometry &g = plan.geometry, &p = producer.geometry;
   const bool accurate = plan.math.numerics == Numerics::accurate && producer.math.numerics == Numerics::accurate;
-  // The producer's GEMM reads its input rows as they are stored (int8 codes, or rows in place), never a
-  // whole decoded tensor or gathered patches.
+  // The producer reads its input rows as they are stored (int8 codes, rows in place, or the stem's image
+  // rows, read in place or gathered from), never a whole decoded tensor.
   const bool reads_rows = producer.streamed && p.groups == 1 &&
                           ((p.pointwise() && (producer.bfp8_operands ||
                                               producer.prepared.weights->reduction.tap_stride == p.in_channels)) ||
