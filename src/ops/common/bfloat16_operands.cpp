@@ -14,20 +14,35 @@ PeakInstruction gemm_instruction(DataType dtype, DataType weights_dtype, MathFid
   return bf16 ? PeakInstruction::bf16_dot : PeakInstruction::fp32_fma;
 }
 
+namespace {
+
+// The bfloat16 bits of m rows of k values, per thread, grown on demand.
+uint16_t* bf16_rows_scratch(size_t m, size_t k) {
+  thread_local std::vector<uint16_t> bits;
+  const size_t stride = kernels::bf16_pairs(k) * 2;
+  if (bits.size() < m * stride) bits.resize(m * stride);
+  return bits.data();
+}
+
+}  // namespace
+
+void reserve_bf16_gemm_rows(size_t m, size_t k) {
+  if (!kernels::kernel_table().bf16_gemm_reads_floats) bf16_rows_scratch(m, k);
+}
+
 void set_bf16_gemm_rows(kernels::GemmBf16Args& gemm, const float* rows, size_t row_stride) {
   const kernels::KernelTable& table = kernels::kernel_table();
   if (table.bf16_gemm_reads_floats) {
     gemm.a_values = rows, gemm.a_values_row_stride = row_stride;
     return;
   }
-  thread_local std::vector<uint16_t> bits;
+  uint16_t* const bits = bf16_rows_scratch(gemm.m, gemm.k);
   const size_t stride = kernels::bf16_pairs(gemm.k) * 2;
-  if (bits.size() < gemm.m * stride) bits.resize(gemm.m * stride);
   for (size_t r = 0; r < gemm.m; ++r) {  // exact: the rows are bfloat16 values
-    table.bf16_top_halves(rows + r * row_stride, gemm.k, bits.data() + r * stride);
+    table.bf16_top_halves(rows + r * row_stride, gemm.k, bits + r * stride);
     if (stride != gemm.k) bits[r * stride + gemm.k] = 0;
   }
-  gemm.a = bits.data(), gemm.a_row_stride = stride;
+  gemm.a = bits, gemm.a_row_stride = stride;
 }
 
 }  // namespace ttnn

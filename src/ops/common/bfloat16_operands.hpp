@@ -28,5 +28,7 @@ constexpr bool weights_fit_bfloat16(DataType dtype, MathFidelity fidelity) {
 // running tier's bfloat16 GEMM reads them: the floats themselves, or their bfloat16 bits in per-thread
 // scratch (pairs padded with a zero when k is odd), valid until this thread's next call.
 void set_bf16_gemm_rows(kernels::GemmBf16Args& gemm, const float* rows, size_t row_stride);
+// Grows this thread's scratch for set_bf16_gemm_rows to m rows of k values ahead of time.
+void reserve_bf16_gemm_rows(size_t m, size_t k);
 
 }  // namespace ttnn

@@ -354,6 +354,7 @@ void reserve_producer_scratch(const Conv2dProgram& program, const ConvWorkItem& 
   const uint32_t k = producer.prepared->weights->reduction.k_per_group;
   if (producer.bfp8_operands && !producer.input_rows) bfp8_scratch(rows, k);
   const Conv2dGeometry& g = *producer.geometry;
+  if (producer.bf16_operands && !producer.conv_rows) reserve_bf16_gemm_rows(rows, k);
   if (producer.conv_rows) {
     sized(scratch(3), PaddedRows(g).scratch_floats(g, rows));
   } else if (!g.pointwise()) {  // patches gathered from the input rows the output rows read
