@@ -263,10 +263,10 @@ void bench_bfp8_round_rows(benchmark::State& state, Bfp8RoundRowsFn fn, size_t r
 // im2col patches above. GFLOP/s count the 27 taps, not the reduction padding to 32.
 void bench_stem_conv_rows(benchmark::State& state, ConvRowsFn fn, bool bf16) {
   constexpr size_t kIn = 224, kOut = 112, kChannels = 3, kOutChannels = 32, kK = 32, kPadded = 2 * kOut + 1;
-  std::vector<float> image = random_values((kIn + 2) * kPadded * kChannels, 4);
-  for (size_t row = 0; row < kIn + 2; ++row)  // the padding: a zero row above, a zero pixel left and right
-    for (size_t px = 0; px < kPadded; ++px)
-      if (row == 0 || row > kIn || px == 0 || px > kIn)
+  std::vector<float> image = random_values((kIn + 1) * kPadded * kChannels, 4);
+  for (size_t row = 0; row < kIn + 1; ++row)  // the padding: a zero row above, a zero pixel left (the last
+    for (size_t px = 0; px < kPadded; ++px)   // output's taps end on the last pixel)
+      if (row == 0 || px == 0)
         for (size_t ch = 0; ch < kChannels; ++ch) image[(row * kPadded + px) * kChannels + ch] = 0.0f;
   std::vector<float> w = random_values(kOutChannels * kK, 5), bias = random_values(kOutChannels, 6);
   for (size_t o = 0; o < kOutChannels; ++o)

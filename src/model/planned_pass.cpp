@@ -121,7 +121,8 @@ struct Readers {
   }
 };
 
-// Per step: the pointwise conv step to run inside this depthwise conv step (Conv2dProducer), or SIZE_MAX.
+// Per step: the conv step (pointwise, or the stem) to run inside this depthwise conv step (Conv2dProducer),
+// or SIZE_MAX.
 std::vector<size_t> fusable_producers(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
                                       const std::vector<size_t>& fused_add, size_t output_node) {
   std::vector<size_t> fused(steps.size(), SIZE_MAX);
@@ -268,8 +269,8 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   const std::vector<size_t> fused_producer = fusable_producers(steps, plans, readers, fused_add, output_node);
   for (const size_t p : fused_producer)
     if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
-  // A depthwise conv's output that only a pointwise conv's int8 GEMM reads is stored as that GEMM reads it:
-  // no tiles to encode and convert back.
+  // A value that one pointwise conv's GEMM reads (and at most residual adds besides) is stored as that GEMM
+  // reads it, int8 rows or float rows: no tiles to encode and decode.
   const std::vector<size_t> writer = writing_convs(steps, plans, fused_add, specs.size());
   const std::vector<Passed> passed = passed_values(steps, plans, readers, writer,
                                                    residual_reads(steps, fused_add, specs.size()), never_stored,

@@ -388,9 +388,6 @@ TEST_P(KernelTier, Bfp8RoundRowsMatchEncodingAndDecoding) {
   }
 }
 
-// Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
-// complement (biased by +128 or not), as the reference encodes them, for whole faces and leftover rows, nothing written between the
-// rows' codes; and whether a negative value was seen.
 // Int8 rows decode to the values their tiles hold (finite values: blocks of every scale, zeros, subnormals).
 TEST_P(KernelTier, Bfp8DecodeInt8RowsGivesTheStoredValues) {
   std::mt19937 rng(10);
@@ -426,6 +423,9 @@ TEST_P(KernelTier, Bfp8DecodeInt8RowsGivesTheStoredValues) {
   }
 }
 
+// Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
+// complement (biased by +128 or not), as the reference encodes them, for whole faces and leftover rows, nothing written between the
+// rows' codes; and whether a negative value was seen.
 TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);

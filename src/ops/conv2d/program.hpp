@@ -27,9 +27,9 @@ std::vector<ConvWorkItem> conv2d_work_items(const BufferLayout& layout, uint64_t
 uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n);
 
 // bfloat8_b activations held as the int8 GEMM reads them instead of in tiles (the model's planned pass
-// keeps a conv's output so when a pointwise conv's int8 GEMM alone reads it): [rows][cols] two's-complement
-// codes, biased by +128 unless every value is >= 0, then [rows][cols / 16] exponent bytes, in the bytes the
-// tiles would take.
+// keeps a value so when one pointwise conv's int8 GEMM reads it, and at most residual adds besides, which
+// decode the rows): [rows][cols] two's-complement codes, biased by +128 unless every value is >= 0, then
+// [rows][cols / 16] exponent bytes, in the bytes the tiles would take.
 struct Int8Rows {
   int8_t* codes;
   uint8_t* exponents;
@@ -37,9 +37,10 @@ struct Int8Rows {
   kernels::Int8Activations form;  // nonnegative or biased
 };
 
-// float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a conv's output so
-// when a pointwise conv's GEMM alone reads it, in place and uncut): [rows][cols] floats, bfloat16 ones
-// rounded as stored, in the value's bytes; the GEMM reads them where they are instead of decoding tiles.
+// float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a value so when one
+// pointwise conv's GEMM reads it in place, and at most residual adds besides): [rows][cols] floats,
+// bfloat16 ones rounded as stored, then cut to the GEMM's fidelity when no add reads them, in a region sized
+// for floats; the GEMM reads them where they are instead of decoding tiles.
 struct FloatRows {
   float* values;
   size_t cols;      // the row stride
@@ -65,7 +66,7 @@ struct Conv2dProgram;
 // the block's channels and rounded as that output would be stored: the same bits as the two convs one after
 // the other, without the fused conv's output tensor (MobileNetV2's largest) being encoded, stored and decoded.
 struct Conv2dProducer {
-  const Conv2dProgram* program;  // the pointwise conv's (its input and weights)
+  const Conv2dProgram* program;  // the fused conv's (its input and weights)
   DataType stored_dtype;         // its output's dtype
 };
 

@@ -87,10 +87,11 @@ void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t
 void bfp8_decode_tile_rows__avx512(const uint8_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                   float* dst, size_t dst_stride);
 void round_significand__avx512(float* values, size_t count, int bits);
-// bfloat16 with 16 lanes a vector (masked tails), tile rows a face row a vector.
+// Int8 GEMM rows back to floats, a block a vector.
 void bfp8_decode_int8_rows__avx512(const int8_t* codes, size_t codes_stride, const uint8_t* exponents,
                                    size_t exponents_stride, size_t rows, size_t cols, uint8_t code_bias, float* dst,
                                    size_t dst_stride);
+// bfloat16 with 16 lanes a vector (masked tails), tile rows a face row a vector.
 void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values);
 void bf16_round__avx512(float* values, size_t count);
