@@ -146,8 +146,13 @@ std::vector<size_t> writing_convs(const std::vector<Step>& steps, const ConvPlan
   return writer;
 }
 
-// How a value passes from the conv that makes it to the one conv that reads it (a fused producer included).
+// How a value passes from the conv that makes it to the one conv that reads it (a fused producer included):
+// tiles, or rows as that conv's GEMM reads them; float rows hold the values cut to the reader's fidelity.
 enum class Passed : uint8_t { tiles, int8_rows, float_rows };
+struct PassedValue {
+  Passed how = Passed::tiles;
+  OperandCut cut;  // float rows: the reading GEMM's
+};
 
 // The operand of `add` other than `conv_output`.
 size_t add_operand(const Step& add, size_t conv_output) {
@@ -155,7 +160,8 @@ size_t add_operand(const Step& add, size_t conv_output) {
 }
 
 // Per value: how many residual adds run inside convs read it as their other operand.
-std::vector<size_t> residual_reads(const std::vector<Step>& steps, const std::vector<size_t>& fused_add, size_t values) {
+std::vector<size_t> residual_reads(const std::vector<Step>& steps, const std::vector<size_t>& fused_add,
+                                   size_t values) {
   std::vector<size_t> reads(values, 0);
   for (size_t s = 0; s < steps.size(); ++s)
     if (fused_add[s] != SIZE_MAX)
@@ -166,10 +172,10 @@ std::vector<size_t> residual_reads(const std::vector<Step>& steps, const std::ve
 // Per value: tiles, or the rows the reader's GEMM reads (Int8Rows for bfloat8_b, FloatRows for float32 and
 // bfloat16). Besides that one conv, fused residual adds may read them (a block's input: its expand conv and
 // its add).
-std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
-                                  const std::vector<size_t>& writer, const std::vector<size_t>& residual_reads,
-                                  const std::vector<bool>& never_stored, size_t output_node) {
-  std::vector<Passed> passed(readers.count.size(), Passed::tiles);
+std::vector<PassedValue> passed_values(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
+                                       const std::vector<size_t>& writer, const std::vector<size_t>& residual_reads,
+                                       const std::vector<bool>& never_stored, size_t output_node) {
+  std::vector<PassedValue> passed(readers.count.size());
   for (size_t r = 0; r < steps.size(); ++r) {
     if (!plans[r]) continue;
     const size_t value = steps[r].inputs.at(0), w = writer[value];
@@ -178,9 +184,9 @@ std::vector<Passed> passed_values(const std::vector<Step>& steps, const ConvPlan
       continue;
     // Float rows hold what the GEMM reads (cut to its fidelity): a residual add must read the values uncut.
     const bool uncut = plans[r]->source.cut.bits <= 0;
-    if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value] = Passed::int8_rows;
+    if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value].how = Passed::int8_rows;
     else if (can_pass_float_rows(*plans[w], *plans[r]) && (uncut || residual_reads[value] == 0))
-      passed[value] = Passed::float_rows;
+      passed[value] = {Passed::float_rows, plans[r]->source.cut};
   }
   return passed;
 }
@@ -217,6 +223,31 @@ struct FloatRowsView {
           spec.logical_shape, region_bytes);
   }
   FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols), cut}; }
+};
+
+// How a conv step holds one of its values as rows, if it does (at most one of the two).
+struct RowsView {
+  std::optional<Int8RowsView> int8;
+  std::optional<FloatRowsView> floats;
+};
+
+// A RowsView on its value's bytes for one run, what Conv2dFusion points at (the bytes are read only when
+// the value is held as rows: a value a fused conv makes has none).
+class BoundRows {
+ public:
+  BoundRows(const RowsView& view, const Tensor& value, const char* what) {
+    if (view.int8) int8_ = view.int8->at(value.bytes(what));
+    if (view.floats) floats_ = view.floats->at(value.bytes(what));
+    has_int8_ = view.int8.has_value(), has_floats_ = view.floats.has_value();
+  }
+  BoundRows(const BoundRows&) = delete;  // Conv2dFusion holds pointers into it
+  const Int8Rows* int8() const { return has_int8_ ? &int8_ : nullptr; }
+  const FloatRows* floats() const { return has_floats_ ? &floats_ : nullptr; }
+
+ private:
+  Int8Rows int8_{};
+  FloatRows floats_{};
+  bool has_int8_ = false, has_floats_ = false;
 };
 
 }  // namespace
@@ -272,12 +303,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   // A value that one pointwise conv's GEMM reads (and at most residual adds besides) is stored as that GEMM
   // reads it, int8 rows or float rows: no tiles to encode and decode.
   const std::vector<size_t> writer = writing_convs(steps, plans, fused_add, specs.size());
-  const std::vector<Passed> passed = passed_values(steps, plans, readers, writer,
-                                                   residual_reads(steps, fused_add, specs.size()), never_stored,
-                                                   output_node);
-  std::vector<OperandCut> gemm_cut(specs.size());  // per value: the cut of the conv reading it (float rows)
-  for (size_t r = 0; r < steps.size(); ++r)
-    if (plans[r]) gemm_cut[steps[r].inputs.at(0)] = plans[r]->source.cut;
+  const std::vector<PassedValue> passed = passed_values(steps, plans, readers, writer,
+                                                        residual_reads(steps, fused_add, specs.size()), never_stored,
+                                                        output_node);
 
   // Lifetimes in steps: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
@@ -286,8 +314,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     if (region_of[root[node]] == SIZE_MAX) {
       region_of[root[node]] = regions.size();
       const TensorSpec& spec = spec_of(specs, root[node]);
-      const size_t bytes = passed[root[node]] == Passed::float_rows ? std::max(buffer_bytes(spec), float_rows_bytes(spec))
-                                                                     : buffer_bytes(spec);
+      const size_t bytes = passed[root[node]].how == Passed::float_rows
+                               ? std::max(buffer_bytes(spec), float_rows_bytes(spec))
+                               : buffer_bytes(spec);
       regions.push_back({bytes, first_step, first_step});
     }
     return region_of[root[node]];
@@ -349,79 +378,50 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         }
         // Values passed as rows: int8 ones in the form their writer (a conv step) gives them; a residual add's
         // sums (no activation) may be negative.
-        const auto rows_of = [&](size_t value) {
-          std::optional<Int8RowsView> view;
-          if (passed[value] == Passed::int8_rows) {
+        const auto rows_view = [&](size_t value) {
+          RowsView view;
+          if (passed[value].how == Passed::int8_rows) {
             const size_t w = writer[value];
-            view.emplace(spec_of(specs, value), fused_add[w] != SIZE_MAX ? kernels::Int8Activations::biased
-                                                                         : int8_rows_form(*plans[w]));
+            view.int8.emplace(spec_of(specs, value), fused_add[w] != SIZE_MAX ? kernels::Int8Activations::biased
+                                                                              : int8_rows_form(*plans[w]));
           }
+          if (passed[value].how == Passed::float_rows)
+            view.floats.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), passed[value].cut);
           return view;
         };
-        const auto floats_of = [&](size_t value) {
-          std::optional<FloatRowsView> view;
-          if (passed[value] == Passed::float_rows)
-            view.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), gemm_cut[value]);
-          return view;
-        };
-        const size_t read_value = producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0);
-        const std::optional<Int8RowsView> input_rows = producer ? std::nullopt : rows_of(read_value);
-        const size_t written = fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node;
-        const std::optional<Int8RowsView> output_rows = rows_of(written);
-        const std::optional<Int8RowsView> producer_rows = producer ? rows_of(read_value) : std::nullopt;
-        const std::optional<FloatRowsView> input_floats = producer ? std::nullopt : floats_of(read_value);
-        const std::optional<FloatRowsView> output_floats = floats_of(written);
-        const std::optional<FloatRowsView> producer_floats = producer ? floats_of(read_value) : std::nullopt;
-        const std::optional<FloatRowsView> residual_floats =
-            residual ? floats_of(add_operand(steps[fused_add[s]], step.node)) : std::nullopt;
-        const std::optional<Int8RowsView> residual_rows =
-            residual ? rows_of(add_operand(steps[fused_add[s]], step.node)) : std::nullopt;
+        // The value the op reads (its input, or a fused producer's), the one it writes (its output, or a fused
+        // add's), and a fused add's other operand.
+        const RowsView read_rows = rows_view(producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0));
+        const RowsView written_rows = rows_view(fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node);
+        const RowsView residual_rows = residual ? rows_view(add_operand(steps[fused_add[s]], step.node)) : RowsView{};
         steps_.push_back(planned_op(
             path, record, output,
-            [&input, &read, &output, residual_value, plan, producer, residual, input_rows, output_rows, producer_rows,
-             input_floats, output_floats, producer_floats, residual_floats, residual_rows] {
+            [&read, &output, residual_value, plan, producer, residual, read_rows, written_rows, residual_rows] {
               Conv2dFusion fusion;
+              const BoundRows in(read_rows, read, "conv2d input"), out(written_rows, output, "conv2d output");
+              if (producer) {
+                fusion.producer = producer.get(), fusion.producer_input = read.bytes("conv2d input");
+                fusion.producer_input_rows = in.int8(), fusion.producer_input_floats = in.floats();
+              } else {
+                fusion.input_rows = in.int8(), fusion.input_floats = in.floats();
+              }
+              fusion.output_rows = out.int8(), fusion.output_floats = out.floats();
               std::optional<Conv2dResidual> with_bytes;
-              FloatRows residual_in_floats{};
-              Int8Rows residual_in_rows{};
+              std::optional<BoundRows> residual_in;
               if (residual) {
                 with_bytes = residual->residual;
                 with_bytes->source = with_bytes->source.at(residual_value->bytes("add"));
-                if (residual_floats) {
-                  residual_in_floats = residual_floats->at(residual_value->bytes("add"));
-                  with_bytes->floats = &residual_in_floats;
-                }
-                if (residual_rows) {
-                  residual_in_rows = residual_rows->at(residual_value->bytes("add"));
-                  with_bytes->int8_rows = &residual_in_rows;
-                }
+                residual_in.emplace(residual_rows, *residual_value, "add");
+                with_bytes->int8_rows = residual_in->int8(), with_bytes->floats = residual_in->floats();
                 fusion.residual = &*with_bytes;
                 fusion.residual_output_layout = &residual->output_layout;
               }
-              if (producer) fusion.producer = producer.get(), fusion.producer_input = read.bytes("conv2d input");
-              Int8Rows in{}, out{}, producer_in{};
-              if (input_rows) in = input_rows->at(input.bytes("conv2d input")), fusion.input_rows = &in;
-              if (output_rows) out = output_rows->at(output.bytes("conv2d output")), fusion.output_rows = &out;
-              if (producer_rows) {
-                producer_in = producer_rows->at(read.bytes("conv2d input"));
-                fusion.producer_input_rows = &producer_in;
-              }
-              FloatRows in_floats{}, out_floats{}, producer_in_floats{};
-              if (input_floats) in_floats = input_floats->at(input.bytes("conv2d input")), fusion.input_floats = &in_floats;
-              if (output_floats) {
-                out_floats = output_floats->at(output.bytes("conv2d output"));
-                fusion.output_floats = &out_floats;
-              }
-              if (producer_floats) {
-                producer_in_floats = producer_floats->at(read.bytes("conv2d input"));
-                fusion.producer_input_floats = &producer_in_floats;
-              }
-              run_conv2d_plan(*plan, producer ? nullptr : input.bytes("conv2d input"), output.bytes("conv2d output"),
+              run_conv2d_plan(*plan, producer ? nullptr : read.bytes("conv2d input"), output.bytes("conv2d output"),
                               fusion);
             },
-            !output_rows && !output_floats));
+            !written_rows.int8 && !written_rows.floats));
         if (producer_step != SIZE_MAX) {
-          ModelStep info = step.info;  // one op: both convs' work, the pointwise conv's modules fused
+          ModelStep info = step.info;  // one op: both convs' work, the fused conv's modules fused
           const ModelStep& pointwise = steps[producer_step].info;
           info.fused.insert(info.fused.begin(), pointwise.module_path);
           info.fused.insert(info.fused.begin() + 1, pointwise.fused.begin(), pointwise.fused.end());

@@ -22,16 +22,18 @@ template <void (*Decode)(const uint16_t* bits, size_t count, float* values)>
 void bf16_decode_tile_rows(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1, float* dst,
                            size_t dst_stride) {
   for (uint32_t row = row0; row < row1; ++row, dst += dst_stride)
-    bf16_face_row_runs(row, col0, col1,
-                       [&](size_t index, uint32_t col, uint32_t count) { Decode(tile + index, count, dst + (col - col0)); });
+    bf16_face_row_runs(row, col0, col1, [&](size_t index, uint32_t col, uint32_t count) {
+      Decode(tile + index, count, dst + (col - col0));
+    });
 }
 
 template <void (*Encode)(const float* values, size_t count, uint16_t* bits)>
 void bf16_encode_tile_rows(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
                            uint32_t col1, uint16_t* tile) {
   for (uint32_t row = row0; row < row1; ++row, src += src_stride)
-    bf16_face_row_runs(row, col0, col1,
-                       [&](size_t index, uint32_t col, uint32_t count) { Encode(src + (col - col0), count, tile + index); });
+    bf16_face_row_runs(row, col0, col1, [&](size_t index, uint32_t col, uint32_t count) {
+      Encode(src + (col - col0), count, tile + index);
+    });
 }
 
 }  // namespace ttnn::kernels

@@ -61,8 +61,8 @@ void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
 // tier's FMA of the input at row + at with one of the nine weights `w`. Always inlined: the tiers' pixel loops
 // interleave several windows' chains, which a call would serialise.
 template <class Vector, class Tap>
-__attribute__((always_inline)) inline Vector sum_3x3_window(Vector acc, const float* const (&rows)[3], size_t at, size_t dilation, const Vector* w,
-                             Tap tap) {
+__attribute__((always_inline)) inline Vector sum_3x3_window(Vector acc, const float* const (&rows)[3], size_t at,
+                                                            size_t dilation, const Vector* w, Tap tap) {
 #pragma GCC unroll 3
   for (size_t r = 0; r < 3; ++r) {
     if (!rows[r]) continue;

@@ -26,9 +26,9 @@ struct Conv2dPlan {
   ActivationSource source;  // the input as the kernels read it; its bytes are set per run
   BufferLayout output_layout;
   // Pointwise convs read each input row once (in their block) and depthwise convs read only the rows of
-  // their block: both decode on demand, as do the bfloat8_b int8 path (reading tiles as they are) and
-  // convs on interleaved bfloat16 or float32 rows (patches gathered from storage, gathers_from_storage). The others
-  // (and tt_metal) decode the whole input first.
+  // their block: both decode on demand, as do the bfloat8_b int8 path (reading tiles as they are) and convs
+  // on interleaved bfloat16 or float32 rows (patches gathered from storage, gathers_from_storage). The
+  // others (and tt_metal) decode the whole input first.
   bool streamed = false;
   bool bf16_operands = false;
   bool bfp8_operands = false;

@@ -137,7 +137,7 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   // stored image rows: gathers_from_storage).
   const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
   if (in_place && program.input) return {program.input->values.data() + p0 * program.input->cols, program.input->cols};
-  if (in_place && program.input_floats) return {program.input_floats->values + p0 * program.input_floats->cols, program.input_floats->cols};
+  if (in_place && program.input_floats) return {program.input_floats->at(p0, 0), program.input_floats->cols};
   if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
     float* rows = sized(scratch(3), m * program.source->cols);
     program.source->read(p0, p1, rows, program.source->cols);
@@ -195,8 +195,10 @@ void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   conv.input_rows = rows;
   conv.channels = g.in_channels, conv.kernel_h = g.kernel_h, conv.kernel_w = g.kernel_w, conv.stride = g.stride_w;
   conv.n = n, conv.k = k;
-  if (program.bf16_operands) conv.packed_w_bf16 = weights.packed_bf16().data() + size_t(panel0) * kernels::bf16_pairs(k) * 2;
-  else conv.packed_w = weights.packed_f32().data() + size_t(panel0) * k;
+  if (program.bf16_operands)
+    conv.packed_w_bf16 = weights.packed_bf16().data() + size_t(panel0) * kernels::bf16_pairs(k) * 2;
+  else
+    conv.packed_w = weights.packed_f32().data() + size_t(panel0) * k;
   conv.bias = bias;
   conv.clamp_min = program.math->clamp.min, conv.clamp_max = program.math->clamp.max;
   conv.c_row_stride = c_row_stride;
@@ -210,8 +212,8 @@ void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
     const long oh1 = long((run_end - 1) / g.output_width % g.output_height) + 1;
     const long first = oh0 * g.stride_h - long(g.padding.top);
     const long end = (oh1 - 1) * g.stride_h - long(g.padding.top) + long(g.kernel_h);
-    const float* zeros = scratch_rows + size_t(end - first) * padded.floats;
-    std::fill_n(scratch_rows + size_t(end - first) * padded.floats, padded.floats, 0.0f);
+    float* const zeros = scratch_rows + size_t(end - first) * padded.floats;
+    std::fill_n(zeros, padded.floats, 0.0f);
     auto row = [&](long ih) -> const float* {
       return ih < 0 || ih >= long(g.input_height) ? zeros : scratch_rows + size_t(ih - first) * padded.floats;
     };
@@ -259,8 +261,8 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   kernels::GemmBfp8Args gemm;
   if (const Int8Rows* input = program.input_rows) {  // already as the GEMM reads them
     gemm.activations = input->form;
-    gemm.a = input->codes + p0 * input->cols, gemm.a_row_stride = input->cols;
-    gemm.a_exponents = input->exponents + p0 * (input->cols / 16), gemm.a_exponents_row_stride = input->cols / 16;
+    gemm.a = input->codes_at(p0, 0), gemm.a_row_stride = input->cols;
+    gemm.a_exponents = input->exponents_at(p0, 0), gemm.a_exponents_row_stride = input->exponents_stride();
   } else {
     Bfp8Rows& rows = bfp8_scratch(m, k);
     gemm.activations = read_bfp8_blocks(*program.source->layout, program.source->bytes, p0, p1, k / 16,
@@ -509,13 +511,13 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
   const float* rows = nullptr;
   size_t rows_stride = width;
   if (residual.floats) {  // read where they are
-    rows = residual.floats->values + p0 * residual.floats->cols + item.col_begin;
+    rows = residual.floats->at(p0, item.col_begin);
     rows_stride = residual.floats->cols;
   } else if (const Int8Rows* int8 = residual.int8_rows) {  // whole blocks: the items start and end on them
     float* decoded = sized(scratch(3), count);
-    kernels::kernel_table().bfp8_decode_int8_rows(
-        int8->codes + p0 * int8->cols + item.col_begin, int8->cols, int8->exponents + p0 * (int8->cols / 16) + item.col_begin / 16,
-        int8->cols / 16, p1 - p0, width, int8->form == kernels::Int8Activations::biased ? kSignedBias : 0, decoded, width);
+    kernels::kernel_table().bfp8_decode_int8_rows(int8->codes_at(p0, item.col_begin), int8->cols,
+                                                  int8->exponents_at(p0, item.col_begin), int8->exponents_stride(),
+                                                  p1 - p0, width, int8->code_bias(), decoded, width);
     rows = decoded;
   } else {
     float* decoded = sized(scratch(3), count);
@@ -582,7 +584,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     // Float rows take the block where it goes (nothing to convert); the other outputs are converted from the
     // item's scratch.
     const FloatRows* floats = program.output_floats;
-    float* out = floats ? floats->values + p0 * floats->cols + item.col_begin : scratch_rows;
+    float* out = floats ? floats->at(p0, item.col_begin) : scratch_rows;
     const size_t out_stride = floats ? floats->cols : width;
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out, out_stride);
@@ -595,9 +597,8 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
         for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
     }
     if (const Int8Rows* rows = program.output_rows)
-      table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes + p0 * rows->cols + item.col_begin, rows->cols,
-                                  rows->exponents + p0 * (rows->cols / 16) + item.col_begin / 16, rows->cols / 16,
-                                  rows->form == kernels::Int8Activations::biased ? kSignedBias : 0);
+      table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes_at(p0, item.col_begin), rows->cols,
+                                  rows->exponents_at(p0, item.col_begin), rows->exponents_stride(), rows->code_bias());
     else if (!floats)
       write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }

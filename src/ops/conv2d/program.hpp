@@ -6,9 +6,10 @@
 #include <vector>
 
 #include "core/buffer_layout.hpp"
-#include "ops/common/activation.hpp"
-#include "ops/common/decode_activations.hpp"
 #include "kernels/bfp8_gemm.hpp"
+#include "ops/common/activation.hpp"
+#include "ops/common/bfp8_blocks.hpp"
+#include "ops/common/decode_activations.hpp"
 #include "ops/conv2d/prepare_weights.hpp"
 
 namespace ttnn {
@@ -35,6 +36,12 @@ struct Int8Rows {
   uint8_t* exponents;
   size_t cols;  // the row stride of codes (exponents: cols / 16)
   kernels::Int8Activations form;  // nonnegative or biased
+
+  int8_t* codes_at(uint64_t row, uint32_t col) const { return codes + row * cols + col; }
+  uint8_t* exponents_at(uint64_t row, uint32_t col) const { return exponents + row * exponents_stride() + col / 16; }
+  size_t exponents_stride() const { return cols / 16; }
+  // What each code is XOR-ed with (kernels' code_bias).
+  uint8_t code_bias() const { return form == kernels::Int8Activations::biased ? kSignedBias : 0; }
 };
 
 // float32 or bfloat16 activations held as rows of floats (the model's planned pass keeps a value so when one
@@ -45,6 +52,8 @@ struct FloatRows {
   float* values;
   size_t cols;      // the row stride
   OperandCut cut;   // the reading GEMM's, applied by the writer: the rows hold what that GEMM reads
+
+  float* at(uint64_t row, uint32_t col) const { return values + row * cols + col; }
 };
 
 // A residual add fused into the conv (the model's planned pass): each block's results are rounded as the
@@ -60,7 +69,6 @@ struct Conv2dResidual {
 
 struct Conv2dProgram;
 
-
 // A conv fused into the depthwise conv that alone reads its output (the model's planned pass: each expand
 // conv, and the stem): each input row the depthwise blocks read is computed by the fused conv's GEMM for
 // the block's channels and rounded as that output would be stored: the same bits as the two convs one after
@@ -69,7 +77,6 @@ struct Conv2dProducer {
   const Conv2dProgram* program;  // the fused conv's (its input and weights)
   DataType stored_dtype;         // its output's dtype
 };
-
 
 struct Conv2dProgram {
   const Conv2dGeometry* geometry;
@@ -95,8 +102,8 @@ struct Conv2dProgram {
   const struct Conv2dProducer* producer = nullptr;
   const Int8Rows* input_rows = nullptr;   // the input as int8 GEMM rows (bfp8_operands), not tiles
   const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
-  const FloatRows* input_floats = nullptr;   // the input as float32 rows (read in place), not tiles
-  const FloatRows* output_floats = nullptr;  // the output written as float32 rows, not tiles
+  const FloatRows* input_floats = nullptr;   // the input as float rows (read in place), not tiles
+  const FloatRows* output_floats = nullptr;  // the output written as float rows, not tiles
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;
