@@ -52,8 +52,9 @@ void pack_gemm_weights(size_t n, size_t k, const float* w, size_t w_row_stride, 
 // and any value the fidelity has cut to 8 significant bits or fewer): every product is exact in fp32, and
 // the kernels add them in one fixed order, so every tier gives the same bits: per output, starting from
 // zero, for each pair p of the reduction the product of elements 2p + 1, then of 2p (the order of
-// vdpbf16ps), then the bias, then the clamp. Subnormal inputs read as zero and subnormal results (partial
-// sums, the bias addition) are flushed to zero, as vdpbf16ps does; every tier does the same.
+// vdpbf16ps), then the bias, then the clamp. Subnormal inputs (the clamp bounds too) read as zero and
+// subnormal results (partial sums, the bias addition) are flushed to zero, as vdpbf16ps does; every tier
+// does the same, so no output is subnormal.
 // a: [m] rows of bfloat16 bits, k_pairs * 2 elements each (element k, when k is odd, must be zero).
 // packed_w: panel p holds output channels [16p, 16p + 16) as [k_pairs][16][2] bfloat16 bits, zero padded.
 // A tier whose table sets bf16_gemm_reads_floats reads the same rows as floats from a_values instead
@@ -68,6 +69,9 @@ struct GemmBf16Args {
   const uint16_t* packed_w = nullptr;
   const float* bias = nullptr;  // [n] or null
   float clamp_min = 0, clamp_max = 0;
+  // After the clamp, each output rounded to bfloat16 as formats::round_to_bfloat16 rounds (how a bfloat16
+  // tensor stores it): in the epilogue instead of a second pass over the outputs.
+  bool round_to_bf16 = false;
   float* c = nullptr;
   size_t c_row_stride = 0;
 };

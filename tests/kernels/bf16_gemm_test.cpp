@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/bfloat16.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/kernel_tier.hpp"
 #include "kernels/kernels.hpp"
@@ -64,7 +65,7 @@ struct Bf16Data {
     pack_gemm_weights_bf16(c.n, c.k, w_values.data(), c.k, packed.data());
   }
 
-  std::vector<float> run(GemmBf16Fn fn) const {
+  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false) const {
     std::vector<float> out(cs.m * c_stride, kSentinel);
     GemmBf16Args g;
     g.m = cs.m, g.n = cs.n, g.k = cs.k;
@@ -73,6 +74,7 @@ struct Bf16Data {
     g.packed_w = packed.data();
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
+    g.round_to_bf16 = round_to_bf16;
     g.c = out.data(), g.c_row_stride = c_stride;
     fn(g);
     return out;
@@ -101,6 +103,45 @@ TEST_P(KernelTier, Bf16GemmIsBitIdenticalToRef) {
   RecordProperty("cases", int(cases));
 }
 
+// Outputs rounded in the epilogue: the reference's outputs rounded as a bfloat16 tensor stores them, at
+// every tier, and nothing written past the n columns.
+TEST_P(KernelTier, Bf16GemmRoundsOutputsToBfloat16) {
+  size_t rounded_away = 0;
+  for (size_t m : {1, 5, 12, 13, 30})
+    for (size_t n : {1, 16, 17, 32, 33, 130})
+      for (size_t k : {1, 16, 17, 99}) {
+        const Bf16Data data({m, n, k, k % 2 == 1, m % 2 ? 0.0f : -kInf, m % 2 ? 6.0f : kInf, n % 2});
+        const std::vector<float> plain = data.run(bf16_gemm_packed_ref);
+        const std::vector<float> want = data.run(bf16_gemm_packed_ref, true), got = data.run(table_->bf16_gemm_packed, true);
+        for (size_t i = 0; i < want.size(); ++i) {
+          const bool column = i % data.c_stride < n;
+          ASSERT_TRUE(same_bits(want[i], column ? formats::round_to_bfloat16(plain[i]) : kSentinel)) << i;
+          ASSERT_TRUE(same_bits(want[i], got[i])) << "m" << m << " n" << n << " k" << k << " at " << i << ": got "
+                                                  << got[i] << ", reference " << want[i];
+          rounded_away += column && !same_bits(plain[i], want[i]);
+        }
+      }
+  EXPECT_GT(rounded_away, 1000u);  // the outputs were not bfloat16 values already
+}
+
+// A subnormal clamp bound reads as zero, as every subnormal input does: no output is subnormal, rounded or
+// not, at every tier.
+TEST_P(KernelTier, Bf16GemmFlushesSubnormalClampBounds) {
+  for (float bound : {1.0e-39f, -3.3e-40f})
+    for (bool round_to_bf16 : {false, true}) {
+      const Bf16Data data({13, 33, 17, true, bound, kInf, 1});
+      const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16),
+                               got = data.run(table_->bf16_gemm_packed, round_to_bf16);
+      size_t clamped = 0;
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_TRUE(same_bits(want[i], got[i])) << bound << " at " << i << ": got " << got[i] << ", reference " << want[i];
+        ASSERT_NE(std::fpclassify(want[i]), FP_SUBNORMAL) << i;
+        clamped += want[i] == 0.0f;
+      }
+      EXPECT_GT(clamped, 100u);
+    }
+}
+
 // The AVX-512 tier has two bfloat16 GEMMs (vdpbf16ps, and fp32 FMAs on widened weights) and uses the
 // faster on this CPU; both must give the reference's bits.
 TEST(KernelAvx512, BothBf16GemmsAreBitIdenticalToRef) {
@@ -112,10 +153,14 @@ TEST(KernelAvx512, BothBf16GemmsAreBitIdenticalToRef) {
         for (size_t k : {1, 2, 3, 16, 17, 64, 99}) {
           for (float scale : {1.0f, 1e-20f}) {  // the second: subnormal products, flushed
             const Bf16Data data({m, n, k, (m + k) % 2 == 0, -kInf, kInf, k % 3}, scale);
-            const std::vector<float> want = data.run(bf16_gemm_packed_ref), got = data.run(fn);
-            for (size_t i = 0; i < want.size(); ++i)
-              ASSERT_TRUE(same_bits(want[i], got[i])) << "m" << m << " n" << n << " k" << k << " scale " << scale
-                                                      << " at " << i << ": " << got[i] << " vs " << want[i];
+            for (bool round_to_bf16 : {false, true}) {
+              const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16),
+                                       got = data.run(fn, round_to_bf16);
+              for (size_t i = 0; i < want.size(); ++i)
+                ASSERT_TRUE(same_bits(want[i], got[i])) << "m" << m << " n" << n << " k" << k << " scale " << scale
+                                                        << " round " << round_to_bf16 << " at " << i << ": " << got[i]
+                                                        << " vs " << want[i];
+            }
           }
         }
 }

@@ -281,9 +281,10 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
 
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
-// every output element is computed the same way whatever the sharding.
-void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                    size_t out_stride) {
+// every output element is computed the same way whatever the sharding. Returns whether the outputs are as
+// `round_to` stores them: bfloat16 rounding runs in the bfloat16 GEMM's epilogue (float32 needs none).
+bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
+                    size_t out_stride, DataType round_to) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const uint32_t k = weights.reduction.k_per_group;
@@ -291,6 +292,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t m = p1 - p0;
+  const bool round_to_bf16 = program.bf16_operands && !program.conv_rows && round_to == DataType::BFLOAT16;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
@@ -318,6 +320,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
                       size_t(panel0) * kernels::bf16_pairs(k) * 2;
       gemm.bias = gemm_bias;
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
+      gemm.round_to_bf16 = round_to_bf16;
       gemm.c = c, gemm.c_row_stride = c_row_stride;
       table.bf16_gemm_packed(gemm);
     } else {
@@ -335,6 +338,7 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       for (size_t row = 0; row < m; ++row)
         std::memcpy(out + row * out_stride + (n0 - item.col_begin), c + row * n + skip, (n1 - n0) * sizeof(float));
   }
+  return round_to_bf16 || round_to == DataType::FLOAT32;
 }
 
 // Rows [p0, p1) of a fused producer's output, the item's channels, into `out` ([p1 - p0][item width]) as
@@ -343,8 +347,8 @@ void run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
 void produce_rows(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
   const Conv2dProducer& producer = *program.producer;
   const size_t width = item.col_end - item.col_begin;
-  run_gemm_block(*producer.program, item, p0, p1, out, width);
-  round_as_stored(out, p1 - p0, width, width, producer.stored_dtype);
+  if (!run_gemm_block(*producer.program, item, p0, p1, out, width, producer.stored_dtype))
+    round_as_stored(out, p1 - p0, width, width, producer.stored_dtype);
   program.source->apply_cut(out, (p1 - p0) * width);
 }
 
@@ -502,12 +506,12 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
 }
 
 // The fused residual add on one block ([p1 - p0][item width] in `out`, row stride out_stride): the conv's
-// values as stored, plus the residual's, clamped.
+// values as stored (conv_rounded: they are already), plus the residual's, clamped.
 void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                  size_t out_stride) {
+                  size_t out_stride, bool conv_rounded) {
   const Conv2dResidual& residual = *program.residual;
   const size_t width = item.col_end - item.col_begin, count = size_t(p1 - p0) * width;
-  round_as_stored(out, p1 - p0, width, out_stride, residual.stored_dtype);
+  if (!conv_rounded) round_as_stored(out, p1 - p0, width, out_stride, residual.stored_dtype);
   const float* rows = nullptr;
   size_t rows_stride = width;
   if (residual.floats) {  // read where they are
@@ -586,13 +590,19 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     const FloatRows* floats = program.output_floats;
     float* out = floats ? floats->at(p0, item.col_begin) : scratch_rows;
     const size_t out_stride = floats ? floats->cols : width;
+    // The conv's values are rounded as stored where a residual add reads them and where float rows hold
+    // them; the other outputs are rounded as they are encoded.
+    const DataType round_to = program.residual ? program.residual->stored_dtype
+                              : floats         ? program.output_layout->dtype
+                                               : DataType::FLOAT32;
+    bool rounded = round_to == DataType::FLOAT32;
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out, out_stride);
-    else run_gemm_block(program, item, p0, p1, out, out_stride);
-    if (program.residual) add_residual(program, item, p0, p1, out, out_stride);
+    else rounded = run_gemm_block(program, item, p0, p1, out, out_stride, round_to);
+    if (program.residual) add_residual(program, item, p0, p1, out, out_stride, rounded);
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
     if (floats) {
-      round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
+      if (program.residual || !rounded) round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
       if (floats->cut.bits > 0)
         for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "formats/bfloat16.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -64,7 +65,8 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
       for (size_t c = 0; c < cols; ++c) {
         float sum = acc[c];
         if (args.bias) sum = flush(sum + flush(args.bias[n0 + c]));
-        out[c] = std::min(std::max(sum, args.clamp_min), args.clamp_max);
+        const float clamped = std::min(std::max(sum, flush(args.clamp_min)), flush(args.clamp_max));
+        out[c] = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
       }
     }
   }

@@ -16,6 +16,20 @@ alignas(32) inline constexpr int32_t kMaskTable[16] = {-1, -1, -1, -1, -1, -1, -
 inline __m256i mask_for(size_t n) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
 }
+
+// formats::round_to_bfloat16's integer rounding of 8 floats, to nearest even, NaN quieted: the bfloat16 bits
+// in each lane's low half.
+inline __m256i bf16_bits(__m256 values) {
+  const __m256i bits = _mm256_castps_si256(values);
+  const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+  const __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(_mm256_set1_epi32(0x7FFF), odd)), 16);
+  const __m256i quiet_nan = _mm256_or_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(0x0040));
+  const __m256i magnitude = _mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFFFF));
+  const __m256i is_nan = _mm256_cmpgt_epi32(magnitude, _mm256_set1_epi32(0x7F800000));
+  return _mm256_blendv_epi8(rounded, quiet_nan, is_nan);
+}
+// The same values rounded, as floats.
+inline __m256 bf16_rounded(__m256 values) { return _mm256_castsi256_ps(_mm256_slli_epi32(bf16_bits(values), 16)); }
 #endif
 
 // Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.

@@ -53,8 +53,9 @@ void tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0,
 #pragma GCC unroll 8
   for (size_t r = 0; r < MR; ++r) {
     float* out = args.c + (m0 + r) * args.c_row_stride + n0;
-    const __m256 v0 = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc0[r], b0), lo), hi);
-    const __m256 v1 = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc1[r], b1), lo), hi);
+    __m256 v0 = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc0[r], b0), lo), hi);
+    __m256 v1 = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc1[r], b1), lo), hi);
+    if (args.round_to_bf16) v0 = bf16_rounded(v0), v1 = bf16_rounded(v1);
     if (cols == 16) {
       _mm256_storeu_ps(out, v0);
       _mm256_storeu_ps(out + 8, v1);

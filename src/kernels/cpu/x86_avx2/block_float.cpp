@@ -96,22 +96,12 @@ void bfp8_decode__avx2(uint8_t exponent, const uint8_t* codes, float* values) {
 
 namespace {
 
-__m256i bf16_round(__m256 values) {
-  const __m256i bits = _mm256_castps_si256(values);
-  const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
-  const __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(_mm256_set1_epi32(0x7FFF), odd)), 16);
-  const __m256i quiet_nan = _mm256_or_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(0x0040));
-  const __m256i magnitude = _mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFFFF));
-  const __m256i is_nan = _mm256_cmpgt_epi32(magnitude, _mm256_set1_epi32(0x7F800000));
-  return _mm256_blendv_epi8(rounded, quiet_nan, is_nan);
-}
-
 // 16 values a step, the tail (under 16) through the reference.
 inline void bf16_encode(const float* values, size_t count, uint16_t* bits) {
   size_t i = 0;
   for (; i + 16 <= count; i += 16) {
     const __m256i words = _mm256_permute4x64_epi64(
-        _mm256_packus_epi32(bf16_round(_mm256_loadu_ps(values + i)), bf16_round(_mm256_loadu_ps(values + i + 8))), 0xD8);
+        _mm256_packus_epi32(bf16_bits(_mm256_loadu_ps(values + i)), bf16_bits(_mm256_loadu_ps(values + i + 8))), 0xD8);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(bits + i), words);
   }
   if (i < count) bf16_encode_ref(values + i, count - i, bits + i);
@@ -137,8 +127,7 @@ void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values) { bf16
 void bf16_round__avx2(float* values, size_t count) {
   size_t i = 0;
   for (; i + 8 <= count; i += 8) {
-    const __m256i top = _mm256_slli_epi32(bf16_round(_mm256_loadu_ps(values + i)), 16);
-    _mm256_storeu_ps(values + i, _mm256_castsi256_ps(top));
+    _mm256_storeu_ps(values + i, bf16_rounded(_mm256_loadu_ps(values + i)));
   }
   if (i < count) bf16_round_ref(values + i, count - i);
 }

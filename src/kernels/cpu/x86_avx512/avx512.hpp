@@ -26,11 +26,32 @@ inline void fill_tile(Vector (&tile)[MR][NP], Vector value) {
     for (size_t j = 0; j < NP; ++j) tile[r][j] = value;
 }
 
-// The GEMM tiles' epilogue: acc (+ bias unless the accumulators started from it), clamped, stored to `cols`
-// columns of the tile's panels.
+// formats::round_to_bfloat16's integer rounding of 16 floats' bits, to nearest even, NaN quieted: the
+// bfloat16 bits in each lane's low half.
+inline __m512i bf16_bits(__m512i word) {
+  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(word, 16), _mm512_set1_epi32(1));
+  const __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(word, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF), odd)), 16);
+  const __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(word, _mm512_set1_epi32(0x7FFFFFFF)),
+                                                _mm512_set1_epi32(0x7F800000));
+  const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(word, 16), _mm512_set1_epi32(0x0040));
+  return _mm512_mask_mov_epi32(rounded, nan, quiet);
+}
+// The same values rounded, as floats.
+inline __m512 bf16_rounded(__m512 values) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(bf16_bits(_mm512_castps_si512(values)), 16));
+}
+
+// bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero): fewer instructions.
+inline __m512 bf16_rounded_normal(__m512 values) {
+  const __m256i bits = (__m256i)_mm512_cvtneps_pbh(values);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
+}
+
+// The GEMM tiles' epilogue: acc (+ bias unless the accumulators started from it), clamped, rounded to
+// bfloat16 when round_to_bf16, stored to `cols` columns of the tile's panels.
 template <size_t MR, size_t NP, bool kBiasFirst>
-inline void store_tile(const float* bias, float clamp_min, float clamp_max, float* c, size_t c_row_stride,
-                       size_t cols, __m512 (&acc)[MR][NP]) {
+inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool round_to_bf16, float* c,
+                       size_t c_row_stride, size_t cols, __m512 (&acc)[MR][NP]) {
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
   __m512 b[NP];
   for (size_t j = 0; j < NP; ++j) {
@@ -44,6 +65,7 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, floa
       const size_t left = cols > 16 * j ? cols - 16 * j : 0;
       __m512 v = kBiasFirst ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
       v = clamp(v, lo, hi);
+      if (round_to_bf16) v = bf16_rounded_normal(v);
       if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
       else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
     }

@@ -513,17 +513,6 @@ uint8_t bfp8_tile_rows_to_int8__avx512(const uint8_t* tile, uint32_t row0, uint3
 namespace ttnn::kernels {
 namespace {
 
-// The reference's integer rounding of 16 floats' bits, to nearest even, NaN quieted: the bfloat16 bits in
-// each lane's low half.
-inline __m512i bf16_bits(__m512i word) {
-  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(word, 16), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(word, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF), odd)), 16);
-  const __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(word, _mm512_set1_epi32(0x7FFFFFFF)),
-                                                _mm512_set1_epi32(0x7F800000));
-  const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(word, 16), _mm512_set1_epi32(0x0040));
-  return _mm512_mask_mov_epi32(rounded, nan, quiet);
-}
-
 // Up to 16 values (the lanes of `lanes`).
 inline void bf16_encode16(const float* values, __mmask16 lanes, uint16_t* bits) {
   _mm512_mask_cvtepi32_storeu_epi16(bits, lanes, bf16_bits(_mm512_castps_si512(_mm512_maskz_loadu_ps(lanes, values))));
@@ -572,8 +561,7 @@ void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values) { bf
 void bf16_round__avx512(float* values, size_t count) {
   for (size_t i = 0; i < count; i += 16) {
     const __mmask16 part = lanes(count - i);
-    const __m512i word = _mm512_castps_si512(_mm512_maskz_loadu_ps(part, values + i));
-    _mm512_mask_storeu_ps(values + i, part, _mm512_castsi512_ps(_mm512_slli_epi32(bf16_bits(word), 16)));
+    _mm512_mask_storeu_ps(values + i, part, bf16_rounded(_mm512_maskz_loadu_ps(part, values + i)));
   }
 }
 

@@ -39,7 +39,7 @@ void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, w[j], acc[r][j]);
     }
   }
-  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.c + m0 * args.c_row_stride + n0,
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, args.c + m0 * args.c_row_stride + n0,
                            args.c_row_stride, cols, acc);
 }
 
@@ -63,7 +63,7 @@ fill_tile(acc, _mm512_setzero_ps());
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbf16_ps(acc[r][j], va, w[j]);
     }
   }
-  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max,
+  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
                             args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
@@ -99,7 +99,7 @@ fill_tile(acc, _mm512_setzero_ps());
   for (size_t p = 0; p < full_pairs; ++p) step(p, true);
   // An odd k's last pair has no element k: its product would add +0, which changes nothing.
   if (k % 2) step(full_pairs, false);
-  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max,
+  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
                             args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
@@ -136,20 +136,29 @@ void f32_gemm_minmax_ukernel_12x32__avx512f(const GemmPackedArgs& args) {
   });
 }
 
-void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args) {
+namespace {
+
+// tile(args, rows, panels, m0, panel, n0, cols) as run's tile. Under FTZ/DAZ no output is subnormal (the
+// clamp bounds read as zero too), so the epilogue's vcvtneps2bf16 rounds every output exactly.
+template <typename Tile>
+void run_bf16(const GemmBf16Args& args, Tile tile) {
   const FlushDenormals flush;
   run(args, 32 * bf16_pairs(args.k), args.packed_w,
       [&](auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
-        bf16_tile<decltype(mr)::value, decltype(np)::value>(args, m0, panel, n0, cols);
+        tile(args, mr, np, m0, panel, n0, cols);
       });
 }
 
+}  // namespace
+
+void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args) {
+  run_bf16(args, [](const GemmBf16Args& call, auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0,
+                    size_t cols) { bf16_tile<decltype(mr)::value, decltype(np)::value>(call, m0, panel, n0, cols); });
+}
+
 void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args) {
-  const FlushDenormals flush;
-  run(args, 32 * bf16_pairs(args.k), args.packed_w,
-      [&](auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
-        widened_tile<decltype(mr)::value, decltype(np)::value>(args, m0, panel, n0, cols);
-      });
+  run_bf16(args, [](const GemmBf16Args& call, auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0,
+                    size_t cols) { widened_tile<decltype(mr)::value, decltype(np)::value>(call, m0, panel, n0, cols); });
 }
 
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits) {
