@@ -105,6 +105,7 @@ struct DwconvArgs {
   size_t weights_tap_stride = 0;
   const float* bias = nullptr;     // [channels] or null
   float clamp_min = 0, clamp_max = 0;
+  bool round_to_bf16 = false;  // after the clamp, as formats::round_to_bfloat16 (how bfloat16 stores them)
   float* output = nullptr;  // pixel ow at output + (ow - out_begin) * output_pixel_stride
   size_t output_pixel_stride = 0;
   size_t out_begin = 0, out_end = 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/bfloat16.hpp"
 #include "formats/tilize.hpp"
 #include "support/random_values.hpp"
 #include "kernels/kernels.hpp"
@@ -25,7 +26,11 @@ constexpr float kRelTolerance = 1e-5f;
 constexpr float kSentinel = -12345.5f;  // written around outputs: a kernel must not touch it
 const size_t kDims[] = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 33, 64, 100};
 
-std::vector<float> random_values(size_t count, unsigned seed) { return ttnn::test::random_uniform_values(count, seed); }
+std::vector<float> random_values(size_t count, unsigned seed, float scale = 1.0f) {
+  std::vector<float> values = ttnn::test::random_uniform_values(count, seed);
+  for (float& v : values) v *= scale;
+  return values;
+}
 
 struct Epilogue {
   const char* name;
@@ -188,6 +193,7 @@ struct DwCase {
   size_t channels, width, kernel_h, kernel_w, stride, pad, dilation;
   NullRow null_row;
   const Epilogue* epilogue;
+  float input_scale = 1.0f;  // 1e-39: outputs subnormal
   std::string name() const {
     return "c" + std::to_string(channels) + "_w" + std::to_string(width) + "_k" + std::to_string(kernel_h) + "x" +
            std::to_string(kernel_w) + "_s" + std::to_string(stride) + "_p" + std::to_string(pad) + "_d" +
@@ -206,7 +212,7 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
   std::vector<std::vector<float>> rows;
   std::vector<const float*> row_pointers;
   for (size_t i = 0; i < cs.kernel_h; ++i) {
-    rows.push_back(random_values(cs.width * pixel_stride, seed + unsigned(i)));
+    rows.push_back(random_values(cs.width * pixel_stride, seed + unsigned(i), cs.input_scale));
     const bool outside = (cs.null_row == NullRow::top && i == 0) || (cs.null_row == NullRow::bottom && i + 1 == cs.kernel_h);
     row_pointers.push_back(outside ? nullptr : rows.back().data());
   }
@@ -241,6 +247,17 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
     fn(single);
   }
   ASSERT_EQ(std::memcmp(one_by_one.data(), got.data(), got.size() * sizeof(float)), 0) << what << ": pixel by pixel";
+  // Rounded to bfloat16 in the epilogue: the unrounded outputs rounded, bit for bit, nothing else written.
+  std::vector<float> rounded(expected.size(), kSentinel);
+  DwconvArgs rounding = args;
+  rounding.round_to_bf16 = true;
+  rounding.output = rounded.data();
+  fn(rounding);
+  for (size_t i = 0; i < got.size(); ++i) {
+    const float want = i % pixel_stride < cs.channels ? formats::round_to_bfloat16(got[i]) : kSentinel;
+    ASSERT_EQ(std::memcmp(&want, &rounded[i], sizeof want), 0)
+        << what << ": rounded to bfloat16 at " << i << ": " << rounded[i] << ", want " << want;
+  }
   std::vector<float> scale(out_pixels * cs.channels, 0.0f);
   for (size_t ow = out_begin; ow < out_end; ++ow)
     for (size_t c = 0; c < cs.channels; ++c) {
@@ -277,6 +294,13 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
                 ++cases;
                 if (HasFailure()) return;
               }
+  // Subnormal outputs (rounded by their bits, not read as zero).
+  for (size_t channels : {16, 33})
+    for (size_t stride : {1, 2}) {
+      const DwCase cs{channels, 17, 3, 3, stride, 1, 1, NullRow::none, &kEpilogues[0], 1e-39f};
+      run_dw_case(table_->f32_dwconv, cs, std::string("f32_dwconv_") + isa_name(GetParam()) + "_subnormal_" + cs.name());
+      ++cases;
+    }
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 

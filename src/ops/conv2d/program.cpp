@@ -459,8 +459,9 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   return input;
 }
 
-void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                         size_t out_stride) {
+// Returns whether the outputs are as `round_to` stores them (the kernel rounds to bfloat16).
+bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
+                         size_t out_stride, DataType round_to) {
   const Conv2dGeometry& g = *program.geometry;
   std::vector<const float*>& rows = *[] {
     thread_local std::vector<const float*> pointers;
@@ -481,6 +482,7 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.bias = program.prepared->bias ? program.prepared->bias->values.data() + item.col_begin : nullptr;
   dw.clamp_min = program.math->clamp.min;
   dw.clamp_max = program.math->clamp.max;
+  dw.round_to_bf16 = round_to == DataType::BFLOAT16;
   dw.output_pixel_stride = out_stride;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
@@ -503,6 +505,7 @@ void run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
       p = segment_end;
     }
   }
+  return dw.round_to_bf16 || round_to == DataType::FLOAT32;
 }
 
 // The fused residual add on one block ([p1 - p0][item width] in `out`, row stride out_stride): the conv's
@@ -597,7 +600,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
                                                : DataType::FLOAT32;
     bool rounded = round_to == DataType::FLOAT32;
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
-    else if (program.geometry->depthwise()) run_depthwise_block(program, item, p0, p1, out, out_stride);
+    else if (program.geometry->depthwise()) rounded = run_depthwise_block(program, item, p0, p1, out, out_stride, round_to);
     else rounded = run_gemm_block(program, item, p0, p1, out, out_stride, round_to);
     if (program.residual) add_residual(program, item, p0, p1, out, out_stride, rounded);
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.

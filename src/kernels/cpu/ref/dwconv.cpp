@@ -2,6 +2,7 @@
 // vectorises.
 #include <algorithm>
 
+#include "formats/bfloat16.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -22,7 +23,10 @@ void f32_dwconv_ref(const DwconvArgs& args) {
         for (size_t c = 0; c < channels; ++c) out[c] += w[c] * in[c];
       }
     }
-    for (size_t c = 0; c < channels; ++c) out[c] = std::min(std::max(out[c], args.clamp_min), args.clamp_max);
+    for (size_t c = 0; c < channels; ++c) {
+      const float clamped = std::min(std::max(out[c], args.clamp_min), args.clamp_max);
+      out[c] = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
+    }
   }
 }
 

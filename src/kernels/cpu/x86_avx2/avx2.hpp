@@ -30,6 +30,11 @@ inline __m256i bf16_bits(__m256 values) {
 }
 // The same values rounded, as floats.
 inline __m256 bf16_rounded(__m256 values) { return _mm256_castsi256_ps(_mm256_slli_epi32(bf16_bits(values), 16)); }
+// An epilogue's clamp, then (round_to_bf16) the bfloat16 rounding.
+inline __m256 clamp_round(__m256 v, __m256 lo, __m256 hi, bool round_to_bf16) {
+  v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+  return round_to_bf16 ? bf16_rounded(v) : v;
+}
 #endif
 
 // Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.

@@ -41,6 +41,12 @@ inline __m512 bf16_rounded(__m512 values) {
   return _mm512_castsi512_ps(_mm512_slli_epi32(bf16_bits(_mm512_castps_si512(values)), 16));
 }
 
+// An epilogue's clamp, then (round_to_bf16) the bfloat16 rounding.
+inline __m512 clamp_round(__m512 v, __m512 lo, __m512 hi, bool round_to_bf16) {
+  v = clamp(v, lo, hi);
+  return round_to_bf16 ? bf16_rounded(v) : v;
+}
+
 // bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero): fewer instructions.
 inline __m512 bf16_rounded_normal(__m512 values) {
   const __m256i bits = (__m256i)_mm512_cvtneps_pbh(values);
