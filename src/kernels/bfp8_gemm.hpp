@@ -71,6 +71,9 @@ struct GemmBfp8Args {
   const uint8_t* packed_w = nullptr;  // pack_gemm_weights_bfp8, from the panel of output channel 0
   const float* bias = nullptr;        // [n] or null
   float clamp_min = 0, clamp_max = 0;
+  // After the clamp, each row's outputs rounded as bfloat8_b stores them, blocks of 16 columns from c's first
+  // (bfp8_round_rows): in the epilogue instead of a second pass over the outputs.
+  bool round_to_bfp8 = false;
   float* c = nullptr;
   size_t c_row_stride = 0;  // floats
 };

@@ -78,7 +78,8 @@ struct Bfp8Data {
 
   // declare_nonnegative: Int8Activations::nonnegative; biased: the activations passed as value + 128
   // (Int8Activations::biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80.
-  std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative, bool biased = false) const {
+  std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative, bool biased = false,
+                         bool round_to_bfp8 = false) const {
     std::vector<float> out(cs.m * c_stride, kSentinel);
     std::vector<int8_t> biased_a = a;
     for (int8_t& v : biased_a) v = int8_t(uint8_t(v) ^ 0x80);
@@ -91,6 +92,7 @@ struct Bfp8Data {
     g.packed_w = packed.data();
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
+    g.round_to_bfp8 = round_to_bfp8;
     g.c = out.data(), g.c_row_stride = c_stride;
     fn(g);
     return out;
@@ -153,6 +155,36 @@ TEST_F(Bfp8GemmAvx512, BitIdenticalToRefAtExtremeExponents) {
                            data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, nonnegative), "kernel");
       if (HasFatalFailure()) return;
     }
+}
+
+// Outputs rounded as bfloat8_b stores them, in the epilogue: the reference's are its unrounded outputs
+// rounded by bfp8_round_rows_ref (blocks of 16 from column 0, nothing written past n), and the kernel's are
+// the reference's bits, at ordinary and extreme exponents (blocks the vector path leaves to the reference:
+// tiny scales, magnitudes above 2^110).
+TEST_F(Bfp8GemmAvx512, RoundsOutputsToBfloat8bLikeTheReference) {
+  size_t cases = 0, changed = 0;
+  for (auto [lo, hi] : {std::pair{110, 135}, std::pair{0, 40}, std::pair{60, 75}, std::pair{150, 187}})
+    for (size_t m : {1, 2, 5, 6, 7, 13, 49})
+      for (size_t n : {1, 15, 16, 17, 24, 33, 72, 160})
+        for (size_t k : {16, 96})
+          for (bool nonnegative : {false, true}) {
+            const bool clamp = (m + n) % 3 == 0 && lo == 110;
+            Bfp8Case c{m, n, k, nonnegative, (m + n + k) % 2 == 0, clamp ? 0.0f : -kInf, clamp ? 6e-3f : kInf,
+                       (n % 2) * 3};
+            c.exponent_lo = lo, c.exponent_hi = hi;
+            const Bfp8Data data(c);
+            std::vector<float> want = data.run(bfp8_gemm_packed_ref, nonnegative);
+            const std::vector<float> plain = want;
+            bfp8_round_rows_ref(want.data(), m, n, data.c_stride);
+            for (size_t i = 0; i < want.size(); ++i) changed += !same_bits(want[i], plain[i]);
+            expect_bit_identical(data, want, data.run(bfp8_gemm_packed_ref, nonnegative, false, true), "reference");
+            expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, nonnegative, false, true),
+                                 "kernel");
+            if (HasFatalFailure()) return;
+            ++cases;
+          }
+  EXPECT_GT(changed, 10000u);  // the unrounded outputs were not bfloat8_b values
+  RecordProperty("cases", int(cases));
 }
 
 // The reference's arithmetic: a float64 GEMM of the decoded values, up to one fp32 rounding per block

@@ -254,7 +254,7 @@ Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
 // The int8 GEMM of a pointwise conv on bfloat8_b operands: output channels [n0, n0 + n) (n0 a panel start)
 // of rows [p0, p1) into c.
 void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t n0, size_t n, float* c,
-                   size_t c_row_stride) {
+                   size_t c_row_stride, bool round_to_bfp8) {
   const PreparedConvWeights& weights = *program.prepared->weights;
   const uint32_t k = weights.reduction.k_per_group;
   const size_t m = p1 - p0;
@@ -275,6 +275,7 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
                                                    kernels::kBfp8BlockRecordBytes;
   gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
   gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
+  gemm.round_to_bfp8 = round_to_bfp8;
   gemm.c = c, gemm.c_row_stride = c_row_stride;
   kernels::kernel_table().bfp8_gemm_packed(gemm);
 }
@@ -282,7 +283,8 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding. Returns whether the outputs are as
-// `round_to` stores them: bfloat16 rounding runs in the bfloat16 GEMM's epilogue (float32 needs none).
+// `round_to` stores them: the bfloat16 and bfloat8_b GEMMs round in their epilogues (bfloat8_b blocks start at
+// the item's first column, a panel's), float32 needs none.
 bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
                     size_t out_stride, DataType round_to) {
   const Conv2dGeometry& g = *program.geometry;
@@ -293,6 +295,8 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t m = p1 - p0;
   const bool round_to_bf16 = program.bf16_operands && !program.conv_rows && round_to == DataType::BFLOAT16;
+  const bool round_to_bfp8 = program.bfp8_operands && round_to == DataType::BFLOAT8_B &&
+                             item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
@@ -308,7 +312,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     }
     const float* gemm_bias = bias ? bias + (n0 - skip) : nullptr;
     if (program.bfp8_operands) {  // one group (dense pointwise)
-      run_bfp8_gemm(program, p0, p1, panel0, n, c, c_row_stride);
+      run_bfp8_gemm(program, p0, p1, panel0, n, c, c_row_stride, round_to_bfp8);
     } else if (program.conv_rows) {  // one group
       run_conv_rows(program, p0, p1, panel0, n, gemm_bias, c, c_row_stride);
     } else if (program.bf16_operands) {
@@ -338,7 +342,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       for (size_t row = 0; row < m; ++row)
         std::memcpy(out + row * out_stride + (n0 - item.col_begin), c + row * n + skip, (n1 - n0) * sizeof(float));
   }
-  return round_to_bf16 || round_to == DataType::FLOAT32;
+  return round_to_bf16 || round_to_bfp8 || round_to == DataType::FLOAT32;
 }
 
 // Rows [p0, p1) of a fused producer's output, the item's channels, into `out` ([p1 - p0][item width]) as

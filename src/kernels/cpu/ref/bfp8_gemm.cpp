@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/bfp8_gemm.hpp"
+#include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
 namespace {
@@ -86,6 +87,7 @@ void bfp8_gemm_packed_ref(const GemmBfp8Args& args) {
       if (args.bias) acc += args.bias[col];
       args.c[row * args.c_row_stride + col] = std::min(std::max(acc, args.clamp_min), args.clamp_max);
     }
+    if (args.round_to_bfp8) bfp8_round_rows_ref(args.c + row * args.c_row_stride, 1, args.n, args.c_row_stride);
   }
 }
 

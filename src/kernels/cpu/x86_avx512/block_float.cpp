@@ -8,11 +8,10 @@
 #include "kernels/cpu/bf16_tile_rows.hpp"
 #include "kernels/cpu/bfp8_tile_rows.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
+#include "kernels/cpu/x86_avx512/bfp8_blocks.hpp"
 
 namespace ttnn::kernels {
 namespace {
-
-constexpr uint32_t kExponentMask = 0x7F800000u;
 
 // A block whose row exponent is in the vector path's range (finite, scale to units a normal float): the
 // 16 codes from its bits and the exponent field of its largest value.
@@ -80,24 +79,6 @@ void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* cod
 
 namespace {
 
-// Sixteen vectors' maxima as one vector (signed 32-bit lanes): a transposing tree, 3 instructions a pair at
-// each level instead of a 4-level reduction per vector. Lane 4L + e holds the maximum of v[L + 4e].
-inline __m512i maxima_of_16(const __m512i (&v)[16]) {
-  __m512i pairs[8], quads[4], octs[2];
-  for (size_t i = 0; i < 8; ++i)  // 256-bit halves: lanes 0-7 from v[2i], 8-15 from v[2i + 1]
-    pairs[i] = _mm512_max_epi32(_mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0x44),
-                                _mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0xEE));
-  for (size_t i = 0; i < 4; ++i)  // 128-bit lane L: v[4i + L]
-    quads[i] = _mm512_max_epi32(_mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], 0x88),
-                                _mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], 0xDD));
-  for (size_t i = 0; i < 2; ++i)  // lane L: dwords 0-1 v[8i + L], dwords 2-3 v[8i + 4 + L]
-    octs[i] = _mm512_max_epi32(_mm512_unpacklo_epi64(quads[2 * i], quads[2 * i + 1]),
-                               _mm512_unpackhi_epi64(quads[2 * i], quads[2 * i + 1]));
-  const __m512 a = _mm512_castsi512_ps(octs[0]), b = _mm512_castsi512_ps(octs[1]);
-  return _mm512_max_epi32(_mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))),
-                          _mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))));
-}
-
 // The vector path's view of one face (16 rows of `src`, 16 columns each: a block a row): each block's
 // exponent byte (lane i: block i), the blocks the reference must encode (Inf/NaN rows and tiny scales), and
 // each block's scale to units, 2^(133 - row) (0 for rows of zeros and subnormals only).
@@ -106,16 +87,6 @@ struct FaceScales {
   __mmask16 special;
   alignas(64) float to_units[16];
 };
-
-// Lane i of a block-per-lane vector from maxima_of_16's lane 4 (i % 4) + i / 4; the same permutation
-// regroups four packed blocks' dwords block after block in face_codes.
-inline __m512i face_order() { return _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15); }
-
-// Each block's exponent field (in place, bits 23-30), lane i for block i, from its 16 magnitudes' bits.
-inline __m512i block_fields(const __m512i (&magnitude)[16]) {
-  return _mm512_and_si512(_mm512_permutexvar_epi32(face_order(), maxima_of_16(magnitude)),
-                          _mm512_set1_epi32(int(kExponentMask)));
-}
 
 inline void face_scales(const float* src, size_t src_stride, FaceScales& face) {
   __m512i v[16];
@@ -239,43 +210,22 @@ void bfp8_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t
 namespace {
 
 // One block of up to 16 rows (`rows`) x 16 columns (`columns`: those present; the others read as zeros and
-// are not written) rounded in place as bfloat8_b stores it, without the codes. A block whose largest
-// magnitude has exponent field E keeps multiples of u = 2^(E - 133): adding and subtracting
-// M = 1.5 * 2^(E - 110) (whose ulp is u) rounds a magnitude to the nearest multiple, ties to even (the
-// rounding mode embedded, whatever MXCSR says), and 128u is clamped to 127u: the encoder's units, clamped
-// then rounded, scaled back. Subnormals round to 0 as the encoder reads them. The sign is kept where the
-// result is not 0. Rows of 0 (zeros and subnormals only) give +0; Inf/NaN rows, tiny scales (E < 16) and
-// those whose M would overflow (E > 237: magnitudes above 2^110) go to the reference. Fewer than 16 rows
-// take the same tree (the missing ones zeros): cheaper than reducing each row's block on its own.
+// are not written) rounded in place as bfloat8_b stores it, without the codes (BlockRounding). Fewer than 16
+// rows take the same tree (the missing ones zeros): cheaper than reducing each row's block on its own.
 inline void round_face(float* values, size_t stride, size_t rows, __mmask16 columns) {
   __m512i magnitude[16];
   for (size_t i = 0; i < 16; ++i)
     magnitude[i] = i < rows ? _mm512_and_si512(_mm512_maskz_loadu_epi32(columns, values + i * stride),
                                                _mm512_set1_epi32(0x7FFFFFFF))
                             : _mm512_setzero_si512();
-  const __m512i field = block_fields(magnitude);
-  const __m512i row = _mm512_srli_epi32(field, 23);
-  const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
-  const __mmask16 special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
-                            _mm512_cmpgt_epi32_mask(row, _mm512_set1_epi32(237));
-  alignas(64) float shift[16], largest[16];  // M = 1.5 * 2^(E - 110) and 127u = 1.984375 * 2^(E - 127)
-  _mm512_store_ps(shift, _mm512_castsi512_ps(_mm512_maskz_or_epi32(
-                             ~zero, _mm512_add_epi32(field, _mm512_set1_epi32(17 << 23)), _mm512_set1_epi32(0x400000))));
-  _mm512_store_ps(largest, _mm512_castsi512_ps(_mm512_maskz_or_epi32(~zero, field, _mm512_set1_epi32(0x7E0000))));
-  constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+  BlockRounding rounding;
+  rounding.of(magnitude);
   for (size_t i = 0; i < rows; ++i) {
-    if ((special >> i) & 1) continue;  // below, from its values as they are
+    if ((rounding.special >> i) & 1) continue;  // below, from its values as they are
     const __m512 value = _mm512_maskz_loadu_ps(columns, values + i * stride);  // reloaded: fewer live registers
-    const __m512 m = _mm512_set1_ps(shift[i]);
-    const __m512 snapped = _mm512_sub_round_ps(_mm512_add_round_ps(_mm512_abs_ps(value), m, kNearest), m, kNearest);
-    const __m512 rounded = _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
-    const __mmask16 nonzero = _mm512_cmpneq_ps_mask(rounded, _mm512_setzero_ps());
-    // The sign back where the magnitude is not 0 (the encoder drops the sign of a zero magnitude).
-    const __m512i bits = _mm512_mask_ternarylogic_epi32(_mm512_castps_si512(rounded), nonzero, _mm512_castps_si512(value),
-                                                        _mm512_set1_epi32(int(0x80000000u)), 0xF8);
-    _mm512_mask_storeu_epi32(values + i * stride, columns, bits);
+    _mm512_mask_storeu_ps(values + i * stride, columns, rounding.round(i, value));
   }
-  for (__mmask16 rest = special; rest != 0; rest &= rest - 1) {
+  for (__mmask16 rest = rounding.special; rest != 0; rest &= rest - 1) {
     const unsigned i = unsigned(__builtin_ctz(rest));
     bfp8_round_rows_ref(values + i * stride, 1, unsigned(__builtin_popcount(columns)), stride);
   }

@@ -1,0 +1,88 @@
+// bfloat8_b blocks held in AVX-512 registers, a block a vector: each block's exponent field from a transposing
+// tree over up to sixteen blocks, and rounding the blocks as bfloat8_b stores them. Shared by the block
+// conversions (block_float.cpp) and the int8 GEMM's epilogue (bfp8_gemm.cpp), so both give the reference's
+// bits.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ttnn::kernels {
+
+inline constexpr uint32_t kExponentMask = 0x7F800000u;
+
+// Sixteen vectors' maxima as one vector (signed 32-bit lanes): a transposing tree, 3 instructions a pair at
+// each level instead of a 4-level reduction per vector. Lane 4L + e holds the maximum of v[L + 4e].
+inline __m512i maxima_of_16(const __m512i (&v)[16]) {
+  __m512i pairs[8], quads[4], octs[2];
+  for (size_t i = 0; i < 8; ++i)  // 256-bit halves: lanes 0-7 from v[2i], 8-15 from v[2i + 1]
+    pairs[i] = _mm512_max_epi32(_mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0x44),
+                                _mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0xEE));
+  for (size_t i = 0; i < 4; ++i)  // 128-bit lane L: v[4i + L]
+    quads[i] = _mm512_max_epi32(_mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], 0x88),
+                                _mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], 0xDD));
+  for (size_t i = 0; i < 2; ++i)  // lane L: dwords 0-1 v[8i + L], dwords 2-3 v[8i + 4 + L]
+    octs[i] = _mm512_max_epi32(_mm512_unpacklo_epi64(quads[2 * i], quads[2 * i + 1]),
+                               _mm512_unpackhi_epi64(quads[2 * i], quads[2 * i + 1]));
+  const __m512 a = _mm512_castsi512_ps(octs[0]), b = _mm512_castsi512_ps(octs[1]);
+  return _mm512_max_epi32(_mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))),
+                          _mm512_castps_si512(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))));
+}
+
+// Lane i of a block-per-lane vector from maxima_of_16's lane 4 (i % 4) + i / 4; the same permutation
+// regroups four packed blocks' dwords block after block in face_codes.
+inline __m512i face_order() { return _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15); }
+
+// Each block's exponent field (in place, bits 23-30), lane i for block i, from its 16 magnitudes' bits.
+inline __m512i block_fields(const __m512i (&magnitude)[16]) {
+  return _mm512_and_si512(_mm512_permutexvar_epi32(face_order(), maxima_of_16(magnitude)),
+                          _mm512_set1_epi32(int(kExponentMask)));
+}
+
+// How sixteen blocks (magnitudes' bits, block i in magnitude[i]) round as bfloat8_b stores them, without the
+// codes. A block whose largest magnitude has exponent field E keeps multiples of u = 2^(E - 133): adding and
+// subtracting M = 1.5 * 2^(E - 110) (whose ulp is u) rounds a magnitude to the nearest multiple, ties to even
+// (the rounding mode embedded, whatever MXCSR says), and 128u is clamped to 127u: the encoder's units, clamped
+// then rounded, scaled back. Subnormals round to 0 as the encoder reads them. The sign is kept where the
+// result is not 0. Blocks of 0 (zeros and subnormals only) give +0; Inf/NaN blocks, tiny scales (E < 16) and
+// those whose M would overflow (E > 237: magnitudes above 2^110) are `special`: the reference rounds them.
+struct BlockRounding {
+  __mmask16 special = 0;
+  alignas(64) float shift[16], largest[16];  // M and 127u = 1.984375 * 2^(E - 127) per block (0 for 0 blocks)
+
+  void of(const __m512i (&magnitude)[16]) {
+    const __m512i field = block_fields(magnitude);
+    const __m512i row = _mm512_srli_epi32(field, 23);
+    const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
+    special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
+              _mm512_cmpgt_epi32_mask(row, _mm512_set1_epi32(237));
+    _mm512_store_ps(shift, _mm512_castsi512_ps(_mm512_maskz_or_epi32(
+                               ~zero, _mm512_add_epi32(field, _mm512_set1_epi32(17 << 23)), _mm512_set1_epi32(0x400000))));
+    _mm512_store_ps(largest, _mm512_castsi512_ps(_mm512_maskz_or_epi32(~zero, field, _mm512_set1_epi32(0x7E0000))));
+  }
+
+  // Block i's values rounded, for values >= +0 (no -0 either: a clamp at +0 gives +0): no sign to handle.
+  __m512 round_nonnegative(size_t i, __m512 value) const {
+    constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    const __m512 m = _mm512_set1_ps(shift[i]);
+    const __m512 snapped = _mm512_sub_round_ps(_mm512_add_round_ps(value, m, kNearest), m, kNearest);
+    return _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
+  }
+
+  // Block i's values rounded (a block that is not special).
+  __m512 round(size_t i, __m512 value) const {
+    constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    const __m512 m = _mm512_set1_ps(shift[i]);
+    const __m512 snapped = _mm512_sub_round_ps(_mm512_add_round_ps(_mm512_abs_ps(value), m, kNearest), m, kNearest);
+    const __m512 rounded = _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
+    const __mmask16 nonzero = _mm512_cmpneq_ps_mask(rounded, _mm512_setzero_ps());
+    // The sign back where the magnitude is not 0 (the encoder drops the sign of a zero magnitude).
+    return _mm512_castsi512_ps(_mm512_mask_ternarylogic_epi32(_mm512_castps_si512(rounded), nonzero,
+                                                              _mm512_castps_si512(value),
+                                                              _mm512_set1_epi32(int(0x80000000u)), 0xF8));
+  }
+};
+
+}  // namespace ttnn::kernels
