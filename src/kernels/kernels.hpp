@@ -184,6 +184,13 @@ using Bf16EncodeFn = void (*)(const float* values, size_t count, uint16_t* bits)
 using Bf16DecodeFn = void (*)(const uint16_t* bits, size_t count, float* values);
 // `count` floats rounded in place to bfloat16 values: the bits of encoding and decoding them.
 using Bf16RoundFn = void (*)(float* values, size_t count);
+// `channels` planes of `count` floats (plane ch at planes + ch * plane_stride: an NCHW image's) interleaved
+// into `count` pixels of `channels` values (pixel i's channel ch at out[i * channels + ch]): as floats, or
+// as bfloat16 bits rounded as Bf16EncodeFn rounds.
+using PlanesToPixelsF32Fn = void (*)(const float* planes, size_t plane_stride, size_t channels, size_t count,
+                                     float* out);
+using PlanesToPixelsBf16Fn = void (*)(const float* planes, size_t plane_stride, size_t channels, size_t count,
+                                      uint16_t* out);
 // Rows [row0, row1) and columns [col0, col1) (both within 0..32) of a bfloat16 tile's storage (face order)
 // to and from floats (row stride dst_stride / src_stride, the first row being row0); the same bits as
 // Bf16DecodeFn / Bf16EncodeFn. Encoding writes only those columns.
@@ -238,6 +245,8 @@ struct KernelTable {
   Bf16EncodeTileRowsFn bf16_encode_tile_rows = nullptr;
   Bf16RoundFn bf16_round = nullptr;
   Bfp8DecodeInt8RowsFn bfp8_decode_int8_rows = nullptr;
+  PlanesToPixelsF32Fn f32_planes_to_pixels = nullptr;
+  PlanesToPixelsBf16Fn bf16_planes_to_pixels = nullptr;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries).
@@ -287,6 +296,9 @@ void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row
 void bf16_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
                                uint32_t col1, uint16_t* tile);
 void round_significand_ref(float* values, size_t count, int bits);
+void f32_planes_to_pixels_ref(const float* planes, size_t plane_stride, size_t channels, size_t count, float* out);
+void bf16_planes_to_pixels_ref(const float* planes, size_t plane_stride, size_t channels, size_t count,
+                               uint16_t* out);
 void bf16_gemm_packed_ref(const GemmBf16Args& args);
 void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);
 void f32_conv_rows_ref(const ConvRowsArgs& args);

@@ -2,14 +2,53 @@
 
 #include <algorithm>
 
+#include "kernels/kernels.hpp"
 #include "ops/common/tensor_rows.hpp"
 
 namespace ttnn::model {
+namespace {
+
+// float32 or bfloat16 rows of exactly the image's channels, one after another in the buffer (interleaved,
+// or shards of whole rows): pixel p's channel ch at element p * C + ch.
+bool contiguous_rows(const BufferLayout& layout, uint64_t channels) {
+  if (layout.tiled || (layout.dtype != DataType::FLOAT32 && layout.dtype != DataType::BFLOAT16)) return false;
+  return layout.width == channels && layout.logical_width == channels && layout.shards_x == 1 &&
+         layout.shard_bytes == layout.shard_height * channels * layout.element_bytes();
+}
+
+// Pixels [0, pixels) of the NCHW image into contiguous rows of `out` (C elements a pixel), a few items a
+// thread, each image's part of an item one kernel call.
+template <typename Out, typename Kernel>
+void interleave_image(const float* nchw, uint64_t channels, uint64_t plane, uint64_t pixels, Out* out,
+                      const Device& device, Kernel kernel) {
+  const uint64_t items = std::min<uint64_t>((pixels + 1023) / 1024, 4 * uint64_t(device.num_threads()));
+  device.run_parallel(size_t(items), [&](size_t item) {
+    const uint64_t end = pixels * (item + 1) / items;
+    for (uint64_t pixel = pixels * item / items; pixel < end;) {
+      const uint64_t image = pixel / plane, first = pixel % plane;
+      const uint64_t run = std::min(end - pixel, plane - first);
+      kernel(nchw + image * channels * plane + first, plane, channels, run, out + pixel * channels);
+      pixel += run;
+    }
+  });
+}
+
+}  // namespace
 
 void write_nchw_image(std::span<const float> nchw, const Shape& nchw_shape, const BufferLayout& layout,
                       std::byte* bytes, const Device& device) {
   const uint64_t n = nchw_shape[0], c = nchw_shape[1], plane = uint64_t(nchw_shape[2]) * nchw_shape[3];
   const uint64_t pixels = n * plane, width = layout.logical_width;
+  if (contiguous_rows(layout, c)) {  // straight into the buffer
+    const kernels::KernelTable& table = kernels::kernel_table();
+    if (layout.dtype == DataType::FLOAT32)
+      interleave_image(nchw.data(), c, plane, pixels, reinterpret_cast<float*>(bytes), device,
+                       table.f32_planes_to_pixels);
+    else
+      interleave_image(nchw.data(), c, plane, pixels, reinterpret_cast<uint16_t*>(bytes), device,
+                       table.bf16_planes_to_pixels);
+    return;
+  }
   // A few items a thread (each has a cost of its own), each staged on the stack in chunks of whole tile
   // bands (32 rows) and at most 64 columns: a 3-channel image moves over 1300 pixels a chunk.
   constexpr uint64_t kBand = 32, kColumns = 64, kStaged = 4096;

@@ -657,6 +657,41 @@ TEST_P(KernelTier, Bf16AnyCountMatchesRef) {
   }
 }
 
+// An image's planes interleaved into pixels: every tier as the reference (any bits: ties, Inf, NaN,
+// subnormals), the reference pixel by pixel from the planes, nothing written past the pixels.
+TEST_P(KernelTier, PlanesToPixelsMatchRef) {
+  std::mt19937 rng(9);
+  for (size_t channels : {1, 3, 4})
+    for (size_t count : {0, 1, 15, 16, 17, 47, 48, 100}) {
+      const size_t plane_stride = count + 5;
+      std::vector<float> planes(channels * plane_stride);
+      for (float& v : planes) {
+        uint32_t bits = uint32_t(rng());
+        if (bits % 5 == 0) bits = (bits & 0xFFFF0000u) | 0x8000u;  // exact ties
+        if (bits % 7 == 0) bits &= 0x807FFFFFu;                     // subnormals
+        std::memcpy(&v, &bits, 4);
+      }
+      std::vector<float> want(channels * count + 1, -3.0f), got = want;
+      kernels::f32_planes_to_pixels_ref(planes.data(), plane_stride, channels, count, want.data());
+      table_->f32_planes_to_pixels(planes.data(), plane_stride, channels, count, got.data());
+      ASSERT_EQ(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)), 0) << channels << " " << count;
+      std::vector<uint16_t> bits_want(channels * count + 1, 0xABCD), bits_got = bits_want;
+      kernels::bf16_planes_to_pixels_ref(planes.data(), plane_stride, channels, count, bits_want.data());
+      table_->bf16_planes_to_pixels(planes.data(), plane_stride, channels, count, bits_got.data());
+      ASSERT_EQ(bits_want, bits_got) << channels << " " << count;
+      for (size_t i = 0; i < count; ++i)
+        for (size_t ch = 0; ch < channels; ++ch) {
+          const float value = planes[ch * plane_stride + i];
+          ASSERT_EQ(std::memcmp(&want[i * channels + ch], &value, 4), 0) << i;
+          uint16_t encoded;
+          kernels::bf16_encode_ref(&value, 1, &encoded);
+          ASSERT_EQ(bits_want[i * channels + ch], encoded) << i;
+        }
+      ASSERT_EQ(want.back(), -3.0f);
+      ASSERT_EQ(bits_want.back(), 0xABCD);
+    }
+}
+
 // A bfloat16 tile's rows and columns: every tier as the reference, which converts each value in its face
 // order place; encoding leaves the other columns of the tile as they were.
 TEST_P(KernelTier, Bf16TileRowsMatchRef) {

@@ -99,4 +99,15 @@ uint8_t bfp8_encode_int8_rows_ref(const float* src, size_t src_stride, size_t ro
                                                 exponents_stride, code_bias);
 }
 
+void f32_planes_to_pixels_ref(const float* planes, size_t plane_stride, size_t channels, size_t count, float* out) {
+  for (size_t i = 0; i < count; ++i)
+    for (size_t ch = 0; ch < channels; ++ch) out[i * channels + ch] = planes[ch * plane_stride + i];
+}
+
+void bf16_planes_to_pixels_ref(const float* planes, size_t plane_stride, size_t channels, size_t count,
+                               uint16_t* out) {
+  for (size_t i = 0; i < count; ++i)
+    for (size_t ch = 0; ch < channels; ++ch) out[i * channels + ch] = formats::float_to_bfloat16(planes[ch * plane_stride + i]);
+}
+
 }  // namespace ttnn::kernels

@@ -123,6 +123,10 @@ void bfp8_decode_int8_rows__avx512(const int8_t* codes, size_t codes_stride, con
 void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values);
 void bf16_round__avx512(float* values, size_t count);
+void f32_planes_to_pixels__avx512(const float* planes, size_t plane_stride, size_t channels, size_t count,
+                                  float* out);
+void bf16_planes_to_pixels__avx512(const float* planes, size_t plane_stride, size_t channels, size_t count,
+                                   uint16_t* out);
 void bf16_decode_tile_rows__avx512(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                    float* dst, size_t dst_stride);
 void bf16_encode_tile_rows__avx512(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
