@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "formats/bfloat16.hpp"
+#include "formats/fidelity.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/kernel_tier.hpp"
 #include "kernels/kernels.hpp"
@@ -65,7 +66,7 @@ struct Bf16Data {
     pack_gemm_weights_bf16(c.n, c.k, w_values.data(), c.k, packed.data());
   }
 
-  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false) const {
+  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false, int cut_bits = 0) const {
     std::vector<float> out(cs.m * c_stride, kSentinel);
     GemmBf16Args g;
     g.m = cs.m, g.n = cs.n, g.k = cs.k;
@@ -75,6 +76,7 @@ struct Bf16Data {
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bf16 = round_to_bf16;
+    g.cut_bits = cut_bits;
     g.c = out.data(), g.c_row_stride = c_stride;
     fn(g);
     return out;
@@ -122,6 +124,30 @@ TEST_P(KernelTier, Bf16GemmRoundsOutputsToBfloat16) {
         }
       }
   EXPECT_GT(rounded_away, 1000u);  // the outputs were not bfloat16 values already
+}
+
+// Outputs rounded (or not) and then cut to a reader's fidelity in the epilogue: formats::round_significand
+// of the outputs, at every tier.
+TEST_P(KernelTier, Bf16GemmCutsOutputsToTheReadersWidth) {
+  size_t changed = 0;
+  for (int bits : {7, 13})
+    for (bool round_to_bf16 : {false, true})
+      for (size_t m : {1, 5, 13})
+        for (size_t n : {1, 17, 32, 130})
+          for (size_t k : {1, 16, 99}) {
+            const Bf16Data data({m, n, k, k % 2 == 1, m % 2 ? 0.0f : -kInf, m % 2 ? 6.0f : kInf, n % 2});
+            const std::vector<float> plain = data.run(bf16_gemm_packed_ref, round_to_bf16);
+            const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16, bits),
+                                     got = data.run(table_->bf16_gemm_packed, round_to_bf16, bits);
+            for (size_t i = 0; i < want.size(); ++i) {
+              const bool column = i % data.c_stride < n;
+              ASSERT_TRUE(same_bits(want[i], column ? formats::round_significand(plain[i], bits) : kSentinel)) << i;
+              ASSERT_TRUE(same_bits(want[i], got[i])) << "bits " << bits << " m" << m << " n" << n << " k" << k
+                                                      << " at " << i << ": got " << got[i] << ", reference " << want[i];
+              changed += column && !same_bits(plain[i], want[i]);
+            }
+          }
+  EXPECT_GT(changed, 1000u);
 }
 
 // A subnormal clamp bound reads as zero, as every subnormal input does: no output is subnormal, rounded or

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "formats/bfloat16.hpp"
+#include "formats/fidelity.hpp"
 #include "formats/tilize.hpp"
 #include "support/random_values.hpp"
 #include "kernels/kernels.hpp"
@@ -257,6 +258,21 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
     const float want = i % pixel_stride < cs.channels ? formats::round_to_bfloat16(got[i]) : kSentinel;
     ASSERT_EQ(std::memcmp(&want, &rounded[i], sizeof want), 0)
         << what << ": rounded to bfloat16 at " << i << ": " << rounded[i] << ", want " << want;
+  }
+  // And then cut to a reader's width (formats::round_significand), rounded first or not.
+  for (bool round_to_bf16 : {false, true}) {
+    std::vector<float> cut(expected.size(), kSentinel);
+    DwconvArgs cutting = args;
+    cutting.round_to_bf16 = round_to_bf16;
+    cutting.cut_bits = 7;
+    cutting.output = cut.data();
+    fn(cutting);
+    for (size_t i = 0; i < got.size(); ++i) {
+      const float stored = round_to_bf16 ? rounded[i] : got[i];
+      const float want = i % pixel_stride < cs.channels ? formats::round_significand(stored, 7) : kSentinel;
+      ASSERT_EQ(std::memcmp(&want, &cut[i], sizeof want), 0)
+          << what << ": cut to 7 bits at " << i << ": " << cut[i] << ", want " << want;
+    }
   }
   std::vector<float> scale(out_pixels * cs.channels, 0.0f);
   for (size_t ow = out_begin; ow < out_end; ++ow)

@@ -253,6 +253,15 @@ Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
 
 // The int8 GEMM of a pointwise conv on bfloat8_b operands: output channels [n0, n0 + n) (n0 a panel start)
 // of rows [p0, p1) into c.
+// What a block's outputs must be before they are kept: rounded as `stored` stores them, then cut as their
+// reader reads its operand.
+struct OutputFinish {
+  DataType stored = DataType::FLOAT32;
+  OperandCut cut;
+  bool nothing() const { return stored == DataType::FLOAT32 && cut.bits <= 0; }
+  bool cut_in_kernel() const { return cut.bits <= 0 || cut.round; }  // the kernels round, never truncate
+};
+
 void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t n0, size_t n, float* c,
                    size_t c_row_stride, bool round_to_bfp8) {
   const PreparedConvWeights& weights = *program.prepared->weights;
@@ -282,11 +291,11 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
 
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
-// every output element is computed the same way whatever the sharding. Returns whether the outputs are as
-// `round_to` stores them: the bfloat16 and bfloat8_b GEMMs round in their epilogues (bfloat8_b blocks start at
-// the item's first column, a panel's), float32 needs none.
+// every output element is computed the same way whatever the sharding. Returns whether the outputs are
+// finished as `finish` asks: the bfloat16 GEMM rounds and cuts in its epilogue, the bfloat8_b one rounds
+// (its blocks start at the item's first column, a panel's).
 bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                    size_t out_stride, DataType round_to) {
+                    size_t out_stride, const OutputFinish& finish) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const uint32_t k = weights.reduction.k_per_group;
@@ -294,8 +303,10 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t m = p1 - p0;
-  const bool round_to_bf16 = program.bf16_operands && !program.conv_rows && round_to == DataType::BFLOAT16;
-  const bool round_to_bfp8 = program.bfp8_operands && round_to == DataType::BFLOAT8_B &&
+  const bool bf16_epilogue = program.bf16_operands && !program.conv_rows && finish.cut_in_kernel() &&
+                             (finish.stored == DataType::FLOAT32 || finish.stored == DataType::BFLOAT16);
+  const bool round_to_bf16 = bf16_epilogue && finish.stored == DataType::BFLOAT16;
+  const bool round_to_bfp8 = program.bfp8_operands && finish.stored == DataType::BFLOAT8_B && finish.cut.bits <= 0 &&
                              item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
@@ -325,6 +336,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       gemm.bias = gemm_bias;
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
       gemm.round_to_bf16 = round_to_bf16;
+      gemm.cut_bits = bf16_epilogue ? finish.cut.bits : 0;
       gemm.c = c, gemm.c_row_stride = c_row_stride;
       table.bf16_gemm_packed(gemm);
     } else {
@@ -342,7 +354,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       for (size_t row = 0; row < m; ++row)
         std::memcpy(out + row * out_stride + (n0 - item.col_begin), c + row * n + skip, (n1 - n0) * sizeof(float));
   }
-  return round_to_bf16 || round_to_bfp8 || round_to == DataType::FLOAT32;
+  return finish.nothing() || bf16_epilogue || round_to_bfp8;
 }
 
 // Rows [p0, p1) of a fused producer's output, the item's channels, into `out` ([p1 - p0][item width]) as
@@ -351,9 +363,11 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
 void produce_rows(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out) {
   const Conv2dProducer& producer = *program.producer;
   const size_t width = item.col_end - item.col_begin;
-  if (!run_gemm_block(*producer.program, item, p0, p1, out, width, producer.stored_dtype))
-    round_as_stored(out, p1 - p0, width, width, producer.stored_dtype);
-  program.source->apply_cut(out, (p1 - p0) * width);
+  const OutputFinish finish{producer.stored_dtype, program.source->cut};
+  if (!run_gemm_block(*producer.program, item, p0, p1, out, width, finish)) {
+    round_as_stored(out, p1 - p0, width, width, finish.stored);
+    apply_cut(finish.cut, out, (p1 - p0) * width);
+  }
 }
 
 // Grows the scratch a fused producer's GEMM uses to what `rows` pixel rows of the item's channels need: how
@@ -463,9 +477,9 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   return input;
 }
 
-// Returns whether the outputs are as `round_to` stores them (the kernel rounds to bfloat16).
+// Returns whether the outputs are finished as `finish` asks (the kernel rounds to bfloat16 and cuts).
 bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                         size_t out_stride, DataType round_to) {
+                         size_t out_stride, const OutputFinish& finish) {
   const Conv2dGeometry& g = *program.geometry;
   std::vector<const float*>& rows = *[] {
     thread_local std::vector<const float*> pointers;
@@ -486,7 +500,10 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.bias = program.prepared->bias ? program.prepared->bias->values.data() + item.col_begin : nullptr;
   dw.clamp_min = program.math->clamp.min;
   dw.clamp_max = program.math->clamp.max;
-  dw.round_to_bf16 = round_to == DataType::BFLOAT16;
+  const bool in_kernel = finish.cut_in_kernel() &&
+                         (finish.stored == DataType::FLOAT32 || finish.stored == DataType::BFLOAT16);
+  dw.round_to_bf16 = in_kernel && finish.stored == DataType::BFLOAT16;
+  dw.cut_bits = in_kernel ? finish.cut.bits : 0;
   dw.output_pixel_stride = out_stride;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
@@ -509,7 +526,7 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
       p = segment_end;
     }
   }
-  return dw.round_to_bf16 || round_to == DataType::FLOAT32;
+  return in_kernel;
 }
 
 // The fused residual add on one block ([p1 - p0][item width] in `out`, row stride out_stride): the conv's
@@ -597,19 +614,19 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     const FloatRows* floats = program.output_floats;
     float* out = floats ? floats->at(p0, item.col_begin) : scratch_rows;
     const size_t out_stride = floats ? floats->cols : width;
-    // The conv's values are rounded as stored where a residual add reads them and where float rows hold
-    // them; the other outputs are rounded as they are encoded.
-    const DataType round_to = program.residual ? program.residual->stored_dtype
-                              : floats         ? program.output_layout->dtype
-                                               : DataType::FLOAT32;
-    bool rounded = round_to == DataType::FLOAT32;
+    // The conv's values are rounded as stored where a residual add reads them, and where float rows hold
+    // them also cut as their reader reads them; the other outputs are rounded as they are encoded.
+    OutputFinish finish;
+    if (program.residual) finish.stored = program.residual->stored_dtype;
+    else if (floats) finish = {program.output_layout->dtype, floats->cut};
+    bool finished = finish.nothing();
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
-    else if (program.geometry->depthwise()) rounded = run_depthwise_block(program, item, p0, p1, out, out_stride, round_to);
-    else rounded = run_gemm_block(program, item, p0, p1, out, out_stride, round_to);
-    if (program.residual) add_residual(program, item, p0, p1, out, out_stride, rounded);
+    else if (program.geometry->depthwise()) finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish);
+    else finished = run_gemm_block(program, item, p0, p1, out, out_stride, finish);
+    if (program.residual) add_residual(program, item, p0, p1, out, out_stride, finished);
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
-    if (floats) {
-      if (program.residual || !rounded) round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
+    if (floats && (program.residual || !finished)) {
+      round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
       if (floats->cut.bits > 0)
         for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
     }

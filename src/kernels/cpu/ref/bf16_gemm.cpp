@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "formats/bfloat16.hpp"
+#include "formats/fidelity.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -66,7 +67,8 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
         float sum = acc[c];
         if (args.bias) sum = flush(sum + flush(args.bias[n0 + c]));
         const float clamped = std::min(std::max(sum, flush(args.clamp_min)), flush(args.clamp_max));
-        out[c] = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
+        const float stored = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
+        out[c] = args.cut_bits > 0 ? formats::round_significand(stored, args.cut_bits) : stored;
       }
     }
   }

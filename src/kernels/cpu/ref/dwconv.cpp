@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "formats/bfloat16.hpp"
+#include "formats/fidelity.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -25,7 +26,8 @@ void f32_dwconv_ref(const DwconvArgs& args) {
     }
     for (size_t c = 0; c < channels; ++c) {
       const float clamped = std::min(std::max(out[c], args.clamp_min), args.clamp_max);
-      out[c] = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
+      const float stored = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
+      out[c] = args.cut_bits > 0 ? formats::round_significand(stored, args.cut_bits) : stored;
     }
   }
 }

@@ -4,6 +4,8 @@
 
 #ifdef __AVX2__
 #include <immintrin.h>
+
+#include <algorithm>
 #endif
 
 #include "kernels/kernels.hpp"
@@ -30,11 +32,42 @@ inline __m256i bf16_bits(__m256 values) {
 }
 // The same values rounded, as floats.
 inline __m256 bf16_rounded(__m256 values) { return _mm256_castsi256_ps(_mm256_slli_epi32(bf16_bits(values), 16)); }
-// An epilogue's clamp, then (round_to_bf16) the bfloat16 rounding.
-inline __m256 clamp_round(__m256 v, __m256 lo, __m256 hi, bool round_to_bf16) {
-  v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
-  return round_to_bf16 ? bf16_rounded(v) : v;
-}
+// formats::round_significand to `bits` (> 0) on 8 lanes: zeros and subnormals keep only their sign, Inf and
+// NaN stay as they are.
+struct SignificandCut8 {
+  int drop = 0;  // bits dropped: 0, no cut
+  __m256i keep, half_minus_one;
+  explicit SignificandCut8(int bits) {
+    drop = bits > 0 ? 24 - std::min(bits, 24) : 0;
+    keep = _mm256_set1_epi32(int(~((1u << drop) - 1u)));
+    half_minus_one = _mm256_set1_epi32(drop > 0 ? int((1u << (drop - 1)) - 1u) : 0);
+  }
+  __m256 operator()(__m256 value) const {
+    const __m256i u = _mm256_castps_si256(value), exponent_mask = _mm256_set1_epi32(0x7F800000);
+    const __m256i exponent = _mm256_and_si256(u, exponent_mask);
+    const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(u, drop), _mm256_set1_epi32(1));
+    const __m256i rounded = _mm256_and_si256(_mm256_add_epi32(_mm256_add_epi32(u, half_minus_one), odd), keep);
+    const __m256i is_zero = _mm256_cmpeq_epi32(exponent, _mm256_setzero_si256());
+    const __m256i is_special = _mm256_cmpeq_epi32(exponent, exponent_mask);
+    __m256i result = _mm256_blendv_epi8(rounded, _mm256_and_si256(u, _mm256_set1_epi32(int(0x80000000u))), is_zero);
+    return _mm256_castsi256_ps(_mm256_blendv_epi8(result, u, is_special));
+  }
+};
+
+// An epilogue on 8 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then (cut_bits > 0) the
+// reader's cut.
+struct Epilogue8 {
+  __m256 lo, hi;
+  bool round_to_bf16;
+  SignificandCut8 cut;
+  Epilogue8(float clamp_min, float clamp_max, bool round, int cut_bits)
+      : lo(_mm256_set1_ps(clamp_min)), hi(_mm256_set1_ps(clamp_max)), round_to_bf16(round), cut(cut_bits) {}
+  __m256 operator()(__m256 v) const {
+    v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+    if (round_to_bf16) v = bf16_rounded(v);
+    return cut.drop > 0 ? cut(v) : v;
+  }
+};
 #endif
 
 // Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.

@@ -143,24 +143,10 @@ void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t r
 }
 
 void round_significand__avx2(float* values, size_t count, int bits) {
-  const int drop = 24 - std::min(std::max(bits, 1), 24);
-  if (drop == 0) return;
-  const __m256i keep = _mm256_set1_epi32(int(~((1u << drop) - 1u)));
-  const __m256i half_minus_one = _mm256_set1_epi32(int((1u << (drop - 1)) - 1u));
-  const __m256i one = _mm256_set1_epi32(1), exponent_mask = _mm256_set1_epi32(int(kExponentMask));
-  const __m256i sign_mask = _mm256_set1_epi32(int(0x80000000u));
+  const SignificandCut8 cut(std::max(bits, 1));
+  if (cut.drop == 0) return;
   size_t i = 0;
-  for (; i + 8 <= count; i += 8) {  // formats::round_significand's rule, eight at a time
-    const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + i));
-    const __m256i exponent = _mm256_and_si256(u, exponent_mask);
-    const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(u, drop), one);
-    const __m256i rounded = _mm256_and_si256(_mm256_add_epi32(_mm256_add_epi32(u, half_minus_one), odd), keep);
-    const __m256i is_zero = _mm256_cmpeq_epi32(exponent, _mm256_setzero_si256());
-    const __m256i is_special = _mm256_cmpeq_epi32(exponent, exponent_mask);
-    __m256i result = _mm256_blendv_epi8(rounded, _mm256_and_si256(u, sign_mask), is_zero);
-    result = _mm256_blendv_epi8(result, u, is_special);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(values + i), result);
-  }
+  for (; i + 8 <= count; i += 8) _mm256_storeu_ps(values + i, cut(_mm256_loadu_ps(values + i)));
   if (i < count) round_significand_ref(values + i, count - i, bits);
 }
 

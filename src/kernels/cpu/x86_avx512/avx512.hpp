@@ -5,6 +5,8 @@
 #ifdef __AVX512F__
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include <type_traits>
 #endif
 
@@ -41,10 +43,30 @@ inline __m512 bf16_rounded(__m512 values) {
   return _mm512_castsi512_ps(_mm512_slli_epi32(bf16_bits(_mm512_castps_si512(values)), 16));
 }
 
-// An epilogue's clamp, then (round_to_bf16) the bfloat16 rounding.
-inline __m512 clamp_round(__m512 v, __m512 lo, __m512 hi, bool round_to_bf16) {
+// formats::round_significand to `bits` (> 0) on 16 lanes: zeros and subnormals keep only their sign, Inf
+// and NaN stay as they are.
+struct SignificandCut16 {
+  int drop = 0;  // bits dropped: 0, no cut. Only the count is held: the dtype's epilogues run out of registers
+  explicit SignificandCut16(int bits) : drop(bits > 0 ? 24 - std::min(bits, 24) : 0) {}
+  __m512 operator()(__m512 value) const {
+    const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
+    const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
+    const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
+    const __m512i exponent = _mm512_and_si512(u, exponent_mask);
+    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), _mm512_set1_epi32(1));
+    __m512i result = _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
+    result = _mm512_mask_and_epi32(result, _mm512_cmpeq_epi32_mask(exponent, _mm512_setzero_si512()), u,
+                                   _mm512_set1_epi32(int(0x80000000u)));
+    return _mm512_castsi512_ps(_mm512_mask_mov_epi32(result, _mm512_cmpeq_epi32_mask(exponent, exponent_mask), u));
+  }
+};
+
+// An epilogue on 16 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then the reader's cut
+// (when it drops bits). A function of values rather than an object, so callers keep the bounds in registers.
+inline __m512 finish(__m512 v, __m512 lo, __m512 hi, bool round_to_bf16, SignificandCut16 cut) {
   v = clamp(v, lo, hi);
-  return round_to_bf16 ? bf16_rounded(v) : v;
+  if (round_to_bf16) v = bf16_rounded(v);
+  return cut.drop > 0 ? cut(v) : v;
 }
 
 // bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero): fewer instructions.
@@ -54,11 +76,13 @@ inline __m512 bf16_rounded_normal(__m512 values) {
 }
 
 // The GEMM tiles' epilogue: acc (+ bias unless the accumulators started from it), clamped, rounded to
-// bfloat16 when round_to_bf16, stored to `cols` columns of the tile's panels.
+// bfloat16 when round_to_bf16 (outputs of a flushing GEMM: none is subnormal), cut to cut_bits when > 0,
+// stored to `cols` columns of the tile's panels.
 template <size_t MR, size_t NP, bool kBiasFirst>
-inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool round_to_bf16, float* c,
-                       size_t c_row_stride, size_t cols, __m512 (&acc)[MR][NP]) {
+inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool round_to_bf16, int cut_bits,
+                       float* c, size_t c_row_stride, size_t cols, __m512 (&acc)[MR][NP]) {
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
+  const SignificandCut16 cut(cut_bits);
   __m512 b[NP];
   for (size_t j = 0; j < NP; ++j) {
     const size_t left = cols > 16 * j ? cols - 16 * j : 0;
@@ -72,6 +96,7 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool
       __m512 v = kBiasFirst ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
       v = clamp(v, lo, hi);
       if (round_to_bf16) v = bf16_rounded_normal(v);
+      if (cut.drop > 0) v = cut(v);
       if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
       else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
     }

@@ -273,25 +273,11 @@ namespace ttnn::kernels {
 
 // formats::round_significand's rule sixteen lanes at a time (the AVX2 tier's arithmetic, with masks).
 void round_significand__avx512(float* values, size_t count, int bits) {
-  const int drop = 24 - std::min(std::max(bits, 1), 24);
-  if (drop == 0) return;
-  const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
-  const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
-  const __m512i one = _mm512_set1_epi32(1), exponent_mask = _mm512_set1_epi32(int(kExponentMask));
-  const __m512i sign_mask = _mm512_set1_epi32(int(0x80000000u));
-  size_t i = 0;
-  auto round16 = [&](__m512i u) {
-    const __m512i exponent = _mm512_and_si512(u, exponent_mask);
-    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), one);
-    __m512i result = _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
-    // Zeros and subnormals keep only their sign; Inf and NaN stay as they are.
-    result = _mm512_mask_and_epi32(result, _mm512_cmpeq_epi32_mask(exponent, _mm512_setzero_si512()), u, sign_mask);
-    return _mm512_mask_mov_epi32(result, _mm512_cmpeq_epi32_mask(exponent, exponent_mask), u);
-  };
-  for (; i + 16 <= count; i += 16) _mm512_storeu_si512(values + i, round16(_mm512_loadu_si512(values + i)));
-  if (i < count) {
+  const SignificandCut16 cut(std::max(bits, 1));
+  if (cut.drop == 0) return;
+  for (size_t i = 0; i < count; i += 16) {
     const __mmask16 m = lanes(count - i);
-    _mm512_mask_storeu_epi32(values + i, m, round16(_mm512_maskz_loadu_epi32(m, values + i)));
+    _mm512_mask_storeu_ps(values + i, m, cut(_mm512_maskz_loadu_ps(m, values + i)));
   }
 }
 

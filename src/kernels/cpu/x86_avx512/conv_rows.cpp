@@ -80,7 +80,7 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, wv[j], acc[r][j]);
     }
   }
-  store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false,
+  store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false, 0,
                                  args.c + i0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 

@@ -21,6 +21,7 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   const size_t channels = args.channels;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const bool round = args.round_to_bf16;
+  const SignificandCut16 cut(args.cut_bits);
   size_t c = 0;
   // Four channel vectors at a time: four independent tap chains instead of one waiting on each FMA.
   for (; c + 64 <= channels; c += 64) {
@@ -32,14 +33,14 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
       for (size_t j = 0; j < 4; ++j)
         acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(w[t] + c + 16 * j), _mm512_loadu_ps(in[t] + c + 16 * j), acc[j]);
 #pragma GCC unroll 4
-    for (size_t j = 0; j < 4; ++j) _mm512_storeu_ps(out + c + 16 * j, clamp_round(acc[j], lo, hi, round));
+    for (size_t j = 0; j < 4; ++j) _mm512_storeu_ps(out + c + 16 * j, finish(acc[j], lo, hi, round, cut));
   }
   for (; c < channels; c += 16) {
     const __mmask16 m = lanes(channels - c);
     __m512 acc = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
     for (size_t t = 0; t < count; ++t)
       acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w[t] + c), _mm512_maskz_loadu_ps(m, in[t] + c), acc);
-    _mm512_mask_storeu_ps(out + c, m, clamp_round(acc, lo, hi, round));
+    _mm512_mask_storeu_ps(out + c, m, finish(acc, lo, hi, round, cut));
   }
 }
 
@@ -49,6 +50,7 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const bool round = args.round_to_bf16;
+  const SignificandCut16 cut(args.cut_bits);
   const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
   const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
@@ -65,7 +67,7 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
       return _mm512_fmadd_ps(weight, full ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
     };
-    auto one = [&](size_t at) { return clamp_round(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi, round); };
+    auto one = [&](size_t at) { return finish(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi, round, cut); };
     // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
     // independent chains keep the FMA units busy through the latency. The last few go four, two and one at a
     // time: one by one, each chain's latency was a third of the kernel's time on rows of 7 to 28 pixels.
@@ -94,6 +96,7 @@ void interior_3x3_stride1(const DwconvArgs& args, size_t ow_begin, size_t ow_end
   const size_t ps = args.input_pixel_stride;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const bool round = args.round_to_bf16;
+  const SignificandCut16 cut(args.cut_bits);
   const size_t first = (ow_begin - args.pad_left) * ps;
   const size_t blocks = (ow_end - ow_begin) / kPixels * kPixels;
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
@@ -126,7 +129,7 @@ void interior_3x3_stride1(const DwconvArgs& args, size_t ow_begin, size_t ow_end
       }
 #pragma GCC unroll 8
       for (size_t i = 0; i < kPixels; ++i)
-        _mm512_mask_storeu_ps(out + i * out_stride, m, clamp_round(acc[i], lo, hi, round));
+        _mm512_mask_storeu_ps(out + i * out_stride, m, finish(acc[i], lo, hi, round, cut));
     }
   }
   if (blocks < ow_end - ow_begin) interior_3x3(args, ow_begin + blocks, ow_end);

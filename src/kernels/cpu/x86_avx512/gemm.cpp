@@ -39,7 +39,7 @@ void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, w[j], acc[r][j]);
     }
   }
-  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, args.c + m0 * args.c_row_stride + n0,
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, 0, args.c + m0 * args.c_row_stride + n0,
                            args.c_row_stride, cols, acc);
 }
 
@@ -64,7 +64,7 @@ fill_tile(acc, _mm512_setzero_ps());
     }
   }
   store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+                            args.cut_bits, args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
 // ---- bfloat16 weights widened to fp32, fp32 activations ----
@@ -100,7 +100,7 @@ fill_tile(acc, _mm512_setzero_ps());
   // An odd k's last pair has no element k: its product would add +0, which changes nothing.
   if (k % 2) step(full_pairs, false);
   store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+                            args.cut_bits, args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
 // Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter (a
