@@ -6,9 +6,11 @@
 #include <set>
 #include <thread>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "core/thread_pool.hpp"
+#include "core/threads_or_inline.hpp"
 
 namespace ttnn {
 namespace {
@@ -90,3 +92,19 @@ TEST(ThreadPool, RunOnEachThreadRethrowsAndRunsInlineInsideARegion) {
 
 }  // namespace
 }  // namespace ttnn
+
+// A process that cannot start more threads still runs every run, on the calling thread, once each.
+TEST(ThreadsOrInline, RunsEveryRunWhateverThreadsStart) {
+  for (size_t limit : {0, 1, 3, 100})
+    for (size_t runs : {0, 1, 2, 5}) {
+      std::vector<std::atomic<int>> done(runs);
+      size_t attempts = 0;
+      const auto start = [&](const auto& run, size_t t) {
+        if (attempts++ >= limit) throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+        return std::thread(run, t);
+      };
+      const size_t threads = ttnn::run_on_threads_or_inline(runs, [&](size_t t) { ++done[t]; }, start);
+      EXPECT_EQ(threads, std::min(limit, runs > 0 ? runs - 1 : 0)) << limit << " " << runs;
+      for (size_t t = 0; t < runs; ++t) EXPECT_EQ(done[t].load(), 1) << "run " << t << " of " << runs;
+    }
+}

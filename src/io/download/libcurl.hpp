@@ -20,5 +20,7 @@ struct Libcurl {
 // The loaded library, curl_global_init done once. Throws DownloadError (Kind::Network) naming the
 // library and how to install it when it cannot be loaded or initialised.
 const Libcurl& libcurl();
+// The same from the library `soname` (libcurl() loads libcurl.so.4 once; tests name others).
+Libcurl load_libcurl(const char* soname);
 
 }  // namespace ttnn::io::detail

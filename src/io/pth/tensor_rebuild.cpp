@@ -8,13 +8,13 @@
 #include <iterator>
 #include <map>
 #include <unordered_map>
-#include <system_error>
 #include <thread>
 #include <vector>
 
 #include <fmt/ranges.h>
 
 #include "core/check.hpp"
+#include "core/threads_or_inline.hpp"
 
 namespace ttnn::io::pth {
 namespace {
@@ -285,15 +285,7 @@ class Rebuilder {
         }
       }
     };
-    std::vector<std::thread> workers;
-    size_t started = 1;  // runs [1, started) have a thread; a thread that cannot start leaves the rest here
-    try {
-      for (; started < ends.size(); ++started) workers.emplace_back(run, started);
-    } catch (const std::system_error&) {
-    }
-    for (size_t t = started; t < ends.size(); ++t) run(t);
-    run(0);
-    for (auto& worker : workers) worker.join();
+    run_on_threads_or_inline(ends.size(), run);
     for (const auto& error : errors)
       if (error) std::rethrow_exception(error);
   }
