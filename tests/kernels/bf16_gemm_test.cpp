@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "formats/bfloat16.hpp"
@@ -153,19 +154,43 @@ TEST_P(KernelTier, Bf16GemmCutsOutputsToTheReadersWidth) {
 // A subnormal clamp bound reads as zero, as every subnormal input does: no output is subnormal, rounded or
 // not, at every tier.
 TEST_P(KernelTier, Bf16GemmFlushesSubnormalClampBounds) {
-  for (float bound : {1.0e-39f, -3.3e-40f})
-    for (bool round_to_bf16 : {false, true}) {
-      const Bf16Data data({13, 33, 17, true, bound, kInf, 1});
-      const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16),
-                               got = data.run(table_->bf16_gemm_packed, round_to_bf16);
-      size_t clamped = 0;
-      for (size_t i = 0; i < want.size(); ++i) {
-        ASSERT_TRUE(same_bits(want[i], got[i])) << bound << " at " << i << ": got " << got[i] << ", reference " << want[i];
-        ASSERT_NE(std::fpclassify(want[i]), FP_SUBNORMAL) << i;
-        clamped += want[i] == 0.0f;
+  const std::pair<float, float> bounds[] = {{1.0e-39f, kInf}, {-3.3e-40f, kInf}, {-kInf, 3.3e-40f}, {-kInf, -1.0e-39f}};
+  for (const auto& [lo, hi] : bounds)
+    for (bool round_to_bf16 : {false, true})
+      for (int bits : {0, 7}) {
+        const Bf16Data data({13, 33, 17, true, lo, hi, 1});
+        const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16, bits),
+                                 got = data.run(table_->bf16_gemm_packed, round_to_bf16, bits);
+        size_t clamped = 0;
+        for (size_t i = 0; i < want.size(); ++i) {
+          ASSERT_TRUE(same_bits(want[i], got[i])) << lo << ".." << hi << " at " << i << ": got " << got[i]
+                                                  << ", reference " << want[i];
+          ASSERT_NE(std::fpclassify(want[i]), FP_SUBNORMAL) << i;
+          clamped += want[i] == 0.0f;
+        }
+        EXPECT_GT(clamped, 100u) << lo << ".." << hi;
       }
-      EXPECT_GT(clamped, 100u);
-    }
+}
+
+// The clamp passes a NaN (Inf * 0) and keeps -0 (a negative product flushed, under a clamp at 0), as the
+// reference's std::max / std::min do, at every tier, rounded and cut or not.
+TEST_P(KernelTier, Bf16GemmClampPassesNaNAndKeepsMinusZero) {
+  for (const bool nan : {false, true})
+    for (bool round_to_bf16 : {false, true})
+      for (int bits : {0, 7}) {
+        Bf16Data data({1, 16, 2, false, nan ? -kInf : 0.0f, kInf, 0});
+        data.a_values = {nan ? kInf : to_bf16_value(-1e-20f), 0.0f};
+        for (size_t c = 0; c < 16; ++c) data.w_values[c * 2] = nan ? 0.0f : to_bf16_value(1e-20f), data.w_values[c * 2 + 1] = 0.0f;
+        bf16_top_halves_ref(data.a_values.data(), 2, data.a.data());
+        pack_gemm_weights_bf16(16, 2, data.w_values.data(), 2, data.packed.data());
+        const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16, bits),
+                                 got = data.run(table_->bf16_gemm_packed, round_to_bf16, bits);
+        for (size_t i = 0; i < 16; ++i) {
+          ASSERT_TRUE(nan ? std::isnan(want[i]) : same_bits(want[i], -0.0f)) << i << ": " << want[i];
+          ASSERT_TRUE(same_bits(want[i], got[i])) << "nan " << nan << " round " << round_to_bf16 << " bits " << bits
+                                                  << " col " << i << ": got " << got[i] << ", reference " << want[i];
+        }
+      }
 }
 
 // The AVX-512 tier has two bfloat16 GEMMs (vdpbf16ps, and fp32 FMAs on widened weights) and uses the

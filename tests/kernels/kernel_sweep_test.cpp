@@ -320,6 +320,39 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 
+// The depthwise clamp passes a NaN (Inf * 0) and keeps -0 (a -0 bias plus -0 products, under a clamp at
+// 0), as the reference does, at every tier and on every path (interior, edges, masked channels).
+TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {
+  for (const bool nan : {false, true})
+    for (size_t channels : {16, 20, 64}) {
+      const size_t width = 11, taps = 9;
+      std::vector<float> row(width * channels, nan ? std::numeric_limits<float>::infinity() : -0.0f);
+      std::vector<float> weights(taps * channels, nan ? 0.0f : 0.5f), bias(channels, -0.0f);
+      const float* rows[3] = {row.data(), row.data(), row.data()};
+      DwconvArgs args;
+      args.input_rows = rows;
+      args.input_pixel_stride = channels;
+      args.input_width = width, args.channels = channels;
+      args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 1, args.dilation = 1;
+      args.weights = weights.data(), args.weights_tap_stride = channels;
+      args.bias = bias.data();
+      args.clamp_min = nan ? -std::numeric_limits<float>::infinity() : 0.0f;
+      args.clamp_max = 6.0f;
+      args.output_pixel_stride = channels;
+      args.out_begin = 0, args.out_end = width;
+      std::vector<float> want(width * channels, 1.0f), got = want;
+      args.output = want.data();
+      f32_dwconv_ref(args);
+      args.output = got.data();
+      table_->f32_dwconv(args);
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_TRUE(nan ? std::isnan(want[i]) : std::signbit(want[i]) && want[i] == 0.0f) << i << ": " << want[i];
+        ASSERT_EQ(std::memcmp(&want[i], &got[i], sizeof(float)), 0) << "nan " << nan << " channels " << channels
+                                                                    << " at " << i << ": got " << got[i];
+      }
+    }
+}
+
 // bfloat8_b blocks: every tier bit-identical to the reference on blocks that exercise each path (wide and
 // narrow exponent spreads, ties, zeros, subnormals, saturation, Inf/NaN rows, tiny exponents).
 TEST_P(KernelTier, Bfp8BlocksMatchRef) {

@@ -50,5 +50,30 @@ TEST(ImageInput, EveryLayoutHoldsTheImageAsStored) {
   }
 }
 
+// Height shards of whole rows (the last one padded) are contiguous too: the same values through the kernels.
+TEST(ImageInput, HeightShardedRowsHoldTheImage) {
+  auto device = open_device(0);
+  const uint32_t n = 2, c = 3, h = 9, w = 13;
+  const uint64_t pixels = uint64_t(n) * h * w;  // 234 rows: 4 shards of 64, the last padded
+  const std::vector<float> nchw = test::random_values(size_t(n) * c * h * w, 12, 4.0f);
+  for (DataType dtype : {DataType::FLOAT32, DataType::BFLOAT16}) {
+    const MemoryConfig config{TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1,
+                              ShardSpec{CoreGrid{1, 4}.to_core_range_set(), {64, c}}};
+    const TensorSpec spec{Shape{1, 1, uint32_t(pixels), c}, dtype, Layout::ROW_MAJOR, config};
+    const BufferLayout layout = BufferLayout::of(spec, "test");
+    ASSERT_EQ(layout.num_shards(), 4u);
+    std::vector<std::byte> bytes(layout.size_bytes, std::byte{0x7F});
+    write_nchw_image(nchw, Shape{n, c, h, w}, layout, bytes.data(), *device);
+    std::vector<float> rows(pixels * c);
+    read_rows(layout, bytes.data(), 0, pixels, 0, c, rows.data(), c);
+    for (uint64_t pixel = 0; pixel < pixels; ++pixel)
+      for (uint32_t ch = 0; ch < c; ++ch) {
+        float want = nchw[(pixel / (h * w) * c + ch) * h * w + pixel % (h * w)];
+        if (dtype == DataType::BFLOAT16) want = formats::round_to_bfloat16(want);
+        ASSERT_EQ(rows[pixel * c + ch], want) << int(dtype) << " pixel " << pixel << " channel " << ch;
+      }
+  }
+}
+
 }  // namespace
 }  // namespace ttnn::model

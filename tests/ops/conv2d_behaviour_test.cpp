@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 #include <span>
+#include <string>
 #include <tuple>
 
 #include "core/buffer_layout.hpp"
@@ -348,23 +349,43 @@ TEST(Conv2d, Bfloat16ConvWrittenToFloatRowsHoldsItsStoredValues) {
     }
 }
 
-// Float rows that a LoFi GEMM reads hold the values cut as it reads them: the writer applies the cut.
+// Float rows that a LoFi GEMM reads hold the values cut as it reads them: the writer applies the cut, after
+// rounding them as its output stores them, whichever kernel writes them (the float32 GEMM, the bfloat16 GEMM,
+// the int8 GEMM of a conv on bfloat8_b operands writing bfloat16 or float32, the depthwise kernel).
 TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
-  ConvFixture f;
-  Conv2dArgs args = f.args(DataType::FLOAT32);
-  const Conv2dPlan plan = plan_conv2d(args);
-  const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
-  std::vector<float> values(size_t(plan.output_layout.height) * plan.output_layout.width);
-  const OperandCut cut{7, true};
-  const FloatRows floats{values.data(), size_t(plan.output_layout.width), cut};
-  Conv2dFusion to_floats;
-  to_floats.output_floats = &floats;
-  run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_floats);
-  std::vector<float> expected = to_host(conv2d(args).output);
-  formats::round_significand(std::span(expected), cut.bits);
-  const uint32_t cout = f.cout;
-  for (size_t p = 0; p < expected.size() / cout; ++p)
-    for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(values[p * floats.cols + c], expected[p * cout + c]) << p << "," << c;
+  struct Case {
+    const char* name;
+    DataType input, output;
+    uint32_t kernel, groups;
+  };
+  for (const Case& c : {Case{"float32 3x3", DataType::FLOAT32, DataType::FLOAT32, 3, 1},
+                        Case{"bfloat16 3x3", DataType::BFLOAT16, DataType::BFLOAT16, 3, 1},
+                        Case{"bfloat8_b 1x1 to bfloat16", DataType::BFLOAT8_B, DataType::BFLOAT16, 1, 1},
+                        Case{"bfloat8_b 1x1 to float32", DataType::BFLOAT8_B, DataType::FLOAT32, 1, 1},
+                        Case{"bfloat16 depthwise", DataType::BFLOAT16, DataType::BFLOAT16, 3, 24}})
+    for (const OperandCut cut : {OperandCut{}, OperandCut{7, true}}) {
+      SCOPED_TRACE(std::string(c.name) + " cut " + std::to_string(cut.bits));
+      ConvFixture f;
+      f.kernel = c.kernel, f.groups = c.groups;
+      if (c.groups > 1) f.cout = f.cin;
+      Conv2dArgs args = f.args(c.input);
+      if (c.kernel == 1) args.padding = Padding2d(0, 0);
+      args.conv_config.dtype = c.output;
+      const Conv2dPlan plan = plan_conv2d(args);
+      ASSERT_EQ(plan.output_spec.dtype, c.output);
+      const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+      std::vector<float> values(size_t(plan.output_layout.height) * plan.output_layout.width);
+      const FloatRows floats{values.data(), size_t(plan.output_layout.width), cut};
+      Conv2dFusion to_floats;
+      to_floats.output_floats = &floats;
+      run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_floats);
+      std::vector<float> expected = to_host(conv2d(args).output);
+      if (cut.bits > 0) formats::round_significand(std::span(expected), cut.bits);
+      const uint32_t cout = f.cout;
+      for (size_t p = 0; p < expected.size() / cout; ++p)
+        for (uint32_t ch = 0; ch < cout; ++ch)
+          ASSERT_EQ(values[p * floats.cols + ch], expected[p * cout + ch]) << p << "," << ch;
+    }
 }
 
 TEST(Conv2d, BadArgumentsGetClearErrors) {

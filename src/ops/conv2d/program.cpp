@@ -251,17 +251,21 @@ Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
   return buffer;
 }
 
-// The int8 GEMM of a pointwise conv on bfloat8_b operands: output channels [n0, n0 + n) (n0 a panel start)
-// of rows [p0, p1) into c.
 // What a block's outputs must be before they are kept: rounded as `stored` stores them, then cut as their
 // reader reads its operand.
 struct OutputFinish {
   DataType stored = DataType::FLOAT32;
   OperandCut cut;
   bool nothing() const { return stored == DataType::FLOAT32 && cut.bits <= 0; }
-  bool cut_in_kernel() const { return cut.bits <= 0 || cut.round; }  // the kernels round, never truncate
+  // What a float kernel's epilogue does: round to bfloat16 (or nothing), then a rounding cut (never a
+  // truncating one, tt_metal's).
+  bool in_float_epilogue() const {
+    return (stored == DataType::FLOAT32 || stored == DataType::BFLOAT16) && (cut.bits <= 0 || cut.round);
+  }
 };
 
+// The int8 GEMM of a pointwise conv on bfloat8_b operands: output channels [n0, n0 + n) (n0 a panel start)
+// of rows [p0, p1) into c.
 void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t n0, size_t n, float* c,
                    size_t c_row_stride, bool round_to_bfp8) {
   const PreparedConvWeights& weights = *program.prepared->weights;
@@ -303,9 +307,10 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t m = p1 - p0;
-  const bool bf16_epilogue = program.bf16_operands && !program.conv_rows && finish.cut_in_kernel() &&
-                             (finish.stored == DataType::FLOAT32 || finish.stored == DataType::BFLOAT16);
-  const bool round_to_bf16 = bf16_epilogue && finish.stored == DataType::BFLOAT16;
+  // The branch below that runs decides what its kernel finishes (a conv can have both bfloat8_b and
+  // bfloat16 operands: the int8 GEMM runs).
+  const bool bf16_gemm = program.bf16_operands && !program.bfp8_operands && !program.conv_rows;
+  const bool bf16_epilogue = bf16_gemm && finish.in_float_epilogue();
   const bool round_to_bfp8 = program.bfp8_operands && finish.stored == DataType::BFLOAT8_B && finish.cut.bits <= 0 &&
                              item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
@@ -335,7 +340,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
                       size_t(panel0) * kernels::bf16_pairs(k) * 2;
       gemm.bias = gemm_bias;
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
-      gemm.round_to_bf16 = round_to_bf16;
+      gemm.round_to_bf16 = bf16_epilogue && finish.stored == DataType::BFLOAT16;
       gemm.cut_bits = bf16_epilogue ? finish.cut.bits : 0;
       gemm.c = c, gemm.c_row_stride = c_row_stride;
       table.bf16_gemm_packed(gemm);
@@ -500,8 +505,7 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.bias = program.prepared->bias ? program.prepared->bias->values.data() + item.col_begin : nullptr;
   dw.clamp_min = program.math->clamp.min;
   dw.clamp_max = program.math->clamp.max;
-  const bool in_kernel = finish.cut_in_kernel() &&
-                         (finish.stored == DataType::FLOAT32 || finish.stored == DataType::BFLOAT16);
+  const bool in_kernel = finish.in_float_epilogue();
   dw.round_to_bf16 = in_kernel && finish.stored == DataType::BFLOAT16;
   dw.cut_bits = in_kernel ? finish.cut.bits : 0;
   dw.output_pixel_stride = out_stride;

@@ -4,8 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "formats/bfloat16.hpp"
-#include "formats/fidelity.hpp"
+#include "kernels/cpu/ref/epilogue.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -66,9 +65,7 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
       for (size_t c = 0; c < cols; ++c) {
         float sum = acc[c];
         if (args.bias) sum = flush(sum + flush(args.bias[n0 + c]));
-        const float clamped = std::min(std::max(sum, flush(args.clamp_min)), flush(args.clamp_max));
-        const float stored = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
-        out[c] = args.cut_bits > 0 ? formats::round_significand(stored, args.cut_bits) : stored;
+        out[c] = finish_output(sum, flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16, args.cut_bits);
       }
     }
   }

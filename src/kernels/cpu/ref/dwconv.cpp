@@ -2,8 +2,7 @@
 // vectorises.
 #include <algorithm>
 
-#include "formats/bfloat16.hpp"
-#include "formats/fidelity.hpp"
+#include "kernels/cpu/ref/epilogue.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -24,11 +23,8 @@ void f32_dwconv_ref(const DwconvArgs& args) {
         for (size_t c = 0; c < channels; ++c) out[c] += w[c] * in[c];
       }
     }
-    for (size_t c = 0; c < channels; ++c) {
-      const float clamped = std::min(std::max(out[c], args.clamp_min), args.clamp_max);
-      const float stored = args.round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
-      out[c] = args.cut_bits > 0 ? formats::round_significand(stored, args.cut_bits) : stored;
-    }
+    for (size_t c = 0; c < channels; ++c)
+      out[c] = finish_output(out[c], args.clamp_min, args.clamp_max, args.round_to_bf16, args.cut_bits);
   }
 }
 

@@ -19,6 +19,10 @@ inline __m256i mask_for(size_t n) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
 }
 
+// The bounds as the first operands: vmaxps/vminps return the second on a NaN or two zeros, so a NaN passes
+// and -0 stays -0, as the reference's std::max(v, lo) and std::min(v, hi) give.
+inline __m256 clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(hi, _mm256_max_ps(lo, v)); }
+
 // formats::round_to_bfloat16's integer rounding of 8 floats, to nearest even, NaN quieted: the bfloat16 bits
 // in each lane's low half.
 inline __m256i bf16_bits(__m256 values) {
@@ -35,14 +39,11 @@ inline __m256 bf16_rounded(__m256 values) { return _mm256_castsi256_ps(_mm256_sl
 // formats::round_significand to `bits` (> 0) on 8 lanes: zeros and subnormals keep only their sign, Inf and
 // NaN stay as they are.
 struct SignificandCut8 {
-  int drop = 0;  // bits dropped: 0, no cut
-  __m256i keep, half_minus_one;
-  explicit SignificandCut8(int bits) {
-    drop = bits > 0 ? 24 - std::min(bits, 24) : 0;
-    keep = _mm256_set1_epi32(int(~((1u << drop) - 1u)));
-    half_minus_one = _mm256_set1_epi32(drop > 0 ? int((1u << (drop - 1)) - 1u) : 0);
-  }
+  int drop = 0;  // bits dropped: 0, no cut. Only the count is held, as in the AVX-512 tier
+  explicit SignificandCut8(int bits) : drop(bits > 0 ? 24 - std::min(bits, 24) : 0) {}
   __m256 operator()(__m256 value) const {
+    const __m256i keep = _mm256_set1_epi32(int(~((1u << drop) - 1u)));
+    const __m256i half_minus_one = _mm256_set1_epi32(int((1u << (drop - 1)) - 1u));
     const __m256i u = _mm256_castps_si256(value), exponent_mask = _mm256_set1_epi32(0x7F800000);
     const __m256i exponent = _mm256_and_si256(u, exponent_mask);
     const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(u, drop), _mm256_set1_epi32(1));
@@ -54,20 +55,13 @@ struct SignificandCut8 {
   }
 };
 
-// An epilogue on 8 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then (cut_bits > 0) the
-// reader's cut.
-struct Epilogue8 {
-  __m256 lo, hi;
-  bool round_to_bf16;
-  SignificandCut8 cut;
-  Epilogue8(float clamp_min, float clamp_max, bool round, int cut_bits)
-      : lo(_mm256_set1_ps(clamp_min)), hi(_mm256_set1_ps(clamp_max)), round_to_bf16(round), cut(cut_bits) {}
-  __m256 operator()(__m256 v) const {
-    v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
-    if (round_to_bf16) v = bf16_rounded(v);
-    return cut.drop > 0 ? cut(v) : v;
-  }
-};
+// An epilogue on 8 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then the reader's cut (when
+// it drops bits).
+inline __m256 finish(__m256 v, __m256 lo, __m256 hi, bool round_to_bf16, SignificandCut8 cut) {
+  v = clamp8(v, lo, hi);
+  if (round_to_bf16) v = bf16_rounded(v);
+  return cut.drop > 0 ? cut(v) : v;
+}
 #endif
 
 // Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.

@@ -17,7 +17,9 @@ template <size_t kTaps>
 void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, float* out) {
   const size_t count = kTaps > 0 ? kTaps : runtime_count;
   const size_t channels = args.channels;
-  const Epilogue8 finish(args.clamp_min, args.clamp_max, args.round_to_bf16, args.cut_bits);
+  const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
+  const bool round = args.round_to_bf16;
+  const SignificandCut8 cut(args.cut_bits);
   size_t c = 0;
   for (; c + 16 <= channels; c += 16) {
     __m256 acc0 = args.bias ? _mm256_loadu_ps(args.bias + c) : _mm256_setzero_ps();
@@ -26,8 +28,8 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
       acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w[t] + c), _mm256_loadu_ps(in[t] + c), acc0);
       acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w[t] + c + 8), _mm256_loadu_ps(in[t] + c + 8), acc1);
     }
-    _mm256_storeu_ps(out + c, finish(acc0));
-    _mm256_storeu_ps(out + c + 8, finish(acc1));
+    _mm256_storeu_ps(out + c, finish(acc0, lo, hi, round, cut));
+    _mm256_storeu_ps(out + c + 8, finish(acc1, lo, hi, round, cut));
   }
   for (; c < channels; c += 8) {
     const size_t lanes = std::min<size_t>(8, channels - c);
@@ -35,7 +37,7 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
     __m256 acc = args.bias ? _mm256_maskload_ps(args.bias + c, m) : _mm256_setzero_ps();
     for (size_t t = 0; t < count; ++t)
       acc = _mm256_fmadd_ps(_mm256_maskload_ps(w[t] + c, m), _mm256_maskload_ps(in[t] + c, m), acc);
-    acc = finish(acc);
+    acc = finish(acc, lo, hi, round, cut);
     if (lanes == 8) _mm256_storeu_ps(out + c, acc);
     else _mm256_maskstore_ps(out + c, m, acc);
   }
@@ -47,7 +49,9 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
 // summed in the same order as pixel(), so the two paths agree bit for bit.
 void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
-  const Epilogue8 finish(args.clamp_min, args.clamp_max, args.round_to_bf16, args.cut_bits);
+  const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
+  const bool round = args.round_to_bf16;
+  const SignificandCut8 cut(args.cut_bits);
   const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
   const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
   for (size_t c = 0; c < args.channels; c += 8) {
@@ -62,7 +66,7 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m256 acc, const float* row, size_t at, const __m256& weight) {
       return _mm256_fmadd_ps(weight, lanes == 8 ? _mm256_loadu_ps(row + at) : _mm256_maskload_ps(row + at, m), acc);
     };
-    auto one = [&](size_t at) { return finish(sum_3x3_window(bias, rows, at, dil, w, tap)); };
+    auto one = [&](size_t at) { return finish(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi, round, cut); };
     auto store = [&](float* to, __m256 v) {
       if (lanes == 8) _mm256_storeu_ps(to, v);
       else _mm256_maskstore_ps(to, m, v);

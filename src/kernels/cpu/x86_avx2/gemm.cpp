@@ -9,8 +9,6 @@
 namespace ttnn::kernels {
 namespace {
 
-inline __m256 clamp(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(_mm256_max_ps(v, lo), hi); }
-
 // ---- packed weights: MR x 16 ----
 
 template <size_t MR>
@@ -48,7 +46,7 @@ void packed_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size
 #pragma GCC unroll 8
   for (size_t r = 0; r < MR; ++r) {
     float* out = args.c + (m0 + r) * args.c_row_stride + n0;
-    const __m256 v0 = clamp(acc0[r], lo, hi), v1 = clamp(acc1[r], lo, hi);
+    const __m256 v0 = clamp8(acc0[r], lo, hi), v1 = clamp8(acc1[r], lo, hi);
     if (cols == 16) {
       _mm256_storeu_ps(out, v0);
       _mm256_storeu_ps(out + 8, v1);
@@ -117,12 +115,12 @@ void dot_tile(const GemmArgs& args, size_t m0, size_t rows, size_t n0, size_t co
   __m128 bias = _mm_setzero_ps();
   if (args.bias) bias = _mm_maskload_ps(args.bias + n0, cmask);
   const __m128 lo = _mm_set1_ps(args.clamp_min), hi = _mm_set1_ps(args.clamp_max);
-  const __m128 r0 = _mm_min_ps(_mm_max_ps(_mm_add_ps(hsum4(s00, s01, s02, s03), bias), lo), hi);
+  const __m128 r0 = _mm_min_ps(hi, _mm_max_ps(lo, _mm_add_ps(hsum4(s00, s01, s02, s03), bias)));
   float* c0 = args.c + m0 * args.c_row_stride + n0;
   if (cols == 4) _mm_storeu_ps(c0, r0);
   else _mm_maskstore_ps(c0, cmask, r0);
   if (rows > 1) {
-    const __m128 r1 = _mm_min_ps(_mm_max_ps(_mm_add_ps(hsum4(s10, s11, s12, s13), bias), lo), hi);
+    const __m128 r1 = _mm_min_ps(hi, _mm_max_ps(lo, _mm_add_ps(hsum4(s10, s11, s12, s13), bias)));
     float* c1 = c0 + args.c_row_stride;
     if (cols == 4) _mm_storeu_ps(c1, r1);
     else _mm_maskstore_ps(c1, cmask, r1);

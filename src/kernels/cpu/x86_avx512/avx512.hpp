@@ -18,7 +18,9 @@ namespace ttnn::kernels {
 #ifdef __AVX512F__  // the helpers below are for the AVX-512 sources only
 // Lanes [0, n) of a 16-lane mask.
 inline __mmask16 lanes(size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1); }
-inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(_mm512_max_ps(v, lo), hi); }
+// The bounds as the first operands: vmaxps/vminps return the second on a NaN or two zeros, so a NaN passes
+// and -0 stays -0, as the reference's std::max(v, lo) and std::min(v, hi) give.
+inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(hi, _mm512_max_ps(lo, v)); }
 
 // Every vector of a register tile set to `value` (unrolled: the tile lives in registers).
 template <size_t MR, size_t NP, class Vector>
@@ -93,7 +95,8 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool
     float* out = c + r * c_row_stride;
     for (size_t j = 0; j < NP; ++j) {
       const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-      __m512 v = kBiasFirst ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
+      // No bias, no addition: adding +0 would turn a -0 sum into +0, which the reference keeps.
+      __m512 v = kBiasFirst || !bias ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
       v = clamp(v, lo, hi);
       if (round_to_bf16) v = bf16_rounded_normal(v);
       if (cut.drop > 0) v = cut(v);

@@ -63,7 +63,8 @@ struct BlockRounding {
     _mm512_store_ps(largest, _mm512_castsi512_ps(_mm512_maskz_or_epi32(~zero, field, _mm512_set1_epi32(0x7E0000))));
   }
 
-  // Block i's values rounded, for values >= +0 (no -0 either: a clamp at +0 gives +0): no sign to handle.
+  // Block i's values rounded, for values >= 0: no sign to handle (a -0, which a clamp at 0 keeps, gives
+  // (-0 + M) - M = +0, the encoder's zero).
   __m512 round_nonnegative(size_t i, __m512 value) const {
     constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
     const __m512 m = _mm512_set1_ps(shift[i]);
@@ -71,14 +72,11 @@ struct BlockRounding {
     return _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
   }
 
-  // Block i's values rounded (a block that is not special).
+  // Block i's values rounded (a block that is not special): the magnitudes, with the sign back where the
+  // result is not 0 (the encoder drops the sign of a zero magnitude).
   __m512 round(size_t i, __m512 value) const {
-    constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-    const __m512 m = _mm512_set1_ps(shift[i]);
-    const __m512 snapped = _mm512_sub_round_ps(_mm512_add_round_ps(_mm512_abs_ps(value), m, kNearest), m, kNearest);
-    const __m512 rounded = _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
+    const __m512 rounded = round_nonnegative(i, _mm512_abs_ps(value));
     const __mmask16 nonzero = _mm512_cmpneq_ps_mask(rounded, _mm512_setzero_ps());
-    // The sign back where the magnitude is not 0 (the encoder drops the sign of a zero magnitude).
     return _mm512_castsi512_ps(_mm512_mask_ternarylogic_epi32(_mm512_castps_si512(rounded), nonzero,
                                                               _mm512_castps_si512(value),
                                                               _mm512_set1_epi32(int(0x80000000u)), 0xF8));

@@ -38,7 +38,8 @@ int32_t load_quad(const uint8_t* bytes) {
 // A tile's outputs (each vector a block: n0 is a multiple of 32 from c's first column) rounded as bfloat8_b
 // stores them while in registers, then stored; lanes past the columns (mask) read as zeros. A tile with a
 // special block (rare) is stored as it is and rounded by the reference: no branch per block.
-// kNonnegative: the clamp's lower bound is >= 0, so every value is (no sign to handle).
+// kNonnegative: the clamp's lower bound is >= 0, so every value is (no sign to handle; a -0's bits read as a
+// negative integer, which no block maximum takes).
 template <bool kNonnegative, size_t MR, size_t NP>
 __attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][NP], const __mmask16 (&mask)[NP],
                                                          float* c, size_t c_row_stride) {
