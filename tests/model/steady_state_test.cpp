@@ -100,6 +100,7 @@ const Configuration kConfigurations[] = {
     {"bfloat16+HiFi4", DataType::BFLOAT16, MathFidelity::HiFi4, Numerics::accurate},
     {"float32+HiFi4", DataType::FLOAT32, MathFidelity::HiFi4, Numerics::accurate},
     {"float32+LoFi", DataType::FLOAT32, MathFidelity::LoFi, Numerics::accurate},
+    {"bfloat16+LoFi", DataType::BFLOAT16, MathFidelity::LoFi, Numerics::accurate},
     {"bfloat8_b+HiFi2 tt_metal", DataType::BFLOAT8_B, MathFidelity::HiFi2, Numerics::tt_metal},
     {"bfloat16+HiFi3 tt_metal", DataType::BFLOAT16, MathFidelity::HiFi3, Numerics::tt_metal},
 };

@@ -137,7 +137,17 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   // stored image rows: gathers_from_storage).
   const bool in_place = g.pointwise() && weights.reduction.tap_stride == g.in_channels;
   if (in_place && program.input) return {program.input->values.data() + p0 * program.input->cols, program.input->cols};
-  if (in_place && program.input_floats) return {program.input_floats->at(p0, 0), program.input_floats->cols};
+  if (in_place && program.input_floats) {
+    const FloatRows& floats = *program.input_floats;
+    const OperandCut cut = program.source->cut;
+    if (floats.cut.bits == cut.bits) return {floats.at(p0, 0), floats.cols};
+    // Rows kept uncut for a residual add: this block's rows cut as this conv reads them.
+    const size_t cols = program.source->cols;
+    float* rows = sized(scratch(3), m * cols);
+    for (size_t row = 0; row < m; ++row) std::memcpy(rows + row * cols, floats.at(p0 + row, 0), cols * sizeof(float));
+    apply_cut(cut, rows, m * cols);
+    return {rows, cols};
+  }
   if (in_place) {  // streamed: this block's input rows, decoded while they fit the cache
     float* rows = sized(scratch(3), m * program.source->cols);
     program.source->read(p0, p1, rows, program.source->cols);
@@ -391,7 +401,7 @@ void reserve_producer_scratch(const Conv2dProgram& program, const ConvWorkItem& 
     const uint64_t in_rows = (out_rows - 1) * g.stride_h + uint64_t(g.kernel_h - 1) * g.dilation_h + 1;
     sized(scratch(3), in_rows * g.input_width * producer.source->cols);
     sized(scratch(1), rows * k);
-  } else if (!producer.bfp8_operands && !producer.input_floats) {
+  } else if (!producer.bfp8_operands) {  // streamed rows, or float rows cut as read
     sized(scratch(3), rows * producer.source->cols);
   }
   sized(scratch(2), rows * (item.col_end - item.col_begin + kernels::kGemmPanelWidth));  // a range from mid-panel

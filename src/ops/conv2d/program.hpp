@@ -51,7 +51,9 @@ struct Int8Rows {
 struct FloatRows {
   float* values;
   size_t cols;      // the row stride
-  OperandCut cut;   // the reading GEMM's, applied by the writer: the rows hold what that GEMM reads
+  // The reading GEMM's cut, applied by the writer: the rows hold what that GEMM reads. None where a residual
+  // add reads the rows too (it needs them uncut): the GEMM then cuts a copy of each block it reads.
+  OperandCut cut;
 
   float* at(uint64_t row, uint32_t col) const { return values + row * cols + col; }
 };
