@@ -11,6 +11,7 @@
 #include "core/buffer_layout.hpp"
 #include "formats/fidelity.hpp"
 #include "core/tensor_allocation.hpp"
+#include "kernels/kernels.hpp"
 #include "ops/conv2d/plan.hpp"
 #include "ops/conv2d/program.hpp"
 #include "ops/conv2d/sharding.hpp"
@@ -325,6 +326,36 @@ TEST(Conv2d, FusedRunsRefuseWhatTheyCannotDo) {
   const uint32_t cout = f.cout;
   for (size_t p = 0; p < expected.size() / cout; ++p)
     for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(values[p * floats.cols + c], expected[p * cout + c]) << p << "," << c;
+}
+
+// A bfloat8_b conv written as int8 GEMM rows holds its tiles' values: whole blocks, a last block of fewer
+// channels (24 or 40 of them) padded with zero codes as its tile is, biased for a signed reader.
+TEST(Conv2d, Int8RowsHoldTheTilesValuesInWholeBlocks) {
+  for (uint32_t cout : {24u, 40u, 32u}) {
+    SCOPED_TRACE(cout);
+    ConvFixture f;
+    f.cout = cout;
+    Conv2dArgs args = f.args(DataType::BFLOAT8_B);
+    const Conv2dPlan plan = plan_conv2d(args);
+    const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+    const size_t rows = plan.output_layout.height, cols = plan.output_layout.width;  // cols: whole tiles
+    std::vector<int8_t> codes(rows * cols, 99);
+    std::vector<uint8_t> exponents(rows * cols / 16, 99);
+    const Int8Rows int8{codes.data(), exponents.data(), cols, kernels::Int8Activations::biased};
+    Conv2dFusion to_rows;
+    to_rows.output_rows = &int8;
+    run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_rows);
+    const size_t blocks_width = (cout + 15) / 16 * 16;
+    std::vector<float> decoded(rows * blocks_width);
+    kernels::kernel_table().bfp8_decode_int8_rows(codes.data(), cols, exponents.data(), cols / 16, rows, blocks_width,
+                                                  0x80, decoded.data(), blocks_width);
+    const std::vector<float> expected = to_host(conv2d(args).output);
+    const size_t pixels = expected.size() / cout;
+    for (size_t p = 0; p < pixels; ++p) {
+      for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(decoded[p * blocks_width + c], expected[p * cout + c]) << p << "," << c;
+      for (size_t c = cout; c < blocks_width; ++c) ASSERT_EQ(uint8_t(codes[p * cols + c]), 0x80) << "padding " << p << "," << c;
+    }
+  }
 }
 
 // A bfloat16 conv written to float rows holds its stored values: each the bfloat16 its tile would hold.

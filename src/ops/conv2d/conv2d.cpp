@@ -215,11 +215,14 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
 bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
   const Conv2dGeometry &w = writer.geometry, &r = reader.geometry;
   const bool accurate = writer.math.numerics == Numerics::accurate && reader.math.numerics == Numerics::accurate;
+  // The rows hold whole blocks (a last one of fewer channels padded with zero codes, as its tile is): the
+  // reader's reduction runs over them, its weights zero past its channels.
+  const uint32_t blocks_width = (w.out_channels + 15) / 16 * 16;
   const bool reader_int8 = reader.bfp8_operands && r.pointwise() && r.groups == 1 && r.in_channels == w.out_channels &&
-                           reader.prepared.weights->reduction.k_per_group == r.in_channels;
-  const bool whole_blocks = w.out_channels % 16 == 0 &&
-                            std::all_of(writer.items.begin(), writer.items.end(),
-                                        [](const ConvWorkItem& item) { return item.col_begin % 16 == 0; });
+                           reader.prepared.weights->reduction.k_per_group == blocks_width;
+  const bool whole_blocks = std::all_of(writer.items.begin(), writer.items.end(), [&](const ConvWorkItem& item) {
+    return item.col_begin % 16 == 0 && (item.col_end % 16 == 0 || item.col_end == w.out_channels);
+  });
   return accurate && reader_int8 && whole_blocks && writer.output_spec.dtype == DataType::BFLOAT8_B &&
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
 }

@@ -261,6 +261,9 @@ Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
   return buffer;
 }
 
+// Columns rounded up to whole bfloat8_b blocks.
+size_t blocks_width(size_t width) { return (width + 15) / 16 * 16; }
+
 // What a block's outputs must be before they are kept: rounded as `stored` stores them, then cut as their
 // reader reads its operand.
 struct OutputFinish {
@@ -556,10 +559,11 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
     rows = residual.floats->at(p0, item.col_begin);
     rows_stride = residual.floats->cols;
   } else if (const Int8Rows* int8 = residual.int8_rows) {  // whole blocks: the items start and end on them
-    float* decoded = sized(scratch(3), count);
+    rows_stride = blocks_width(width);  // a last block of fewer channels decoded whole (its padding: zeros)
+    float* decoded = sized(scratch(3), (p1 - p0) * rows_stride);
     kernels::kernel_table().bfp8_decode_int8_rows(int8->codes_at(p0, item.col_begin), int8->cols,
                                                   int8->exponents_at(p0, item.col_begin), int8->exponents_stride(),
-                                                  p1 - p0, width, int8->code_bias(), decoded, width);
+                                                  p1 - p0, rows_stride, int8->code_bias(), decoded, rows_stride);
     rows = decoded;
   } else {
     float* decoded = sized(scratch(3), count);
@@ -619,7 +623,11 @@ uint32_t conv2d_block_rows(uint32_t act_block_h_override, uint32_t k, uint32_t n
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item) {
   const uint32_t width = item.col_end - item.col_begin;
-  float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * width);
+  // Int8 rows are encoded whole blocks at a time: a last block of fewer channels (24, say) is staged with
+  // zeros in its padding columns, as its tile holds them.
+  const Int8Rows* int8_out = program.output_rows;
+  const size_t scratch_stride = int8_out ? blocks_width(width) : width;
+  float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * scratch_stride);
   const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
@@ -627,7 +635,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     // item's scratch.
     const FloatRows* floats = program.output_floats;
     float* out = floats ? floats->at(p0, item.col_begin) : scratch_rows;
-    const size_t out_stride = floats ? floats->cols : width;
+    const size_t out_stride = floats ? floats->cols : scratch_stride;
     // The conv's values are rounded as stored where a residual add reads them, and where float rows hold
     // them also cut as their reader reads them; the other outputs are rounded as they are encoded.
     OutputFinish finish;
@@ -644,10 +652,13 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
       if (floats->cut.bits > 0)
         for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
     }
-    if (const Int8Rows* rows = program.output_rows)
-      table.bfp8_encode_int8_rows(out, width, p1 - p0, width, rows->codes_at(p0, item.col_begin), rows->cols,
-                                  rows->exponents_at(p0, item.col_begin), rows->exponents_stride(), rows->code_bias());
-    else if (!floats)
+    if (int8_out) {
+      for (size_t row = 0; row < p1 - p0 && scratch_stride > width; ++row)
+        std::fill(out + row * out_stride + width, out + row * out_stride + scratch_stride, 0.0f);
+      table.bfp8_encode_int8_rows(out, out_stride, p1 - p0, scratch_stride, int8_out->codes_at(p0, item.col_begin),
+                                  int8_out->cols, int8_out->exponents_at(p0, item.col_begin),
+                                  int8_out->exponents_stride(), int8_out->code_bias());
+    } else if (!floats)
       write_rows(*program.output_layout, program.output_bytes, p0, p1, item.col_begin, item.col_end, out, width);
   }
 }
