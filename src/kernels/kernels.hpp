@@ -10,7 +10,8 @@
 
 namespace ttnn::kernels {
 
-// c[m][n] = clamp(bias[n] + sum_k a[m][k] * w[n][k], clamp_min, clamp_max), fp32 accumulation.
+// c[m][n] = clamp(bias[n] + sum_k a[m][k] * w[n][k], clamp_min, clamp_max), fp32 accumulation. Every kernel's
+// clamp is std::min(std::max(v, clamp_min), clamp_max): a NaN passes and -0 stays -0, at every tier.
 // a: activations (operand B of the fidelity rules), w: prepared weights (operand A).
 struct GemmArgs {
   size_t m = 0, n = 0, k = 0;

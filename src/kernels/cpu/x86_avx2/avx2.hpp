@@ -39,7 +39,7 @@ inline __m256 bf16_rounded(__m256 values) { return _mm256_castsi256_ps(_mm256_sl
 // formats::round_significand to `bits` (> 0) on 8 lanes: zeros and subnormals keep only their sign, Inf and
 // NaN stay as they are.
 struct SignificandCut8 {
-  int drop = 0;  // bits dropped: 0, no cut. Only the count is held, as in the AVX-512 tier
+  int drop = 0;  // bits dropped: 0, no cut (only the count is held, as in the AVX-512 tier)
   explicit SignificandCut8(int bits) : drop(bits > 0 ? 24 - std::min(bits, 24) : 0) {}
   __m256 operator()(__m256 value) const {
     const __m256i keep = _mm256_set1_epi32(int(~((1u << drop) - 1u)));

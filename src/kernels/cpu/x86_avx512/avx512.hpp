@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-
 #include <type_traits>
 #endif
 
@@ -48,7 +47,7 @@ inline __m512 bf16_rounded(__m512 values) {
 // formats::round_significand to `bits` (> 0) on 16 lanes: zeros and subnormals keep only their sign, Inf
 // and NaN stay as they are.
 struct SignificandCut16 {
-  int drop = 0;  // bits dropped: 0, no cut. Only the count is held: the dtype's epilogues run out of registers
+  int drop = 0;  // bits dropped: 0, no cut. Only the count is held: the depthwise loops have no registers to spare
   explicit SignificandCut16(int bits) : drop(bits > 0 ? 24 - std::min(bits, 24) : 0) {}
   __m512 operator()(__m512 value) const {
     const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
