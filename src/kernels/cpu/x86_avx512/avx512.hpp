@@ -60,6 +60,17 @@ struct SignificandCut16 {
                                    _mm512_set1_epi32(int(0x80000000u)));
     return _mm512_castsi512_ps(_mm512_mask_mov_epi32(result, _mm512_cmpeq_epi32_mask(exponent, exponent_mask), u));
   }
+  // The same for values that are not subnormal (a flushing GEMM's outputs): a zero's bits round to themselves,
+  // so only Inf and NaN need their own case.
+  __m512 normal(__m512 value) const {
+    const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
+    const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
+    const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
+    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), _mm512_set1_epi32(1));
+    const __m512i result = _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
+    const __mmask16 special = _mm512_cmpeq_epi32_mask(_mm512_and_si512(u, exponent_mask), exponent_mask);
+    return _mm512_castsi512_ps(_mm512_mask_mov_epi32(result, special, u));
+  }
 };
 
 // An epilogue on 16 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then the reader's cut
@@ -98,7 +109,7 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool
       __m512 v = kBiasFirst || !bias ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
       v = clamp(v, lo, hi);
       if (round_to_bf16) v = bf16_rounded_normal(v);
-      if (cut.drop > 0) v = cut(v);
+      if (cut.drop > 0) v = cut.normal(v);
       if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
       else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
     }
