@@ -133,44 +133,45 @@ class ConvRows : public KernelTier {
       table_->f32_gemm_packed(g);
     }
   }
+
+  // check(case, data, direct, by_gemm) for every case, float32 and bfloat16 operands.
+  template <class Check>
+  void for_each_case(Check check) {
+    for (const bool bf16 : {false, true})
+      for (const ConvRowsCase& c : kCases) {
+        SCOPED_TRACE(c.name() + (bf16 ? " bfloat16" : " float32"));
+        const ConvRowsData d(c, bf16);
+        std::vector<float> direct, by_gemm;
+        run_both(d, bf16, direct, by_gemm);
+        check(c, d, direct, by_gemm);
+      }
+  }
 };
 
 TEST_P(ConvRows, IsTheGemmOnGatheredPatchesBitForBit) {
-  for (const bool bf16 : {false, true}) {
-    for (const ConvRowsCase& c : kCases) {
-      SCOPED_TRACE(c.name() + (bf16 ? " bfloat16" : " float32"));
-      const ConvRowsData d(c, bf16);
-      std::vector<float> direct, by_gemm;
-      run_both(d, bf16, direct, by_gemm);
-      EXPECT_TRUE(same_bits(direct, by_gemm));
-    }
-  }
+  for_each_case([](const ConvRowsCase&, const ConvRowsData&, const std::vector<float>& direct,
+                   const std::vector<float>& by_gemm) { EXPECT_TRUE(same_bits(direct, by_gemm)); });
 }
 
 TEST_P(ConvRows, ComputesTheConv) {
-  for (const bool bf16 : {false, true}) {
-    for (const ConvRowsCase& c : kCases) {
-      SCOPED_TRACE(c.name() + (bf16 ? " bfloat16" : " float32"));
-      const ConvRowsData d(c, bf16);
-      std::vector<float> direct, by_gemm;
-      run_both(d, bf16, direct, by_gemm);
-      const size_t c_stride = c.n + 3;
-      for (size_t i = 0; i < c.pixels; ++i) {
-        for (size_t o = 0; o < c.n; ++o) {
-          double sum = c.bias ? d.bias[o] : 0.0, magnitude = std::fabs(sum);
-          for (size_t ky = 0; ky < c.kernel_h; ++ky)
-            for (size_t j = 0; j < c.kernel_w * c.channels; ++j) {
-              const double product = double(d.row(ky)[i * c.stride * c.channels + j]) *
-                                     d.w[o * c.k + ky * c.kernel_w * c.channels + j];
-              sum += product, magnitude += std::fabs(product);
-            }
-          const double expected = std::min<double>(std::max<double>(sum, c.clamp_min), c.clamp_max);
-          ASSERT_NEAR(direct[i * c_stride + o], expected, 1e-6 * magnitude + 1e-30) << "pixel " << i << " channel " << o;
-        }
-        for (size_t o = c.n; o < c_stride; ++o) ASSERT_EQ(direct[i * c_stride + o], kSentinel) << "wrote past n";
+  for_each_case([](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
+                   const std::vector<float>&) {
+    const size_t c_stride = c.n + 3;
+    for (size_t i = 0; i < c.pixels; ++i) {
+      for (size_t o = 0; o < c.n; ++o) {
+        double sum = c.bias ? d.bias[o] : 0.0, magnitude = std::fabs(sum);
+        for (size_t ky = 0; ky < c.kernel_h; ++ky)
+          for (size_t j = 0; j < c.kernel_w * c.channels; ++j) {
+            const double product = double(d.row(ky)[i * c.stride * c.channels + j]) *
+                                   d.w[o * c.k + ky * c.kernel_w * c.channels + j];
+            sum += product, magnitude += std::fabs(product);
+          }
+        const double expected = std::min<double>(std::max<double>(sum, c.clamp_min), c.clamp_max);
+        ASSERT_NEAR(direct[i * c_stride + o], expected, 1e-6 * magnitude + 1e-30) << "pixel " << i << " channel " << o;
       }
+      for (size_t o = c.n; o < c_stride; ++o) ASSERT_EQ(direct[i * c_stride + o], kSentinel) << "wrote past n";
     }
-  }
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(Tiers, ConvRows, ::testing::ValuesIn(kAllCpuIsas),

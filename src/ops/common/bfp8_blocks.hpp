@@ -13,6 +13,9 @@ namespace ttnn {
 // XOR-ed into a two's-complement code: the value + 128 as an unsigned byte, what the GEMM reads of signed values.
 inline constexpr uint8_t kSignedBias = 0x80;
 
+// Columns rounded up to whole bfloat8_b blocks of 16 (a last block of fewer values is padded with zeros).
+constexpr uint32_t bfp8_blocks_width(uint32_t columns) { return (columns + 15) / 16 * 16; }
+
 // A bfloat8_b code (sign bit and 7-bit magnitude) as the two's-complement int8 the int8 GEMM reads.
 constexpr int8_t bfp8_code_to_int8(uint8_t code) {
   const int8_t magnitude = int8_t(code & 0x7F);

@@ -217,9 +217,8 @@ bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
   const bool accurate = writer.math.numerics == Numerics::accurate && reader.math.numerics == Numerics::accurate;
   // The rows hold whole blocks (a last one of fewer channels padded with zero codes, as its tile is): the
   // reader's reduction runs over them, its weights zero past its channels.
-  const uint32_t blocks_width = (w.out_channels + 15) / 16 * 16;
   const bool reader_int8 = reader.bfp8_operands && r.pointwise() && r.groups == 1 && r.in_channels == w.out_channels &&
-                           reader.prepared.weights->reduction.k_per_group == blocks_width;
+                           reader.prepared.weights->reduction.k_per_group == bfp8_blocks_width(w.out_channels);
   const bool whole_blocks = std::all_of(writer.items.begin(), writer.items.end(), [&](const ConvWorkItem& item) {
     return item.col_begin % 16 == 0 && (item.col_end % 16 == 0 || item.col_end == w.out_channels);
   });

@@ -1,6 +1,7 @@
 #include "ops/conv2d/conv2d_geometry.hpp"
 
 #include "core/check.hpp"
+#include "ops/common/bfp8_blocks.hpp"
 
 namespace ttnn {
 
@@ -17,15 +18,14 @@ uint32_t conv_output_size(uint32_t input, uint32_t kernel, uint32_t stride, uint
 
 ConvReductionLayout reduction_layout(const Conv2dGeometry& geometry, DataType weights_dtype, Numerics numerics) {
   const uint32_t channels = geometry.in_per_group();
-  const auto round16 = [](uint32_t value) { return (value + 15) / 16 * 16; };
   // Depthwise weights are stored as TT-NN stores them in both numerics (one non-zero per block: each weight
   // keeps its own exponent), so their taps are dense too.
   if (!is_block_float(weights_dtype) || numerics == Numerics::tt_metal || geometry.depthwise())
     return {channels, channels * geometry.taps()};
   // Wide taps: one block per tap's 16 channels, aligned with the activations' blocks.
-  if (channels >= 8) return {round16(channels), round16(channels) * geometry.taps()};
+  if (channels >= 8) return {bfp8_blocks_width(channels), bfp8_blocks_width(channels) * geometry.taps()};
   // Narrow taps (the stem's 3 channels, depthwise's 1): blocks run across taps.
-  return {channels, round16(channels * geometry.taps())};
+  return {channels, bfp8_blocks_width(channels * geometry.taps())};
 }
 
 Conv2dGeometry describe_conv2d_weights(const Conv2dArgs& args) {

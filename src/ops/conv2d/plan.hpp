@@ -77,13 +77,14 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
 
 // Whether `writer`'s output can be passed to `reader` as int8 GEMM rows (Int8Rows): both accurate, the
 // reader a pointwise conv on the int8 GEMM, the writer's output bfloat8_b and its items on whole blocks of
-// channels.
+// channels (a last block of fewer channels, 24 say, held whole: zero codes past them, as in its tile).
 bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 // The form of the rows `writer` passes: nonnegative where its activation clamps at 0, else biased.
 kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 
 // Whether `writer`'s float32 or bfloat16 output can be passed to `reader` as float rows (FloatRows: a
-// bfloat16 output's values rounded as stored, then cut to the reader's fidelity by the writer): both
+// bfloat16 output's values rounded as stored, then cut to the reader's fidelity by the writer, or by the
+// reader as it reads them where a residual add needs them uncut): both
 // accurate, the reader a pointwise conv whose GEMM reads its input rows in place (float32 or bfloat16
 // operands, not int8).
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);

@@ -261,9 +261,6 @@ Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
   return buffer;
 }
 
-// Columns rounded up to whole bfloat8_b blocks.
-size_t blocks_width(size_t width) { return (width + 15) / 16 * 16; }
-
 // What a block's outputs must be before they are kept: rounded as `stored` stores them, then cut as their
 // reader reads its operand.
 struct OutputFinish {
@@ -559,7 +556,7 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
     rows = residual.floats->at(p0, item.col_begin);
     rows_stride = residual.floats->cols;
   } else if (const Int8Rows* int8 = residual.int8_rows) {  // whole blocks: the items start and end on them
-    rows_stride = blocks_width(width);  // a last block of fewer channels decoded whole (its padding: zeros)
+    rows_stride = bfp8_blocks_width(width);  // a last block of fewer channels decoded whole (its padding: zeros)
     float* decoded = sized(scratch(3), (p1 - p0) * rows_stride);
     kernels::kernel_table().bfp8_decode_int8_rows(int8->codes_at(p0, item.col_begin), int8->cols,
                                                   int8->exponents_at(p0, item.col_begin), int8->exponents_stride(),
@@ -626,7 +623,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
   // Int8 rows are encoded whole blocks at a time: a last block of fewer channels (24, say) is staged with
   // zeros in its padding columns, as its tile holds them.
   const Int8Rows* int8_out = program.output_rows;
-  const size_t scratch_stride = int8_out ? blocks_width(width) : width;
+  const size_t scratch_stride = int8_out ? bfp8_blocks_width(width) : width;
   float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * scratch_stride);
   const kernels::KernelTable& table = kernels::kernel_table();
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
