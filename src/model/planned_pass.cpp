@@ -188,6 +188,14 @@ std::vector<PassedValue> passed_values(const std::vector<Step>& steps, const Con
     else if (can_pass_float_rows(*plans[w], *plans[r]))
       passed[value] = {Passed::float_rows, residual_reads[value] == 0 ? plans[r]->source.cut : OperandCut{}};
   }
+  // Global pooling sums a conv's output (the head's) from float rows as stored: no tiles encoded to be decoded.
+  for (const Step& pool : steps) {
+    if (pool.kind != StepKind::global_avg_pool2d) continue;
+    const size_t value = pool.inputs.at(0), w = writer[value];
+    if (w != SIZE_MAX && readers.count[value] == 1 && value != output_node && !never_stored[value] &&
+        can_write_float_rows(*plans[w]))
+      passed[value].how = Passed::float_rows;
+  }
   return passed;
 }
 
@@ -458,6 +466,15 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const Shape& in = graph.nodes[step.node].input_shapes.at(0);  // NCHW
         auto plan = std::make_shared<const GlobalAveragePlan>(
             plan_global_avg_pool2d(input, in[0], in[2], in[3], std::nullopt, std::nullopt));
+        const size_t value = step.inputs.at(0);
+        if (passed[value].how == Passed::float_rows) {
+          const FloatRowsView rows(spec_of(specs, value), input.buffer()->size_bytes(), OperandCut{});
+          steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan, rows] {
+            const FloatRows floats = rows.at(input.bytes("global_avg_pool2d"));
+            run_global_average_plan(*plan, input, floats.values, floats.cols, output);
+          }));
+          break;
+        }
         steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan] {
           run_global_average_plan(*plan, input, output);
         }));

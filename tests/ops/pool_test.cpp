@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <numeric>
+#include <random>
 
 #include "ops/other_ops_support.hpp"
+#include "core/tensor_allocation.hpp"
+#include "ops/pool/pool_plan.hpp"
 
 namespace ttnn::test {
 namespace {
@@ -118,6 +122,31 @@ TEST(Pool2d, ShardedInputGivesAShardedOutputWithTheSameValues) {
   const Tensor pooled = global_avg_pool2d(out, 1, 56, 56);
   EXPECT_FALSE(pooled.is_sharded());
   EXPECT_EQ(pooled.logical_shape(), (Shape{1, 1, 1, 32}));
+}
+
+// The planned pass's global pooling of float rows (a conv's outputs as stored, in place) gives the bits the
+// tensor's own bytes give, at every dtype: 2 images of 7x7 positions, 1000 channels (whole chunks of
+// sixteen and a tail of eight).
+TEST(Pool2d, GlobalAverageOfFloatRowsGivesTheTensorsBits) {
+  auto device = open_device(0);
+  const uint32_t images = 2, h = 7, w = 7, channels = 1000;
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal(0.0f, 2.0f);
+  std::vector<float> values(size_t(images) * h * w * channels);
+  for (float& v : values) v = normal(rng);
+  for (DataType dtype : {DataType::FLOAT32, DataType::BFLOAT16, DataType::BFLOAT8_B}) {
+    const Tensor input = from_host(values, Shape{1, 1, images * h * w, channels}, dtype, Layout::TILE, device.get());
+    const std::vector<float> stored = to_host(input);  // the values as stored: what float rows hold
+    const GlobalAveragePlan plan = plan_global_avg_pool2d(input, images, h, w, std::nullopt, std::nullopt);
+    const Tensor from_tensor = allocate_tensor(plan.output_spec, device.get(), "test");
+    const Tensor from_rows = allocate_tensor(plan.output_spec, device.get(), "test");
+    run_global_average_plan(plan, input, from_tensor);
+    run_global_average_plan(plan, input, stored.data(), channels, from_rows);
+    const std::vector<float> expected = to_host(from_tensor), got = to_host(from_rows);
+    ASSERT_EQ(got.size(), size_t(images) * channels) << to_string(dtype);
+    EXPECT_EQ(std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)), 0) << to_string(dtype);
+    EXPECT_NE(got, std::vector<float>(got.size(), 0.0f)) << to_string(dtype);
+  }
 }
 
 TEST(Pool2d, ErrorsNameTheOpTheValueAndTheRule) {

@@ -240,6 +240,16 @@ bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
 }
 
+bool can_write_float_rows(const Conv2dPlan& writer) {
+  const DataType dtype = writer.output_spec.dtype;
+  const bool items_on_blocks = std::all_of(writer.items.begin(), writer.items.end(), [](const ConvWorkItem& item) {
+    return item.col_begin % kernels::kBfp8Block == 0;
+  });
+  return writer.math.numerics == Numerics::accurate && writer.output_spec.layout == Layout::TILE &&
+         (dtype == DataType::FLOAT32 || dtype == DataType::BFLOAT16 || dtype == DataType::BFLOAT8_B) &&
+         items_on_blocks;
+}
+
 kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer) {
   // Every stored value >= 0 needs no bias (a value clamped at 0 never encodes a negative code).
   return writer.math.clamp.min >= 0.0f ? kernels::Int8Activations::nonnegative : kernels::Int8Activations::biased;

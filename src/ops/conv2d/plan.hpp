@@ -88,5 +88,9 @@ kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 // accurate, the reader a pointwise conv whose GEMM reads its input rows in place (float32 or bfloat16
 // operands, not int8).
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
+// Whether `writer` can write its output as float rows for a reader that is not a conv (global pooling): the
+// values as stored (bfloat16 and bfloat8_b ones rounded so, no cut), accurate numerics, items on whole
+// blocks of channels (a bfloat8_b block's values are rounded together).
+bool can_write_float_rows(const Conv2dPlan& writer);
 
 }  // namespace ttnn

@@ -2,6 +2,7 @@
 // shard or tile band, each pooling its output pixels from the decoded input rows.
 #include "ttnn/operations/pool.hpp"
 
+#include <span>
 #include <vector>
 
 #include "core/aligned_vector.hpp"
@@ -201,14 +202,28 @@ Tensor global_avg_pool2d(const Tensor& input, const std::optional<MemoryConfig>&
                                        memory_config, dtype, op));
 }
 
+namespace {
+
+// Each output block of columns sums its images' rows: taps(image, col_begin, col_end) gives a pointer to
+// each of an image's positions at col_begin.
+template <typename Taps>
+void sum_positions(const GlobalAveragePlan& plan, const Tensor& output, Taps taps) {
+  const float scale = 1.0f / float(plan.positions);
+  produce_output(plan.output, output.bytes(plan.op), [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
+    const std::span<const float* const> position_taps = taps(image, col_begin, col_end);
+    kernels::f32_sum_pool_pixel(position_taps.data(), position_taps.size(), col_end - col_begin, scale, out);
+  });
+}
+
+}  // namespace
+
 void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const Tensor& output) {
   // Each output block reads just its columns of its images' rows: no decoded copy of the whole input (and
   // no parallel region for it).
   const ActivationSource source = plan.input.at(input.bytes(plan.op));
   const RowMap map(input.spec());
   const uint64_t positions = plan.positions;
-  const float scale = 1.0f / float(positions);
-  produce_output(plan.output, output.bytes(plan.op), [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
+  sum_positions(plan, output, [&](uint64_t image, uint64_t col_begin, uint64_t col_end) {
     const size_t width = col_end - col_begin;
     thread_local AlignedVector<float> rows;
     thread_local std::vector<const float*> taps;
@@ -222,7 +237,19 @@ void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input,
       p += run;
     }
     for (uint64_t p = 0; p < positions; ++p) taps[p] = rows.data() + p * width;
-    kernels::f32_sum_pool_pixel(taps.data(), taps.size(), width, scale, out);
+    return std::span<const float* const>(taps);
+  });
+}
+
+void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const float* rows, size_t row_stride,
+                             const Tensor& output) {
+  const RowMap map(input.spec());
+  const uint64_t positions = plan.positions;
+  sum_positions(plan, output, [&](uint64_t image, uint64_t col_begin, uint64_t) {
+    thread_local std::vector<const float*> taps;
+    taps.resize(positions);
+    for (uint64_t p = 0; p < positions; ++p) taps[p] = rows + map.physical(image * positions + p) * row_stride + col_begin;
+    return std::span<const float* const>(taps);
   });
 }
 
