@@ -147,10 +147,14 @@ inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* cod
   for (size_t q = 0; q < 16; q += 4) {
     const __m512i values = face_codes(src, src_stride, face, q);
     // Signs of the rows the vector path holds (special rows' lanes hold garbage until the reference below).
-    __mmask16 held = 0;
-    for (size_t r = 0; r < 4; ++r)
-      if (!((face.special >> (q + r)) & 1)) held |= __mmask16(0xF << (4 * r));
-    signs = _mm512_mask_or_epi32(signs, held, signs, values);
+    if (face.special == 0) {  // almost always
+      signs = _mm512_or_si512(signs, values);
+    } else {
+      __mmask16 held = 0;
+      for (size_t r = 0; r < 4; ++r)
+        if (!((face.special >> (q + r)) & 1)) held |= __mmask16(0xF << (4 * r));
+      signs = _mm512_mask_or_epi32(signs, held, signs, values);
+    }
     const __m512i biased = _mm512_xor_si512(values, _mm512_set1_epi8(char(code_bias)));
     int8_t* out = codes + q * codes_stride;
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(biased));
