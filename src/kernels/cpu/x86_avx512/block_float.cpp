@@ -99,6 +99,7 @@ inline void face_scales(const float* src, size_t src_stride, FaceScales& face) {
                  _mm512_cmpeq_epi32_mask(face.row, _mm512_set1_epi32(255));
   _mm512_store_ps(face.to_units,
                   _mm512_castsi512_ps(_mm512_maskz_sub_epi32(~zero, _mm512_set1_epi32(int(260u << 23)), field)));
+  read_from_memory_again(face.to_units);
 }
 
 // Rows q..q+3 of the face as their codes' two's-complement values, 16 bytes a row, row after row: units =
@@ -142,6 +143,7 @@ inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* cod
   face_scales(src, src_stride, face);
   alignas(16) uint8_t row_exponents[16];
   _mm_store_si128(reinterpret_cast<__m128i*>(row_exponents), _mm512_cvtepi32_epi8(face.row));
+  read_from_memory_again(row_exponents);  // byte loads, not extractions
   for (size_t i = 0; i < 16; ++i) exponents[i * exponents_stride] = row_exponents[i];
   __m512i signs = _mm512_setzero_si512();
   for (size_t q = 0; q < 16; q += 4) {
