@@ -59,13 +59,13 @@ void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
 // One pixel's 3x3 window summed onto `acc` in the order every path keeps (row by row, left to right; rows
 // outside the image are null and have no taps), so all give the same bits: tap(acc, row, at, weight) is the
 // tier's FMA of the input at row + at with one of the nine weights `w`. Always inlined: the tiers' pixel loops
-// interleave several windows' chains, which a call would serialise.
-template <class Vector, class Tap>
+// interleave several windows' chains, which a call would serialise. kAllRows: the caller knows no row is null.
+template <bool kAllRows = false, class Vector, class Tap>
 __attribute__((always_inline)) inline Vector sum_3x3_window(Vector acc, const float* const (&rows)[3], size_t at,
                                                             size_t dilation, const Vector* w, Tap tap) {
 #pragma GCC unroll 3
   for (size_t r = 0; r < 3; ++r) {
-    if (!rows[r]) continue;
+    if (!kAllRows && !rows[r]) continue;
     acc = tap(acc, rows[r], at, w[3 * r]);
     acc = tap(acc, rows[r], at + dilation, w[3 * r + 1]);
     acc = tap(acc, rows[r], at + 2 * dilation, w[3 * r + 2]);

@@ -45,8 +45,10 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
 }
 
 // 3x3, output pixels [ow_begin, ow_end) whose taps are all inside the row (rows outside the image are null
-// and skipped).
-void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
+// and skipped), channels [c_begin, c_end) in vectors of 16. kFull: every vector has 16 channels; kAllRows: no
+// row is null. The common case (both) compiles to straight-line chains without a test per tap.
+template <bool kFull, bool kAllRows>
+void interior_3x3_channels(const DwconvArgs& args, size_t ow_begin, size_t ow_end, size_t c_begin, size_t c_end) {
   const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const bool round = args.round_to_bf16;
@@ -55,19 +57,20 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
   const size_t channels = args.channels, out_stride = args.output_pixel_stride;
-  for (size_t c = 0; c < channels; c += 16) {
-    const __mmask16 m = lanes(channels - c);
+  for (size_t c = c_begin; c < c_end; c += 16) {
+    const __mmask16 m = kFull ? __mmask16(0xFFFF) : lanes(channels - c);
     __m512 w[9];
 #pragma GCC unroll 9
     for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
     const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
     float* out = args.output + (ow_begin - args.out_begin) * out_stride + c;
     size_t offset = first + c, ow = ow_begin;
-    const bool full = m == 0xFFFF;
     auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
-      return _mm512_fmadd_ps(weight, full ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
+      return _mm512_fmadd_ps(weight, kFull ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
     };
-    auto one = [&](size_t at) { return finish(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi, round, cut); };
+    auto one = [&](size_t at) {
+      return finish(sum_3x3_window<kAllRows>(bias, rows, at, dil, w, tap), lo, hi, round, cut);
+    };
     // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
     // independent chains keep the FMA units busy through the latency. The last few go four, two and one at a
     // time: one by one, each chain's latency was a third of the kernel's time on rows of 7 to 28 pixels.
@@ -77,7 +80,10 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
 #pragma GCC unroll 8
       for (size_t i = 0; i < kPixels; ++i) v[i] = one(offset + i * step);
 #pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) _mm512_mask_storeu_ps(out + i * out_stride, m, v[i]);
+      for (size_t i = 0; i < kPixels; ++i) {
+        if (kFull) _mm512_storeu_ps(out + i * out_stride, v[i]);
+        else _mm512_mask_storeu_ps(out + i * out_stride, m, v[i]);
+      }
       ow += kPixels, offset += kPixels * step, out += kPixels * out_stride;
     };
     while (ow + 8 <= ow_end) pixels(std::integral_constant<size_t, 8>{});
@@ -85,6 +91,14 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     if (ow + 2 <= ow_end) pixels(std::integral_constant<size_t, 2>{});
     if (ow < ow_end) pixels(std::integral_constant<size_t, 1>{});
   }
+}
+
+void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
+  const size_t full_end = args.channels / 16 * 16;
+  const bool all_rows = args.input_rows[0] && args.input_rows[1] && args.input_rows[2];
+  if (all_rows) interior_3x3_channels<true, true>(args, ow_begin, ow_end, 0, full_end);
+  else interior_3x3_channels<true, false>(args, ow_begin, ow_end, 0, full_end);
+  if (full_end < args.channels) interior_3x3_channels<false, false>(args, ow_begin, ow_end, full_end, args.channels);
 }
 
 // Stride 1, dilation 1: eight neighbouring pixels read ten input columns per row, so each input vector is
