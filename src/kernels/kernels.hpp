@@ -134,6 +134,9 @@ struct ConvRowsArgs {
   const uint16_t* packed_w_bf16 = nullptr;   // bf16_conv_rows: as GemmBf16Args::packed_w
   const float* bias = nullptr;               // [n] or null
   float clamp_min = 0, clamp_max = 0;
+  // Outputs rounded as bfloat8_b stores them (blocks of 16 from c's first column), as bfp8_round_rows would
+  // after the kernel: a fused producer's values as its bfloat8_b output holds them.
+  bool round_to_bfp8 = false;
   float* c = nullptr;  // pixel i's channel j at c[i * c_row_stride + j]
   size_t c_row_stride = 0;
 };

@@ -174,6 +174,31 @@ TEST_P(ConvRows, ComputesTheConv) {
   });
 }
 
+// Rounding to bfloat8_b in the kernel (a fused producer's outputs) gives the bits of the kernel's outputs
+// rounded afterwards by the reference, blocks of 16 from the first column; signed outputs too (the cases
+// clamped at -2 and without a clamp), and the sentinels past n stay.
+TEST_P(ConvRows, RoundsToBfloat8AsTheReferenceRoundsItsOutputs) {
+  for_each_case([this](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
+                       const std::vector<float>&) {
+    const size_t c_stride = c.n + 3;
+    std::vector<float> expected = direct;
+    bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c_stride);
+    const float* rows[8];
+    for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
+    for (const bool bf16 : {false, true}) {
+      std::vector<float> rounded(c.pixels * c_stride, kSentinel);
+      ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
+      args.round_to_bfp8 = true;
+      (bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(args);
+      std::vector<float> unrounded(c.pixels * c_stride, kSentinel);
+      (bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(d.args(unrounded.data(), c_stride, rows));
+      bfp8_round_rows_ref(unrounded.data(), c.pixels, c.n, c_stride);
+      EXPECT_TRUE(same_bits(rounded, unrounded)) << (bf16 ? "bf16_conv_rows" : "f32_conv_rows");
+    }
+    EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, ConvRows, ::testing::ValuesIn(kAllCpuIsas),
                          [](const ::testing::TestParamInfo<CpuIsa>& tier) { return std::string(isa_name(tier.param)); });
 

@@ -36,6 +36,7 @@ void f32_conv_rows_by_gemm(const ConvRowsArgs& args) {
     gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
     gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
     Gemm(gemm);
+    if (args.round_to_bfp8) bfp8_round_rows_ref(gemm.c, count, args.n, args.c_row_stride);
   }
 }
 
@@ -65,6 +66,7 @@ void bf16_conv_rows_by_gemm(const ConvRowsArgs& args) {
     gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
     gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
     Gemm(gemm);
+    if (args.round_to_bfp8) bfp8_round_rows_ref(gemm.c, count, args.n, args.c_row_stride);
   }
 }
 

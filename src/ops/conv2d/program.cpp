@@ -191,9 +191,10 @@ struct PaddedRows {
   }
 };
 
-// Output pixels [p0, p1) of a conv_rows program, output channels from panel0 (n of them) into c.
+// Output pixels [p0, p1) of a conv_rows program, output channels from panel0 (n of them) into c, rounded
+// as bfloat8_b stores them when round_to_bfp8.
 void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t panel0, size_t n,
-                   const float* bias, float* c, size_t c_row_stride) {
+                   const float* bias, bool round_to_bfp8, float* c, size_t c_row_stride) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const ActivationSource& source = *program.source;
@@ -211,6 +212,7 @@ void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
     conv.packed_w = weights.packed_f32().data() + size_t(panel0) * k;
   conv.bias = bias;
   conv.clamp_min = program.math->clamp.min, conv.clamp_max = program.math->clamp.max;
+  conv.round_to_bfp8 = round_to_bfp8;
   conv.c_row_stride = c_row_stride;
   const kernels::ConvRowsFn kernel =
       program.bf16_operands ? kernels::kernel_table().bf16_conv_rows : kernels::kernel_table().f32_conv_rows;
@@ -321,8 +323,10 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   // bfloat16 operands: the int8 GEMM runs).
   const bool bf16_gemm = program.bf16_operands && !program.bfp8_operands && !program.conv_rows;
   const bool bf16_epilogue = bf16_gemm && finish.in_float_epilogue();
-  const bool round_to_bfp8 = program.bfp8_operands && finish.stored == DataType::BFLOAT8_B && finish.cut.bits <= 0 &&
-                             item.col_begin % kernels::kGemmPanelWidth == 0;
+  // The int8 GEMM and the conv-rows kernels round to bfloat8_b in their epilogues (blocks from the item's
+  // first column, a panel's).
+  const bool round_to_bfp8 = (program.bfp8_operands || program.conv_rows) && finish.stored == DataType::BFLOAT8_B &&
+                             finish.cut.bits <= 0 && item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
@@ -340,7 +344,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     if (program.bfp8_operands) {  // one group (dense pointwise)
       run_bfp8_gemm(program, p0, p1, panel0, n, c, c_row_stride, round_to_bfp8);
     } else if (program.conv_rows) {  // one group
-      run_conv_rows(program, p0, p1, panel0, n, gemm_bias, c, c_row_stride);
+      run_conv_rows(program, p0, p1, panel0, n, gemm_bias, round_to_bfp8, c, c_row_stride);
     } else if (program.bf16_operands) {
       const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmBf16Args gemm;

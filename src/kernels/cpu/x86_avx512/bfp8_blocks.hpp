@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/kernels.hpp"
+
 namespace ttnn::kernels {
 
 inline constexpr uint32_t kExponentMask = 0x7F800000u;
@@ -93,5 +95,51 @@ struct BlockRounding {
                                                               _mm512_set1_epi32(int(0x80000000u)), 0xF8));
   }
 };
+
+// Rows [R0, R0 + G) of a tile's outputs v (each vector a block: v[r][j] holds columns 16j.. of row r of c,
+// whose first column starts a block) rounded as bfloat8_b stores them while in registers, then stored;
+// lanes past the columns (mask) read as zeros. Rows with a special block (rare) are stored as they are and
+// rounded by the reference: no branch per block. kNonnegative: every value is >= 0 (a clamp at 0; no sign to
+// handle, and a -0's bits read as a negative integer, which no block maximum takes).
+template <bool kNonnegative, size_t R0, size_t G, size_t MR, size_t NP>
+__attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][NP], const __mmask16 (&mask)[NP],
+                                                         float* c, size_t c_row_stride) {
+  static_assert(G * NP <= 16 && R0 + G <= MR);
+  __m512i magnitude[16];
+#pragma GCC unroll 16
+  for (size_t i = 0; i < 16; ++i) {
+    const __m512i bits = _mm512_castps_si512(v[R0 + i / NP % G][i % NP]);
+    magnitude[i] = i >= G * NP ? _mm512_setzero_si512()
+                   : kNonnegative ? _mm512_maskz_mov_epi32(mask[i % NP], bits)
+                                  : _mm512_maskz_and_epi32(mask[i % NP], bits, _mm512_set1_epi32(0x7FFFFFFF));
+  }
+  BlockRounding rounding;
+  rounding.of(magnitude);
+  if (rounding.special == 0) {
+#pragma GCC unroll 16
+    for (size_t i = 0; i < G * NP; ++i) {
+      const size_t r = R0 + i / NP, j = i % NP;
+      const __m512 value = kNonnegative ? rounding.round_nonnegative(i, v[r][j]) : rounding.round(i, v[r][j]);
+      _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], value);
+    }
+    return;
+  }
+  for (size_t r = R0; r < R0 + G; ++r)
+    for (size_t j = 0; j < NP; ++j) {
+      _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], v[r][j]);
+      bfp8_round_rows_ref(c + r * c_row_stride + 16 * j, 1, size_t(__builtin_popcount(mask[j])), c_row_stride);
+    }
+}
+
+// Every row of a tile rounded and stored as store_rounded does, sixteen blocks at a time.
+template <bool kNonnegative, size_t R0 = 0, size_t MR, size_t NP>
+__attribute__((always_inline)) inline void store_all_rounded(const __m512 (&v)[MR][NP], const __mmask16 (&mask)[NP],
+                                                             float* c, size_t c_row_stride) {
+  if constexpr (R0 < MR) {
+    constexpr size_t kGroup = 16 / NP < MR - R0 ? 16 / NP : MR - R0;
+    store_rounded<kNonnegative, R0, kGroup>(v, mask, c, c_row_stride);
+    store_all_rounded<kNonnegative, R0 + kGroup>(v, mask, c, c_row_stride);
+  }
+}
 
 }  // namespace ttnn::kernels

@@ -35,41 +35,6 @@ int32_t load_quad(const uint8_t* bytes) {
   return quad;
 }
 
-// A tile's outputs (each vector a block: n0 is a multiple of 32 from c's first column) rounded as bfloat8_b
-// stores them while in registers, then stored; lanes past the columns (mask) read as zeros. A tile with a
-// special block (rare) is stored as it is and rounded by the reference: no branch per block.
-// kNonnegative: the clamp's lower bound is >= 0, so every value is (no sign to handle; a -0's bits read as a
-// negative integer, which no block maximum takes).
-template <bool kNonnegative, size_t MR, size_t NP>
-__attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][NP], const __mmask16 (&mask)[NP],
-                                                         float* c, size_t c_row_stride) {
-  static_assert(MR * NP <= 16);
-  __m512i magnitude[16];
-#pragma GCC unroll 16
-  for (size_t i = 0; i < 16; ++i) {
-    const __m512i bits = _mm512_castps_si512(v[i / NP % MR][i % NP]);
-    magnitude[i] = i >= MR * NP ? _mm512_setzero_si512()
-                   : kNonnegative ? _mm512_maskz_mov_epi32(mask[i % NP], bits)
-                                  : _mm512_maskz_and_epi32(mask[i % NP], bits, _mm512_set1_epi32(0x7FFFFFFF));
-  }
-  BlockRounding rounding;
-  rounding.of(magnitude);
-  if (rounding.special == 0) {
-#pragma GCC unroll 12
-    for (size_t i = 0; i < MR * NP; ++i) {
-      const size_t r = i / NP, j = i % NP;
-      const __m512 value = kNonnegative ? rounding.round_nonnegative(i, v[r][j]) : rounding.round(i, v[r][j]);
-      _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], value);
-    }
-    return;
-  }
-  for (size_t r = 0; r < MR; ++r)
-    for (size_t j = 0; j < NP; ++j) {
-      _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], v[r][j]);
-      bfp8_round_rows_ref(c + r * c_row_stride + 16 * j, 1, size_t(__builtin_popcount(mask[j])), c_row_stride);
-    }
-}
-
 // Rows m0.. of the product against NP panels of packed weights. a: the tile's activations as the unsigned
 // bytes vpdpbusd reads (the values themselves, or the values + 128 when kBiased).
 // Inlined into its caller's strip loop: called once per tile, a k of 16 or 32 spent a third of its time
@@ -126,8 +91,8 @@ fill_tile(dot, _mm512_setzero_si512());
     for (size_t r = 0; r < MR; ++r) acc[r][j] = clamp(bias_values ? _mm512_add_ps(acc[r][j], bias) : acc[r][j], lo, hi);
   }
   if (args.round_to_bfp8) {
-    if (args.clamp_min >= 0.0f) return store_rounded<true>(acc, mask, c, c_row_stride);
-    return store_rounded<false>(acc, mask, c, c_row_stride);
+    if (args.clamp_min >= 0.0f) return store_all_rounded<true>(acc, mask, c, c_row_stride);
+    return store_all_rounded<false>(acc, mask, c, c_row_stride);
   }
   for (size_t j = 0; j < NP; ++j)
 #pragma GCC unroll 6

@@ -8,6 +8,7 @@
 
 #include "kernels/cpu/flush_denormals.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
+#include "kernels/cpu/x86_avx512/bfp8_blocks.hpp"
 
 namespace ttnn::kernels {
 namespace {
@@ -80,8 +81,22 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, wv[j], acc[r][j]);
     }
   }
-  store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false, 0,
-                                 args.c + i0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+  float* const c = args.c + i0 * args.c_row_stride + n0;
+  if (!args.round_to_bfp8)
+    return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false,
+                                          0, c, args.c_row_stride, cols, acc);
+  // store_tile's bias and clamp, then the blocks rounded in registers.
+  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
+  __mmask16 mask[NP];
+  for (size_t j = 0; j < NP; ++j) {
+    mask[j] = lanes(cols - 16 * j);
+    const bool add_bias = !kBiasFirst && args.bias;
+    const __m512 b = add_bias ? _mm512_maskz_loadu_ps(mask[j], args.bias + n0 + 16 * j) : _mm512_setzero_ps();
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) acc[r][j] = clamp(add_bias ? _mm512_add_ps(acc[r][j], b) : acc[r][j], lo, hi);
+  }
+  if (args.clamp_min >= 0.0f) store_all_rounded<true>(acc, mask, c, args.c_row_stride);
+  else store_all_rounded<false>(acc, mask, c, args.c_row_stride);
 }
 
 // Strips of 32 output channels (the last maybe 16), pixels in tiles of 12; strip_weights(n0) gives the
