@@ -55,6 +55,22 @@ TEST(Relu, KeepsDtypeLayoutAndMemoryConfigAndClampsExactly) {
   EXPECT_EQ(to_host(interleaved)[5], 7.25f);
 }
 
+// Without an activation the sum passes as it is: NaN, infinities and -0 (-0 + -0) included.
+TEST(Add, WithoutActivationPassesNaNInfinityAndMinusZero) {
+  auto device = open_device(0);
+  const std::vector<float> a{-0.0f, NAN, INFINITY, -INFINITY, 3e38f, 2.5f}, b{-0.0f, 1.0f, 1.0f, -1.0f, 3e38f, -7.0f};
+  const Shape shape{1, 6};
+  const auto result = to_host(add(from_host(a, shape, DataType::FLOAT32, Layout::ROW_MAJOR, device.get()),
+                                  from_host(b, shape, DataType::FLOAT32, Layout::ROW_MAJOR, device.get())));
+  ASSERT_EQ(result.size(), a.size());
+  EXPECT_TRUE(result[0] == 0.0f && std::signbit(result[0]));
+  EXPECT_TRUE(std::isnan(result[1]));
+  EXPECT_EQ(result[2], INFINITY);
+  EXPECT_EQ(result[3], -INFINITY);
+  EXPECT_EQ(result[4], INFINITY);  // the sum overflows; no clamp brings it back
+  EXPECT_EQ(result[5], -4.5f);
+}
+
 TEST(Add, OperandsInDifferentConfigsGiveTheSameValues) {
   auto device = open_device(0);
   const auto cases = oracle_cases("add");
