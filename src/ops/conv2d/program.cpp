@@ -419,12 +419,15 @@ struct DepthwiseInput {
   const float* base = nullptr;  // whole decoded tensor: pixel 0 of the image at the item's first channel
   const float* ring = nullptr;  // streamed: row ih at ring + (ih % ring_rows) * row_floats
   size_t ring_rows = 0, row_floats = 0;
+  size_t first_slot = 0;  // first_row % ring_rows: the rows available fit the ring (no division per row: 1%)
   size_t pixel_stride = 0;
   long first_row = 0, end_row = 0;  // input rows available: [first_row, end_row)
   const float* row(long ih, uint32_t input_width) const {
     if (ih < first_row || ih >= end_row) return nullptr;
     if (base) return base + size_t(ih) * input_width * pixel_stride;
-    return ring + size_t(ih) % ring_rows * row_floats;
+    size_t slot = first_slot + size_t(ih - first_row);
+    if (slot >= ring_rows) slot -= ring_rows;
+    return ring + slot * row_floats;
   }
 };
 
@@ -493,6 +496,7 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   }
   ring.first_row = first;
   ring.end_row = std::max(ring.end_row, end);
+  input.first_slot = size_t(first) % input.ring_rows;
   return input;
 }
 
@@ -532,8 +536,9 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
     const uint32_t oh1 = uint32_t((run_end - 1) / g.output_width % g.output_height) + 1;
     const DepthwiseInput input = depthwise_input(program, item, image, oh0, oh1);
     dw.input_pixel_stride = input.pixel_stride;
-    for (; p < run_end;) {
-      const uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+    // The run's rows in order: the first may start mid-row, the others at column 0 of the next row.
+    uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
+    for (; p < run_end; ++oh, ow = 0) {
       const uint64_t segment_end = std::min<uint64_t>(run_end, p + (g.output_width - ow));
       for (uint32_t ky = 0; ky < g.kernel_h; ++ky)
         rows[ky] = input.row(long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h, g.input_width);
