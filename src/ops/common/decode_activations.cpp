@@ -55,20 +55,33 @@ DecodedActivations decode_activations(const Tensor& tensor, const std::byte* byt
 }
 
 DecodedActivations decode_activations(const ActivationSource& source, const Device* device) {
+  return decode_activations(source, device, source.layout->height, source.layout->height);
+}
+
+DecodedActivations decode_activations(const ActivationSource& source, const Device* device, uint64_t period,
+                                      uint64_t used) {
   DecodedActivations decoded;
   decoded.rows = source.layout->height;
   decoded.cols = source.cols;
   decoded.values = ScratchFloats(decoded.rows * decoded.cols);
   constexpr uint64_t kRowsPerItem = 256;  // whole tile bands, enough work per item
   constexpr uint64_t kColsPerItem = 256;  // a short tensor of many columns (a pooled batch) splits them
-  const size_t bands = size_t((decoded.rows + kRowsPerItem - 1) / kRowsPerItem);
+  period = std::max<uint64_t>(1, period);
+  used = std::min(used, period);
+  const uint64_t periods = (decoded.rows + period - 1) / period;
+  const uint64_t bands_per_period = (used + kRowsPerItem - 1) / kRowsPerItem;
+  const size_t bands = size_t(periods * bands_per_period);
   const uint64_t cols_per_item = bands == 1 ? kColsPerItem : std::max<uint64_t>(1, decoded.cols);
   const size_t col_parts = size_t(std::max<uint64_t>(1, (decoded.cols + cols_per_item - 1) / cols_per_item));
   auto work = [&](size_t item) {
-    const uint64_t begin = item / col_parts * kRowsPerItem, end = std::min(decoded.rows, begin + kRowsPerItem);
+    const uint64_t band = item / col_parts, first = band / bands_per_period * period;
+    const uint64_t begin = first + band % bands_per_period * kRowsPerItem;
+    const uint64_t end = std::min({decoded.rows, first + used, begin + kRowsPerItem});
     const uint64_t col_begin = item % col_parts * cols_per_item;
     const uint64_t col_end = std::min(decoded.cols, col_begin + cols_per_item);
-    source.read(begin, end, col_begin, col_end, decoded.values.data() + begin * decoded.cols + col_begin, decoded.cols);
+    if (begin < end)
+      source.read(begin, end, col_begin, col_end, decoded.values.data() + begin * decoded.cols + col_begin,
+                  decoded.cols);
   };
   const size_t items = bands * col_parts;
   if (device) {

@@ -48,6 +48,10 @@ ActivationSource activation_source(const TensorSpec& spec, const std::byte* byte
 DecodedActivations decode_activations(const Tensor& tensor, const std::byte* bytes, OperandCut cut, std::string_view op);
 // All of `source`'s rows, on `device`'s threads (serially without one).
 DecodedActivations decode_activations(const ActivationSource& source, const Device* device);
+// The same, decoding only the first `used` rows of every `period` physical rows (a matmul's rows: the others
+// are tile padding it never reads, 31 of 32 for a classifier's single row); the other rows hold garbage.
+DecodedActivations decode_activations(const ActivationSource& source, const Device* device, uint64_t period,
+                                      uint64_t used);
 
 // Splits `decoded` at `top_bits` significand bits: `decoded` keeps trunc(v, top_bits) and the returned
 // copy holds the rest, v - trunc(v, top_bits) (the tt_metal HiFi3 second phase's operand).
