@@ -471,7 +471,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
           const FloatRowsView rows(spec_of(specs, value), input.buffer()->size_bytes(), OperandCut{});
           steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan, rows] {
             const FloatRows floats = rows.at(input.bytes("global_avg_pool2d"));
-            run_global_average_plan(*plan, input, floats.values, floats.cols, output);
+            run_global_average_plan(*plan, floats.values, floats.cols, output);
           }));
           break;
         }

@@ -42,13 +42,14 @@ const ConvRowsCase kCases[] = {
 
 struct ConvRowsData {
   ConvRowsCase cs;
+  bool bf16;  // operands rounded to bfloat16: the bfloat16 kernel's data
   size_t row_floats, taps;
   std::vector<float> rows;  // kernel_h rows of row_floats, then NaNs
   std::vector<float> w, bias;
   std::vector<float> packed;
   std::vector<uint16_t> packed_bf16;
 
-  ConvRowsData(const ConvRowsCase& c, bool bf16) : cs(c) {
+  ConvRowsData(const ConvRowsCase& c, bool bf16_operands) : cs(c), bf16(bf16_operands) {
     row_floats = ((c.pixels - 1) * c.stride + c.kernel_w) * c.channels;
     taps = c.kernel_h * c.kernel_w * c.channels;
     const unsigned seed = unsigned(c.pixels * 131 + c.n * 7 + c.k + (bf16 ? 1 : 0));
@@ -134,6 +135,23 @@ class ConvRows : public KernelTier {
     }
   }
 
+  // The kernel run with round_to_bfp8 gives `direct` (its unrounded outputs) rounded by the reference, and
+  // rounding changed something.
+  void expect_rounded_as_reference(const ConvRowsCase& c, const ConvRowsData& d,
+                                   const std::vector<float>& direct) const {
+    const size_t c_stride = c.n + 3;
+    std::vector<float> expected = direct;
+    bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c_stride);
+    EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
+    const float* rows[8];
+    for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
+    std::vector<float> rounded(c.pixels * c_stride, kSentinel);
+    ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
+    args.round_to_bfp8 = true;
+    (d.bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(args);
+    EXPECT_TRUE(same_bits(rounded, expected));
+  }
+
   // check(case, data, direct, by_gemm) for every case, float32 and bfloat16 operands.
   template <class Check>
   void for_each_case(Check check) {
@@ -180,23 +198,43 @@ TEST_P(ConvRows, ComputesTheConv) {
 TEST_P(ConvRows, RoundsToBfloat8AsTheReferenceRoundsItsOutputs) {
   for_each_case([this](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
                        const std::vector<float>&) {
-    const size_t c_stride = c.n + 3;
-    std::vector<float> expected = direct;
-    bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c_stride);
-    const float* rows[8];
-    for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
-    for (const bool bf16 : {false, true}) {
-      std::vector<float> rounded(c.pixels * c_stride, kSentinel);
-      ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
-      args.round_to_bfp8 = true;
-      (bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(args);
-      std::vector<float> unrounded(c.pixels * c_stride, kSentinel);
-      (bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(d.args(unrounded.data(), c_stride, rows));
-      bfp8_round_rows_ref(unrounded.data(), c.pixels, c.n, c_stride);
-      EXPECT_TRUE(same_bits(rounded, unrounded)) << (bf16 ? "bf16_conv_rows" : "f32_conv_rows");
-    }
-    EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
+    expect_rounded_as_reference(c, d, direct);
   });
+}
+
+// The same on special blocks, which the kernel hands to the reference: a NaN with its sign bit set (x86's
+// Inf - Inf) passing a clamp at 0, and outputs so small that the block's scale is subnormal (the bfloat16
+// kernel flushes subnormals; the reference, run elsewhere, does not).
+TEST_P(ConvRows, RoundsSpecialBlocksAsTheReference) {
+  struct Special {
+    const char* name;
+    ConvRowsCase c;
+    bool bf16;
+    float input_scale, weight_scale;
+    bool infinities;
+  };
+  const Special cases[] = {
+      {"negative NaN, clamp at 0, float32", {3, 3, 3, 2, 13, 32, 32, true, 0.0f, 6.0f}, false, 1.0f, 1.0f, true},
+      {"negative NaN, clamp at 0, bfloat16", {3, 3, 3, 2, 13, 32, 32, true, 0.0f, 6.0f}, true, 1.0f, 1.0f, true},
+      {"tiny outputs, bfloat16", {3, 3, 3, 2, 13, 32, 32, false, -1e30f, 1e30f}, true, 0x1p-63f, 0x1p-60f, false},
+      {"tiny outputs, float32", {3, 3, 3, 2, 13, 32, 32, false, -1e30f, 1e30f}, false, 0x1p-63f, 0x1p-60f, false},
+  };
+  for (const Special& special : cases) {
+    SCOPED_TRACE(special.name);
+    ConvRowsData d(special.c, special.bf16);
+    for (size_t ky = 0; ky < special.c.kernel_h; ++ky)
+      for (size_t i = 0; i < d.row_floats; ++i) d.rows[ky * (d.row_floats + 16) + i] *= special.input_scale;
+    for (float& w : d.w) w *= special.weight_scale;
+    if (special.infinities) {  // pixel 0's taps 0 and 1 of kernel row 0: Inf - Inf in its sums
+      d.rows[0] = std::numeric_limits<float>::infinity();
+      d.rows[1] = -std::numeric_limits<float>::infinity();
+    }
+    pack_gemm_weights(special.c.n, special.c.k, d.w.data(), special.c.k, d.packed.data());
+    pack_gemm_weights_bf16(special.c.n, special.c.k, d.w.data(), special.c.k, d.packed_bf16.data());
+    std::vector<float> direct, by_gemm;
+    run_both(d, special.bf16, direct, by_gemm);
+    expect_rounded_as_reference(special.c, d, direct);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Tiers, ConvRows, ::testing::ValuesIn(kAllCpuIsas),

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <limits>
+#include <cstring>
 
 #include "kernels/kernels.hpp"
 #include "support/random_values.hpp"
@@ -204,6 +206,30 @@ TEST(PlannedPass, AModelThatRunsOncePlansNothing) {
   const std::vector<float> first = model.run(input);
   EXPECT_FALSE(model.memory_plan().planned);
   EXPECT_EQ(model.run(input), first);
+}
+
+// An image with +Inf next to -Inf: the stem's sums there are x86's default NaN (sign bit set), which ReLU6
+// passes. Op by op the stem's bfloat8_b output encodes the NaN's block as the reference does; the planned pass
+// rounds it in the conv-rows epilogue (the stem inside block 1's depthwise conv), and must give the same bits.
+TEST(PlannedPass, InfinitiesInTheImageGiveTheFirstPassBits) {
+  auto device = open_device(0);
+  const model::MobileNetV2Module module(0.5f, 10);
+  const StateDict weights = model::random_state_dict(module, 3);
+  const Shape shape{1, 3, 64, 64};
+  std::vector<float> input = random_values(shape.volume(), 11);
+  input[10 * 64 + 20] = std::numeric_limits<float>::infinity();  // channel 0, row 10, columns 20 and 21
+  input[10 * 64 + 21] = -std::numeric_limits<float>::infinity();
+  for (MathFidelity fidelity : {MathFidelity::LoFi, MathFidelity::HiFi4}) {
+    SCOPED_TRACE(to_string(fidelity));
+    ModelConfig config;
+    config.dtype = config.weights_dtype = DataType::BFLOAT8_B;
+    config.math_fidelity = fidelity;
+    Model model(model::create_mobilenetv2_model_parameters(weights, shape), *device, config);
+    const std::vector<float> first = model.run(input);  // op by op
+    std::vector<float> second(first.size(), -1.0f);
+    model.run(input, second);
+    EXPECT_EQ(std::memcmp(second.data(), first.data(), first.size() * sizeof(float)), 0);
+  }
 }
 
 TEST(PlannedPass, SmallBatchOnOneThreadAllocatesNothing) {

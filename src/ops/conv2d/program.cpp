@@ -308,8 +308,8 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding. Returns whether the outputs are
-// finished as `finish` asks: the bfloat16 GEMM rounds and cuts in its epilogue, the bfloat8_b one rounds
-// (its blocks start at the item's first column, a panel's).
+// finished as `finish` asks: the bfloat16 GEMM rounds and cuts in its epilogue, the int8 GEMM and the
+// conv-rows kernels round to bfloat8_b (blocks from the item's first column, a panel's).
 bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
                     size_t out_stride, const OutputFinish& finish) {
   const Conv2dGeometry& g = *program.geometry;
@@ -323,8 +323,6 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   // bfloat16 operands: the int8 GEMM runs).
   const bool bf16_gemm = program.bf16_operands && !program.bfp8_operands && !program.conv_rows;
   const bool bf16_epilogue = bf16_gemm && finish.in_float_epilogue();
-  // The int8 GEMM and the conv-rows kernels round to bfloat8_b in their epilogues (blocks from the item's
-  // first column, a panel's).
   const bool round_to_bfp8 = (program.bfp8_operands || program.conv_rows) && finish.stored == DataType::BFLOAT8_B &&
                              finish.cut.bits <= 0 && item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {

@@ -241,14 +241,13 @@ void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input,
   });
 }
 
-void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const float* rows, size_t row_stride,
+void run_global_average_plan(const GlobalAveragePlan& plan, const float* rows, size_t row_stride,
                              const Tensor& output) {
-  const RowMap map(input.spec());
   const uint64_t positions = plan.positions;
   sum_positions(plan, output, [&](uint64_t image, uint64_t col_begin, uint64_t) {
     thread_local std::vector<const float*> taps;
     taps.resize(positions);
-    for (uint64_t p = 0; p < positions; ++p) taps[p] = rows + map.physical(image * positions + p) * row_stride + col_begin;
+    for (uint64_t p = 0; p < positions; ++p) taps[p] = rows + (image * positions + p) * row_stride + col_begin;
     return std::span<const float* const>(taps);
   });
 }

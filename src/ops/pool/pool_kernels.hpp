@@ -21,8 +21,9 @@ inline void f32_max_pool_pixel(const float* const* taps, size_t num_taps, size_t
 }
 
 // out[c] = scale * sum over taps of taps[t][c], accumulated in float32 (taps in order, on every path).
-// Sixteen channels at a time in four 4-lane vectors (GCC vector extensions: SSE on any x86-64, NEON on
-// Arm): summed in `out`, each addition waited on the store of the one before, as out may alias a tap.
+// Sixteen channels at a time in four 4-lane vectors held in registers (GCC vector extensions: SSE on any
+// x86-64, NEON on Arm); summed in `out` instead, each addition waited on the store of the one before (out
+// may alias a tap, as far as the compiler knows) and ran as scalars.
 inline void f32_sum_pool_pixel(const float* const* taps, size_t num_taps, size_t channels, float scale, float* out) {
   typedef float Lanes __attribute__((vector_size(16)));
   constexpr size_t kLanes = 4, kChunk = 4 * kLanes;

@@ -22,10 +22,10 @@ GlobalAveragePlan plan_global_avg_pool2d(const Tensor& input, uint32_t batch_siz
                                          const std::optional<MemoryConfig>& memory_config,
                                          std::optional<DataType> dtype);
 void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const Tensor& output);
-// The same with the input's values passed as float rows (the model's planned pass: its conv wrote every
-// physical row as `row_stride` floats, the values as stored) instead of in the input's bytes: the sums read
-// them in place, with the same bits.
-void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input, const float* rows, size_t row_stride,
+// The same with the input's values passed as float rows instead of in its bytes (the model's planned pass:
+// the conv that makes them wrote pixel p's values at rows + p * row_stride, as stored): the sums read them in
+// place, with the same bits.
+void run_global_average_plan(const GlobalAveragePlan& plan, const float* rows, size_t row_stride,
                              const Tensor& output);
 
 }  // namespace ttnn

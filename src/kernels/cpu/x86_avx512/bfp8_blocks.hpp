@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/kernels.hpp"
 
@@ -21,6 +22,7 @@ inline constexpr uint32_t kExponentMask = 0x7F800000u;
 // GEMM ran 3% slower so).
 template <typename Array>
 inline void read_from_memory_again(Array& stored) {
+  static_assert(std::is_array_v<Array>, "the stored values themselves, not a pointer to them");
   asm volatile("" : "+m"(stored));
 }
 
@@ -96,11 +98,29 @@ struct BlockRounding {
   }
 };
 
+// A tile's columns present (mask[j]: panel j's, `cols` in all), and its accumulators plus the bias of their
+// columns (none when `bias` is null: no addition, which would turn a -0 sum into +0), clamped, in place: the
+// epilogue before store_rounded.
+template <size_t MR, size_t NP>
+__attribute__((always_inline)) inline void add_bias_and_clamp(__m512 (&acc)[MR][NP], __mmask16 (&mask)[NP], size_t cols,
+                                                              const float* bias, float clamp_min, float clamp_max) {
+  const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
+  for (size_t j = 0; j < NP; ++j) {
+    mask[j] = cols >= 16 * (j + 1) ? __mmask16(0xFFFF) : __mmask16((1u << (cols - 16 * j)) - 1);
+    const __m512 b = bias ? _mm512_maskz_loadu_ps(mask[j], bias + 16 * j) : _mm512_setzero_ps();
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r)
+      acc[r][j] = _mm512_min_ps(hi, _mm512_max_ps(lo, bias ? _mm512_add_ps(acc[r][j], b) : acc[r][j]));
+  }
+}
+
 // Rows [R0, R0 + G) of a tile's outputs v (each vector a block: v[r][j] holds columns 16j.. of row r of c,
 // whose first column starts a block) rounded as bfloat8_b stores them while in registers, then stored;
 // lanes past the columns (mask) read as zeros. Rows with a special block (rare) are stored as they are and
-// rounded by the reference: no branch per block. kNonnegative: every value is >= 0 (a clamp at 0; no sign to
-// handle, and a -0's bits read as a negative integer, which no block maximum takes).
+// rounded by the reference, with subnormals kept whatever the caller's MXCSR says (as the reference runs
+// elsewhere): no branch per block. kNonnegative: every value is >= 0 or NaN (a clamp at 0 passes NaN; a NaN
+// with its sign bit set, as Inf - Inf gives, must still make its block special, so the magnitudes drop the
+// sign bit here too).
 template <bool kNonnegative, size_t R0, size_t G, size_t MR, size_t NP>
 __attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][NP], const __mmask16 (&mask)[NP],
                                                          float* c, size_t c_row_stride) {
@@ -110,8 +130,7 @@ __attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][N
   for (size_t i = 0; i < 16; ++i) {
     const __m512i bits = _mm512_castps_si512(v[R0 + i / NP % G][i % NP]);
     magnitude[i] = i >= G * NP ? _mm512_setzero_si512()
-                   : kNonnegative ? _mm512_maskz_mov_epi32(mask[i % NP], bits)
-                                  : _mm512_maskz_and_epi32(mask[i % NP], bits, _mm512_set1_epi32(0x7FFFFFFF));
+                               : _mm512_maskz_and_epi32(mask[i % NP], bits, _mm512_set1_epi32(0x7FFFFFFF));
   }
   BlockRounding rounding;
   rounding.of(magnitude);
@@ -124,11 +143,14 @@ __attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][N
     }
     return;
   }
+  const unsigned csr = _mm_getcsr();  // FTZ and DAZ off for the reference (bf16_conv_rows flushes)
+  _mm_setcsr(csr & ~0x8040u);
   for (size_t r = R0; r < R0 + G; ++r)
     for (size_t j = 0; j < NP; ++j) {
       _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], v[r][j]);
       bfp8_round_rows_ref(c + r * c_row_stride + 16 * j, 1, size_t(__builtin_popcount(mask[j])), c_row_stride);
     }
+  _mm_setcsr(csr);
 }
 
 // Every row of a tile rounded and stored as store_rounded does, sixteen blocks at a time.

@@ -79,17 +79,10 @@ fill_tile(dot, _mm512_setzero_si512());
 
   // The arguments in locals: each store to c could alias them in memory, so read through `args` they were
   // loaded again after every store (a tenth of the time at k = 16).
-  const float* const bias_values = args.bias;
   float* const c = args.c + m0 * args.c_row_stride + n0;
   const size_t c_row_stride = args.c_row_stride;
-  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   __mmask16 mask[NP];
-  for (size_t j = 0; j < NP; ++j) {
-    mask[j] = lanes(cols - 16 * j);
-    const __m512 bias = bias_values ? _mm512_maskz_loadu_ps(mask[j], bias_values + n0 + 16 * j) : _mm512_setzero_ps();
-#pragma GCC unroll 6
-    for (size_t r = 0; r < MR; ++r) acc[r][j] = clamp(bias_values ? _mm512_add_ps(acc[r][j], bias) : acc[r][j], lo, hi);
-  }
+  add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
   if (args.round_to_bfp8) {
     if (args.clamp_min >= 0.0f) return store_all_rounded<true>(acc, mask, c, c_row_stride);
     return store_all_rounded<false>(acc, mask, c, c_row_stride);

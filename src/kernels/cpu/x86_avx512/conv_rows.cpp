@@ -86,15 +86,9 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
     return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false,
                                           0, c, args.c_row_stride, cols, acc);
   // store_tile's bias and clamp, then the blocks rounded in registers.
-  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   __mmask16 mask[NP];
-  for (size_t j = 0; j < NP; ++j) {
-    mask[j] = lanes(cols - 16 * j);
-    const bool add_bias = !kBiasFirst && args.bias;
-    const __m512 b = add_bias ? _mm512_maskz_loadu_ps(mask[j], args.bias + n0 + 16 * j) : _mm512_setzero_ps();
-#pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r) acc[r][j] = clamp(add_bias ? _mm512_add_ps(acc[r][j], b) : acc[r][j], lo, hi);
-  }
+  add_bias_and_clamp(acc, mask, cols, !kBiasFirst && args.bias ? args.bias + n0 : nullptr, args.clamp_min,
+                     args.clamp_max);
   if (args.clamp_min >= 0.0f) store_all_rounded<true>(acc, mask, c, args.c_row_stride);
   else store_all_rounded<false>(acc, mask, c, args.c_row_stride);
 }
