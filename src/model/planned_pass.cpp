@@ -469,10 +469,11 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const size_t value = step.inputs.at(0);
         if (passed[value].how == Passed::float_rows) {
           const FloatRowsView rows(spec_of(specs, value), input.buffer()->size_bytes(), OperandCut{});
-          steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan, rows] {
-            const FloatRows floats = rows.at(input.bytes("global_avg_pool2d"));
-            run_global_average_plan(*plan, floats.values, floats.cols, output);
-          }));
+          steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output,
+                                      [&input, &output, plan, rows] {
+                                        const FloatRows floats = rows.at(input.bytes("global_avg_pool2d"));
+                                        run_global_average_plan(*plan, floats.values, floats.cols, output);
+                                      }));
           break;
         }
         steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan] {

@@ -180,14 +180,14 @@ TEST(Matmul, EachBatchGivesTheRowsItGivesAlone) {
     std::vector<std::vector<float>> alone;
     for (uint32_t batch = 0; batch < batches; ++batch) {
       const std::vector<float> rows(a.begin() + size_t(batch) * m * k, a.begin() + size_t(batch + 1) * m * k);
-      alone.push_back(
-          to_host(matmul(from_host(rows, Shape{1, m, k}, setting.dtype, Layout::TILE, device.get()), weights, options)));
+      const Tensor input = from_host(rows, Shape{1, m, k}, setting.dtype, Layout::TILE, device.get());
+      alone.push_back(to_host(matmul(input, weights, options)));
     }
     // Other values through the same scratch first, so that a row left undecoded would read them.
     const std::vector<float> other(size_t(batches) * 64 * k, 5.0f);
     matmul(from_host(other, Shape{batches, 64, k}, setting.dtype, Layout::TILE, device.get()), weights, options);
-    const std::vector<float> together =
-        to_host(matmul(from_host(a, Shape{batches, m, k}, setting.dtype, Layout::TILE, device.get()), weights, options));
+    const Tensor input = from_host(a, Shape{batches, m, k}, setting.dtype, Layout::TILE, device.get());
+    const std::vector<float> together = to_host(matmul(input, weights, options));
     ASSERT_EQ(together.size(), size_t(batches) * m * n);
     for (uint32_t batch = 0; batch < batches; ++batch)
       EXPECT_TRUE(std::equal(alone[batch].begin(), alone[batch].end(), together.begin() + size_t(batch) * m * n))

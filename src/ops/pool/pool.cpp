@@ -209,10 +209,12 @@ namespace {
 template <typename Taps>
 void sum_positions(const GlobalAveragePlan& plan, const Tensor& output, Taps taps) {
   const float scale = 1.0f / float(plan.positions);
-  produce_output(plan.output, output.bytes(plan.op), [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
-    const std::span<const float* const> position_taps = taps(image, col_begin, col_end);
-    kernels::f32_sum_pool_pixel(position_taps.data(), position_taps.size(), col_end - col_begin, scale, out);
-  });
+  produce_output(plan.output, output.bytes(plan.op),
+                 [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
+                   const std::span<const float* const> position_taps = taps(image, col_begin, col_end);
+                   kernels::f32_sum_pool_pixel(position_taps.data(), position_taps.size(), col_end - col_begin,
+                                               scale, out);
+                 });
 }
 
 }  // namespace
