@@ -504,5 +504,57 @@ TEST(Conv2d, ReadsRowMajorAndShardedInputsAndReshardsWhenAsked) {
   EXPECT_FALSE(original.is_allocated());  // the original was freed along with its resharded copy
 }
 
+// Depthwise convs stream their input rows through a per-thread ring (rows wrap around it, blocks and items
+// share them): against a plain reference on odd sizes, strides 1 and 2, dilations 1 and 2, one and three
+// images, one and three threads.
+TEST(Conv2d, DepthwiseRingRowsGiveTheConv) {
+  for (const uint32_t threads : {1u, 3u}) {
+    DeviceOptions options;
+    options.num_threads = threads;
+    auto device = open_device(0, options);
+    for (const uint32_t stride : {1u, 2u})
+      for (const uint32_t dilation : {1u, 2u})
+        for (const uint32_t batch : {1u, 3u}) {
+          SCOPED_TRACE(::testing::Message() << "threads " << threads << " stride " << stride << " dilation "
+                                            << dilation << " batch " << batch);
+          const uint32_t h = 23, w = 17, c = 40, k = 3, pad = dilation;
+          const std::vector<float> x = random_values(size_t(batch) * h * w * c, 1);
+          const std::vector<float> weights = random_values(size_t(c) * k * k, 2, 0.5f);
+          Conv2dArgs a;
+          a.input_tensor = from_host(x, Shape{1, 1, batch * h * w, c}, DataType::FLOAT32, Layout::TILE, device.get());
+          a.weight_tensor = from_host(weights, Shape{c, 1, k, k});
+          a.device = device.get();
+          a.in_channels = c, a.out_channels = c, a.batch_size = batch, a.input_height = h, a.input_width = w;
+          a.kernel_size = {k, k};
+          a.stride = {stride, stride};
+          a.padding = Padding2d(pad, pad);
+          a.dilation = {dilation, dilation};
+          a.groups = c;
+          a.conv_config.dtype = a.conv_config.weights_dtype = DataType::FLOAT32;
+          a.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+          const std::vector<float> out = to_host(conv2d(a).output);
+          const uint32_t oh_count = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+          const uint32_t ow_count = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+          ASSERT_EQ(out.size(), size_t(batch) * oh_count * ow_count * c);
+          double worst = 0;
+          for (uint32_t n = 0; n < batch; ++n)
+            for (uint32_t oh = 0; oh < oh_count; ++oh)
+              for (uint32_t ow = 0; ow < ow_count; ++ow)
+                for (uint32_t ch = 0; ch < c; ++ch) {
+                  double sum = 0;
+                  for (uint32_t ky = 0; ky < k; ++ky)
+                    for (uint32_t kx = 0; kx < k; ++kx) {
+                      const long ih = long(oh * stride) - pad + long(ky * dilation);
+                      const long iw = long(ow * stride) - pad + long(kx * dilation);
+                      if (ih < 0 || iw < 0 || ih >= long(h) || iw >= long(w)) continue;
+                      sum += double(x[((size_t(n) * h + ih) * w + iw) * c + ch]) * weights[(size_t(ch) * k + ky) * k + kx];
+                    }
+                  worst = std::max(worst, std::abs(sum - out[((size_t(n) * oh_count + oh) * ow_count + ow) * c + ch]));
+                }
+          EXPECT_LT(worst, 1e-4);
+        }
+  }
+}
+
 }  // namespace
 }  // namespace ttnn

@@ -218,11 +218,13 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
   const auto& items = plan.items;
   const BufferLayout& out_layout = plan.output_layout;
   Device* device = plan.device;
-  // Only the rows the GEMM reads: each batch's m rows, not its tile padding.
-  DecodedActivations input = decode_activations(plan.input.at(a.bytes(op)), a.device(), padded_m, m);
+  // Only the rows the GEMM reads: each batch's m rows, not its tile padding (all of them where the tt_metal
+  // second phase splits every decoded value).
+  const bool second_phase = tt_metal && tt_metal_multiplier(compute.math_fidelity).second_phase;
+  DecodedActivations input =
+      decode_activations(plan.input.at(a.bytes(op)), a.device(), padded_m, second_phase ? padded_m : m);
   std::optional<DecodedActivations> input_low;
-  if (tt_metal && tt_metal_multiplier(compute.math_fidelity).second_phase)
-    input_low = split_low_bits(input, kTtMetalTopBBits);
+  if (second_phase) input_low = split_low_bits(input, kTtMetalTopBBits);
   std::byte* out_bytes = output.bytes(op);
 
   auto work = [&](size_t index) {

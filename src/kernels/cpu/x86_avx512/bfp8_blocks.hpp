@@ -106,7 +106,8 @@ __attribute__((always_inline)) inline void add_bias_and_clamp(__m512 (&acc)[MR][
                                                               const float* bias, float clamp_min, float clamp_max) {
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
   for (size_t j = 0; j < NP; ++j) {
-    mask[j] = cols >= 16 * (j + 1) ? __mmask16(0xFFFF) : __mmask16((1u << (cols - 16 * j)) - 1);
+    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
+    mask[j] = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
     const __m512 b = bias ? _mm512_maskz_loadu_ps(mask[j], bias + 16 * j) : _mm512_setzero_ps();
 #pragma GCC unroll 12
     for (size_t r = 0; r < MR; ++r)
