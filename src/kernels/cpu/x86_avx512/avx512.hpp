@@ -50,12 +50,9 @@ struct SignificandCut16 {
   int drop = 0;  // bits dropped: 0, no cut. Only the count is held: the depthwise loops have no registers to spare
   explicit SignificandCut16(int bits) : drop(bits > 0 ? 24 - std::min(bits, 24) : 0) {}
   __m512 operator()(__m512 value) const {
-    const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
-    const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
     const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
     const __m512i exponent = _mm512_and_si512(u, exponent_mask);
-    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), _mm512_set1_epi32(1));
-    __m512i result = _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
+    __m512i result = rounded_bits(u);
     result = _mm512_mask_and_epi32(result, _mm512_cmpeq_epi32_mask(exponent, _mm512_setzero_si512()), u,
                                    _mm512_set1_epi32(int(0x80000000u)));
     return _mm512_castsi512_ps(_mm512_mask_mov_epi32(result, _mm512_cmpeq_epi32_mask(exponent, exponent_mask), u));
@@ -63,13 +60,18 @@ struct SignificandCut16 {
   // The same for values that are not subnormal (a flushing GEMM's outputs): a zero's bits round to themselves,
   // so only Inf and NaN need their own case.
   __m512 normal(__m512 value) const {
+    const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
+    const __mmask16 special = _mm512_cmpeq_epi32_mask(_mm512_and_si512(u, exponent_mask), exponent_mask);
+    return _mm512_castsi512_ps(_mm512_mask_mov_epi32(rounded_bits(u), special, u));
+  }
+
+ private:
+  // The bits rounded to nearest even at the kept width (finite, normal values).
+  __m512i rounded_bits(__m512i u) const {
     const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
     const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
-    const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
     const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), _mm512_set1_epi32(1));
-    const __m512i result = _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
-    const __mmask16 special = _mm512_cmpeq_epi32_mask(_mm512_and_si512(u, exponent_mask), exponent_mask);
-    return _mm512_castsi512_ps(_mm512_mask_mov_epi32(result, special, u));
+    return _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "kernels/cpu/x86_avx512/avx512.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
@@ -106,12 +107,10 @@ __attribute__((always_inline)) inline void add_bias_and_clamp(__m512 (&acc)[MR][
                                                               const float* bias, float clamp_min, float clamp_max) {
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
   for (size_t j = 0; j < NP; ++j) {
-    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-    mask[j] = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+    mask[j] = lanes(cols > 16 * j ? cols - 16 * j : 0);
     const __m512 b = bias ? _mm512_maskz_loadu_ps(mask[j], bias + 16 * j) : _mm512_setzero_ps();
 #pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r)
-      acc[r][j] = _mm512_min_ps(hi, _mm512_max_ps(lo, bias ? _mm512_add_ps(acc[r][j], b) : acc[r][j]));
+    for (size_t r = 0; r < MR; ++r) acc[r][j] = clamp(bias ? _mm512_add_ps(acc[r][j], b) : acc[r][j], lo, hi);
   }
 }
 
@@ -163,6 +162,14 @@ __attribute__((always_inline)) inline void store_all_rounded(const __m512 (&v)[M
     store_rounded<kNonnegative, R0, kGroup>(v, mask, c, c_row_stride);
     store_all_rounded<kNonnegative, R0 + kGroup>(v, mask, c, c_row_stride);
   }
+}
+
+// The same for a tile clamped at clamp_min: values >= 0 (or NaN) take the path without sign handling.
+template <size_t MR, size_t NP>
+__attribute__((always_inline)) inline void store_all_rounded(const __m512 (&v)[MR][NP], const __mmask16 (&mask)[NP],
+                                                             float* c, size_t c_row_stride, float clamp_min) {
+  if (clamp_min >= 0.0f) store_all_rounded<true>(v, mask, c, c_row_stride);
+  else store_all_rounded<false>(v, mask, c, c_row_stride);
 }
 
 }  // namespace ttnn::kernels

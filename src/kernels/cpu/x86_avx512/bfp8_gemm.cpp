@@ -83,10 +83,7 @@ fill_tile(dot, _mm512_setzero_si512());
   const size_t c_row_stride = args.c_row_stride;
   __mmask16 mask[NP];
   add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
-  if (args.round_to_bfp8) {
-    if (args.clamp_min >= 0.0f) return store_all_rounded<true>(acc, mask, c, c_row_stride);
-    return store_all_rounded<false>(acc, mask, c, c_row_stride);
-  }
+  if (args.round_to_bfp8) return store_all_rounded(acc, mask, c, c_row_stride, args.clamp_min);
   for (size_t j = 0; j < NP; ++j)
 #pragma GCC unroll 6
     for (size_t r = 0; r < MR; ++r) _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], acc[r][j]);

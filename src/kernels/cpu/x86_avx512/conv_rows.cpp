@@ -89,8 +89,7 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
   __mmask16 mask[NP];
   add_bias_and_clamp(acc, mask, cols, !kBiasFirst && args.bias ? args.bias + n0 : nullptr, args.clamp_min,
                      args.clamp_max);
-  if (args.clamp_min >= 0.0f) store_all_rounded<true>(acc, mask, c, args.c_row_stride);
-  else store_all_rounded<false>(acc, mask, c, args.c_row_stride);
+  store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
 }
 
 // Strips of 32 output channels (the last maybe 16), pixels in tiles of 12; strip_weights(n0) gives the
