@@ -62,6 +62,15 @@ inline __m256 finish(__m256 v, __m256 lo, __m256 hi, bool round_to_bf16, Signifi
   if (round_to_bf16) v = bf16_rounded(v);
   return cut.drop > 0 ? cut(v) : v;
 }
+
+// The same steps chosen at compile time (the depthwise loops: no branch per output vector).
+template <bool kRound, bool kCut>
+inline __m256 finish(__m256 v, __m256 lo, __m256 hi, SignificandCut8 cut) {
+  v = clamp8(v, lo, hi);
+  if constexpr (kRound) v = bf16_rounded(v);
+  if constexpr (kCut) v = cut(v);
+  return v;
+}
 #endif
 
 // Weights [n][k]: 2 rows x 4 output channels, k in steps of 8 with horizontal sums at the end.

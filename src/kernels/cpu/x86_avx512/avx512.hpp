@@ -83,6 +83,16 @@ inline __m512 finish(__m512 v, __m512 lo, __m512 hi, bool round_to_bf16, Signifi
   return cut.drop > 0 ? cut(v) : v;
 }
 
+// The same steps chosen at compile time, for loops that finish a vector every few instructions: tested per
+// vector, the steps' branches split the depthwise kernels' straight-line blocks.
+template <bool kRound, bool kCut>
+inline __m512 finish(__m512 v, __m512 lo, __m512 hi, SignificandCut16 cut) {
+  v = clamp(v, lo, hi);
+  if constexpr (kRound) v = bf16_rounded(v);
+  if constexpr (kCut) v = cut(v);
+  return v;
+}
+
 // bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero): fewer instructions.
 inline __m512 bf16_rounded_normal(__m512 values) {
   const __m256i bits = (__m256i)_mm512_cvtneps_pbh(values);
