@@ -498,15 +498,21 @@ TEST_P(KernelTier, Bfp8DecodeInt8RowsGivesTheStoredValues) {
 
 // Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
 // complement (biased by +128 or not), as the reference encodes them, for whole faces and leftover rows, nothing written between the
-// rows' codes; and whether a negative value was seen.
+// rows' codes; and whether a negative value was seen. Every layout the kernels treat apart: rows with gaps,
+// rows without gaps into codes without gaps (one run of blocks, its last faces shorter than sixteen blocks)
+// and into a column range of wider codes.
 TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
+  enum class Layout { gaps, one_run, column_range };
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30);
   for (const bool nonnegative : {false, true})
     for (const uint8_t code_bias : {uint8_t(0), uint8_t(0x80)})
-    for (const auto& [rows, cols] : {std::pair<size_t, size_t>{37, 48}, {16, 16}, {5, 32}}) {
-      const size_t src_stride = cols + 3, codes_stride = cols + 16, exponents_stride = cols / 16 + 2;
+    for (const Layout layout : {Layout::gaps, Layout::one_run, Layout::column_range})
+    for (const auto& [rows, cols] : {std::pair<size_t, size_t>{37, 48}, {16, 16}, {5, 32}, {40, 160}, {3, 1040}}) {
+      const bool gaps = layout == Layout::gaps, run = layout == Layout::one_run;
+      const size_t src_stride = gaps ? cols + 3 : cols, codes_stride = run ? cols : cols + 16;
+      const size_t exponents_stride = run ? cols / 16 : cols / 16 + 2;
       std::vector<float> src(rows * src_stride, 0.0f);
       for (size_t row = 0; row < rows; ++row)
         for (size_t col = 0; col < cols; col += 16) {
