@@ -73,8 +73,8 @@ struct GemmBf16Args {
   // After the clamp, each output rounded to bfloat16 as formats::round_to_bfloat16 rounds (how a bfloat16
   // tensor stores it): in the epilogue instead of a second pass over the outputs.
   bool round_to_bf16 = false;
-  // Then, when > 0, its significand rounded to cut_bits as formats::round_significand rounds (how the op
-  // reading it cuts its operand at its fidelity).
+  // Then, when in 1..23, its significand rounded to cut_bits as formats::round_significand rounds (how the op
+  // reading it cuts its operand at its fidelity; 24 and more drop nothing and are no cut).
   int cut_bits = 0;
   float* c = nullptr;
   size_t c_row_stride = 0;
@@ -110,7 +110,7 @@ struct DwconvArgs {
   const float* bias = nullptr;     // [channels] or null
   float clamp_min = 0, clamp_max = 0;
   bool round_to_bf16 = false;  // after the clamp, as formats::round_to_bfloat16 (how bfloat16 stores them)
-  int cut_bits = 0;            // then, when > 0, as formats::round_significand (the reader's operand cut)
+  int cut_bits = 0;            // then, when in 1..23, as formats::round_significand (the reader's operand cut)
   float* output = nullptr;  // pixel ow at output + (ow - out_begin) * output_pixel_stride
   size_t output_pixel_stride = 0;
   size_t out_begin = 0, out_end = 0;

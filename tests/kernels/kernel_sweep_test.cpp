@@ -274,6 +274,15 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
           << what << ": cut to 7 bits at " << i << ": " << cut[i] << ", want " << want;
     }
   }
+  // A cut that drops no bits (none asked, or 24 bits and more) leaves the outputs as they are, subnormals too.
+  for (int no_cut : {-1, 24, 31}) {
+    std::vector<float> uncut(expected.size(), kSentinel);
+    DwconvArgs keeping = args;
+    keeping.cut_bits = no_cut;
+    keeping.output = uncut.data();
+    fn(keeping);
+    ASSERT_EQ(std::memcmp(uncut.data(), got.data(), got.size() * sizeof(float)), 0) << what << ": cut_bits " << no_cut;
+  }
   std::vector<float> scale(out_pixels * cs.channels, 0.0f);
   for (size_t ow = out_begin; ow < out_end; ++ow)
     for (size_t c = 0; c < cs.channels; ++c) {
@@ -498,21 +507,25 @@ TEST_P(KernelTier, Bfp8DecodeInt8RowsGivesTheStoredValues) {
 
 // Rows encoded straight into the int8 GEMM's rows: each block's exponent and its codes as two's
 // complement (biased by +128 or not), as the reference encodes them, for whole faces and leftover rows, nothing written between the
-// rows' codes; and whether a negative value was seen. Every layout the kernels treat apart: rows with gaps,
-// rows without gaps into codes without gaps (one run of blocks, its last faces shorter than sixteen blocks)
-// and into a column range of wider codes.
+// rows' codes, nothing past the last row; and whether a negative value was seen. Every layout the kernels
+// treat apart: gaps everywhere, none (one run of blocks, its last faces shorter than sixteen blocks), and gaps
+// in only one of the values, the codes (a column range of wider codes) or the exponents.
 TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
-  enum class Layout { gaps, one_run, column_range };
+  enum class Layout { gaps, one_run, column_range, value_gaps_only, exponent_gaps_only };
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   std::uniform_int_distribution<int> exponent(-140, 127), spread(0, 30);
   for (const bool nonnegative : {false, true})
     for (const uint8_t code_bias : {uint8_t(0), uint8_t(0x80)})
-    for (const Layout layout : {Layout::gaps, Layout::one_run, Layout::column_range})
+    for (const Layout layout : {Layout::gaps, Layout::one_run, Layout::column_range, Layout::value_gaps_only,
+                                Layout::exponent_gaps_only})
     for (const auto& [rows, cols] : {std::pair<size_t, size_t>{37, 48}, {16, 16}, {5, 32}, {40, 160}, {3, 1040}}) {
-      const bool gaps = layout == Layout::gaps, run = layout == Layout::one_run;
-      const size_t src_stride = gaps ? cols + 3 : cols, codes_stride = run ? cols : cols + 16;
-      const size_t exponents_stride = run ? cols / 16 : cols / 16 + 2;
+      // One run of blocks only when all three strides are tight: each other layout breaks one of them.
+      const bool value_gaps = layout == Layout::gaps || layout == Layout::value_gaps_only;
+      const bool code_gaps = layout == Layout::gaps || layout == Layout::column_range;
+      const bool exponent_gaps = code_gaps || layout == Layout::exponent_gaps_only;
+      const size_t src_stride = value_gaps ? cols + 3 : cols, codes_stride = code_gaps ? cols + 16 : cols;
+      const size_t exponents_stride = exponent_gaps ? cols / 16 + 2 : cols / 16;
       std::vector<float> src(rows * src_stride, 0.0f);
       for (size_t row = 0; row < rows; ++row)
         for (size_t col = 0; col < cols; col += 16) {
@@ -524,8 +537,9 @@ TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
             src[row * src_stride + i] = nonnegative ? std::fabs(v) : v;
           }
         }
-      std::vector<int8_t> codes(rows * codes_stride, 99);
-      std::vector<uint8_t> exponents(rows * exponents_stride, 99);
+      // Guards past the last row: a face's stores (64 code bytes, 16 exponents) must not run over the end.
+      std::vector<int8_t> codes(rows * codes_stride + 256, 99);
+      std::vector<uint8_t> exponents(rows * exponents_stride + 16, 99);
       const uint8_t signs = table_->bfp8_encode_int8_rows(src.data(), src_stride, rows, cols, codes.data(), codes_stride,
                                                           exponents.data(), exponents_stride, code_bias);
       uint8_t want_signs = 0;
@@ -544,6 +558,9 @@ TEST_P(KernelTier, Bfp8EncodeInt8RowsMatchesTheReferenceCodes) {
         for (size_t i = cols; i < codes_stride; ++i) ASSERT_EQ(codes[row * codes_stride + i], 99) << "row " << row;
         for (size_t i = cols / 16; i < exponents_stride; ++i) ASSERT_EQ(exponents[row * exponents_stride + i], 99);
       }
+      for (size_t i = rows * codes_stride; i < codes.size(); ++i) ASSERT_EQ(codes[i], 99) << "wrote past the codes";
+      for (size_t i = rows * exponents_stride; i < exponents.size(); ++i)
+        ASSERT_EQ(exponents[i], 99) << "wrote past the exponents";
       EXPECT_EQ(signs & 0x80, want_signs) << rows << "x" << cols;
       if (nonnegative) {
         EXPECT_EQ(signs & 0x80, 0);

@@ -12,7 +12,8 @@ namespace ttnn::kernels {
 inline float finish_output(float value, float clamp_min, float clamp_max, bool round_to_bf16, int cut_bits) {
   const float clamped = std::min(std::max(value, clamp_min), clamp_max);
   const float stored = round_to_bf16 ? formats::round_to_bfloat16(clamped) : clamped;
-  return cut_bits > 0 ? formats::round_significand(stored, cut_bits) : stored;
+  // A cut of 24 bits or more drops nothing and is no cut (subnormals kept), as in the SIMD tiers.
+  return cut_bits > 0 && cut_bits < 24 ? formats::round_significand(stored, cut_bits) : stored;
 }
 
 }  // namespace ttnn::kernels

@@ -75,16 +75,9 @@ struct SignificandCut16 {
   }
 };
 
-// An epilogue on 16 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then the reader's cut
-// (when it drops bits). A function of values rather than an object, so callers keep the bounds in registers.
-inline __m512 finish(__m512 v, __m512 lo, __m512 hi, bool round_to_bf16, SignificandCut16 cut) {
-  v = clamp(v, lo, hi);
-  if (round_to_bf16) v = bf16_rounded(v);
-  return cut.drop > 0 ? cut(v) : v;
-}
-
-// The same steps chosen at compile time, for loops that finish a vector every few instructions: tested per
-// vector, the steps' branches split the depthwise kernels' straight-line blocks.
+// An epilogue on 16 lanes: the clamp, then (kRound) the bfloat16 rounding, then (kCut) the reader's cut. The
+// steps are chosen at compile time (tested per vector, their branches split the depthwise kernels'
+// straight-line blocks); a function of values rather than an object, so callers keep the bounds in registers.
 template <bool kRound, bool kCut>
 inline __m512 finish(__m512 v, __m512 lo, __m512 hi, SignificandCut16 cut) {
   v = clamp(v, lo, hi);

@@ -137,8 +137,8 @@ inline void encode_face(const float* src, size_t src_stride, uint8_t* codes, uin
 
 // The same face into the int8 GEMM's rows (the codes' two's-complement values XOR code_bias, stored four rows
 // a vector; each row's exponent byte at its block). Returns the values' signs OR-ed (0x80).
-// kRun: the face's 16 blocks follow each other in memory (src_stride 16 floats, codes_stride 16 bytes,
-// exponents_stride 1), so four blocks' codes are one store and the exponents another.
+// kRun (through encode_run_face only): the face's 16 blocks follow each other in memory (strides 16 floats,
+// 16 bytes and 1), so four blocks' codes are one store and the exponents another.
 template <bool kRun = false>
 inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* codes, size_t codes_stride,
                                 uint8_t* exponents, size_t exponents_stride, uint8_t code_bias) {
@@ -185,13 +185,17 @@ inline uint8_t encode_face_int8(const float* src, size_t src_stride, int8_t* cod
   return uint8_t(_mm512_movepi8_mask(signs) != 0 ? 0x80 : 0) | rest;
 }
 
-// Blocks that follow each other in memory (values, codes and exponents each one run): sixteen at a time at
-// fixed offsets, four blocks' codes a store and the sixteen exponents another; the last few one by one.
+// Sixteen blocks that follow each other in memory (values, codes and exponents each one run).
+inline uint8_t encode_run_face(const float* src, int8_t* codes, uint8_t* exponents, uint8_t code_bias) {
+  return encode_face_int8<true>(src, 16, codes, 16, exponents, 1, code_bias);
+}
+
+// Blocks that follow each other in memory: sixteen at a time at fixed offsets, the last few one by one.
 uint8_t encode_run_int8(const float* src, size_t blocks, int8_t* codes, uint8_t* exponents, uint8_t code_bias) {
   uint8_t signs = 0;
   const size_t faces = blocks / 16 * 16;
   for (size_t b = 0; b < faces; b += 16)
-    signs |= encode_face_int8<true>(src + 16 * b, 16, codes + 16 * b, 16, exponents + b, 1, code_bias);
+    signs |= encode_run_face(src + 16 * b, codes + 16 * b, exponents + b, code_bias);
   return signs | bfp8_encode_int8_rows<bfp8_encode__avx512>(src + 16 * faces, 16, blocks - faces, 16, codes + 16 * faces,
                                                             16, exponents + faces, 1, code_bias);
 }
