@@ -44,9 +44,15 @@ __attribute__((always_inline)) inline void bfp8_tile(const GemmBfp8Args& args, c
                                                      size_t m0, const uint8_t* panel, size_t panel_stride, size_t n0,
                                                      size_t cols) {
   __m512 acc[MR][NP];
-fill_tile(acc, _mm512_setzero_ps());
-  const uint8_t* a_exponents = args.a_exponents + m0 * args.a_exponents_row_stride;
   const size_t blocks = args.k / kBfp8Block;
+  // One block: its product is exact, so starting from the bias rounds once as adding it after does.
+  const bool bias_first = blocks == 1 && args.bias;
+  for (size_t j = 0; j < NP; ++j) {
+    const __m512 start = bias_first ? _mm512_maskz_loadu_ps(lanes(cols > 16 * j ? cols - 16 * j : 0), args.bias + n0 + 16 * j)
+                                    : _mm512_setzero_ps();
+    for (size_t r = 0; r < MR; ++r) acc[r][j] = start;
+  }
+  const uint8_t* a_exponents = args.a_exponents + m0 * args.a_exponents_row_stride;
   for (size_t b = 0; b < blocks; ++b, a += kBfp8Block) {
     const uint8_t* record = panel + b * kBfp8BlockRecordBytes;
     __m512i dot[MR][NP];
@@ -82,7 +88,8 @@ fill_tile(dot, _mm512_setzero_si512());
   float* const c = args.c + m0 * args.c_row_stride + n0;
   const size_t c_row_stride = args.c_row_stride;
   __mmask16 mask[NP];
-  add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
+  add_bias_and_clamp(acc, mask, cols, bias_first ? nullptr : args.bias ? args.bias + n0 : nullptr, args.clamp_min,
+                     args.clamp_max);
   if (args.round_to_bfp8) return store_all_rounded(acc, mask, c, c_row_stride, args.clamp_min);
   for (size_t j = 0; j < NP; ++j)
 #pragma GCC unroll 6
