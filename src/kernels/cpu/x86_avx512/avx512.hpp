@@ -17,6 +17,12 @@ namespace ttnn::kernels {
 #ifdef __AVX512F__  // the helpers below are for the AVX-512 sources only
 // Lanes [0, n) of a 16-lane mask.
 inline __mmask16 lanes(size_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1); }
+// Panel j's lanes (16 columns a panel) of a register tile `cols` columns wide.
+inline __mmask16 panel_lanes(size_t cols, size_t j) { return lanes(cols > 16 * j ? cols - 16 * j : 0); }
+// Panel j's bias (bias: the tile's first column's), zeros past the tile's columns or where there is none.
+inline __m512 panel_bias(const float* bias, size_t cols, size_t j) {
+  return bias ? _mm512_maskz_loadu_ps(panel_lanes(cols, j), bias + 16 * j) : _mm512_setzero_ps();
+}
 // The bounds as the first operands: vmaxps/vminps return the second on a NaN or two zeros, so a NaN passes
 // and -0 stays -0, as the reference's std::max(v, lo) and std::min(v, hi) give.
 inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(hi, _mm512_max_ps(lo, v)); }
@@ -27,6 +33,16 @@ inline void fill_tile(Vector (&tile)[MR][NP], Vector value) {
 #pragma GCC unroll 12
   for (size_t r = 0; r < MR; ++r)
     for (size_t j = 0; j < NP; ++j) tile[r][j] = value;
+}
+
+// A register tile's accumulators started from their columns' bias (panel_bias; zeros where bias is null).
+template <size_t MR, size_t NP>
+inline void start_tile(__m512 (&acc)[MR][NP], const float* bias, size_t cols) {
+  for (size_t j = 0; j < NP; ++j) {
+    const __m512 start = panel_bias(bias, cols, j);
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) acc[r][j] = start;
+  }
 }
 
 // formats::round_to_bfloat16's integer rounding of 16 floats' bits, to nearest even, NaN quieted: the
@@ -101,22 +117,22 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
   const SignificandCut16 cut(cut_bits);
   __m512 b[NP];
+  __mmask16 m[NP];
   for (size_t j = 0; j < NP; ++j) {
-    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-    b[j] = bias && !kBiasFirst ? _mm512_maskz_loadu_ps(lanes(left), bias + 16 * j) : _mm512_setzero_ps();
+    b[j] = panel_bias(kBiasFirst ? nullptr : bias, cols, j);
+    m[j] = panel_lanes(cols, j);
   }
 #pragma GCC unroll 12
   for (size_t r = 0; r < MR; ++r) {
     float* out = c + r * c_row_stride;
     for (size_t j = 0; j < NP; ++j) {
-      const size_t left = cols > 16 * j ? cols - 16 * j : 0;
       // No bias, no addition: adding +0 would turn a -0 sum into +0, which the reference keeps.
       __m512 v = kBiasFirst || !bias ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
       v = clamp(v, lo, hi);
       if (round_to_bf16) v = bf16_rounded_normal(v);
       if (cut.drop > 0) v = cut.normal(v);
-      if (left >= 16) _mm512_storeu_ps(out + 16 * j, v);
-      else _mm512_mask_storeu_ps(out + 16 * j, lanes(left), v);
+      if (m[j] == 0xFFFF) _mm512_storeu_ps(out + 16 * j, v);
+      else _mm512_mask_storeu_ps(out + 16 * j, m[j], v);
     }
   }
 }

@@ -107,8 +107,8 @@ __attribute__((always_inline)) inline void add_bias_and_clamp(__m512 (&acc)[MR][
                                                               const float* bias, float clamp_min, float clamp_max) {
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
   for (size_t j = 0; j < NP; ++j) {
-    mask[j] = lanes(cols > 16 * j ? cols - 16 * j : 0);
-    const __m512 b = bias ? _mm512_maskz_loadu_ps(mask[j], bias + 16 * j) : _mm512_setzero_ps();
+    mask[j] = panel_lanes(cols, j);
+    const __m512 b = panel_bias(bias, cols, j);
 #pragma GCC unroll 12
     for (size_t r = 0; r < MR; ++r) acc[r][j] = clamp(bias ? _mm512_add_ps(acc[r][j], b) : acc[r][j], lo, hi);
   }

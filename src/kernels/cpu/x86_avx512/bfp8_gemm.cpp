@@ -47,11 +47,7 @@ __attribute__((always_inline)) inline void bfp8_tile(const GemmBfp8Args& args, c
   const size_t blocks = args.k / kBfp8Block;
   // One block: its product is exact, so starting from the bias rounds once as adding it after does.
   const bool bias_first = blocks == 1 && args.bias;
-  for (size_t j = 0; j < NP; ++j) {
-    const __m512 start = bias_first ? _mm512_maskz_loadu_ps(lanes(cols > 16 * j ? cols - 16 * j : 0), args.bias + n0 + 16 * j)
-                                    : _mm512_setzero_ps();
-    for (size_t r = 0; r < MR; ++r) acc[r][j] = start;
-  }
+  start_tile(acc, bias_first ? args.bias + n0 : nullptr, cols);
   const uint8_t* a_exponents = args.a_exponents + m0 * args.a_exponents_row_stride;
   for (size_t b = 0; b < blocks; ++b, a += kBfp8Block) {
     const uint8_t* record = panel + b * kBfp8BlockRecordBytes;

@@ -53,13 +53,7 @@ template <size_t MR, size_t NP, bool kBiasFirst>
 void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const float* w, size_t panel_stride,
                size_t n0, size_t cols, size_t i0) {
   __m512 acc[MR][NP];
-  for (size_t j = 0; j < NP; ++j) {
-    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-    const __m512 start = kBiasFirst && args.bias ? _mm512_maskz_loadu_ps(lanes(left), args.bias + n0 + 16 * j)
-                                                 : _mm512_setzero_ps();
-#pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r) acc[r][j] = start;
-  }
+  start_tile(acc, kBiasFirst && args.bias ? args.bias + n0 : nullptr, cols);
   const size_t pixel_floats = args.stride * args.channels;
   const float* rows[kConvRowsMaxK];  // kernel rows at pixel i0 (kernel_h <= taps <= k)
   for (size_t ky = 0; ky < args.kernel_h; ++ky) rows[ky] = args.input_rows[ky] + i0 * pixel_floats;

@@ -22,12 +22,7 @@ constexpr size_t kRows = 12;
 template <size_t MR, size_t NP>
 void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
-  for (size_t j = 0; j < NP; ++j) {
-    const size_t left = cols > 16 * j ? cols - 16 * j : 0;
-    const __m512 b = args.bias ? _mm512_maskz_loadu_ps(lanes(left), args.bias + n0 + 16 * j) : _mm512_setzero_ps();
-#pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r) acc[r][j] = b;
-  }
+  start_tile(acc, args.bias ? args.bias + n0 : nullptr, cols);
   const size_t k = args.k, panel_stride = 16 * k;
   const float* a = args.a + m0 * args.a_row_stride;
   for (size_t kk = 0; kk < k; ++kk) {
