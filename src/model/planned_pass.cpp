@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 
 #include "core/buffer_layout.hpp"
 #include "core/check.hpp"
@@ -466,19 +467,17 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const Shape& in = graph.nodes[step.node].input_shapes.at(0);  // NCHW
         auto plan = std::make_shared<const GlobalAveragePlan>(
             plan_global_avg_pool2d(input, in[0], in[2], in[3], std::nullopt, std::nullopt));
+        // The input as float rows where its writer stores it so (the head conv), else as its tensor.
         const size_t value = step.inputs.at(0);
-        if (passed[value].how == Passed::float_rows) {
-          const FloatRowsView rows(spec_of(specs, value), input.buffer()->size_bytes(), OperandCut{});
-          steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output,
-                                      [&input, &output, plan, rows] {
-                                        const FloatRows floats = rows.at(input.bytes("global_avg_pool2d"));
-                                        run_global_average_plan(*plan, floats.values, floats.cols, output);
-                                      }));
-          break;
-        }
-        steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output, [&input, &output, plan] {
-          run_global_average_plan(*plan, input, output);
-        }));
+        std::optional<FloatRowsView> rows;
+        if (passed[value].how == Passed::float_rows)
+          rows.emplace(spec_of(specs, value), input.buffer()->size_bytes(), OperandCut{});
+        steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output,
+                                    [&input, &output, plan, rows] {
+                                      if (!rows) return run_global_average_plan(*plan, input, output);
+                                      const FloatRows floats = rows->at(input.bytes("global_avg_pool2d"));
+                                      run_global_average_plan(*plan, floats.values, floats.cols, output);
+                                    }));
         break;
       }
       case StepKind::linear: {
