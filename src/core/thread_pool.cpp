@@ -1,7 +1,10 @@
 #include "core/thread_pool.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
+
+#include "core/check.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -55,8 +58,8 @@ bool spin_until(Ready ready) {
 
 }  // namespace
 
-ThreadPool::ThreadPool(size_t num_threads) {
-  for (size_t i = 1; i < num_threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+ThreadPool::ThreadPool(size_t num_threads) : shares_(std::max<size_t>(1, num_threads)) {
+  for (size_t i = 1; i < num_threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -68,24 +71,63 @@ ThreadPool::~ThreadPool() {
   for (auto& worker : workers_) worker.join();
 }
 
-void ThreadPool::drain() {
+namespace {
+// A share's range word: the front item in the low half, the back (one past the last) in the high half.
+constexpr uint64_t pack_range(uint64_t front, uint64_t back) { return front | back << 32; }
+}  // namespace
+
+bool ThreadPool::take(size_t thread, size_t& item) {
+  // The thread's own share from the front: one atomic add (the front may pass the back once the share is
+  // empty, which every reader takes as empty).
+  const uint64_t own = shares_[thread].range.fetch_add(1, std::memory_order_acq_rel);
+  if (uint32_t(own) < uint32_t(own >> 32)) {
+    item = uint32_t(own);
+    return true;
+  }
+  // Then the other shares' last items, which their owners would reach last.
+  for (size_t step = 1; step < shares_.size(); ++step) {
+    std::atomic<uint64_t>& range = shares_[(thread + step) % shares_.size()].range;
+    uint64_t seen = range.load(std::memory_order_acquire);
+    while (uint32_t(seen) < uint32_t(seen >> 32)) {
+      const uint64_t back = (seen >> 32) - 1;
+      if (range.compare_exchange_weak(seen, pack_range(uint32_t(seen), back), std::memory_order_acq_rel)) {
+        item = back;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool ThreadPool::all_taken() const {
+  for (const Share& share : shares_) {
+    const uint64_t range = share.range.load(std::memory_order_acquire);
+    if (uint32_t(range) < uint32_t(range >> 32)) return false;
+  }
+  return true;
+}
+
+void ThreadPool::take_all() {
+  for (Share& share : shares_) share.range.store(0, std::memory_order_release);
+}
+
+void ThreadPool::drain(size_t thread) {
   const RegionScope scope;
-  for (;;) {
-    // Items are handed out by an atomic counter, not under the mutex: a region of many small items
-    // spent more time taking the lock than running them.
-    const size_t item = next_item_.fetch_add(1, std::memory_order_acq_rel);
-    if (item >= num_items_) return;
+  // Items are taken with atomics, not under the mutex: a region of many small items spent more time taking
+  // the lock than running them.
+  size_t item = 0;
+  while (take(thread, item)) {
     try {
       (*work_)(item);
     } catch (...) {
       std::lock_guard lock(mutex_);
       if (!error_) error_ = std::current_exception();
-      next_item_.store(num_items_, std::memory_order_release);  // stop handing out work after a failure
+      take_all();  // stop handing out work after a failure
     }
   }
 }
 
-void ThreadPool::worker_loop() {
+void ThreadPool::worker_loop(size_t thread) {
   size_t seen_generation = 0;
   for (;;) {
     spin_until([&] { return published_generation_.load(std::memory_order_acquire) != seen_generation; });
@@ -99,7 +141,7 @@ void ThreadPool::worker_loop() {
       if (work_ == nullptr) continue;
       ++active_;
     }
-    drain();
+    drain(thread);
     {
       std::lock_guard lock(mutex_);
       --active_;
@@ -110,6 +152,7 @@ void ThreadPool::worker_loop() {
 
 void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
   if (num_items == 0) return;
+  check(num_items < (uint64_t(1) << 32), "ThreadPool::run: {} items is more than a region holds (2^32 - 1)", num_items);
   if (in_region || workers_.empty() || num_items == 1) {  // inline (nested regions too)
     const RegionScope scope;
     for (size_t i = 0; i < num_items; ++i) work(i);
@@ -120,18 +163,24 @@ void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
     std::lock_guard lock(mutex_);
     work_ = &work;
     num_items_ = num_items;
-    next_item_.store(0, std::memory_order_release);
+    // Contiguous shares: consecutive ops split their rows alike, so a thread reads mostly rows its own core
+    // wrote (a line another core holds costs a wait: the early 1x1 convs ran 10-17% faster than with items
+    // handed out in turn).
+    const size_t threads = shares_.size();
+    for (size_t t = 0; t < threads; ++t)
+      shares_[t].range.store(pack_range(t * num_items / threads, (t + 1) * num_items / threads),
+                             std::memory_order_release);
     error_ = nullptr;
     published_generation_.store(++generation_, std::memory_order_release);
   }
   wake_.notify_all();
-  drain();
+  drain(0);
   // drain() returned, so every item is handed out: the region ends when no worker is still inside it.
   spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
   std::exception_ptr error;
   {
     std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return active_ == 0 && next_item_.load(std::memory_order_acquire) >= num_items_; });
+    done_.wait(lock, [&] { return active_ == 0 && all_taken(); });
     work_ = nullptr;
     error = error_;
   }

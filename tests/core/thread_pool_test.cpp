@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -33,6 +34,50 @@ TEST(ThreadPool, RethrowsTheFirstFailure) {
   std::atomic<int> count{0};
   pool.run(10, [&](size_t) { count++; });  // still usable
   EXPECT_EQ(count.load(), 10);
+}
+
+// Each thread runs its own contiguous share first, in order: the caller (thread 0) starts at item 0 and
+// runs a prefix of [0, n / T) before anything else. Handing items out in turn would fail this.
+TEST(ThreadPool, EachThreadStartsWithItsOwnShareInOrder) {
+  for (size_t threads : {2u, 3u}) {
+    ThreadPool pool(threads);
+    constexpr size_t kItems = 300;
+    const std::thread::id caller = std::this_thread::get_id();
+    std::mutex mutex;
+    std::vector<size_t> caller_items;
+    pool.run(kItems, [&](size_t i) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+      if (std::this_thread::get_id() != caller) return;
+      std::lock_guard lock(mutex);
+      caller_items.push_back(i);
+    });
+    const size_t share = kItems / threads;
+    size_t own = 0;
+    while (own < caller_items.size() && caller_items[own] < share) ++own;
+    ASSERT_GT(own, 0u);
+    for (size_t k = 0; k < own; ++k) EXPECT_EQ(caller_items[k], k) << threads << " threads";
+    // Whatever it ran after its share came from the others' backs, never from its own share again.
+    for (size_t k = own; k < caller_items.size(); ++k) EXPECT_GE(caller_items[k], share) << threads << " threads";
+  }
+}
+
+// A thread whose share is done takes the items another thread has not started: here the worker's first
+// item waits for its last, which only the caller can run.
+TEST(ThreadPool, ADoneThreadTakesTheOthersLastItems) {
+  ThreadPool pool(2);
+  std::atomic<bool> last_done{false};
+  std::atomic<bool> waited_out{false};
+  pool.run(4, [&](size_t i) {
+    if (i == 3) last_done = true;
+    if (i != 2) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!last_done && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    waited_out = !last_done;
+  });
+  EXPECT_TRUE(last_done.load());
+  EXPECT_FALSE(waited_out.load());
 }
 
 // An item that starts a region of its own (an op allocating a tensor inside a parallel region, say) runs
