@@ -47,7 +47,8 @@ class DecodedRows {
 };
 
 // Fills a block of the output's physical view: rows [row_begin, row_end), columns [col_begin, col_end) into
-// `out` ([rows][cols]); what it leaves in tile padding rows is replaced by zeros.
+// `out` ([rows][cols]); what it leaves in tile padding rows is replaced by zeros (and the padding rows that
+// end a block are not asked for: they are stored as zeros).
 using BlockProducer =
     FunctionRef<void(uint64_t row_begin, uint64_t row_end, uint64_t col_begin, uint64_t col_end, float* out)>;
 
@@ -57,8 +58,10 @@ struct OutputBlock {
   uint64_t col_begin = 0, col_end = 0;
 };
 
-// One block per shard (sharded), else bands of whole 32-row tiles, about `interleaved_items` of them.
-std::vector<OutputBlock> output_blocks(const BufferLayout& layout, uint64_t logical_cols, uint32_t interleaved_items);
+// One block per shard (sharded), else bands of whole 32-row tiles, about `interleaved_items` of them; fewer
+// bands than `column_items` are also split into whole tile columns, about column_items blocks in all.
+std::vector<OutputBlock> output_blocks(const BufferLayout& layout, uint64_t logical_cols, uint32_t interleaved_items,
+                                       uint32_t column_items);
 
 // Writes logical row `row`, columns [col_begin, col_end), to `out`.
 using RowProducer = FunctionRef<void(uint64_t row, uint64_t col_begin, uint64_t col_end, float* out)>;

@@ -272,6 +272,42 @@ void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin
   }
 }
 
+void zero_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end, uint64_t col_begin,
+               uint64_t col_end) {
+  const size_t element = layout.dtype == DataType::FLOAT32 ? 4 : 2;
+  if (!layout.tiled) {
+    for_each_row_major_run(layout, row_begin, row_end, col_begin, col_end, col_end - col_begin,
+                           [&](size_t offset, size_t, size_t count) { std::memset(bytes + offset, 0, count * element); });
+    return;
+  }
+  // A block of zeros stores as exponent 0 and zero codes, so zero rows are zero bytes in every dtype: a
+  // face's rows are one run of values (and of exponents). A face whose columns are only partly zeroed (its
+  // other columns not padding) keeps its other values: a block-float one is written as zeros through
+  // write_rows, which re-encodes its blocks; bfloat4_b (two codes a byte) always is.
+  const std::array<float, TILE_WIDTH / 2> zeros{};
+  for (uint64_t band = row_begin / 32 * 32; band < row_end; band += 32)
+    for (uint64_t tile_col = col_begin / 32 * 32; tile_col < col_end; tile_col += 32) {
+      std::byte* target = bytes + layout.offset(band, tile_col);
+      for (uint64_t face = 0; face < 4; ++face) {
+        const uint64_t face_row = band + face / 2 * 16, face_col = tile_col + face % 2 * 16;
+        const uint64_t r0 = std::max(face_row, row_begin), r1 = std::min(face_row + 16, row_end);
+        const uint64_t c0 = std::max(face_col, col_begin), c1 = std::min(face_col + 16, col_end);
+        if (r0 >= r1 || c0 >= c1) continue;
+        const bool whole_rows = c0 == face_col && (c1 == face_col + 16 || c1 >= layout.logical_width);
+        const size_t first = face * 256 + (r0 - face_row) * 16, rows = r1 - r0;
+        if (layout.dtype == DataType::BFLOAT8_B && whole_rows) {
+          std::memset(target + first / 16, 0, rows);
+          std::memset(target + formats::kTileExponentBytes + first, 0, rows * 16);
+        } else if (layout.dtype == DataType::FLOAT32 || layout.dtype == DataType::BFLOAT16) {
+          for (uint64_t row = r0; row < r1; ++row)
+            std::memset(target + (first + (row - r0) * 16 + (c0 - face_col)) * element, 0, (c1 - c0) * element);
+        } else {
+          write_rows(layout, bytes, r0, r1, c0, c1, zeros.data(), 0);
+        }
+      }
+    }
+}
+
 void logical_to_physical(const TensorSpec& spec, const float* logical, float* physical) {
   const Shape& shape = spec.logical_shape;
   const uint64_t width = shape.width(), rows = shape.rank() >= 2 ? shape[-2] : 1;
