@@ -21,10 +21,11 @@ inline void f32_max_pool_pixel(const float* const* taps, size_t num_taps, size_t
 }
 
 // out[c] = scale * sum over taps of taps[t][c], accumulated in float32 (taps in order, on every path).
-// Kept in registers as 4-lane vectors (GCC vector extensions: SSE on any x86-64, NEON on Arm), 32 channels
-// at a time where there are as many: each channel's sum is a chain of dependent additions, so eight chains
-// in flight instead of four halve a global pooling's time. (Summed in `out` instead, each addition waited on
-// the store of the one before, out possibly aliasing a tap, and ran as scalars.)
+// Kept in registers as 4-lane vectors (GCC vector extensions: SSE on any x86-64, NEON on Arm), 24 channels
+// at a time where there are as many: each channel's sum is a chain of dependent additions, so six chains in
+// flight instead of four (eight left GCC one register short: a chain spilled to the stack, twice as slow).
+// Summed in `out` instead, each addition waited on the store of the one before (out may alias a tap) and
+// ran as scalars.
 template <size_t kVectors>
 inline void f32_sum_pool_chunk(const float* const* taps, size_t num_taps, size_t c0, float scale, float* out) {
   typedef float Lanes __attribute__((vector_size(16)));
