@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/tensor_allocation.hpp"
+#include "ops/common/tensor_rows.hpp"
 #include "ops/matmul/matmul_plan.hpp"
 #include "support/metrics.hpp"
 #include "support/oracle.hpp"
@@ -228,6 +230,39 @@ TEST(Matmul, TileInputGivesTheRowMajorBits) {
           ASSERT_EQ(tile.size(), row_major.size());
           EXPECT_EQ(std::memcmp(tile.data(), row_major.data(), tile.size() * sizeof(float)), 0);
         }
+}
+
+// A planned linear writes into a buffer that held other values (the model's arena): the tile padding rows
+// below its rows are stored as zeros, in one batch and in several, at every dtype.
+TEST(Matmul, PaddingRowsOfAPlannedOutputAreZeros) {
+  auto device = open_device(0);
+  const uint32_t k = 64, n = 160;
+  std::vector<float> b(size_t(k) * n);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = std::cos(0.11f * float(i));
+  for (const auto& setting : kSettings)
+    for (const uint32_t batches : {1u, 3u}) {
+      SCOPED_TRACE(::testing::Message() << to_string(setting.dtype) << ", " << batches << " batches");
+      const uint32_t m = 5;
+      std::vector<float> a(size_t(batches) * m * k);
+      for (size_t i = 0; i < a.size(); ++i) a[i] = std::sin(0.37f * float(i)) + 1.5f;
+      const Tensor input = from_host(a, Shape{batches, m, k}, setting.dtype, Layout::TILE, device.get());
+      const Tensor weights = from_host(b, Shape{k, n}, setting.dtype, Layout::TILE, device.get());
+      const MatmulPlan plan = plan_matmul(input, weights, {}, options_for(setting), "matmul");
+      const Tensor output = allocate_tensor(plan.output_spec, device.get(), "test");
+      std::byte* bytes = output.bytes("test");
+      std::fill(bytes, bytes + plan.output_layout.size_bytes, std::byte{0x5A});
+      run_matmul_plan(plan, input, output);
+      std::vector<float> rows(size_t(plan.output_layout.height) * n);
+      read_rows(plan.output_layout, bytes, 0, plan.output_layout.height, 0, n, rows.data(), n);
+      const std::vector<float> expected = to_host(matmul(input, weights, options_for(setting)));
+      for (uint64_t row = 0; row < plan.output_layout.height; ++row) {
+        const uint64_t batch = row / 32, local = row % 32;
+        for (uint32_t col = 0; col < n; ++col) {
+          const float want = local < m ? expected[(batch * m + local) * n + col] : 0.0f;
+          ASSERT_EQ(rows[row * n + col], want) << "row " << row << " column " << col;
+        }
+      }
+    }
 }
 
 TEST(Matmul, BadShapesGetClearErrors) {

@@ -231,12 +231,16 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
     thread_local std::vector<float> result;
     const MatmulItem item = items[index];
     const uint32_t width = item.col_end - item.col_begin;
-    result.assign((item.row_end - item.row_begin) * width, 0.0f);
-    for (uint64_t row = item.row_begin; row < item.row_end;) {
+    // The padding rows that end the item (a classifier's 31 below its one row) are stored as zeros.
+    const auto padding = [&](uint64_t row) { return row % padded_m >= m || row / padded_m >= a_batches; };
+    uint64_t rows_end = item.row_end;
+    while (rows_end > item.row_begin && padding(rows_end - 1)) --rows_end;
+    result.assign((rows_end - item.row_begin) * width, 0.0f);
+    for (uint64_t row = item.row_begin; row < rows_end;) {
       const uint64_t batch = row / padded_m, local = row % padded_m;
-      const uint64_t run_end = std::min(item.row_end, batch * padded_m + std::max<uint64_t>(local, m));
+      const uint64_t run_end = std::min(rows_end, batch * padded_m + std::max<uint64_t>(local, m));
       if (local >= m || batch >= a_batches) {  // tile padding rows
-        row = std::min(item.row_end, (batch + 1) * padded_m);
+        row = std::min(rows_end, (batch + 1) * padded_m);
         continue;
       }
       const size_t weights_batch = b_batches == 1 ? 0 : batch;
@@ -284,7 +288,8 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
       }
       row = run_end;
     }
-    write_rows(out_layout, out_bytes, item.row_begin, item.row_end, item.col_begin, item.col_end, result.data(), width);
+    write_rows(out_layout, out_bytes, item.row_begin, rows_end, item.col_begin, item.col_end, result.data(), width);
+    zero_rows(out_layout, out_bytes, rows_end, item.row_end, item.col_begin, item.col_end);
   };
   if (device) device->run_parallel(items.size(), work);
   else
