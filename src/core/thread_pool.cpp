@@ -77,9 +77,13 @@ constexpr uint64_t pack_range(uint64_t front, uint64_t back) { return front | ba
 }  // namespace
 
 bool ThreadPool::take(size_t thread, size_t& item) {
-  // The thread's own share from the front: one atomic add (the front may pass the back once the share is
-  // empty, which every reader takes as empty).
-  const uint64_t own = shares_[thread].range.fetch_add(1, std::memory_order_acq_rel);
+  // The thread's own share from the front: one atomic add while it looks non-empty. A thief may take the
+  // last item meanwhile, so the front can pass the back, by one at most (only the owner adds): adding on
+  // every take, a thread that steals many items would carry its front into the back near 2^32 items, and
+  // the share would look full again.
+  std::atomic<uint64_t>& own_range = shares_[thread].range;
+  const uint64_t mine = own_range.load(std::memory_order_acquire);
+  const uint64_t own = uint32_t(mine) < uint32_t(mine >> 32) ? own_range.fetch_add(1, std::memory_order_acq_rel) : mine;
   if (uint32_t(own) < uint32_t(own >> 32)) {
     item = uint32_t(own);
     return true;
@@ -152,7 +156,9 @@ void ThreadPool::worker_loop(size_t thread) {
 
 void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
   if (num_items == 0) return;
-  check(num_items < (uint64_t(1) << 32), "ThreadPool::run: {} items is more than a region holds (2^32 - 1)", num_items);
+  // A share's front and back are 32 bits, and the front may pass the back by one.
+  check(num_items < (uint64_t(1) << 32) - 1, "ThreadPool::run: {} items is more than a region holds (2^32 - 2)",
+        num_items);
   if (in_region || workers_.empty() || num_items == 1) {  // inline (nested regions too)
     const RegionScope scope;
     for (size_t i = 0; i < num_items; ++i) work(i);
@@ -162,7 +168,6 @@ void ThreadPool::run(size_t num_items, FunctionRef<void(size_t)> work) {
   {
     std::lock_guard lock(mutex_);
     work_ = &work;
-    num_items_ = num_items;
     // Contiguous shares: consecutive ops split their rows alike, so a thread reads mostly rows its own core
     // wrote (a line another core holds costs a wait: the early 1x1 convs ran 10-17% faster than with items
     // handed out in turn).

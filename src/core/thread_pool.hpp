@@ -53,7 +53,6 @@ class ThreadPool {
   std::condition_variable wake_;
   std::condition_variable done_;
   const FunctionRef<void(size_t)>* work_ = nullptr;
-  size_t num_items_ = 0;
   std::vector<Share> shares_;  // one a thread
   std::atomic<size_t> active_{0};  // workers inside drain(); changed under the mutex, read by the spin
   size_t generation_ = 0;

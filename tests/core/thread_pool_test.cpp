@@ -37,21 +37,26 @@ TEST(ThreadPool, RethrowsTheFirstFailure) {
 }
 
 // Each thread runs its own contiguous share first, in order: the caller (thread 0) starts at item 0 and
-// runs a prefix of [0, n / T) before anything else. Handing items out in turn would fail this.
+// runs a prefix of [0, n / T) before anything else. Handing items out in turn would fail this. The other
+// threads' items wait until the caller has started one, so that nothing is stolen from its share before
+// (the caller preempted before its first item would otherwise leave its share to the others).
 TEST(ThreadPool, EachThreadStartsWithItsOwnShareInOrder) {
-  for (size_t threads : {2u, 3u}) {
+  for (size_t threads : {2u, 3u, 8u}) {
     ThreadPool pool(threads);
     constexpr size_t kItems = 300;
     const std::thread::id caller = std::this_thread::get_id();
-    std::mutex mutex;
-    std::vector<size_t> caller_items;
+    std::atomic<bool> caller_started{false};
+    std::vector<size_t> caller_items;  // written by the caller only
     pool.run(kItems, [&](size_t i) {
+      if (std::this_thread::get_id() != caller) {
+        while (!caller_started.load(std::memory_order_acquire)) std::this_thread::yield();
+      } else {
+        caller_items.push_back(i);
+        caller_started.store(true, std::memory_order_release);
+      }
       const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
       while (std::chrono::steady_clock::now() < until) {
       }
-      if (std::this_thread::get_id() != caller) return;
-      std::lock_guard lock(mutex);
-      caller_items.push_back(i);
     });
     const size_t share = kItems / threads;
     size_t own = 0;
@@ -72,7 +77,7 @@ TEST(ThreadPool, ADoneThreadTakesTheOthersLastItems) {
   pool.run(4, [&](size_t i) {
     if (i == 3) last_done = true;
     if (i != 2) return;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!last_done && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
     waited_out = !last_done;
   });
