@@ -84,7 +84,10 @@ DecodedActivations decode_activations(const ActivationSource& source, const Devi
                   decoded.cols);
   };
   const size_t items = bands * col_parts;
-  if (device) {
+  // A few thousand values (a pooled image for the classifier: 1280) decode in less time than a parallel
+  // region takes to start and end on two threads.
+  constexpr uint64_t kValuesWorthThreads = 8192;
+  if (device && periods * used * decoded.cols > kValuesWorthThreads) {
     device->run_parallel(items, work);
   } else {
     for (size_t item = 0; item < items; ++item) work(item);
