@@ -1,6 +1,5 @@
 // `mobilenetv2 bench`: images/s and latency percentiles per batch size and configuration. Weights are
 // synthetic unless --weights is given: speed does not depend on their values.
-int ttnn_experiment = 0;
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -66,19 +65,12 @@ int run_bench(const BenchOptions& options) {
     std::vector<float> logits = model.run(input);  // the first pass prepares the weights and plans the others
     for (uint32_t i = 1; i < options.warmup; ++i) model.run(input, logits);
     if (options.profiler) ttnn::profiler::enable();
-    std::vector<double> seconds, ab[2];
-    const bool ab_mode = std::getenv("TTNN_AB") != nullptr;
+    std::vector<double> seconds;
     for (uint32_t i = 0; i < options.iterations; ++i) {
-      if (ab_mode) ttnn_experiment = int(i % 2) * std::atoi(std::getenv("TTNN_AB"));
       const auto start = std::chrono::steady_clock::now();
       model.run(input, logits);  // the planned pass: no heap allocation
       seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-      if (ab_mode) ab[i % 2].push_back(seconds.back());
-    }
-    if (ab_mode) {
-      for (auto& v : ab) std::sort(v.begin(), v.end());
-      std::fprintf(stderr, "AB off %.4f on %.4f ratio %.4f\n", ab[0][ab[0].size() / 2] * 1e3, ab[1][ab[1].size() / 2] * 1e3,
-                   ab[0][ab[0].size() / 2] / ab[1][ab[1].size() / 2]);
+      if (!options.json) std::fprintf(stderr, "\rbatch %u: %u/%u", batch, i + 1, options.iterations);
     }
     if (options.profiler) {
       ttnn::profiler::disable();
