@@ -265,6 +265,53 @@ TEST(Matmul, PaddingRowsOfAPlannedOutputAreZeros) {
     }
 }
 
+// Sharded and ROW_MAJOR outputs of a planned matmul over a buffer of other bytes: every padding row zero (also
+// those in the middle of a shard), every other row as matmul gives it.
+TEST(Matmul, PaddingRowsOfShardedAndRowMajorOutputsAreZeros) {
+  auto device = open_device(0);
+  const uint32_t k = 64, n = 96, m = 5, batches = 3;
+  std::vector<float> a(size_t(batches) * m * k), b(size_t(k) * n);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = std::sin(0.37f * float(i)) + 1.5f;
+  for (size_t i = 0; i < b.size(); ++i) b[i] = std::cos(0.11f * float(i));
+  const CoreRangeSet grid(CoreRange({0, 0}, {7, 7}));
+  for (const Layout layout : {Layout::TILE, Layout::ROW_MAJOR})
+    for (const DataType dtype : {DataType::FLOAT32, DataType::BFLOAT16, DataType::BFLOAT8_B, DataType::BFLOAT4_B}) {
+      if (layout == Layout::ROW_MAJOR && is_block_float(dtype)) continue;
+      const uint32_t height = layout == Layout::TILE ? batches * 32 : batches * m, unit = layout == Layout::TILE ? 32 : 1;
+      const std::vector<MemoryConfig> configs = {
+          DRAM_MEMORY_CONFIG,
+          {TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1, ShardSpec{grid, {2 * unit, n}}},
+          {TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1, ShardSpec{grid, {layout == Layout::TILE ? 64u : 4u, n}}},
+          {TensorMemoryLayout::WIDTH_SHARDED, BufferType::L1, ShardSpec{grid, {height, 32}}},
+          {TensorMemoryLayout::BLOCK_SHARDED, BufferType::L1, ShardSpec{grid, {2 * unit, 64}}}};
+      for (const MemoryConfig& config : configs) {
+        SCOPED_TRACE(::testing::Message() << to_string(dtype) << (layout == Layout::TILE ? " TILE " : " ROW_MAJOR ")
+                                          << to_string(config.memory_layout));
+        const Tensor input = from_host(a, Shape{batches, m, k}, DataType::FLOAT32, layout, device.get());
+        const Tensor weights = from_host(b, Shape{k, n}, DataType::FLOAT32, Layout::TILE, device.get());
+        MatmulOptions options;
+        options.memory_config = config;
+        options.dtype = dtype;
+        options.activation = "relu";
+        const MatmulPlan plan = plan_matmul(input, weights, {}, options, "matmul");
+        const Tensor output = allocate_tensor(plan.output_spec, device.get(), "test");
+        std::byte* bytes = output.bytes("test");
+        std::fill(bytes, bytes + plan.output_layout.size_bytes, std::byte{0x5A});
+        run_matmul_plan(plan, input, output);
+        const uint64_t rows_total = plan.output_layout.height;
+        std::vector<float> rows(size_t(rows_total) * n);
+        read_rows(plan.output_layout, bytes, 0, rows_total, 0, n, rows.data(), n);
+        const std::vector<float> expected = to_host(matmul(input, weights, options));
+        const uint64_t padded = layout == Layout::TILE ? 32 : m;
+        for (uint64_t row = 0; row < rows_total; ++row)
+          for (uint32_t col = 0; col < n; ++col) {
+            const uint64_t batch = row / padded, local = row % padded;
+            const float want = local < m ? expected[(batch * m + local) * n + col] : 0.0f;
+            ASSERT_EQ(rows[row * n + col], want) << "row " << row << " column " << col;
+          }
+      }
+    }
+}
 TEST(Matmul, BadShapesGetClearErrors) {
   const std::vector<float> values(64 * 64, 1.0f);
   const Tensor a = from_host(std::span(values).first(32 * 48), Shape{32, 48});

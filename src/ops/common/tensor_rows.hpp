@@ -18,8 +18,8 @@ void read_rows(const BufferLayout& layout, const std::byte* bytes, uint64_t row_
 void write_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end,
                 uint64_t col_begin, uint64_t col_end, const float* src, size_t src_stride);
 
-// Stores zeros into view rows [row_begin, row_end), columns [col_begin, col_end): write_rows with a source
-// of zeros, without converting them (a tile's padding rows, say).
+// Stores zeros into view rows [row_begin, row_end), columns [col_begin, col_end) (col_end at most the logical
+// width): write_rows with a source of zeros, without converting them (a tile's padding rows, say).
 void zero_rows(const BufferLayout& layout, std::byte* bytes, uint64_t row_begin, uint64_t row_end, uint64_t col_begin,
                uint64_t col_end);
 
