@@ -149,11 +149,10 @@ std::vector<size_t> writing_convs(const std::vector<Step>& steps, const ConvPlan
 
 // How a value passes from the conv that makes it to the one conv that reads it (a fused producer included):
 // tiles, or rows as that conv's GEMM reads them; float rows hold the values cut to the reader's fidelity.
-enum class Passed : uint8_t { tiles, int8_rows, float_rows, pooled_sums };
+enum class Passed : uint8_t { tiles, int8_rows, float_rows };
 struct PassedValue {
   Passed how = Passed::tiles;
   OperandCut cut;  // float rows: the reading GEMM's
-  uint64_t positions = 0;  // pooled sums: pixels an image
 };
 
 // The operand of `add` other than `conv_output`.
@@ -190,18 +189,12 @@ std::vector<PassedValue> passed_values(const std::vector<Step>& steps, const Con
     else if (can_pass_float_rows(*plans[w], *plans[r]))
       passed[value] = {Passed::float_rows, residual_reads[value] == 0 ? plans[r]->source.cut : OperandCut{}};
   }
-  // Global pooling of a conv's output (the head's): the conv sums each image's values in its epilogue, the
-  // pool scales the sums (PooledSums); else the pool sums the values from float rows as stored. Either way
-  // no tiles are encoded to be decoded.
+  // Global pooling sums a conv's output (the head's) from float rows as stored: no tiles encoded to be decoded.
   for (const Step& pool : steps) {
     if (pool.kind != StepKind::global_avg_pool2d) continue;
     const size_t value = pool.inputs.at(0), w = writer[value];
-    if (w == SIZE_MAX || readers.count[value] != 1 || value == output_node || never_stored[value]) continue;
-    const Conv2dGeometry& g = plans[w]->geometry;
-
-    if (steps[w].node == value && can_pool_output(*plans[w]))  // not a fused add's output
-      passed[value] = {Passed::pooled_sums, OperandCut{}, uint64_t(g.output_height) * g.output_width};
-    else if (can_write_float_rows(*plans[w]))
+    if (w != SIZE_MAX && readers.count[value] == 1 && value != output_node && !never_stored[value] &&
+        can_write_float_rows(*plans[w]))
       passed[value].how = Passed::float_rows;
   }
   return passed;
@@ -241,27 +234,10 @@ struct FloatRowsView {
   FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols), cut}; }
 };
 
-// A value's bytes as PooledSums: [images][channels] floats, the sums of each image's values.
-size_t pooled_sums_bytes(const TensorSpec& spec, uint64_t positions) {
-  return size_t(spec.logical_shape.height() / positions * spec.logical_shape.width()) * sizeof(float);
-}
-
-struct PooledSumsView {
-  uint64_t cols = 0, positions = 0;
-  PooledSumsView(const TensorSpec& spec, size_t region_bytes, uint64_t positions_) : positions(positions_) {
-    cols = spec.logical_shape.width();
-    check(pooled_sums_bytes(spec, positions) <= region_bytes, "model plan: the pooled sums of {} do not fit its {} bytes",
-          spec.logical_shape, region_bytes);
-  }
-  PooledSums at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols), positions}; }
-};
-
-// How a conv step holds one of its values as rows (or sums), if it does (at most one of them).
+// How a conv step holds one of its values as rows, if it does (at most one of the two).
 struct RowsView {
   std::optional<Int8RowsView> int8;
   std::optional<FloatRowsView> floats;
-  std::optional<PooledSumsView> pooled;
-  bool stored_as_tiles() const { return !int8 && !floats && !pooled; }
 };
 
 // A RowsView on its value's bytes for one run, what Conv2dFusion points at (the bytes are read only when
@@ -271,19 +247,16 @@ class BoundRows {
   BoundRows(const RowsView& view, const Tensor& value, const char* what) {
     if (view.int8) int8_ = view.int8->at(value.bytes(what));
     if (view.floats) floats_ = view.floats->at(value.bytes(what));
-    if (view.pooled) pooled_ = view.pooled->at(value.bytes(what));
-    has_int8_ = view.int8.has_value(), has_floats_ = view.floats.has_value(), has_pooled_ = view.pooled.has_value();
+    has_int8_ = view.int8.has_value(), has_floats_ = view.floats.has_value();
   }
   BoundRows(const BoundRows&) = delete;  // Conv2dFusion holds pointers into it
   const Int8Rows* int8() const { return has_int8_ ? &int8_ : nullptr; }
   const FloatRows* floats() const { return has_floats_ ? &floats_ : nullptr; }
-  const PooledSums* pooled() const { return has_pooled_ ? &pooled_ : nullptr; }
 
  private:
   Int8Rows int8_{};
   FloatRows floats_{};
-  PooledSums pooled_{};
-  bool has_int8_ = false, has_floats_ = false, has_pooled_ = false;
+  bool has_int8_ = false, has_floats_ = false;
 };
 
 }  // namespace
@@ -350,10 +323,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     if (region_of[root[node]] == SIZE_MAX) {
       region_of[root[node]] = regions.size();
       const TensorSpec& spec = spec_of(specs, root[node]);
-      const PassedValue& how = passed[root[node]];
-      size_t bytes = buffer_bytes(spec);
-      if (how.how == Passed::float_rows) bytes = std::max(bytes, float_rows_bytes(spec));
-      if (how.how == Passed::pooled_sums) bytes = std::max(bytes, pooled_sums_bytes(spec, how.positions));
+      const size_t bytes = passed[root[node]].how == Passed::float_rows
+                               ? std::max(buffer_bytes(spec), float_rows_bytes(spec))
+                               : buffer_bytes(spec);
       regions.push_back({bytes, first_step, first_step});
     }
     return region_of[root[node]];
@@ -424,8 +396,6 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
           }
           if (passed[value].how == Passed::float_rows)
             view.floats.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), passed[value].cut);
-          if (passed[value].how == Passed::pooled_sums)
-            view.pooled.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), passed[value].positions);
           return view;
         };
         // The value the op reads (its input, or a fused producer's), the one it writes (its output, or a fused
@@ -444,7 +414,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
               } else {
                 fusion.input_rows = in.int8(), fusion.input_floats = in.floats();
               }
-              fusion.output_rows = out.int8(), fusion.output_floats = out.floats(), fusion.output_pooled = out.pooled();
+              fusion.output_rows = out.int8(), fusion.output_floats = out.floats();
               std::optional<Conv2dResidual> with_bytes;
               std::optional<BoundRows> residual_in;
               if (residual) {
@@ -458,7 +428,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
               run_conv2d_plan(*plan, producer ? nullptr : read.bytes("conv2d input"), output.bytes("conv2d output"),
                               fusion);
             },
-            written_rows.stored_as_tiles()));
+            !written_rows.int8 && !written_rows.floats));
         if (producer_step != SIZE_MAX) {
           ModelStep info = step.info;  // one op: both convs' work, the fused conv's modules fused
           const ModelStep& pointwise = steps[producer_step].info;
@@ -497,23 +467,15 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
         const Shape& in = graph.nodes[step.node].input_shapes.at(0);  // NCHW
         auto plan = std::make_shared<const GlobalAveragePlan>(
             plan_global_avg_pool2d(input, in[0], in[2], in[3], std::nullopt, std::nullopt));
-        // The input as its writer (the head conv) leaves it: summed per image, as float rows, or as its tensor.
+        // The input as float rows where its writer stores it so (the head conv), else as its tensor.
         const size_t value = step.inputs.at(0);
         std::optional<FloatRowsView> rows;
-        std::optional<PooledSumsView> sums;
         if (passed[value].how == Passed::float_rows)
           rows.emplace(spec_of(specs, value), input.buffer()->size_bytes(), OperandCut{});
-        if (passed[value].how == Passed::pooled_sums)
-          sums.emplace(spec_of(specs, value), input.buffer()->size_bytes(), passed[value].positions);
         steps_.push_back(planned_op(path, {"global_avg_pool2d", {&input}, std::nullopt}, output,
-                                    [&input, &output, plan, rows, sums] {
-                                      const char* op = "global_avg_pool2d";
-                                      if (sums) {
-                                        const PooledSums pooled = sums->at(input.bytes(op));
-                                        return run_global_average_of_sums(*plan, pooled.sums, pooled.cols, output);
-                                      }
+                                    [&input, &output, plan, rows] {
                                       if (!rows) return run_global_average_plan(*plan, input, output);
-                                      const FloatRows floats = rows->at(input.bytes(op));
+                                      const FloatRows floats = rows->at(input.bytes("global_avg_pool2d"));
                                       run_global_average_plan(*plan, floats.values, floats.cols, output);
                                     }));
         break;

@@ -1,9 +1,7 @@
 // conv2d behaviour that needs no oracle: sharding, prepared weights and the op cache, deallocation, errors.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <bit>
-#include <cmath>
 #include <random>
 #include <set>
 #include <span>
@@ -17,7 +15,6 @@
 #include "ops/conv2d/plan.hpp"
 #include "ops/conv2d/program.hpp"
 #include "ops/conv2d/sharding.hpp"
-#include "ops/pool/pool_plan.hpp"
 #include "ttnn/device.hpp"
 #include "ttnn/errors.hpp"
 #include "ttnn/operations/conv2d.hpp"
@@ -329,71 +326,6 @@ TEST(Conv2d, FusedRunsRefuseWhatTheyCannotDo) {
   const uint32_t cout = f.cout;
   for (size_t p = 0; p < expected.size() / cout; ++p)
     for (uint32_t c = 0; c < cout; ++c) ASSERT_EQ(values[p * floats.cols + c], expected[p * cout + c]) << p << "," << c;
-}
-
-// A conv whose output a global average pool alone reads sums each image's values in its epilogue
-// (PooledSums): the pool's output from those sums has the bits of the conv stored, then pooled, at every
-// dtype, with images split across items (batch 3 of 7x7: rows 32-63 hold the ends of images 0 and 1; 256
-// channels run in eight column ranges, two to a run, each range's items in one run).
-TEST(Conv2d, PooledSumsGiveThePoolsBits) {
-  for (const DataType dtype : {DataType::BFLOAT8_B, DataType::BFLOAT16, DataType::FLOAT32}) {
-    SCOPED_TRACE(to_string(dtype));
-    ConvFixture f;
-    DeviceOptions two_threads;  // the runs below are those of two threads
-    two_threads.num_threads = 2;
-    f.device = open_device(0, two_threads);
-    f.batch = 3, f.height = 7, f.width = 7, f.cin = 64, f.cout = 256, f.kernel = 1;
-    Conv2dArgs args = f.args(dtype, MathFidelity::LoFi);
-    args.padding = Padding2d(0, 0);
-    args.conv_config.activation = "relu6";
-    const Conv2dPlan plan = plan_conv2d(args);
-    ASSERT_TRUE(can_pool_output(plan));
-    const uint64_t positions = 49;
-    const Tensor stored = conv2d(args).output;
-    const GlobalAveragePlan pool = plan_global_avg_pool2d(stored, f.batch, 7, 7, std::nullopt, std::nullopt);
-    const Tensor expected = allocate_tensor(pool.output_spec, f.device.get(), "test");
-    run_global_average_plan(pool, stored, expected);
-
-    std::vector<float> sums(size_t(f.batch) * f.cout, std::nanf(""));  // every sum must be written
-    const PooledSums pooled{sums.data(), f.cout, positions};
-    Conv2dFusion to_sums;
-    to_sums.output_pooled = &pooled;
-    const Tensor unused = allocate_tensor(plan.output_spec, f.device.get(), "test");
-    run_conv2d_plan(plan, args.input_tensor.bytes("test"), unused.bytes("test"), to_sums);
-    const Tensor from_sums = allocate_tensor(pool.output_spec, f.device.get(), "test");
-    run_global_average_of_sums(pool, sums.data(), f.cout, from_sums);
-    const std::byte* a = expected.bytes("test");
-    const std::byte* b = from_sums.bytes("test");
-    EXPECT_TRUE(std::equal(a, a + BufferLayout::of(pool.output_spec, "test").size_bytes, b));
-    EXPECT_EQ(to_host(from_sums), to_host(expected));
-
-    // Not where a run ends inside an image (96 channels: each band of rows a run of its own, or 160: runs
-    // of equal work end inside a column range), not under tt_metal, and not beside another output form.
-    Conv2dArgs narrow_args = args;
-    narrow_args.out_channels = 96;
-    narrow_args.weight_tensor = from_host(random_values(size_t(96) * f.cin, 2, 0.1f), Shape{96, f.cin, 1, 1});
-    narrow_args.bias_tensor = from_host(random_values(96, 3, 0.1f), Shape{96});
-    const Conv2dPlan narrow = plan_conv2d(narrow_args);
-    EXPECT_FALSE(can_pool_output(narrow));
-    Conv2dArgs uneven_args = args;
-    uneven_args.out_channels = 160;
-    uneven_args.weight_tensor = from_host(random_values(size_t(160) * f.cin, 2, 0.1f), Shape{160, f.cin, 1, 1});
-    uneven_args.bias_tensor = from_host(random_values(160, 3, 0.1f), Shape{160});
-    EXPECT_FALSE(can_pool_output(plan_conv2d(uneven_args)));
-    const Tensor narrow_output = allocate_tensor(narrow.output_spec, f.device.get(), "test");
-    EXPECT_THROW(run_conv2d_plan(narrow, args.input_tensor.bytes("test"), narrow_output.bytes("test"), to_sums),
-                 InvalidArgument);
-    Conv2dArgs tt_metal_args = args;
-    tt_metal_args.compute_config->numerics = Numerics::tt_metal;
-    EXPECT_THROW(run_conv2d_plan(plan_conv2d(tt_metal_args), args.input_tensor.bytes("test"), unused.bytes("test"),
-                                 to_sums),
-                 InvalidArgument);
-    std::vector<float> values(size_t(plan.output_layout.height) * plan.output_layout.width);
-    const FloatRows floats{values.data(), size_t(plan.output_layout.width), OperandCut{}};
-    Conv2dFusion both = to_sums;
-    both.output_floats = &floats;
-    EXPECT_THROW(run_conv2d_plan(plan, args.input_tensor.bytes("test"), unused.bytes("test"), both), InvalidArgument);
-  }
 }
 
 // A bfloat8_b conv written as int8 GEMM rows holds its tiles' values: whole blocks, a last block of fewer

@@ -159,13 +159,9 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion) {
   const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows ||
                      fusion.producer_input_rows || fusion.input_floats || fusion.output_floats ||
-                     fusion.producer_input_floats || fusion.output_pooled;
+                     fusion.producer_input_floats;
   check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
-  check(int(fusion.output_floats != nullptr) + int(fusion.output_rows != nullptr) +
-                int(fusion.output_pooled != nullptr) <= 1,
-        "conv2d: a conv writes float rows, int8 rows or pooled sums, not two of them");
-  check(!fusion.output_pooled || (can_pool_output(plan) && !fusion.residual),
-        "conv2d: its output cannot be pooled in its epilogue (can_pool_output)");
+  check(!fusion.output_floats || !fusion.output_rows, "conv2d: a conv writes float rows or int8 rows, not both");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
   if (!plan.streamed) activations = decode_activations(source, plan.device);
@@ -180,7 +176,6 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   program.output_rows = fusion.output_rows;
   program.input_floats = fusion.input_floats;
   program.output_floats = fusion.output_floats;
-  program.output_pooled = fusion.output_pooled;
   program.run_id = next_conv2d_run_id();
   std::optional<ActivationSource> producer_source;
   std::optional<Conv2dProgram> producer_program;
@@ -253,32 +248,6 @@ bool can_write_float_rows(const Conv2dPlan& writer) {
   return writer.math.numerics == Numerics::accurate && writer.output_spec.layout == Layout::TILE &&
          (dtype == DataType::FLOAT32 || dtype == DataType::BFLOAT16 || dtype == DataType::BFLOAT8_B) &&
          items_on_blocks;
-}
-
-bool can_pool_output(const Conv2dPlan& writer) {
-  const uint64_t positions = uint64_t(writer.geometry.output_height) * writer.geometry.output_width;
-  const uint64_t pixels = writer.geometry.output_pixels();
-  if (positions == 0) return false;
-  // Each image's pixels of a channel range are added in order by one thread: inside one item, or in items
-  // that follow one another in one run (a band of rows, then the next band of the same channels).
-  const auto same_columns = [](const ConvWorkItem& a, const ConvWorkItem& b) {
-    return a.col_begin == b.col_begin && a.col_end == b.col_end;
-  };
-  for (size_t run = 0; run < writer.item_run_ends.size(); ++run) {
-    const size_t begin = run == 0 ? 0 : writer.item_run_ends[run - 1], end = writer.item_run_ends[run];
-    for (size_t i = begin; i < end; ++i) {
-      const ConvWorkItem& item = writer.items[i];
-      const bool starts_image = item.row_begin % positions == 0;
-      const bool ends_image = item.row_end % positions == 0 || item.row_end == pixels;
-      if (!starts_image && !(i > begin && same_columns(writer.items[i - 1], item) &&
-                             writer.items[i - 1].row_end == item.row_begin))
-        return false;
-      if (!ends_image && !(i + 1 < end && same_columns(writer.items[i + 1], item) &&
-                           writer.items[i + 1].row_begin == item.row_end))
-        return false;
-    }
-  }
-  return can_write_float_rows(writer);
 }
 
 kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer) {

@@ -67,8 +67,6 @@ struct Conv2dFusion {
   const FloatRows* input_floats = nullptr;
   const FloatRows* output_floats = nullptr;
   const FloatRows* producer_input_floats = nullptr;
-  // The output summed per image instead of stored (can_pool_output holds).
-  const PooledSums* output_pooled = nullptr;
 };
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
 
@@ -76,12 +74,6 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 // `plan` (a depthwise conv reading its output): both accurate, the producer reading its input rows as
 // stored, and `plan`'s items on whole tiles of channels.
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
-
-// Whether `writer`'s output can be summed per image in its epilogue (PooledSums) for a global average pool:
-// accurate, a TILE output of float32, bfloat16 or bfloat8_b, items on whole blocks of channels, and each
-// image's pixels of a channel range in one item or in consecutive items of one run, so that one thread adds
-// them in order. (A fused residual add is not allowed with it.)
-bool can_pool_output(const Conv2dPlan& writer);
 
 // Whether `writer`'s output can be passed to `reader` as int8 GEMM rows (Int8Rows): both accurate, the
 // reader a pointwise conv on the int8 GEMM, the writer's output bfloat8_b and its items on whole blocks of

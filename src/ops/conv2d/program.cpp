@@ -633,13 +633,6 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
   const size_t scratch_stride = int8_out ? bfp8_blocks_width(width) : width;
   float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * scratch_stride);
   const kernels::KernelTable& table = kernels::kernel_table();
-  const PooledSums* pooled = program.output_pooled;
-  // The images that start in this item start from +0 (an image's later pixels in the next items of the run
-  // add to them: can_pool_output).
-  if (pooled)
-    for (uint64_t image = (item.row_begin + pooled->positions - 1) / pooled->positions;
-         image * pooled->positions < item.row_end; ++image)
-      std::fill_n(pooled->sums + image * pooled->cols + item.col_begin, width, 0.0f);
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
     // Float rows take the block where it goes (nothing to convert); the other outputs are converted from the
@@ -652,7 +645,6 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     OutputFinish finish;
     if (program.residual) finish.stored = program.residual->stored_dtype;
     else if (floats) finish = {program.output_layout->dtype, floats->cut};
-    else if (pooled) finish.stored = program.output_layout->dtype;  // the pool reads them as stored
     bool finished = finish.nothing();
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise()) finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish);
@@ -664,14 +656,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
       if (floats->cut.bits > 0)
         for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
     }
-    if (pooled) {
-      if (!finished) round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
-      for (uint64_t row = p0; row < p1; ++row) {  // in order: the pool's additions
-        float* sums = pooled->sums + row / pooled->positions * pooled->cols + item.col_begin;
-        const float* values = out + (row - p0) * out_stride;
-        for (size_t col = 0; col < width; ++col) sums[col] += values[col];
-      }
-    } else if (int8_out) {
+    if (int8_out) {
       for (size_t row = 0; row < p1 - p0 && scratch_stride > width; ++row)
         std::fill(out + row * out_stride + width, out + row * out_stride + scratch_stride, 0.0f);
       table.bfp8_encode_int8_rows(out, out_stride, p1 - p0, scratch_stride, int8_out->codes_at(p0, item.col_begin),

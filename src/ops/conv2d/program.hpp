@@ -69,15 +69,6 @@ struct Conv2dResidual {
   DataType stored_dtype = DataType::FLOAT32;  // the conv's output dtype
 };
 
-// A conv's output summed per image instead of stored (the model's planned pass, where a global average pool
-// alone reads it): sums[image * cols + channel], each image's pixels added in order from +0 after rounding as
-// the output would store them, the additions the pool makes; the pool then only scales them.
-struct PooledSums {
-  float* sums;
-  size_t cols;          // the row stride of sums: the conv's output channels
-  uint64_t positions;   // pixels an image
-};
-
 struct Conv2dProgram;
 
 // A conv fused into the depthwise conv that alone reads its output (the model's planned pass: each expand
@@ -115,7 +106,6 @@ struct Conv2dProgram {
   const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
   const FloatRows* input_floats = nullptr;   // the input as float rows (read in place), not tiles
   const FloatRows* output_floats = nullptr;  // the output written as float rows, not tiles
-  const PooledSums* output_pooled = nullptr;  // the output summed per image, not stored
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;

@@ -254,15 +254,6 @@ void run_global_average_plan(const GlobalAveragePlan& plan, const float* rows, s
   });
 }
 
-void run_global_average_of_sums(const GlobalAveragePlan& plan, const float* sums, size_t sums_stride,
-                                const Tensor& output) {
-  const float scale = 1.0f / float(plan.positions);
-  produce_output(plan.output, output.bytes(plan.op), [&](uint64_t image, uint64_t col_begin, uint64_t col_end, float* out) {
-    const float* image_sums = sums + image * sums_stride;
-    for (uint64_t col = col_begin; col < col_end; ++col) out[col - col_begin] = image_sums[col] * scale;
-  });
-}
-
 GlobalAveragePlan plan_global_avg_pool2d(const Tensor& input, uint32_t batch_size, uint32_t input_h, uint32_t input_w,
                                          const std::optional<MemoryConfig>& memory_config,
                                          std::optional<DataType> dtype) {

@@ -27,10 +27,5 @@ void run_global_average_plan(const GlobalAveragePlan& plan, const Tensor& input,
 // place, with the same bits.
 void run_global_average_plan(const GlobalAveragePlan& plan, const float* rows, size_t row_stride,
                              const Tensor& output);
-// The same from the sums themselves (the model's planned pass: the conv that makes the input added each
-// image's values in its epilogue, PooledSums): image i's channel c is sums[i * sums_stride + c] times
-// 1 / positions, as the pool scales its own sums.
-void run_global_average_of_sums(const GlobalAveragePlan& plan, const float* sums, size_t sums_stride,
-                                const Tensor& output);
 
 }  // namespace ttnn
