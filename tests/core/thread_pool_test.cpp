@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/thread_pool.hpp"
+#include "ttnn/errors.hpp"
 #include "core/threads_or_inline.hpp"
 
 namespace ttnn {
@@ -22,6 +23,18 @@ TEST(ThreadPool, RunsEveryItemExactlyOnce) {
     std::vector<std::atomic<int>> hits(1000);
     for (int round = 0; round < 3; ++round) pool.run(hits.size(), [&](size_t i) { hits[i]++; });
     for (auto& hit : hits) EXPECT_EQ(hit.load(), 3);
+  }
+}
+
+// A share's front and back are 32 bits: a region of 2^32 - 1 items or more is refused before any runs.
+TEST(ThreadPool, RefusesRegionsPastTheSharesRange) {
+  for (size_t threads : {1u, 2u}) {
+    ThreadPool pool(threads);
+    std::atomic<int> ran{0};
+    EXPECT_THROW(pool.run((size_t(1) << 32) - 1, [&](size_t) { ran++; }), InvalidArgument);
+    EXPECT_EQ(ran.load(), 0);
+    pool.run(3, [&](size_t) { ran++; });  // still usable
+    EXPECT_EQ(ran.load(), 3);
   }
 }
 

@@ -239,7 +239,7 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
     for (uint64_t row = item.row_begin; row < rows_end;) {
       const uint64_t batch = row / padded_m, local = row % padded_m;
       const uint64_t run_end = std::min(rows_end, batch * padded_m + std::max<uint64_t>(local, m));
-      if (local >= m || batch >= a_batches) {  // tile padding rows
+      if (padding(row)) {  // tile padding rows
         row = std::min(rows_end, (batch + 1) * padded_m);
         continue;
       }
