@@ -167,6 +167,8 @@ const DwShape kDwShapes[] = {
     {"dw_28x28x192_s2", 28, 28, 192, 2},   {"dw_14x14x576_s2", 14, 14, 576, 2},
     // One work item's channels, as the model's block-sharded depthwise convs run them.
     {"dw_56x56x32_s1", 56, 56, 32, 1},     {"dw_14x14x32_s1", 14, 14, 32, 1},     {"dw_7x7x32_s1", 7, 7, 32, 1},
+    {"dw_28x28x32_s1", 28, 28, 32, 1},     {"dw_14x14x64_s1", 14, 14, 64, 1},     {"dw_7x7x160_s1", 7, 7, 160, 1},
+    {"dw_56x56x32_s2", 56, 56, 32, 2},     {"dw_28x28x32_s2", 28, 28, 32, 2},     {"dw_14x14x96_s2", 14, 14, 96, 2},
 };
 
 // A whole 3x3 pad-1 depthwise layer, one kernel call per output row.

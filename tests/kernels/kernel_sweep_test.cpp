@@ -309,7 +309,7 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
   for (size_t channels : {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 144})
     for (size_t width : {1, 2, 3, 5, 8, 17, 56})
       for (KernelShape kernel : {KernelShape{3, 3}, KernelShape{1, 1}, KernelShape{5, 5}, KernelShape{3, 1}})
-        for (size_t stride : {1, 2})
+        for (size_t stride : {1, 2, 3})
           for (size_t pad : {0, 1, 2})
             for (size_t dilation : {1, 2})
               for (NullRow null_row : {NullRow::none, NullRow::top, NullRow::bottom}) {

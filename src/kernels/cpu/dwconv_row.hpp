@@ -14,10 +14,33 @@ namespace ttnn::kernels {
 
 inline constexpr size_t kDwconvMaxKernel = 16;  // larger kernels take the reference path
 
-template <class Interior, class Pixel>
-void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
+// Output pixels [ow_begin, ow_end) one at a time: each pixel's in-bounds taps listed (padding resolved once per
+// pixel) and handed to `pixel(inputs, weights, count, output)`.
+template <class Pixel>
+void dwconv_pixels(const DwconvArgs& args, size_t ow_begin, size_t ow_end, Pixel pixel) {
   const float* in[kDwconvMaxKernel * kDwconvMaxKernel];
   const float* w[kDwconvMaxKernel * kDwconvMaxKernel];
+  const long width = long(args.input_width);
+  for (size_t ow = ow_begin; ow < ow_end; ++ow) {
+    size_t count = 0;
+    const long first = long(ow * args.stride) - long(args.pad_left);
+    for (size_t i = 0; i < args.kernel_h; ++i) {
+      const float* row = args.input_rows[i];
+      if (!row) continue;
+      for (size_t j = 0; j < args.kernel_w; ++j) {
+        const long column = first + long(j * args.dilation);
+        if (column < 0 || column >= width) continue;
+        in[count] = row + size_t(column) * args.input_pixel_stride;
+        w[count] = args.weights + (i * args.kernel_w + j) * args.weights_tap_stride;
+        ++count;
+      }
+    }
+    pixel(in, w, count, args.output + (ow - args.out_begin) * args.output_pixel_stride);
+  }
+}
+
+template <class Interior, class Pixel>
+void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
   const long width = long(args.input_width);
   size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels `interior` computes
   if (args.kernel_h == 3 && args.kernel_w == 3 && (args.input_rows[0] || args.input_rows[1] || args.input_rows[2])) {
@@ -34,26 +57,8 @@ void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
       skip_begin = skip_end = args.out_end;
     }
   }
-  for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {
-    if (ow == skip_begin) {
-      ow = skip_end - 1;
-      continue;
-    }
-    size_t count = 0;
-    const long first = long(ow * args.stride) - long(args.pad_left);
-    for (size_t i = 0; i < args.kernel_h; ++i) {
-      const float* row = args.input_rows[i];
-      if (!row) continue;
-      for (size_t j = 0; j < args.kernel_w; ++j) {
-        const long column = first + long(j * args.dilation);
-        if (column < 0 || column >= width) continue;
-        in[count] = row + size_t(column) * args.input_pixel_stride;
-        w[count] = args.weights + (i * args.kernel_w + j) * args.weights_tap_stride;
-        ++count;
-      }
-    }
-    pixel(in, w, count, args.output + (ow - args.out_begin) * args.output_pixel_stride);
-  }
+  dwconv_pixels(args, args.out_begin, skip_begin, pixel);
+  dwconv_pixels(args, skip_end, args.out_end, pixel);
 }
 
 // One pixel's 3x3 window summed onto `acc` in the order every path keeps (row by row, left to right; rows

@@ -1,8 +1,9 @@
-// AVX-512 depthwise convolution over one output row segment, channels innermost, 16 a vector (masked past
-// the last channel). Padding is resolved into a list of tap pointers once per pixel at the row's ends; the
-// interior 3x3 pixels run with their nine weight vectors in registers, eight pixels a step (at stride 1 the
-// eight share their input columns from registers). Taps are summed in the same order on every path (bias
-// first, then row by row), so the paths agree bit for bit.
+// AVX-512 depthwise convolution over one output row segment, 16 channels a vector (masked past the last
+// channel). A 3x3 kernel with dilation 1 walks the row once per channel vector with its nine weight vectors in
+// registers: the edge pixels (a missing column skipped at compile time), the interior eight pixels a step
+// (their input columns loaded once and shared from registers at strides 1 and 2). Other kernels, and pixels
+// missing more of their window, list their in-bounds taps once per pixel. Taps are summed in the same order
+// on every path (bias first, then row by row, left to right), so the paths agree bit for bit.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -43,121 +44,164 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   }
 }
 
-// 3x3, output pixels [ow_begin, ow_end) whose taps are all inside the row (rows outside the image are null
-// and skipped), channels [c_begin, c_end) in vectors of 16. kFull: every vector has 16 channels; kAllRows: no
-// row is null. The common case (both) compiles to straight-line chains without a test per tap.
-template <bool kFull, bool kAllRows, bool kRound, bool kCut>
-void interior_3x3_channels(const DwconvArgs& args, size_t ow_begin, size_t ow_end, size_t c_begin, size_t c_end) {
-  const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
-  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
-  const SignificandCut16 cut(args.cut_bits);
-  const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
-  const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
-  // Arguments in locals: the output stores could alias the struct, which made every store reload them.
-  const size_t channels = args.channels, out_stride = args.output_pixel_stride;
-  for (size_t c = c_begin; c < c_end; c += 16) {
-    const __mmask16 m = kFull ? __mmask16(0xFFFF) : lanes(channels - c);
-    __m512 w[9];
-#pragma GCC unroll 9
-    for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
-    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
-    float* out = args.output + (ow_begin - args.out_begin) * out_stride + c;
-    size_t offset = first + c, ow = ow_begin;
-    auto tap = [&](__m512 acc, const float* row, size_t at, const __m512& weight) {
-      return _mm512_fmadd_ps(weight, kFull ? _mm512_loadu_ps(row + at) : _mm512_maskz_loadu_ps(m, row + at), acc);
-    };
-    auto one = [&](size_t at) {
-      return finish<kRound, kCut>(sum_3x3_window<kAllRows>(bias, rows, at, dil, w, tap), lo, hi, cut);
-    };
-    // Eight pixels per step: a pixel's nine taps are one chain (their order is fixed), so eight
-    // independent chains keep the FMA units busy through the latency. The last few go four, two and one at a
-    // time: one by one, each chain's latency was a third of the kernel's time on rows of 7 to 28 pixels.
-    const auto pixels = [&](auto count) {
-      constexpr size_t kPixels = decltype(count)::value;
-      __m512 v[kPixels];
-#pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) v[i] = one(offset + i * step);
-#pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) {
-        if (kFull) _mm512_storeu_ps(out + i * out_stride, v[i]);
-        else _mm512_mask_storeu_ps(out + i * out_stride, m, v[i]);
-      }
-      ow += kPixels, offset += kPixels * step, out += kPixels * out_stride;
-    };
-    while (ow + 8 <= ow_end) pixels(std::integral_constant<size_t, 8>{});
-    if (ow + 4 <= ow_end) pixels(std::integral_constant<size_t, 4>{});
-    if (ow + 2 <= ow_end) pixels(std::integral_constant<size_t, 2>{});
-    if (ow < ow_end) pixels(std::integral_constant<size_t, 1>{});
-  }
-}
-
-template <bool kRound, bool kCut>
-void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
-  const size_t full_end = args.channels / 16 * 16;
-  const bool all_rows = args.input_rows[0] && args.input_rows[1] && args.input_rows[2];
-  if (all_rows) interior_3x3_channels<true, true, kRound, kCut>(args, ow_begin, ow_end, 0, full_end);
-  else interior_3x3_channels<true, false, kRound, kCut>(args, ow_begin, ow_end, 0, full_end);
-  if (full_end < args.channels) interior_3x3_channels<false, false, kRound, kCut>(args, ow_begin, ow_end, full_end, args.channels);
-}
-
-// Stride 1, dilation 1: eight neighbouring pixels read ten input columns per row, so each input vector is
-// loaded once per row and reused from registers by the (up to) three pixels whose windows hold it, instead
-// of being loaded by each (72 loads for 72 FMAs before, 30 now). Each pixel still sums bias, then its taps
-// row by row in order: the same bits as interior_3x3.
-template <bool kRound, bool kCut>
-void interior_3x3_stride1(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
-  constexpr size_t kPixels = 8, kColumns = kPixels + 2;
-  const size_t ps = args.input_pixel_stride;
-  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
-  const SignificandCut16 cut(args.cut_bits);
-  const size_t first = (ow_begin - args.pad_left) * ps;
-  const size_t blocks = (ow_end - ow_begin) / kPixels * kPixels;
-  // Arguments in locals: the output stores could alias the struct, which made every store reload them.
-  const size_t channels = args.channels, out_stride = args.output_pixel_stride;
-  const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
-  for (size_t c = 0; c < channels; c += 16) {
-    const __mmask16 m = lanes(channels - c);
-    const bool full = m == 0xFFFF;
-    __m512 w[9];
-#pragma GCC unroll 9
-    for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
-    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
-    float* out = args.output + (ow_begin - args.out_begin) * out_stride + c;
-    for (size_t done = 0; done < blocks; done += kPixels, out += kPixels * out_stride) {
-      __m512 acc[kPixels];
-#pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
+// A 3x3 window (dilation 1) of 16 channels, `at` its first column's offset in each row, `ps` the pixel stride:
+// bias first, then row by row, left to right, as every path sums it; rows outside the image (null) and column
+// kSkip (0 or 2: outside the row; -1: none) have no taps.
+template <int kSkip, class Load>
+__attribute__((always_inline)) inline __m512 window_3x3(__m512 acc, const float* const (&rows)[3], size_t at, size_t ps,
+                                                        const __m512 (&w)[9], Load load) {
 #pragma GCC unroll 3
-      for (size_t r = 0; r < 3; ++r) {
-        if (!rows[r]) continue;  // outside the image: no taps
-        const float* row = rows[r] + first + c + done * ps;
-        __m512 in[kColumns];
-#pragma GCC unroll 10
-        for (size_t j = 0; j < kColumns; ++j)
-          in[j] = full ? _mm512_loadu_ps(row + j * ps) : _mm512_maskz_loadu_ps(m, row + j * ps);
+  for (size_t r = 0; r < 3; ++r) {
+    if (!rows[r]) continue;
+#pragma GCC unroll 3
+    for (size_t t = 0; t < 3; ++t)
+      if (int(t) != kSkip) acc = _mm512_fmadd_ps(w[3 * r + t], load(rows[r] + at + t * ps), acc);
+  }
+  return acc;
+}
+
+// Where a row segment's pixels go (a 3x3 kernel, dilation 1): a left edge pixel (its window's first column
+// left of the row), the interior [begin, end), a right edge pixel (its last column right of the row), each
+// possibly absent; they are contiguous, and the pixels before and after them (windows missing more) take the
+// tap-list path.
+struct RowParts3x3 {
+  bool left = false, right = false;
+  size_t begin = 0, end = 0;  // the interior; the left edge pixel is begin - 1, the right one end
+  size_t first() const { return left ? begin - 1 : begin; }
+  size_t last() const { return right ? end + 1 : end; }
+};
+
+RowParts3x3 row_parts_3x3(const DwconvArgs& args) {
+  const long width = long(args.input_width), stride = long(args.stride), pad = long(args.pad_left);
+  const long out_begin = long(args.out_begin), out_end = long(args.out_end);
+  auto start = [&](long ow) { return ow * stride - pad; };  // a window's first column
+  // The interior, unclipped: [lo, hi) with start >= 0 and start + 2 < width; then the left edge pixel is
+  // lo - 1 (start -1) and the right one hi (start + 2 == width), where they are.
+  const long lo = (pad + stride - 1) / stride;
+  const long hi = std::max(lo, width - 3 + pad < 0 ? 0 : (width - 3 + pad) / stride + 1);
+  const auto inside = [&](long ow) { return ow >= out_begin && ow < out_end; };
+  RowParts3x3 parts;
+  parts.begin = size_t(std::clamp(lo, out_begin, out_end));
+  parts.end = size_t(std::clamp(hi, long(parts.begin), out_end));
+  parts.left = lo >= 1 && start(lo - 1) == -1 && width >= 2 && inside(lo - 1);
+  parts.right = start(hi) + 2 == width && inside(hi);
+  return parts;
+}
+
+// kPixels neighbouring interior pixels (kStride 1 or 2; 0: any other stride, `stride`) onto acc, `at` the first
+// pixel's first column in each row: at strides 1 and 2 each input column is loaded once per row and shared in
+// registers by the windows holding it. Each pixel's taps are summed in window_3x3's order.
+template <size_t kPixels, size_t kStride, class Load>
+__attribute__((always_inline)) inline void interior_block(__m512 (&acc)[kPixels], const float* const (&rows)[3],
+                                                          size_t at, size_t ps, size_t stride, const __m512 (&w)[9],
+                                                          Load load) {
+  if constexpr (kStride == 0) {
+#pragma GCC unroll 8
+    for (size_t i = 0; i < kPixels; ++i) acc[i] = window_3x3<-1>(acc[i], rows, at + i * stride * ps, ps, w, load);
+  } else {
+    constexpr size_t kColumns = kStride * (kPixels - 1) + 3;
+#pragma GCC unroll 3
+    for (size_t r = 0; r < 3; ++r) {
+      if (!rows[r]) continue;  // outside the image: no taps
+      const float* row = rows[r] + at;
+      __m512 in[kColumns];
+#pragma GCC unroll 17
+      for (size_t j = 0; j < kColumns; ++j) in[j] = load(row + j * ps);
+      // Stride 1: tap by tap over the pixels (independent chains between dependent FMAs); stride 2: pixel by
+      // pixel, so that few of the seventeen columns are live at once.
+      if constexpr (kStride == 1) {
 #pragma GCC unroll 3
         for (size_t t = 0; t < 3; ++t)
 #pragma GCC unroll 8
           for (size_t i = 0; i < kPixels; ++i) acc[i] = _mm512_fmadd_ps(w[3 * r + t], in[i + t], acc[i]);
-      }
+      } else {
 #pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i)
-        _mm512_mask_storeu_ps(out + i * out_stride, m, finish<kRound, kCut>(acc[i], lo, hi, cut));
+        for (size_t i = 0; i < kPixels; ++i)
+#pragma GCC unroll 3
+          for (size_t t = 0; t < 3; ++t) acc[i] = _mm512_fmadd_ps(w[3 * r + t], in[kStride * i + t], acc[i]);
+      }
     }
   }
-  if (blocks < ow_end - ow_begin) interior_3x3<kRound, kCut>(args, ow_begin + blocks, ow_end);
 }
 
-// The interior loop for the layer's stride and dilation.
-template <bool kRound, bool kCut>
-void interior(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
-  if (args.stride == 1 && args.dilation == 1) interior_3x3_stride1<kRound, kCut>(args, ow_begin, ow_end);
-  else interior_3x3<kRound, kCut>(args, ow_begin, ow_end);
+// A row segment of a 3x3 kernel with dilation 1 (every depthwise conv of the model), channels [c_begin,
+// c_end) sixteen at a time (kFull: all sixteen present): for each vector, the left edge pixel, the interior in
+// blocks of 8, 4, 2 and 1 pixels, and the right edge pixel in one walk along the row, whose lines the next
+// vector does not share. Edge pixels skip their missing column at compile time instead of listing taps.
+template <size_t kStride, bool kFull, bool kRound, bool kCut>
+void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_begin, size_t c_end) {
+  const size_t ps = args.input_pixel_stride, stride = args.stride, pad = args.pad_left;
+  const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
+  const SignificandCut16 cut(args.cut_bits);
+  const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
+  // Arguments in locals: the output stores could alias the struct, which made every store reload them.
+  const size_t channels = args.channels, out_stride = args.output_pixel_stride;
+  float* const output = args.output - args.out_begin * out_stride;
+  for (size_t c = c_begin; c < c_end; c += 16) {
+    const __mmask16 m = kFull ? __mmask16(0xFFFF) : lanes(channels - c);
+    const auto load = [m](const float* from) { return kFull ? _mm512_loadu_ps(from) : _mm512_maskz_loadu_ps(m, from); };
+    __m512 w[9];
+#pragma GCC unroll 9
+    for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
+    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
+    // Pixel ow's first column in a row (the left edge pixel's is -1: unsigned wrap-around, never read).
+    const auto first_column = [&](size_t ow) { return (ow * stride - pad) * ps + c; };
+    const auto store = [&](size_t ow, __m512 v) {
+      v = finish<kRound, kCut>(v, lo, hi, cut);
+      if (kFull) _mm512_storeu_ps(output + ow * out_stride + c, v);
+      else _mm512_mask_storeu_ps(output + ow * out_stride + c, m, v);
+    };
+    if (parts.left) store(parts.begin - 1, window_3x3<0>(bias, rows, first_column(parts.begin - 1), ps, w, load));
+    // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
+    size_t ow = parts.begin, column = first_column(ow);
+    float* out = output + ow * out_stride + c;
+    const auto block = [&](auto count) {
+      constexpr size_t kPixels = decltype(count)::value;
+      __m512 acc[kPixels];
+#pragma GCC unroll 8
+      for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
+      interior_block<kPixels, kStride>(acc, rows, column, ps, stride, w, load);
+#pragma GCC unroll 8
+      for (size_t i = 0; i < kPixels; ++i) {
+        const __m512 v = finish<kRound, kCut>(acc[i], lo, hi, cut);
+        if (kFull) _mm512_storeu_ps(out, v);
+        else _mm512_mask_storeu_ps(out, m, v);
+        out += out_stride;
+      }
+      ow += kPixels, column += kPixels * (kStride ? kStride : stride) * ps;
+    };
+    while (ow + 8 <= parts.end) block(std::integral_constant<size_t, 8>{});
+    if (ow + 4 <= parts.end) block(std::integral_constant<size_t, 4>{});
+    if (ow + 2 <= parts.end) block(std::integral_constant<size_t, 2>{});
+    if (ow < parts.end) block(std::integral_constant<size_t, 1>{});
+    if (parts.right) store(parts.end, window_3x3<2>(bias, rows, first_column(parts.end), ps, w, load));
+  }
+}
+
+template <size_t kStride, bool kRound, bool kCut>
+void row_3x3(const DwconvArgs& args, const RowParts3x3& parts) {
+  const size_t full_end = args.channels / 16 * 16;
+  channels_3x3<kStride, true, kRound, kCut>(args, parts, 0, full_end);
+  if (full_end < args.channels) channels_3x3<kStride, false, kRound, kCut>(args, parts, full_end, args.channels);
 }
 
 template <bool kRound, bool kCut>
 void run(const DwconvArgs& args) {
-  dwconv_tier<interior<kRound, kCut>, pixel<9, kRound, kCut>, pixel<0, kRound, kCut>>(args);
+  const auto pixels = [&](size_t begin, size_t end) {
+    dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, float* out) {
+      if (count == 9) pixel<9, kRound, kCut>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
+      else pixel<0, kRound, kCut>(args, in, w, count, out);
+    });
+  };
+  const bool any_row = args.input_rows[0] || args.input_rows[1] || args.input_rows[2];
+  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
+  if (args.kernel_h != 3 || args.kernel_w != 3 || args.dilation != 1 || !any_row) return pixels(args.out_begin, args.out_end);
+  const RowParts3x3 parts = row_parts_3x3(args);
+  pixels(args.out_begin, parts.first());
+  pixels(parts.last(), args.out_end);
+  if (args.stride == 1) row_3x3<1, kRound, kCut>(args, parts);
+  else if (args.stride == 2) row_3x3<2, kRound, kCut>(args, parts);
+  else row_3x3<0, kRound, kCut>(args, parts);
 }
 
 }  // namespace
