@@ -96,7 +96,8 @@ constexpr size_t packed_gemm_weights_bf16_index(size_t channel, size_t kk, size_
 // The inverse: the n x k weights as floats into w ([n][k], row stride k).
 void unpack_gemm_weights_bf16(size_t n, size_t k, const uint16_t* packed, float* w);
 
-// One output row segment of a depthwise conv (channel multiplier 1), NHWC.
+// One output row segment of a depthwise conv (channel multiplier 1), NHWC, or the same segment of several
+// output rows.
 // output[ow][c] = clamp(bias[c] + sum_{i,j} w[i*kernel_w + j][c] * row_i[ow*stride - pad_left + j*dilation][c])
 // for ow in [out_begin, out_end) and c in [0, channels); a null input row, or a column outside
 // [0, input_width), reads as zero.
@@ -114,6 +115,10 @@ struct DwconvArgs {
   float* output = nullptr;  // pixel ow at output + (ow - out_begin) * output_pixel_stride
   size_t output_pixel_stride = 0;
   size_t out_begin = 0, out_end = 0;
+  // `rows` output rows: row r reads input_rows[r * input_row_step ...] (kernel_h rows from there; input_rows
+  // holds kernel_h + (rows - 1) * input_row_step pointers) and is written from output + r * output_row_stride.
+  // A kernel walking several rows per channel vector reads each input row's lines while they are in L1.
+  size_t rows = 1, input_row_step = 1, output_row_stride = 0;
 };
 
 // A conv whose patches are runs of whole input pixels (one group, dilation 1, each kernel row's taps dense

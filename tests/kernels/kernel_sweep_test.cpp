@@ -329,6 +329,58 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 
+// Several output rows in one call (DwconvArgs::rows): the bits of each row called alone, at every tier, for
+// row segments wider than a chunk of the walk, with rows outside the image above and below, epilogues that
+// round and cut, and a segment that starts and ends inside the row.
+TEST_P(KernelTier, F32DwconvRowsInOneCallMatchEachRowAlone) {
+  size_t cases = 0;
+  for (size_t channels : {16, 33, 96})
+    for (size_t width : {2, 7, 14, 29, 56})
+      for (size_t stride : {1, 2})
+        for (size_t rows : {2, 5}) {
+          const size_t pixel_stride = channels + 3, input_rows = (rows - 1) * stride + 3;
+          const size_t out_width = (width + 2 - 3) / stride + 1;
+          const unsigned seed = unsigned(channels * 7 + width * 3 + stride + rows);
+          std::vector<std::vector<float>> storage;
+          std::vector<const float*> pointers;
+          for (size_t i = 0; i < input_rows; ++i) {
+            storage.push_back(random_values(width * pixel_stride, seed + unsigned(i)));
+            // The first and last rows outside the image (null), as at its top and bottom.
+            pointers.push_back(i == 0 || i + 1 == input_rows ? nullptr : storage.back().data());
+          }
+          const std::vector<float> weights = random_values(9 * channels, seed + 50);
+          const std::vector<float> bias = random_values(channels, seed + 60);
+          for (const Epilogue& epilogue : kEpilogues)
+            for (bool inside : {false, true}) {
+              DwconvArgs args;
+              args.input_pixel_stride = pixel_stride, args.input_width = width, args.channels = channels;
+              args.kernel_h = args.kernel_w = 3, args.stride = stride, args.pad_left = 1, args.dilation = 1;
+              args.weights = weights.data(), args.weights_tap_stride = channels;
+              args.bias = epilogue.bias ? bias.data() : nullptr;
+              args.clamp_min = epilogue.clamp_min, args.clamp_max = epilogue.clamp_max;
+              args.round_to_bf16 = (channels + width) % 2 == 1, args.cut_bits = stride == 2 ? 9 : 0;
+              args.out_begin = inside && out_width > 2 ? 1 : 0;
+              args.out_end = inside && out_width > 2 ? out_width - 1 : out_width;
+              args.output_pixel_stride = pixel_stride;
+              const size_t row_floats = out_width * pixel_stride;
+              std::vector<float> together(rows * row_floats, kSentinel), alone = together;
+              args.input_rows = pointers.data(), args.rows = rows, args.input_row_step = stride;
+              args.output = together.data(), args.output_row_stride = row_floats;
+              table_->f32_dwconv(args);
+              for (size_t r = 0; r < rows; ++r) {
+                DwconvArgs one = args;
+                one.rows = 1, one.input_rows = pointers.data() + r * stride, one.output = alone.data() + r * row_floats;
+                table_->f32_dwconv(one);
+              }
+              ASSERT_EQ(std::memcmp(together.data(), alone.data(), alone.size() * sizeof(float)), 0)
+                  << isa_name(GetParam()) << " channels " << channels << " width " << width << " stride " << stride
+                  << " rows " << rows << " " << epilogue.name << (inside ? " inside" : "");
+              ++cases;
+            }
+        }
+  ::testing::Test::RecordProperty("cases", int(cases));
+}
+
 // The depthwise clamp passes a NaN (Inf * 0) and keeps -0 (a -0 bias plus -0 products, under a clamp at
 // 0), as the reference does, at every tier and on every path (interior, edges, masked channels).
 TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {

@@ -14,6 +14,18 @@ namespace ttnn::kernels {
 
 inline constexpr size_t kDwconvMaxKernel = 16;  // larger kernels take the reference path
 
+// Each output row of a call (DwconvArgs::rows) as a call of its own: fn(args for that row alone).
+template <class Row>
+void dwconv_each_row(const DwconvArgs& args, Row row) {
+  DwconvArgs one = args;
+  one.rows = 1;
+  for (size_t r = 0; r < args.rows; ++r) {
+    one.input_rows = args.input_rows + r * args.input_row_step;
+    one.output = args.output + r * args.output_row_stride;
+    row(one);
+  }
+}
+
 // Output pixels [ow_begin, ow_end) one at a time: each pixel's in-bounds taps listed (padding resolved once per
 // pixel) and handed to `pixel(inputs, weights, count, output)`.
 template <class Pixel>
@@ -87,6 +99,7 @@ using DwconvPixelFn = void (*)(const DwconvArgs& args, const float* const* in, c
 template <DwconvInteriorFn Interior, DwconvPixelFn Pixel9, DwconvPixelFn Pixel>
 void dwconv_tier(const DwconvArgs& args) {
   if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
+  if (args.rows != 1) return dwconv_each_row(args, dwconv_tier<Interior, Pixel9, Pixel>);
   dwconv_row(
       args, [&](size_t begin, size_t end) { Interior(args, begin, end); },
       [&](const float* const* in, const float* const* w, size_t count, float* out) {

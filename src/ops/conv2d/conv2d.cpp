@@ -188,9 +188,20 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
     producer = Conv2dProducer{&*producer_program, fusion.producer->output_spec.dtype};
     program.producer = &*producer;
   }
+  // A streamed depthwise conv writing rows (int8 or float rows, not tiles) runs a run's items of the same
+  // channels and consecutive rows as one: its blocks then hold whole rows of several shards, which the
+  // kernel walks a channel vector at a time (a shard of 64 pixels is a row and a bit of a 56-pixel image).
+  const bool merge_items = plan.streamed && plan.geometry.depthwise() && !fusion.residual &&
+                           (fusion.output_rows || fusion.output_floats);
   plan.device->run_parallel(plan.item_run_ends.size(), [&](size_t run) {
-    for (size_t i = run == 0 ? 0 : plan.item_run_ends[run - 1]; i < plan.item_run_ends[run]; ++i)
-      run_conv2d_work_item(program, plan.items[i]);
+    const size_t end = plan.item_run_ends[run];
+    for (size_t i = run == 0 ? 0 : plan.item_run_ends[run - 1]; i < end;) {
+      ConvWorkItem item = plan.items[i++];
+      while (merge_items && i < end && plan.items[i].row_begin == item.row_end &&
+             plan.items[i].col_begin == item.col_begin && plan.items[i].col_end == item.col_end)
+        item.row_end = plan.items[i++].row_end;
+      run_conv2d_work_item(program, item);
+    }
   });
 }
 

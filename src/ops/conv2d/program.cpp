@@ -506,7 +506,10 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
     thread_local std::vector<const float*> pointers;
     return &pointers;
   }();
-  rows.resize(g.kernel_h);
+  // Room for the input rows of the most output rows a block holds, whichever block a thread starts at (a
+  // planned pass allocates nothing after its first).
+  const size_t most_rows = program.block_rows / g.output_width + 2;
+  rows.resize(std::max(rows.size(), g.kernel_h + (most_rows - 1) * g.stride_h));
   kernels::DwconvArgs dw;
   dw.input_rows = rows.data();
   dw.input_width = g.input_width;
@@ -534,16 +537,23 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
     const uint32_t oh1 = uint32_t((run_end - 1) / g.output_width % g.output_height) + 1;
     const DepthwiseInput input = depthwise_input(program, item, image, oh0, oh1);
     dw.input_pixel_stride = input.pixel_stride;
-    // The run's rows in order: the first may start mid-row, the others at column 0 of the next row.
+    // The run's rows in order: the first may start mid-row, the last end mid-row; whole rows between them go
+    // to the kernel in one call (one row at a time where the kernel's rows are dilated).
     uint32_t oh = uint32_t(p / g.output_width % g.output_height), ow = uint32_t(p % g.output_width);
-    for (; p < run_end; ++oh, ow = 0) {
-      const uint64_t segment_end = std::min<uint64_t>(run_end, p + (g.output_width - ow));
-      for (uint32_t ky = 0; ky < g.kernel_h; ++ky)
-        rows[ky] = input.row(long(oh) * g.stride_h - long(g.padding.top) + long(ky) * g.dilation_h, g.input_width);
+    while (p < run_end) {
+      const uint64_t whole_rows = ow == 0 && g.dilation_h == 1 ? (run_end - p) / g.output_width : 0;
+      const uint64_t count = std::max<uint64_t>(1, whole_rows);
+      const uint64_t segment_end = count > 1 ? p + count * g.output_width
+                                             : std::min<uint64_t>(run_end, p + (g.output_width - ow));
+      const long first = long(oh) * g.stride_h - long(g.padding.top);
+      for (size_t i = 0; i < g.kernel_h + size_t(count - 1) * g.stride_h; ++i)
+        rows[i] = input.row(first + long(i) * g.dilation_h, g.input_width);
+      dw.rows = size_t(count), dw.input_row_step = g.stride_h, dw.output_row_stride = g.output_width * out_stride;
       dw.out_begin = ow;
-      dw.out_end = ow + (segment_end - p);
+      dw.out_end = count > 1 ? g.output_width : ow + (segment_end - p);
       dw.output = out + (p - p0) * out_stride;
       kernels::kernel_table().f32_dwconv(dw);
+      oh += uint32_t(count), ow = 0;
       p = segment_end;
     }
   }

@@ -2,12 +2,14 @@
 // vectorises.
 #include <algorithm>
 
+#include "kernels/cpu/dwconv_row.hpp"
 #include "kernels/cpu/ref/epilogue.hpp"
 #include "kernels/kernels.hpp"
 
 namespace ttnn::kernels {
 
 void f32_dwconv_ref(const DwconvArgs& args) {
+  if (args.rows != 1) return dwconv_each_row(args, f32_dwconv_ref);
   const size_t channels = args.channels;
   for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {
     float* out = args.output + (ow - args.out_begin) * args.output_pixel_stride;

@@ -1,7 +1,8 @@
 // AVX-512 depthwise convolution over one output row segment, 16 channels a vector (masked past the last
 // channel). A 3x3 kernel with dilation 1 walks the row once per channel vector with its nine weight vectors in
 // registers: the edge pixels (a missing column skipped at compile time), the interior eight pixels a step
-// (their input columns loaded once and shared from registers at strides 1 and 2). Other kernels, and pixels
+// (their input columns loaded once and shared from registers at strides 1 and 2); several output rows in one
+// call, in chunks of pixels each vector walks through every row. Other kernels, and pixels
 // missing more of their window, list their in-bounds taps once per pixel. Taps are summed in the same order
 // on every path (bias first, then row by row, left to right), so the paths agree bit for bit.
 #include <immintrin.h>
@@ -133,48 +134,65 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
   const size_t ps = args.input_pixel_stride, stride = args.stride, pad = args.pad_left;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const SignificandCut16 cut(args.cut_bits);
-  const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
-  const size_t channels = args.channels, out_stride = args.output_pixel_stride;
-  float* const output = args.output - args.out_begin * out_stride;
-  for (size_t c = c_begin; c < c_end; c += 16) {
-    const __mmask16 m = kFull ? __mmask16(0xFFFF) : lanes(channels - c);
-    const auto load = [m](const float* from) { return kFull ? _mm512_loadu_ps(from) : _mm512_maskz_loadu_ps(m, from); };
-    __m512 w[9];
+  const size_t channels = args.channels, out_stride = args.output_pixel_stride, row_count = args.rows;
+  const size_t row_step = args.input_row_step, output_row_stride = args.output_row_stride;
+  const float* const* const input_rows = args.input_rows;
+  // Several rows walk the interior in chunks of 16 pixels, each channel vector through every row of a chunk
+  // before the next: the chunk's input lines stay in L1 for all the output rows that read them (a row of
+  // 56 pixels of 144 channels, or 112 of 96, fills L1 three rows at a time). One row walks it whole.
+  const size_t chunk = row_count > 1 ? 16 : std::max<size_t>(1, parts.end - parts.begin);
+  for (size_t chunk_begin = parts.begin;;) {
+    const size_t chunk_end = std::min(parts.end, chunk_begin + chunk);
+    const bool left = parts.left && chunk_begin == parts.begin, right = parts.right && chunk_end == parts.end;
+    for (size_t c = c_begin; c < c_end; c += 16) {
+      const __mmask16 m = kFull ? __mmask16(0xFFFF) : lanes(channels - c);
+      const auto load = [m](const float* from) {
+        return kFull ? _mm512_loadu_ps(from) : _mm512_maskz_loadu_ps(m, from);
+      };
+      __m512 w[9];
 #pragma GCC unroll 9
-    for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
-    const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
-    // Pixel ow's first column in a row (the left edge pixel's is -1: unsigned wrap-around, never read).
-    const auto first_column = [&](size_t ow) { return (ow * stride - pad) * ps + c; };
-    const auto store = [&](size_t ow, __m512 v) {
-      v = finish<kRound, kCut>(v, lo, hi, cut);
-      if (kFull) _mm512_storeu_ps(output + ow * out_stride + c, v);
-      else _mm512_mask_storeu_ps(output + ow * out_stride + c, m, v);
-    };
-    if (parts.left) store(parts.begin - 1, window_3x3<0>(bias, rows, first_column(parts.begin - 1), ps, w, load));
-    // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
-    size_t ow = parts.begin, column = first_column(ow);
-    float* out = output + ow * out_stride + c;
-    const auto block = [&](auto count) {
-      constexpr size_t kPixels = decltype(count)::value;
-      __m512 acc[kPixels];
+      for (size_t t = 0; t < 9; ++t) w[t] = _mm512_maskz_loadu_ps(m, args.weights + t * args.weights_tap_stride + c);
+      const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
+      // Pixel ow's first column in a row (the left edge pixel's is -1: unsigned wrap-around, never read).
+      const auto first_column = [&](size_t ow) { return (ow * stride - pad) * ps + c; };
+      for (size_t r = 0; r < row_count; ++r) {
+        const float* const* in = input_rows + r * row_step;
+        const float* const rows[3] = {in[0], in[1], in[2]};
+        float* const output = args.output + r * output_row_stride - args.out_begin * out_stride;
+        const auto store = [&](size_t ow, __m512 v) {
+          v = finish<kRound, kCut>(v, lo, hi, cut);
+          if (kFull) _mm512_storeu_ps(output + ow * out_stride + c, v);
+          else _mm512_mask_storeu_ps(output + ow * out_stride + c, m, v);
+        };
+        if (left) store(parts.begin - 1, window_3x3<0>(bias, rows, first_column(parts.begin - 1), ps, w, load));
+        // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
+        size_t ow = chunk_begin, column = first_column(ow);
+        float* out = output + ow * out_stride + c;
+        const auto block = [&](auto count) {
+          constexpr size_t kPixels = decltype(count)::value;
+          __m512 acc[kPixels];
 #pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
-      interior_block<kPixels, kStride>(acc, rows, column, ps, stride, w, load);
+          for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
+          interior_block<kPixels, kStride>(acc, rows, column, ps, stride, w, load);
 #pragma GCC unroll 8
-      for (size_t i = 0; i < kPixels; ++i) {
-        const __m512 v = finish<kRound, kCut>(acc[i], lo, hi, cut);
-        if (kFull) _mm512_storeu_ps(out, v);
-        else _mm512_mask_storeu_ps(out, m, v);
-        out += out_stride;
+          for (size_t i = 0; i < kPixels; ++i) {
+            const __m512 v = finish<kRound, kCut>(acc[i], lo, hi, cut);
+            if (kFull) _mm512_storeu_ps(out, v);
+            else _mm512_mask_storeu_ps(out, m, v);
+            out += out_stride;
+          }
+          ow += kPixels, column += kPixels * (kStride ? kStride : stride) * ps;
+        };
+        while (ow + 8 <= chunk_end) block(std::integral_constant<size_t, 8>{});
+        if (ow + 4 <= chunk_end) block(std::integral_constant<size_t, 4>{});
+        if (ow + 2 <= chunk_end) block(std::integral_constant<size_t, 2>{});
+        if (ow < chunk_end) block(std::integral_constant<size_t, 1>{});
+        if (right) store(parts.end, window_3x3<2>(bias, rows, first_column(parts.end), ps, w, load));
       }
-      ow += kPixels, column += kPixels * (kStride ? kStride : stride) * ps;
-    };
-    while (ow + 8 <= parts.end) block(std::integral_constant<size_t, 8>{});
-    if (ow + 4 <= parts.end) block(std::integral_constant<size_t, 4>{});
-    if (ow + 2 <= parts.end) block(std::integral_constant<size_t, 2>{});
-    if (ow < parts.end) block(std::integral_constant<size_t, 1>{});
-    if (parts.right) store(parts.end, window_3x3<2>(bias, rows, first_column(parts.end), ps, w, load));
+    }
+    if (chunk_end == parts.end) break;
+    chunk_begin = chunk_end;
   }
 }
 
@@ -185,20 +203,28 @@ void row_3x3(const DwconvArgs& args, const RowParts3x3& parts) {
   if (full_end < args.channels) channels_3x3<kStride, false, kRound, kCut>(args, parts, full_end, args.channels);
 }
 
+// Pixels [begin, end) of one output row by their tap lists.
+template <bool kRound, bool kCut>
+void run_pixels(const DwconvArgs& args, size_t begin, size_t end) {
+  dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, float* out) {
+    if (count == 9) pixel<9, kRound, kCut>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
+    else pixel<0, kRound, kCut>(args, in, w, count, out);
+  });
+}
+
 template <bool kRound, bool kCut>
 void run(const DwconvArgs& args) {
-  const auto pixels = [&](size_t begin, size_t end) {
-    dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, float* out) {
-      if (count == 9) pixel<9, kRound, kCut>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
-      else pixel<0, kRound, kCut>(args, in, w, count, out);
-    });
-  };
-  const bool any_row = args.input_rows[0] || args.input_rows[1] || args.input_rows[2];
   if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
-  if (args.kernel_h != 3 || args.kernel_w != 3 || args.dilation != 1 || !any_row) return pixels(args.out_begin, args.out_end);
+  if (args.kernel_h != 3 || args.kernel_w != 3 || args.dilation != 1) {
+    return dwconv_each_row(args, [](const DwconvArgs& one) {
+      run_pixels<kRound, kCut>(one, one.out_begin, one.out_end);
+    });
+  }
   const RowParts3x3 parts = row_parts_3x3(args);
-  pixels(args.out_begin, parts.first());
-  pixels(parts.last(), args.out_end);
+  dwconv_each_row(args, [&](const DwconvArgs& one) {
+    run_pixels<kRound, kCut>(one, one.out_begin, parts.first());
+    run_pixels<kRound, kCut>(one, parts.last(), one.out_end);
+  });
   if (args.stride == 1) row_3x3<1, kRound, kCut>(args, parts);
   else if (args.stride == 2) row_3x3<2, kRound, kCut>(args, parts);
   else row_3x3<0, kRound, kCut>(args, parts);
