@@ -69,6 +69,9 @@ struct GemmBfp8Args {
   size_t a_exponents_row_stride = 0;     // bytes
   Int8Activations activations = Int8Activations::signed_values;
   const uint8_t* packed_w = nullptr;  // pack_gemm_weights_bfp8, from the panel of output channel 0
+  // The last block's k values 8-15 hold zero weights (the padding of a reduction of 16b + 8 channels, 24
+  // say): their products are zero, and a kernel may skip them.
+  bool last_block_half = false;
   const float* bias = nullptr;        // [n] or null
   float clamp_min = 0, clamp_max = 0;
   // After the clamp, each row's outputs rounded as bfloat8_b stores them, blocks of 16 columns from c's first

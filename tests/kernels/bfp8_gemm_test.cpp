@@ -3,6 +3,7 @@
 // values up to the fp32 rounding of its block sums.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -43,7 +44,8 @@ struct Bfp8Data {
   std::vector<uint8_t> a_exponents, w_exponents, packed;
   std::vector<float> bias;
 
-  explicit Bfp8Data(const Bfp8Case& c) : cs(c), blocks(c.k / kBfp8Block) {
+  // zero_last_half: the weights' last 8 k values zero, as a reduction of 16b + 8 channels pads them.
+  explicit Bfp8Data(const Bfp8Case& c, bool zero_last_half = false) : cs(c), blocks(c.k / kBfp8Block) {
     a_stride = c.k + c.pad;
     a_exponents_stride = blocks + c.pad;
     c_stride = c.n + c.pad;
@@ -62,6 +64,8 @@ struct Bfp8Data {
       for (size_t b = 0; b < blocks; ++b) a_exponents[r * a_exponents_stride + b] = uint8_t(exponent(rng));
     w.resize(c.n * c.k);
     for (int8_t& v : w) v = int8_t(signed_code(rng));
+    if (zero_last_half)
+      for (size_t col = 0; col < c.n; ++col) std::fill_n(w.begin() + std::ptrdiff_t(col * c.k + c.k - 8), 8, int8_t(0));
     w_exponents.resize(c.n * blocks);
     for (uint8_t& e : w_exponents) e = uint8_t(exponent(rng));
     bias = test::random_values(c.n, unsigned(c.k + 5), 1e-3f);
@@ -79,7 +83,7 @@ struct Bfp8Data {
   // declare_nonnegative: Int8Activations::nonnegative; biased: the activations passed as value + 128
   // (Int8Activations::biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80.
   std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative, bool biased = false,
-                         bool round_to_bfp8 = false) const {
+                         bool round_to_bfp8 = false, bool last_block_half = false) const {
     std::vector<float> out(cs.m * c_stride, kSentinel);
     std::vector<int8_t> biased_a = a;
     for (int8_t& v : biased_a) v = int8_t(uint8_t(v) ^ 0x80);
@@ -93,6 +97,7 @@ struct Bfp8Data {
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bfp8 = round_to_bfp8;
+    g.last_block_half = last_block_half;
     g.c = out.data(), g.c_row_stride = c_stride;
     fn(g);
     return out;
@@ -142,6 +147,24 @@ TEST_F(Bfp8GemmAvx512, BitIdenticalToRefOverShapes) {
           ++cases;
         }
   RecordProperty("cases", int(cases));
+}
+
+// A reduction of 16b + 8 channels (its last block's second half zero weights): the kernel told so skips
+// those products and gives the reference's bits, for every activation form and tile height.
+TEST_F(Bfp8GemmAvx512, SkipsTheLastBlocksZeroHalf) {
+  for (size_t m : {1, 5, 6, 7, 13, 49})
+    for (size_t k : {16, 32, 160})
+      for (bool nonnegative : {false, true}) {
+        const Bfp8Data data({m, 40, k, nonnegative, true, -kInf, kInf, 1}, true);
+        const std::vector<float> want = data.run(bfp8_gemm_packed_ref, nonnegative);
+        expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, nonnegative, false, false, true),
+                             "kernel");
+        expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false, true, false, true),
+                             "kernel, biased activations");
+        expect_bit_identical(data, want, data.run(bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false, false, false, true),
+                             "kernel, signed activations");
+        if (HasFatalFailure()) return;
+      }
 }
 
 // Exponents far from 127 (subnormal scales, products near fp32's range ends) keep the two identical.

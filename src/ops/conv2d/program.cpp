@@ -296,6 +296,8 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
     gemm.a_exponents = rows.exponents.data(), gemm.a_exponents_row_stride = k / 16;
   }
   gemm.m = m, gemm.n = n, gemm.k = k;
+  // A 1x1 conv of 16b + 8 channels (24, say): the last block's second half is padding, zero weights.
+  gemm.last_block_half = program.geometry->pointwise() && k >= program.geometry->in_per_group() + 8;
   gemm.packed_w = weights.packed_bfp8.data() + size_t(n0) / kernels::kBfp8PanelWidth * (k / 16) *
                                                    kernels::kBfp8BlockRecordBytes;
   gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;

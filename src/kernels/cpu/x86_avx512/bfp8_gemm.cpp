@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/bfp8_gemm.hpp"
@@ -49,18 +50,21 @@ __attribute__((always_inline)) inline void bfp8_tile(const GemmBfp8Args& args, c
   const bool bias_first = blocks == 1 && args.bias;
   start_tile(acc, bias_first ? args.bias + n0 : nullptr, cols);
   const uint8_t* a_exponents = args.a_exponents + m0 * args.a_exponents_row_stride;
-  for (size_t b = 0; b < blocks; ++b, a += kBfp8Block) {
+  // Block b, its first kQuads quads (the others' weights zero where 2).
+  const auto block = [&](size_t b, auto quads) __attribute__((always_inline)) {
+    constexpr size_t kQuads = decltype(quads)::value;
     const uint8_t* record = panel + b * kBfp8BlockRecordBytes;
+    const uint8_t* a_block = a + b * kBfp8Block;
     __m512i dot[MR][NP];
-fill_tile(dot, _mm512_setzero_si512());
+    fill_tile(dot, _mm512_setzero_si512());
 #pragma GCC unroll 4
-    for (size_t q = 0; q < 4; ++q) {
+    for (size_t q = 0; q < kQuads; ++q) {
       __m512i w[NP];
       for (size_t j = 0; j < NP; ++j)
         w[j] = _mm512_loadu_si512(reinterpret_cast<const void*>(record + j * panel_stride + q * kBfp8QuadBytes));
 #pragma GCC unroll 6
       for (size_t r = 0; r < MR; ++r) {
-        const __m512i quad = _mm512_set1_epi32(load_quad(a + r * a_row_stride + 4 * q));
+        const __m512i quad = _mm512_set1_epi32(load_quad(a_block + r * a_row_stride + 4 * q));
         for (size_t j = 0; j < NP; ++j) dot[r][j] = _mm512_dpbusd_epi32(dot[r][j], quad, w[j]);
       }
     }
@@ -77,7 +81,10 @@ fill_tile(dot, _mm512_setzero_si512());
         acc[r][j] = _mm512_fmadd_ps(weighted, row_scale, acc[r][j]);
       }
     }
-  }
+  };
+  const size_t whole_blocks = args.last_block_half ? blocks - 1 : blocks;
+  for (size_t b = 0; b < whole_blocks; ++b) block(b, std::integral_constant<size_t, 4>{});
+  if (whole_blocks < blocks) block(whole_blocks, std::integral_constant<size_t, 2>{});
 
   // The arguments in locals: each store to c could alias them in memory, so read through `args` they were
   // loaded again after every store (a tenth of the time at k = 16).
