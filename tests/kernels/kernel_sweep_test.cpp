@@ -381,6 +381,93 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallMatchEachRowAlone) {
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 
+// Several output rows in one call, randomized: strides 1-4 with an input row step of its own (a conv's
+// stride_h need not be its stride_w), left padding 0-3, widths 1 and up (a window wider than the row), any
+// null rows, segments starting and ending anywhere (right padding past the row's last window), channels
+// not a multiple of 16, kernels other than 3x3. Each row equals the row called alone and each pixel called
+// alone, bit for bit; nothing outside the rows' segments is written; without rounding the values are close
+// to the reference's.
+TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
+  std::mt19937 rng(1234);
+  const auto uni = [&](size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng); };
+  size_t cases = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    const bool three = uni(0, 9) < 8;
+    const size_t kh = three ? 3 : uni(1, 5), kw = three ? 3 : uni(1, 5);
+    const size_t channels = uni(0, 5) == 0 ? 16 * uni(2, 9) : uni(1, 50);
+    const size_t width = uni(0, 7) == 0 ? 56 + uni(0, 60) : uni(1, 30);
+    const size_t stride = uni(1, 4), step = uni(1, 3), dilation = uni(0, 4) == 0 ? 2 : 1;
+    const size_t pad = uni(0, 3), pad_right = uni(0, 3);
+    const long span = long(width + pad + pad_right) - long(dilation * (kw - 1)) - 1;
+    if (span < 0) continue;
+    const size_t out_width = size_t(span) / stride + 1;
+    const size_t out_begin = uni(0, 1) ? 0 : uni(0, out_width - 1);
+    const size_t out_end = uni(0, 1) ? out_width : uni(out_begin + 1, out_width);
+    const size_t rows = uni(1, 5), pointer_count = kh + (rows - 1) * step;
+    const size_t pixel_stride = channels + uni(0, 1) * 5, out_pixel_stride = channels + uni(0, 1) * 3;
+    const size_t segment = out_end - out_begin, row_stride = segment * out_pixel_stride + uni(0, 1) * 7;
+    std::vector<std::vector<float>> storage;
+    std::vector<const float*> pointers;
+    for (size_t i = 0; i < pointer_count; ++i) {
+      storage.push_back(random_values(width * pixel_stride, unsigned(trial * 31 + i)));
+      pointers.push_back(uni(0, 4) == 0 ? nullptr : storage.back().data());
+    }
+    const std::vector<float> weights = random_values(kh * kw * channels, unsigned(trial + 7));
+    const std::vector<float> bias = random_values(channels, unsigned(trial + 11));
+    const Epilogue& epilogue = kEpilogues[size_t(trial) % 4];
+    DwconvArgs args;
+    args.input_pixel_stride = pixel_stride, args.input_width = width, args.channels = channels;
+    args.kernel_h = kh, args.kernel_w = kw, args.stride = stride, args.pad_left = pad, args.dilation = dilation;
+    args.weights = weights.data(), args.weights_tap_stride = channels;
+    args.bias = epilogue.bias ? bias.data() : nullptr;
+    args.clamp_min = epilogue.clamp_min, args.clamp_max = epilogue.clamp_max;
+    args.round_to_bf16 = uni(0, 2) == 0, args.cut_bits = uni(0, 2) == 0 ? 9 : 0;
+    args.output_pixel_stride = out_pixel_stride, args.out_begin = out_begin, args.out_end = out_end;
+    const std::string what = std::string(isa_name(GetParam())) + " trial " + std::to_string(trial) + ": c" +
+                             std::to_string(channels) + " w" + std::to_string(width) + " k" + std::to_string(kh) + "x" +
+                             std::to_string(kw) + " s" + std::to_string(stride) + " step" + std::to_string(step) + " d" +
+                             std::to_string(dilation) + " pad" + std::to_string(pad) + " out[" + std::to_string(out_begin) +
+                             "," + std::to_string(out_end) + ") rows" + std::to_string(rows);
+    const size_t floats = (rows - 1) * row_stride + segment * out_pixel_stride;
+    std::vector<float> together(floats, kSentinel), alone(floats, kSentinel), pixels(floats, kSentinel);
+    args.input_rows = pointers.data(), args.rows = rows, args.input_row_step = step;
+    args.output = together.data(), args.output_row_stride = row_stride;
+    table_->f32_dwconv(args);
+    for (size_t r = 0; r < rows; ++r) {
+      DwconvArgs one = args;
+      one.rows = 1, one.input_rows = pointers.data() + r * step, one.output = alone.data() + r * row_stride;
+      table_->f32_dwconv(one);
+      for (size_t ow = out_begin; ow < out_end; ++ow) {
+        DwconvArgs single = one;
+        single.out_begin = ow, single.out_end = ow + 1;
+        single.output = pixels.data() + r * row_stride + (ow - out_begin) * out_pixel_stride;
+        table_->f32_dwconv(single);
+      }
+      if (args.round_to_bf16 || args.cut_bits > 0) continue;
+      std::vector<float> want(segment * out_pixel_stride, kSentinel);
+      one.output = want.data();
+      f32_dwconv_ref(one);
+      for (size_t i = 0; i < want.size(); ++i) {
+        if (i % out_pixel_stride >= channels) continue;
+        const float got = together[r * row_stride + i];
+        ASSERT_NEAR(got, want[i], 1e-5f * (1.0f + std::fabs(want[i])) * float(kh * kw + 1))
+            << what << ": row " << r << " at " << i << " against the reference";
+      }
+    }
+    ASSERT_EQ(std::memcmp(together.data(), alone.data(), floats * sizeof(float)), 0) << what << ": rows alone";
+    ASSERT_EQ(std::memcmp(together.data(), pixels.data(), floats * sizeof(float)), 0) << what << ": pixels alone";
+    for (size_t i = 0; i < floats; ++i) {
+      const size_t in_row = i % row_stride;
+      const bool written = in_row < segment * out_pixel_stride && in_row % out_pixel_stride < channels;
+      if (!written) {
+        ASSERT_EQ(std::memcmp(&together[i], &kSentinel, sizeof(float)), 0) << what << ": wrote " << i;
+      }
+    }
+    ++cases;
+  }
+  ::testing::Test::RecordProperty("cases", int(cases));
+}
+
 // The depthwise clamp passes a NaN (Inf * 0) and keeps -0 (a -0 bias plus -0 products, under a clamp at
 // 0), as the reference does, at every tier and on every path (interior, edges, masked channels).
 TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {

@@ -475,11 +475,6 @@ TEST(Conv2d, L1OverflowNamesTheConvOutput) {
   }
 }
 
-}  // namespace
-}  // namespace ttnn
-
-namespace ttnn {
-namespace {
 
 TEST(Conv2d, ReadsRowMajorAndShardedInputsAndReshardsWhenAsked) {
   ConvFixture f;
@@ -514,46 +509,119 @@ TEST(Conv2d, DepthwiseRingRowsGiveTheConv) {
     auto device = open_device(0, options);
     for (const uint32_t stride : {1u, 2u})
       for (const uint32_t dilation : {1u, 2u})
-        for (const uint32_t batch : {1u, 3u}) {
-          SCOPED_TRACE(::testing::Message() << "threads " << threads << " stride " << stride << " dilation "
-                                            << dilation << " batch " << batch);
-          const uint32_t h = 23, w = 17, c = 40, k = 3, pad = dilation;
-          const std::vector<float> x = random_values(size_t(batch) * h * w * c, 1);
-          const std::vector<float> weights = random_values(size_t(c) * k * k, 2, 0.5f);
-          Conv2dArgs a;
-          a.input_tensor = from_host(x, Shape{1, 1, batch * h * w, c}, DataType::FLOAT32, Layout::TILE, device.get());
-          a.weight_tensor = from_host(weights, Shape{c, 1, k, k});
-          a.device = device.get();
-          a.in_channels = c, a.out_channels = c, a.batch_size = batch, a.input_height = h, a.input_width = w;
-          a.kernel_size = {k, k};
-          a.stride = {stride, stride};
-          a.padding = Padding2d(pad, pad);
-          a.dilation = {dilation, dilation};
-          a.groups = c;
-          a.conv_config.dtype = a.conv_config.weights_dtype = DataType::FLOAT32;
-          a.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
-          const std::vector<float> out = to_host(conv2d(a).output);
-          const uint32_t oh_count = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
-          const uint32_t ow_count = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
-          ASSERT_EQ(out.size(), size_t(batch) * oh_count * ow_count * c);
-          double worst = 0;
-          for (uint32_t n = 0; n < batch; ++n)
-            for (uint32_t oh = 0; oh < oh_count; ++oh)
-              for (uint32_t ow = 0; ow < ow_count; ++ow)
-                for (uint32_t ch = 0; ch < c; ++ch) {
-                  double sum = 0;
-                  for (uint32_t ky = 0; ky < k; ++ky)
-                    for (uint32_t kx = 0; kx < k; ++kx) {
-                      const long ih = long(oh * stride) - pad + long(ky * dilation);
-                      const long iw = long(ow * stride) - pad + long(kx * dilation);
-                      if (ih < 0 || iw < 0 || ih >= long(h) || iw >= long(w)) continue;
-                      sum += double(x[((size_t(n) * h + ih) * w + iw) * c + ch]) * weights[(size_t(ch) * k + ky) * k + kx];
-                    }
-                  worst = std::max(worst, std::abs(sum - out[((size_t(n) * oh_count + oh) * ow_count + ow) * c + ch]));
-                }
-          EXPECT_LT(worst, 1e-4);
-        }
+        for (const uint32_t batch : {1u, 3u})
+          for (const uint32_t stride_w : {1u, 2u, 3u}) {
+            SCOPED_TRACE(::testing::Message() << "threads " << threads << " stride " << stride << "x" << stride_w
+                                              << " dilation " << dilation << " batch " << batch);
+            const uint32_t h = 23, w = 17, c = 40, k = 3, pad = dilation;
+            const std::vector<float> x = random_values(size_t(batch) * h * w * c, 1);
+            const std::vector<float> weights = random_values(size_t(c) * k * k, 2, 0.5f);
+            Conv2dArgs a;
+            a.input_tensor = from_host(x, Shape{1, 1, batch * h * w, c}, DataType::FLOAT32, Layout::TILE, device.get());
+            a.weight_tensor = from_host(weights, Shape{c, 1, k, k});
+            a.device = device.get();
+            a.in_channels = c, a.out_channels = c, a.batch_size = batch, a.input_height = h, a.input_width = w;
+            a.kernel_size = {k, k};
+            a.stride = {stride, stride_w};
+            a.padding = Padding2d(pad, pad);
+            a.dilation = {dilation, dilation};
+            a.groups = c;
+            a.conv_config.dtype = a.conv_config.weights_dtype = DataType::FLOAT32;
+            a.compute_config = init_device_compute_kernel_config(MathFidelity::HiFi4);
+            const std::vector<float> out = to_host(conv2d(a).output);
+            const uint32_t oh_count = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+            const uint32_t ow_count = (w + 2 * pad - dilation * (k - 1) - 1) / stride_w + 1;
+            ASSERT_EQ(out.size(), size_t(batch) * oh_count * ow_count * c);
+            double worst = 0;
+            for (uint32_t n = 0; n < batch; ++n)
+              for (uint32_t oh = 0; oh < oh_count; ++oh)
+                for (uint32_t ow = 0; ow < ow_count; ++ow)
+                  for (uint32_t ch = 0; ch < c; ++ch) {
+                    double sum = 0;
+                    for (uint32_t ky = 0; ky < k; ++ky)
+                      for (uint32_t kx = 0; kx < k; ++kx) {
+                        const long ih = long(oh * stride) - pad + long(ky * dilation);
+                        const long iw = long(ow * stride_w) - pad + long(kx * dilation);
+                        if (ih < 0 || iw < 0 || ih >= long(h) || iw >= long(w)) continue;
+                        sum += double(x[((size_t(n) * h + ih) * w + iw) * c + ch]) * weights[(size_t(ch) * k + ky) * k + kx];
+                      }
+                    worst = std::max(worst, std::abs(sum - out[((size_t(n) * oh_count + oh) * ow_count + ow) * c + ch]));
+                  }
+            EXPECT_LT(worst, 1e-4);
+          }
   }
+}
+
+// A streamed depthwise conv written to float rows (or int8 rows) runs a run's consecutive items of the same
+// channels as one item (blocks across shard and image boundaries, whole rows per kernel call): the values
+// its tiles hold, bit for bit, for shards that start mid-row, blocks shorter than a row, several images,
+// strides 1 and 2, dilations 1 and 2, one to three threads.
+TEST(Conv2d, DepthwiseMergedItemsWrittenAsRowsGiveTheConvsValues) {
+  struct Size {
+    uint32_t h, w;
+  };
+  size_t merged = 0;  // items run as part of the one before them
+  for (const uint32_t threads : {1u, 2u, 3u}) {
+    DeviceOptions options;
+    options.num_threads = threads;
+    ConvFixture f;
+    f.device = open_device(0, options);
+    for (const Size size : {Size{14, 10}, Size{9, 5}, Size{5, 37}})
+      for (const uint32_t batch : {1u, 3u})
+        for (const uint32_t stride : {1u, 2u})
+          for (const uint32_t dilation : {1u, 2u})
+            for (const uint32_t block : {0u, 32u})
+              for (const auto layout : {TensorMemoryLayout::HEIGHT_SHARDED, TensorMemoryLayout::BLOCK_SHARDED})
+                for (const DataType dtype : {DataType::FLOAT32, DataType::BFLOAT16, DataType::BFLOAT8_B}) {
+                  SCOPED_TRACE(::testing::Message()
+                               << "threads " << threads << " " << size.h << "x" << size.w << " batch " << batch << " stride "
+                               << stride << " dilation " << dilation << " block " << block << " " << to_string(layout)
+                               << " " << to_string(dtype));
+                  f.batch = batch, f.height = size.h, f.width = size.w, f.cin = f.cout = f.groups = 40;
+                  Conv2dArgs args = f.args(dtype);
+                  args.stride = {stride, stride};
+                  args.dilation = {dilation, dilation};
+                  args.padding = Padding2d(dilation, dilation);
+                  args.conv_config.shard_layout = layout;
+                  args.conv_config.act_block_h_override = block;
+                  const Conv2dPlan plan = plan_conv2d(args);
+                  ASSERT_TRUE(plan.streamed);
+                  for (size_t run = 0; run < plan.item_run_ends.size(); ++run)
+                    for (size_t i = run == 0 ? 1 : plan.item_run_ends[run - 1] + 1; i < plan.item_run_ends[run]; ++i)
+                      merged += plan.items[i].row_begin == plan.items[i - 1].row_end &&
+                                plan.items[i].col_begin == plan.items[i - 1].col_begin;
+                  const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+                  const std::vector<float> expected = to_host(conv2d(args).output);
+                  const size_t rows = plan.output_layout.height, cols = plan.output_layout.width;
+                  const size_t pixels = expected.size() / f.cout;
+                  Conv2dFusion fusion;
+                  if (dtype == DataType::BFLOAT8_B) {
+                    std::vector<int8_t> codes(rows * cols, 99);
+                    std::vector<uint8_t> exponents(rows * cols / 16, 99);
+                    const Int8Rows int8{codes.data(), exponents.data(), cols, kernels::Int8Activations::biased};
+                    fusion.output_rows = &int8;
+                    run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), fusion);
+                    std::vector<float> decoded(rows * 48);
+                    kernels::kernel_table().bfp8_decode_int8_rows(codes.data(), cols, exponents.data(), cols / 16, rows, 48,
+                                                                  0x80, decoded.data(), 48);
+                    for (size_t p = 0; p < pixels; ++p)
+                      for (uint32_t c = 0; c < f.cout; ++c)
+                        ASSERT_EQ(std::bit_cast<uint32_t>(decoded[p * 48 + c]), std::bit_cast<uint32_t>(expected[p * f.cout + c]))
+                            << p << "," << c;
+                  } else {
+                    std::vector<float> values(rows * cols, 12345.0f);
+                    const FloatRows floats{values.data(), cols, OperandCut{}};
+                    fusion.output_floats = &floats;
+                    run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), fusion);
+                    for (size_t p = 0; p < pixels; ++p)
+                      for (uint32_t c = 0; c < f.cout; ++c)
+                        ASSERT_EQ(std::bit_cast<uint32_t>(values[p * cols + c]), std::bit_cast<uint32_t>(expected[p * f.cout + c]))
+                            << p << "," << c;
+                  }
+                }
+  }
+  EXPECT_GT(merged, 0u);
+  ::testing::Test::RecordProperty("merged", int(merged));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // AVX-512 depthwise convolution over one output row segment, 16 channels a vector (masked past the last
-// channel). A 3x3 kernel with dilation 1 walks the row once per channel vector with its nine weight vectors in
-// registers: the edge pixels (a missing column skipped at compile time), the interior eight pixels a step
-// (their input columns loaded once and shared from registers at strides 1 and 2); several output rows in one
-// call, in chunks of pixels each vector walks through every row. Other kernels, and pixels
+// channel). A 3x3 kernel walks the row once per channel vector with its nine weight vectors in registers: the
+// edge pixels (dilation 1: a missing column skipped at compile time), the interior eight pixels a step (their
+// input columns loaded once and shared from registers at strides 1 and 2, dilation 1); several output rows in
+// one call, in chunks of pixels each vector walks through every row. Other kernels, and pixels
 // missing more of their window, list their in-bounds taps once per pixel. Taps are summed in the same order
 // on every path (bias first, then row by row, left to right), so the paths agree bit for bit.
 #include <immintrin.h>
@@ -45,26 +45,27 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   }
 }
 
-// A 3x3 window (dilation 1) of 16 channels, `at` its first column's offset in each row, `ps` the pixel stride:
-// bias first, then row by row, left to right, as every path sums it; rows outside the image (null) and column
-// kSkip (0 or 2: outside the row; -1: none) have no taps.
+// A 3x3 window of 16 channels, `at` its first column's offset in each row (a left edge pixel's wraps around:
+// never read), `step` the offset between its columns (the pixel stride times the dilation): bias first, then
+// row by row, left to right, as every path sums it; rows outside the image (null) and column kSkip (0 or 2:
+// outside the row; -1: none) have no taps.
 template <int kSkip, class Load>
-__attribute__((always_inline)) inline __m512 window_3x3(__m512 acc, const float* const (&rows)[3], size_t at, size_t ps,
-                                                        const __m512 (&w)[9], Load load) {
+__attribute__((always_inline)) inline __m512 window_3x3(__m512 acc, const float* const (&rows)[3], size_t at,
+                                                        size_t step, const __m512 (&w)[9], Load load) {
 #pragma GCC unroll 3
   for (size_t r = 0; r < 3; ++r) {
     if (!rows[r]) continue;
 #pragma GCC unroll 3
     for (size_t t = 0; t < 3; ++t)
-      if (int(t) != kSkip) acc = _mm512_fmadd_ps(w[3 * r + t], load(rows[r] + at + t * ps), acc);
+      if (int(t) != kSkip) acc = _mm512_fmadd_ps(w[3 * r + t], load(rows[r] + (at + t * step)), acc);
   }
   return acc;
 }
 
-// Where a row segment's pixels go (a 3x3 kernel, dilation 1): a left edge pixel (its window's first column
-// left of the row), the interior [begin, end), a right edge pixel (its last column right of the row), each
-// possibly absent; they are contiguous, and the pixels before and after them (windows missing more) take the
-// tap-list path.
+// Where a row segment's pixels go (a 3x3 kernel): the interior [begin, end) (every column inside the row) and,
+// at dilation 1, a left edge pixel (its window's first column left of the row) and a right edge pixel (its
+// last column right of the row), each possibly absent; they are contiguous, and the pixels before and after
+// them (windows missing more) take the tap-list path.
 struct RowParts3x3 {
   bool left = false, right = false;
   size_t begin = 0, end = 0;  // the interior; the left edge pixel is begin - 1, the right one end
@@ -74,31 +75,32 @@ struct RowParts3x3 {
 
 RowParts3x3 row_parts_3x3(const DwconvArgs& args) {
   const long width = long(args.input_width), stride = long(args.stride), pad = long(args.pad_left);
-  const long out_begin = long(args.out_begin), out_end = long(args.out_end);
+  const long out_begin = long(args.out_begin), out_end = long(args.out_end), span = 2 * long(args.dilation);
   auto start = [&](long ow) { return ow * stride - pad; };  // a window's first column
-  // The interior, unclipped: [lo, hi) with start >= 0 and start + 2 < width; then the left edge pixel is
+  // The interior, unclipped: [lo, hi) with start >= 0 and start + span < width; then the left edge pixel is
   // lo - 1 (start -1) and the right one hi (start + 2 == width), where they are.
   const long lo = (pad + stride - 1) / stride;
-  const long hi = std::max(lo, width - 3 + pad < 0 ? 0 : (width - 3 + pad) / stride + 1);
+  const long hi = std::max(lo, width - 1 - span + pad < 0 ? 0 : (width - 1 - span + pad) / stride + 1);
   const auto inside = [&](long ow) { return ow >= out_begin && ow < out_end; };
   RowParts3x3 parts;
   parts.begin = size_t(std::clamp(lo, out_begin, out_end));
   parts.end = size_t(std::clamp(hi, long(parts.begin), out_end));
-  parts.left = lo >= 1 && start(lo - 1) == -1 && width >= 2 && inside(lo - 1);
-  parts.right = start(hi) + 2 == width && inside(hi);
+  parts.left = span == 2 && lo >= 1 && start(lo - 1) == -1 && width >= 2 && inside(lo - 1);
+  parts.right = span == 2 && start(hi) + 2 == width && inside(hi);
   return parts;
 }
 
-// kPixels neighbouring interior pixels (kStride 1 or 2; 0: any other stride, `stride`) onto acc, `at` the first
-// pixel's first column in each row: at strides 1 and 2 each input column is loaded once per row and shared in
-// registers by the windows holding it. Each pixel's taps are summed in window_3x3's order.
+// kPixels neighbouring interior pixels (kStride 1 or 2 at dilation 1; 0: any other stride, `stride`, or
+// dilation, its columns `step` apart) onto acc, `at` the first pixel's first column in each row: at strides 1
+// and 2 each input column is loaded once per row and shared in registers by the windows holding it. Each
+// pixel's taps are summed in window_3x3's order.
 template <size_t kPixels, size_t kStride, class Load>
 __attribute__((always_inline)) inline void interior_block(__m512 (&acc)[kPixels], const float* const (&rows)[3],
-                                                          size_t at, size_t ps, size_t stride, const __m512 (&w)[9],
-                                                          Load load) {
+                                                          size_t at, size_t ps, size_t stride, size_t step,
+                                                          const __m512 (&w)[9], Load load) {
   if constexpr (kStride == 0) {
 #pragma GCC unroll 8
-    for (size_t i = 0; i < kPixels; ++i) acc[i] = window_3x3<-1>(acc[i], rows, at + i * stride * ps, ps, w, load);
+    for (size_t i = 0; i < kPixels; ++i) acc[i] = window_3x3<-1>(acc[i], rows, at + i * stride * ps, step, w, load);
   } else {
     constexpr size_t kColumns = kStride * (kPixels - 1) + 3;
 #pragma GCC unroll 3
@@ -125,13 +127,13 @@ __attribute__((always_inline)) inline void interior_block(__m512 (&acc)[kPixels]
   }
 }
 
-// A row segment of a 3x3 kernel with dilation 1 (every depthwise conv of the model), channels [c_begin,
+// A row segment of a 3x3 kernel (every depthwise conv of the model), channels [c_begin,
 // c_end) sixteen at a time (kFull: all sixteen present): for each vector, the left edge pixel, the interior in
 // blocks of 8, 4, 2 and 1 pixels, and the right edge pixel in one walk along the row, whose lines the next
 // vector does not share. Edge pixels skip their missing column at compile time instead of listing taps.
 template <size_t kStride, bool kFull, bool kRound, bool kCut>
 void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_begin, size_t c_end) {
-  const size_t ps = args.input_pixel_stride, stride = args.stride, pad = args.pad_left;
+  const size_t ps = args.input_pixel_stride, stride = args.stride, pad = args.pad_left, step = args.dilation * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
   const SignificandCut16 cut(args.cut_bits);
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
@@ -160,22 +162,23 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
       for (size_t r = 0; r < row_count; ++r) {
         const float* const* in = input_rows + r * row_step;
         const float* const rows[3] = {in[0], in[1], in[2]};
-        float* const output = args.output + r * output_row_stride - args.out_begin * out_stride;
+        float* const output = args.output + r * output_row_stride;  // pixel out_begin's
         const auto store = [&](size_t ow, __m512 v) {
           v = finish<kRound, kCut>(v, lo, hi, cut);
-          if (kFull) _mm512_storeu_ps(output + ow * out_stride + c, v);
-          else _mm512_mask_storeu_ps(output + ow * out_stride + c, m, v);
+          float* const to = output + (ow - args.out_begin) * out_stride + c;
+          if (kFull) _mm512_storeu_ps(to, v);
+          else _mm512_mask_storeu_ps(to, m, v);
         };
         if (left) store(parts.begin - 1, window_3x3<0>(bias, rows, first_column(parts.begin - 1), ps, w, load));
         // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
         size_t ow = chunk_begin, column = first_column(ow);
-        float* out = output + ow * out_stride + c;
+        float* out = output + (ow - args.out_begin) * out_stride + c;
         const auto block = [&](auto count) {
           constexpr size_t kPixels = decltype(count)::value;
           __m512 acc[kPixels];
 #pragma GCC unroll 8
           for (size_t i = 0; i < kPixels; ++i) acc[i] = bias;
-          interior_block<kPixels, kStride>(acc, rows, column, ps, stride, w, load);
+          interior_block<kPixels, kStride>(acc, rows, column, ps, stride, step, w, load);
 #pragma GCC unroll 8
           for (size_t i = 0; i < kPixels; ++i) {
             const __m512 v = finish<kRound, kCut>(acc[i], lo, hi, cut);
@@ -216,7 +219,7 @@ void run_pixels(const DwconvArgs& args, size_t begin, size_t end) {
 template <bool kRound, bool kCut>
 void run(const DwconvArgs& args) {
   if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
-  if (args.kernel_h != 3 || args.kernel_w != 3 || args.dilation != 1) {
+  if (args.kernel_h != 3 || args.kernel_w != 3) {
     return dwconv_each_row(args, [](const DwconvArgs& one) {
       run_pixels<kRound, kCut>(one, one.out_begin, one.out_end);
     });
@@ -226,8 +229,8 @@ void run(const DwconvArgs& args) {
     run_pixels<kRound, kCut>(one, one.out_begin, parts.first());
     run_pixels<kRound, kCut>(one, parts.last(), one.out_end);
   });
-  if (args.stride == 1) row_3x3<1, kRound, kCut>(args, parts);
-  else if (args.stride == 2) row_3x3<2, kRound, kCut>(args, parts);
+  if (args.dilation == 1 && args.stride == 1) row_3x3<1, kRound, kCut>(args, parts);
+  else if (args.dilation == 1 && args.stride == 2) row_3x3<2, kRound, kCut>(args, parts);
   else row_3x3<0, kRound, kCut>(args, parts);
 }
 
