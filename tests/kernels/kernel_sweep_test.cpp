@@ -329,6 +329,22 @@ TEST_P(KernelTier, F32DwconvMatchesRef) {
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 
+// `args` (several rows, args.rows) in one call into `together`, then each row in a call of its own into
+// `alone`, the rows args.output_row_stride floats apart in both; each_row(r, args for row r alone) runs after
+// row r's call.
+template <class EachRow>
+void run_rows_together_and_alone(DwconvF32Fn fn, DwconvArgs args, float* together, float* alone, EachRow each_row) {
+  args.output = together;
+  fn(args);
+  for (size_t r = 0; r < args.rows; ++r) {
+    DwconvArgs one = args;
+    one.rows = 1, one.input_rows = args.input_rows + r * args.input_row_step;
+    one.output = alone + r * args.output_row_stride;
+    fn(one);
+    each_row(r, one);
+  }
+}
+
 // Several output rows in one call (DwconvArgs::rows): the bits of each row called alone, at every tier, for
 // row segments wider than a chunk of the walk, with rows outside the image above and below, epilogues that
 // round and cut, and a segment that starts and ends inside the row.
@@ -365,13 +381,9 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallMatchEachRowAlone) {
               const size_t row_floats = out_width * pixel_stride;
               std::vector<float> together(rows * row_floats, kSentinel), alone = together;
               args.input_rows = pointers.data(), args.rows = rows, args.input_row_step = stride;
-              args.output = together.data(), args.output_row_stride = row_floats;
-              table_->f32_dwconv(args);
-              for (size_t r = 0; r < rows; ++r) {
-                DwconvArgs one = args;
-                one.rows = 1, one.input_rows = pointers.data() + r * stride, one.output = alone.data() + r * row_floats;
-                table_->f32_dwconv(one);
-              }
+              args.output_row_stride = row_floats;
+              run_rows_together_and_alone(table_->f32_dwconv, args, together.data(), alone.data(),
+                                          [](size_t, const DwconvArgs&) {});
               ASSERT_EQ(std::memcmp(together.data(), alone.data(), alone.size() * sizeof(float)), 0)
                   << isa_name(GetParam()) << " channels " << channels << " width " << width << " stride " << stride
                   << " rows " << rows << " " << epilogue.name << (inside ? " inside" : "");
@@ -431,19 +443,15 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
     const size_t floats = (rows - 1) * row_stride + segment * out_pixel_stride;
     std::vector<float> together(floats, kSentinel), alone(floats, kSentinel), pixels(floats, kSentinel);
     args.input_rows = pointers.data(), args.rows = rows, args.input_row_step = step;
-    args.output = together.data(), args.output_row_stride = row_stride;
-    table_->f32_dwconv(args);
-    for (size_t r = 0; r < rows; ++r) {
-      DwconvArgs one = args;
-      one.rows = 1, one.input_rows = pointers.data() + r * step, one.output = alone.data() + r * row_stride;
-      table_->f32_dwconv(one);
+    args.output_row_stride = row_stride;
+    run_rows_together_and_alone(table_->f32_dwconv, args, together.data(), alone.data(), [&](size_t r, DwconvArgs one) {
       for (size_t ow = out_begin; ow < out_end; ++ow) {
         DwconvArgs single = one;
         single.out_begin = ow, single.out_end = ow + 1;
         single.output = pixels.data() + r * row_stride + (ow - out_begin) * out_pixel_stride;
         table_->f32_dwconv(single);
       }
-      if (args.round_to_bf16 || args.cut_bits > 0) continue;
+      if (args.round_to_bf16 || args.cut_bits > 0) return;
       std::vector<float> want(segment * out_pixel_stride, kSentinel);
       one.output = want.data();
       f32_dwconv_ref(one);
@@ -453,7 +461,8 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
         ASSERT_NEAR(got, want[i], 1e-5f * (1.0f + std::fabs(want[i])) * float(kh * kw + 1))
             << what << ": row " << r << " at " << i << " against the reference";
       }
-    }
+    });
+    if (HasFatalFailure()) return;  // against the reference, above
     ASSERT_EQ(std::memcmp(together.data(), alone.data(), floats * sizeof(float)), 0) << what << ": rows alone";
     ASSERT_EQ(std::memcmp(together.data(), pixels.data(), floats * sizeof(float)), 0) << what << ": pixels alone";
     for (size_t i = 0; i < floats; ++i) {

@@ -1,7 +1,8 @@
-// The row walk the SIMD depthwise kernels share (scalar code, instantiated in each tier's own source): a
-// 3x3 kernel's interior pixels (every tap column inside the row; rows outside the image are null and the
-// interior skips them) go to `interior(begin, end)` in chunks of 32 pixels, so the rows' cache lines are
-// reused across channel blocks while still in L1; every other pixel
+// What the depthwise kernels of the tiers share (scalar code, instantiated in each tier's own source): calls
+// of several rows split into calls of one, a row's pixels split into a 3x3 kernel's interior and edges, the
+// pixels outside those with their in-bounds taps listed, and the order a 3x3 window's taps are summed in. The
+// AVX2 tier walks its rows with dwconv_row: the interior pixels go to `interior(begin, end)` in chunks of 32
+// pixels, so the rows' cache lines are reused across channel blocks while still in L1; every other pixel
 // gets its in-bounds taps listed (padding resolved once per pixel) and goes to
 // `pixel(inputs, weights, count, output)`, where count == 9 means an interior-like pixel of a 3x3 kernel.
 #pragma once
@@ -51,41 +52,62 @@ void dwconv_pixels(const DwconvArgs& args, size_t ow_begin, size_t ow_end, Pixel
   }
 }
 
+// Where a row segment's pixels go (a 3x3 kernel): the interior [begin, end) (every column inside the row) and,
+// at dilation 1, a left edge pixel (its window's first column left of the row) and a right edge pixel (its
+// last column right of the row), each possibly absent; they are contiguous, and the pixels before and after
+// them (windows missing more) take the tap-list path.
+struct RowParts3x3 {
+  bool left = false, right = false;
+  size_t begin = 0, end = 0;  // the interior; the left edge pixel is begin - 1, the right one end
+  size_t first() const { return left ? begin - 1 : begin; }
+  size_t last() const { return right ? end + 1 : end; }
+};
+
+inline RowParts3x3 row_parts_3x3(const DwconvArgs& args) {
+  const long width = long(args.input_width), stride = long(args.stride), pad = long(args.pad_left);
+  const long out_begin = long(args.out_begin), out_end = long(args.out_end), span = 2 * long(args.dilation);
+  auto start = [&](long ow) { return ow * stride - pad; };  // a window's first column
+  // The interior, unclipped: [lo, hi) with start >= 0 and start + span < width; then the left edge pixel is
+  // lo - 1 (start -1) and the right one hi (start + 2 == width), where they are.
+  const long lo = (pad + stride - 1) / stride;
+  const long hi = std::max(lo, width - 1 - span + pad < 0 ? 0 : (width - 1 - span + pad) / stride + 1);
+  const auto inside = [&](long ow) { return ow >= out_begin && ow < out_end; };
+  RowParts3x3 parts;
+  parts.begin = size_t(std::clamp(lo, out_begin, out_end));
+  parts.end = size_t(std::clamp(hi, long(parts.begin), out_end));
+  parts.left = span == 2 && lo >= 1 && start(lo - 1) == -1 && width >= 2 && inside(lo - 1);
+  parts.right = span == 2 && start(hi) + 2 == width && inside(hi);
+  return parts;
+}
+
 template <class Interior, class Pixel>
 void dwconv_row(const DwconvArgs& args, Interior interior, Pixel pixel) {
-  const long width = long(args.input_width);
   size_t skip_begin = args.out_end, skip_end = args.out_end;  // pixels `interior` computes
   if (args.kernel_h == 3 && args.kernel_w == 3 && (args.input_rows[0] || args.input_rows[1] || args.input_rows[2])) {
-    // Interior: ow * stride >= pad_left and ow * stride - pad_left + 2 * dilation < width.
-    const size_t lo = (args.pad_left + args.stride - 1) / args.stride;
-    const long span = width - 1 - long(2 * args.dilation) + long(args.pad_left);
-    const size_t hi = span < 0 ? 0 : size_t(span) / args.stride + 1;
-    skip_begin = std::max(lo, args.out_begin);
-    skip_end = std::min(hi, args.out_end);
-    if (skip_begin < skip_end) {
-      constexpr size_t kChunk = 32;
-      for (size_t b = skip_begin; b < skip_end; b += kChunk) interior(b, std::min(b + kChunk, skip_end));
-    } else {
-      skip_begin = skip_end = args.out_end;
-    }
+    const RowParts3x3 parts = row_parts_3x3(args);
+    constexpr size_t kChunk = 32;
+    for (size_t b = parts.begin; b < parts.end; b += kChunk) interior(b, std::min(b + kChunk, parts.end));
+    if (parts.begin < parts.end) skip_begin = parts.begin, skip_end = parts.end;
   }
   dwconv_pixels(args, args.out_begin, skip_begin, pixel);
   dwconv_pixels(args, skip_end, args.out_end, pixel);
 }
 
 // One pixel's 3x3 window summed onto `acc` in the order every path keeps (row by row, left to right; rows
-// outside the image are null and have no taps), so all give the same bits: tap(acc, row, at, weight) is the
-// tier's FMA of the input at row + at with one of the nine weights `w`. Always inlined: the tiers' pixel loops
-// interleave several windows' chains, which a call would serialise. kAllRows: the caller knows no row is null.
-template <bool kAllRows = false, class Vector, class Tap>
+// outside the image are null and column kSkip (0 or 2: outside the row; -1: none) have no taps), so all give
+// the same bits: tap(acc, row, offset, weight) is the tier's FMA of the input at row + offset with one of the
+// nine weights `w`, the columns `step` apart from `at` (the offsets are summed before they reach the row
+// pointer: a left edge pixel's `at` wraps around below 0). Always inlined: the tiers' pixel loops interleave
+// several windows' chains, which a call would serialise.
+template <int kSkip = -1, class Vector, class Tap>
 __attribute__((always_inline)) inline Vector sum_3x3_window(Vector acc, const float* const (&rows)[3], size_t at,
-                                                            size_t dilation, const Vector* w, Tap tap) {
+                                                            size_t step, const Vector* w, Tap tap) {
 #pragma GCC unroll 3
   for (size_t r = 0; r < 3; ++r) {
-    if (!kAllRows && !rows[r]) continue;
-    acc = tap(acc, rows[r], at, w[3 * r]);
-    acc = tap(acc, rows[r], at + dilation, w[3 * r + 1]);
-    acc = tap(acc, rows[r], at + 2 * dilation, w[3 * r + 2]);
+    if (!rows[r]) continue;
+#pragma GCC unroll 3
+    for (size_t t = 0; t < 3; ++t)
+      if (int(t) != kSkip) acc = tap(acc, rows[r], at + t * step, w[3 * r + t]);
   }
   return acc;
 }

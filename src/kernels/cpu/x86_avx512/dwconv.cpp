@@ -45,62 +45,20 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
   }
 }
 
-// A 3x3 window of 16 channels, `at` its first column's offset in each row (a left edge pixel's wraps around:
-// never read), `step` the offset between its columns (the pixel stride times the dilation): bias first, then
-// row by row, left to right, as every path sums it; rows outside the image (null) and column kSkip (0 or 2:
-// outside the row; -1: none) have no taps.
-template <int kSkip, class Load>
-__attribute__((always_inline)) inline __m512 window_3x3(__m512 acc, const float* const (&rows)[3], size_t at,
-                                                        size_t step, const __m512 (&w)[9], Load load) {
-#pragma GCC unroll 3
-  for (size_t r = 0; r < 3; ++r) {
-    if (!rows[r]) continue;
-#pragma GCC unroll 3
-    for (size_t t = 0; t < 3; ++t)
-      if (int(t) != kSkip) acc = _mm512_fmadd_ps(w[3 * r + t], load(rows[r] + (at + t * step)), acc);
-  }
-  return acc;
-}
-
-// Where a row segment's pixels go (a 3x3 kernel): the interior [begin, end) (every column inside the row) and,
-// at dilation 1, a left edge pixel (its window's first column left of the row) and a right edge pixel (its
-// last column right of the row), each possibly absent; they are contiguous, and the pixels before and after
-// them (windows missing more) take the tap-list path.
-struct RowParts3x3 {
-  bool left = false, right = false;
-  size_t begin = 0, end = 0;  // the interior; the left edge pixel is begin - 1, the right one end
-  size_t first() const { return left ? begin - 1 : begin; }
-  size_t last() const { return right ? end + 1 : end; }
-};
-
-RowParts3x3 row_parts_3x3(const DwconvArgs& args) {
-  const long width = long(args.input_width), stride = long(args.stride), pad = long(args.pad_left);
-  const long out_begin = long(args.out_begin), out_end = long(args.out_end), span = 2 * long(args.dilation);
-  auto start = [&](long ow) { return ow * stride - pad; };  // a window's first column
-  // The interior, unclipped: [lo, hi) with start >= 0 and start + span < width; then the left edge pixel is
-  // lo - 1 (start -1) and the right one hi (start + 2 == width), where they are.
-  const long lo = (pad + stride - 1) / stride;
-  const long hi = std::max(lo, width - 1 - span + pad < 0 ? 0 : (width - 1 - span + pad) / stride + 1);
-  const auto inside = [&](long ow) { return ow >= out_begin && ow < out_end; };
-  RowParts3x3 parts;
-  parts.begin = size_t(std::clamp(lo, out_begin, out_end));
-  parts.end = size_t(std::clamp(hi, long(parts.begin), out_end));
-  parts.left = span == 2 && lo >= 1 && start(lo - 1) == -1 && width >= 2 && inside(lo - 1);
-  parts.right = span == 2 && start(hi) + 2 == width && inside(hi);
-  return parts;
-}
-
 // kPixels neighbouring interior pixels (kStride 1 or 2 at dilation 1; 0: any other stride, `stride`, or
 // dilation, its columns `step` apart) onto acc, `at` the first pixel's first column in each row: at strides 1
 // and 2 each input column is loaded once per row and shared in registers by the windows holding it. Each
-// pixel's taps are summed in window_3x3's order.
+// pixel's taps are summed in sum_3x3_window's order.
 template <size_t kPixels, size_t kStride, class Load>
 __attribute__((always_inline)) inline void interior_block(__m512 (&acc)[kPixels], const float* const (&rows)[3],
                                                           size_t at, size_t ps, size_t stride, size_t step,
                                                           const __m512 (&w)[9], Load load) {
   if constexpr (kStride == 0) {
+    const auto tap = [&](__m512 sum, const float* row, size_t offset, const __m512& weight) {
+      return _mm512_fmadd_ps(weight, load(row + offset), sum);
+    };
 #pragma GCC unroll 8
-    for (size_t i = 0; i < kPixels; ++i) acc[i] = window_3x3<-1>(acc[i], rows, at + i * stride * ps, step, w, load);
+    for (size_t i = 0; i < kPixels; ++i) acc[i] = sum_3x3_window(acc[i], rows, at + i * stride * ps, step, w, tap);
   } else {
     constexpr size_t kColumns = kStride * (kPixels - 1) + 3;
 #pragma GCC unroll 3
@@ -159,6 +117,9 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
       const __m512 bias = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
       // Pixel ow's first column in a row (the left edge pixel's is -1: unsigned wrap-around, never read).
       const auto first_column = [&](size_t ow) { return (ow * stride - pad) * ps + c; };
+      const auto tap = [&](__m512 sum, const float* row, size_t offset, const __m512& weight) {
+        return _mm512_fmadd_ps(weight, load(row + offset), sum);
+      };
       for (size_t r = 0; r < row_count; ++r) {
         const float* const* in = input_rows + r * row_step;
         const float* const rows[3] = {in[0], in[1], in[2]};
@@ -169,7 +130,7 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
           if (kFull) _mm512_storeu_ps(to, v);
           else _mm512_mask_storeu_ps(to, m, v);
         };
-        if (left) store(parts.begin - 1, window_3x3<0>(bias, rows, first_column(parts.begin - 1), ps, w, load));
+        if (left) store(parts.begin - 1, sum_3x3_window<0>(bias, rows, first_column(parts.begin - 1), ps, w, tap));
         // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
         size_t ow = chunk_begin, column = first_column(ow);
         float* out = output + (ow - args.out_begin) * out_stride + c;
@@ -192,7 +153,7 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
         if (ow + 4 <= chunk_end) block(std::integral_constant<size_t, 4>{});
         if (ow + 2 <= chunk_end) block(std::integral_constant<size_t, 2>{});
         if (ow < chunk_end) block(std::integral_constant<size_t, 1>{});
-        if (right) store(parts.end, window_3x3<2>(bias, rows, first_column(parts.end), ps, w, load));
+        if (right) store(parts.end, sum_3x3_window<2>(bias, rows, first_column(parts.end), ps, w, tap));
       }
     }
     if (chunk_end == parts.end) break;
