@@ -29,6 +29,16 @@ if(TTNN_HAVE_AVX2)
   endif()
 endif()
 
+# The AMX tier: the AVX-512 flags plus the tile instructions (GCC 11 and later).
+set(TTNN_AMX_FLAGS ${TTNN_AVX512_FLAGS} -mamx-tile -mamx-bf16)
+set(TTNN_HAVE_AMX OFF)
+if(TTNN_HAVE_AVX512)
+  check_cxx_compiler_flag("-mavx512f -mamx-tile -mamx-bf16" TTNN_COMPILER_HAS_AMX)
+  if(TTNN_COMPILER_HAS_AMX)
+    set(TTNN_HAVE_AMX ON)
+  endif()
+endif()
+
 # ttnn_isa_sources(<target> <isa> <file>...): gives the files the ISA's flags in <target>'s directory
 # (source properties are directory-scoped, and ttnn is defined at the top level).
 function(ttnn_isa_sources target isa)
@@ -36,6 +46,8 @@ function(ttnn_isa_sources target isa)
     set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS "${TTNN_AVX2_FLAGS}")
   elseif(isa STREQUAL "avx512")
     set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS "${TTNN_AVX512_FLAGS}")
+  elseif(isa STREQUAL "amx")
+    set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES COMPILE_OPTIONS "${TTNN_AMX_FLAGS}")
   else()
     message(FATAL_ERROR "ttnn_isa_sources: unknown ISA ${isa}")
   endif()

@@ -334,14 +334,16 @@ void register_all() {
     benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
                                  t.bf16_conv_rows, true);
   }
-  // bfloat8_b 1x1 convs: int8 block products (vpdpbusd) against both bfloat16 GEMMs (vdpbf16ps, and fp32
-  // FMAs on widened weights), and the three peak loops.
+  // bfloat8_b 1x1 convs: int8 block products (vpdpbusd) against the bfloat16 GEMMs (vdpbf16ps, fp32 FMAs on
+  // widened weights, and AMX tiles where the CPU has them), and the three peak loops.
   if (isa_available(CpuIsa::avx512)) {
     const KernelTable& t = kernel_table_for(CpuIsa::avx512);
     const Bf16GemmVariants bf16 = avx512_bf16_gemm_variants();
+    const GemmBf16Fn on_amx = isa_available(CpuIsa::amx) ? kernel_table_for(CpuIsa::amx).bf16_gemm_packed : nullptr;
     for (const GemmShape& s : kGemmShapes) {
       if (!is_1x1_conv(s)) continue;
       const std::string shape = shape_name(s);
+      if (on_amx) benchmark::RegisterBenchmark(("bf16_gemm_amx/amx/" + shape).c_str(), bench_bf16_gemm, s, on_amx);
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_nonneg/avx512/" + shape).c_str(), bench_bfp8_gemm, s, true);
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false);
       benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps/avx512/" + shape).c_str(), bench_bf16_gemm, s, bf16.on_bf16_dot);

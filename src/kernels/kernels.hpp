@@ -1,5 +1,5 @@
 // The CPU kernel table: micro-kernels on raw pointers and strides, never Tensors. Filled once per process
-// from the CPU's features; TTNN_CPU_ISA=ref|avx2|avx512 caps the choice so tests can run every tier.
+// from the CPU's features; TTNN_CPU_ISA=ref|avx2|avx512|amx caps the choice so tests can run every tier.
 // This header never includes <immintrin.h>: each ISA's kernels live in their own sources and flags.
 #pragma once
 
@@ -55,9 +55,13 @@ void pack_gemm_weights(size_t n, size_t k, const float* w, size_t w_row_stride, 
 // zero, for each pair p of the reduction the product of elements 2p + 1, then of 2p (the order of
 // vdpbf16ps), then the bias, then the clamp. Subnormal inputs (the clamp bounds too) read as zero and
 // subnormal results (partial sums, the bias addition) are flushed to zero, as vdpbf16ps does; every tier
-// does the same, so no output is subnormal.
+// does the same, so no output is subnormal. The exception is a tier whose table clears
+// bf16_gemm_in_reference_order (amx): its matrix engine adds the products in an order of its own, so each
+// sum (before the bias) is within k * 2^-24 of the products' magnitudes of the reference's, plus k flushed
+// subnormals, and is the same for a (row, channel) whatever the call's other rows and channels.
 // a: [m] rows of bfloat16 bits, k_pairs * 2 elements each (element k, when k is odd, must be zero).
-// packed_w: panel p holds output channels [16p, 16p + 16) as [k_pairs][16][2] bfloat16 bits, zero padded.
+// packed_w: panel p holds output channels [16p, 16p + 16) as [bf16_panel_pairs(k)][16][2] bfloat16 bits,
+// zero padded.
 // A tier whose table sets bf16_gemm_reads_floats reads the same rows as floats from a_values instead
 // (row stride a_values_row_stride, k elements a row): it widens the weights to fp32 and multiplies with fp32
 // FMAs in the same order, which is faster where vdpbf16ps is slow (KernelTable).
@@ -81,16 +85,28 @@ struct GemmBf16Args {
 };
 
 constexpr size_t bf16_pairs(size_t k) { return (k + 1) / 2; }
+// Pairs a packed panel holds: bf16_pairs(k) rounded up to 16 with zero weights, so that a matrix engine's
+// operand tile of 16 pairs (32 reduction elements) never reads past its panel.
+inline constexpr size_t kBf16PanelPairsAlign = 16;
+constexpr size_t bf16_panel_pairs(size_t k) {
+  return (bf16_pairs(k) + kBf16PanelPairsAlign - 1) / kBf16PanelPairsAlign * kBf16PanelPairsAlign;
+}
+// bfloat16 elements of one packed panel (16 output channels).
+constexpr size_t bf16_panel_elems(size_t k) { return bf16_panel_pairs(k) * 2 * kGemmPanelWidth; }
 // bfloat16 elements pack_gemm_weights_bf16 writes for n output channels of k weights each.
 constexpr size_t packed_gemm_weights_bf16_elems(size_t n, size_t k) {
-  return (n + kGemmPanelWidth - 1) / kGemmPanelWidth * kGemmPanelWidth * bf16_pairs(k) * 2;
+  return (n + kGemmPanelWidth - 1) / kGemmPanelWidth * bf16_panel_elems(k);
+}
+// Where the packed panel holding output channel `channel` (a multiple of 16) starts.
+constexpr size_t packed_gemm_weights_bf16_panel(size_t channel, size_t k) {
+  return channel / kGemmPanelWidth * bf16_panel_elems(k);
 }
 // w: [n][k] with row stride w_row_stride, every value exactly a bfloat16 (its low 16 bits zero; checked by
 // the caller); packed: packed_gemm_weights_bf16_elems(n, k) elements.
 void pack_gemm_weights_bf16(size_t n, size_t k, const float* w, size_t w_row_stride, uint16_t* packed);
 // Where pack_gemm_weights_bf16 puts weight (channel, kk) of n x k weights.
 constexpr size_t packed_gemm_weights_bf16_index(size_t channel, size_t kk, size_t k) {
-  return channel / kGemmPanelWidth * bf16_pairs(k) * 2 * kGemmPanelWidth + kk / 2 * 2 * kGemmPanelWidth +
+  return channel / kGemmPanelWidth * bf16_panel_elems(k) + kk / 2 * 2 * kGemmPanelWidth +
          channel % kGemmPanelWidth * 2 + kk % 2;
 }
 // The inverse: the n x k weights as floats into w ([n][k], row stride k).
@@ -260,11 +276,15 @@ struct KernelTable {
   Bfp8DecodeInt8RowsFn bfp8_decode_int8_rows = nullptr;
   PlanesToPixelsF32Fn f32_planes_to_pixels = nullptr;
   PlanesToPixelsBf16Fn bf16_planes_to_pixels = nullptr;
+  // bf16_gemm_packed (and bf16_conv_rows) add in the reference's order and give its bits; false for a
+  // matrix engine that sums in its own order, within the bound GemmBf16Args states.
+  bool bf16_gemm_in_reference_order = true;
 };
 
-// The tiers, slowest first; each one's table is complete (never null entries).
-enum class CpuIsa { ref, avx2, avx512 };
-inline constexpr CpuIsa kAllCpuIsas[] = {CpuIsa::ref, CpuIsa::avx2, CpuIsa::avx512};
+// The tiers, slowest first; each one's table is complete (never null entries). amx is avx512 with the
+// bfloat16 GEMM on AMX tiles (Sapphire Rapids and later, where the OS grants the tile state).
+enum class CpuIsa { ref, avx2, avx512, amx };
+inline constexpr CpuIsa kAllCpuIsas[] = {CpuIsa::ref, CpuIsa::avx2, CpuIsa::avx512, CpuIsa::amx};
 const char* isa_name(CpuIsa isa);
 
 // Whether this build has kernels for `isa` and this CPU (and OS, via XCR0) can run them.
@@ -275,7 +295,7 @@ const char* cpu_features();
 // The table of the best available tier, capped by TTNN_CPU_ISA; read by ops when they build a program.
 // A TTNN_CPU_ISA this build or CPU lacks throws ttnn::Unsupported naming the tier and the CPU's features.
 const KernelTable& kernel_table();
-// The chosen tier's name ("ref", "avx2", "avx512").
+// The chosen tier's name ("ref", "avx2", "avx512", "amx").
 const char* cpu_isa();
 // The table of one tier (tests and benchmarks run every tier); throws ttnn::Unsupported when unavailable.
 const KernelTable& kernel_table_for(CpuIsa isa);

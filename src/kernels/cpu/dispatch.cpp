@@ -14,6 +14,10 @@
 #include <cpuid.h>
 #define TTNN_KERNELS_X86 1
 #endif
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace ttnn::kernels {
 namespace {
@@ -22,8 +26,20 @@ struct CpuFeatures {
   bool avx2 = false;    // AVX2 + FMA + F16C with YMM state enabled by the OS
   bool avx512 = false;  // F + BW + VL + DQ with ZMM/opmask state enabled
   bool avx512_bf16 = false, avx512_vnni = false;
+  bool amx_bf16 = false;  // AMX-TILE + AMX-BF16, tile state enabled in XCR0 and granted to this process
   std::string description;
 };
+
+// Linux hands out the AMX tile data state (XTILEDATA, 8 KiB a thread) only on request, once per process
+// (arch_prctl ARCH_REQ_XCOMP_PERM); a refusal (an old kernel, a seccomp filter) leaves the tier off.
+bool amx_tile_state_granted() {
+#if defined(__linux__) && defined(__x86_64__)
+  constexpr int kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+  return false;
+#endif
+}
 
 CpuFeatures detect_features() {
   CpuFeatures f;
@@ -39,10 +55,10 @@ CpuFeatures detect_features() {
   }
   const bool ymm_state = (xcr0 & 0x6) == 0x6, zmm_state = (xcr0 & 0xE6) == 0xE6;
   unsigned max_leaf = __get_cpuid_max(0, nullptr);
-  unsigned ebx7 = 0, ecx7 = 0, eax7_1 = 0;
+  unsigned ebx7 = 0, ecx7 = 0, edx7 = 0, eax7_1 = 0;
   if (max_leaf >= 7) {
-    unsigned a = 0, d = 0;
-    __cpuid_count(7, 0, a, ebx7, ecx7, d);
+    unsigned a = 0;
+    __cpuid_count(7, 0, a, ebx7, ecx7, edx7);
     if (a >= 1) {
       unsigned b1 = 0, c1 = 0, d1 = 0;
       __cpuid_count(7, 1, eax7_1, b1, c1, d1);
@@ -55,6 +71,9 @@ CpuFeatures detect_features() {
   f.avx512 = f.avx2 && avx512f && avx512dq && avx512bw && avx512vl && zmm_state;
   f.avx512_bf16 = f.avx512 && bf16;
   f.avx512_vnni = f.avx512 && vnni;
+  const bool amx_tile = edx7 & (1u << 24), amx_bf16 = edx7 & (1u << 22);
+  const bool tile_state = (xcr0 & 0x60000) == 0x60000;  // XTILECFG and XTILEDATA
+  f.amx_bf16 = f.avx512_bf16 && f.avx512_vnni && amx_tile && amx_bf16 && tile_state && amx_tile_state_granted();
   auto add = [&](bool has, const char* name) {
     if (!has) return;
     if (!f.description.empty()) f.description += ' ';
@@ -69,6 +88,7 @@ CpuFeatures detect_features() {
   add(avx512vl && zmm_state, "avx512vl");
   add(vnni && zmm_state, "avx512vnni");
   add(bf16 && zmm_state, "avx512bf16");
+  add(amx_tile && amx_bf16 && tile_state, f.amx_bf16 ? "amx-bf16" : "amx-bf16 (tile state not granted)");
   if (avx512f && !zmm_state) add(true, "(avx512 present but not enabled by the OS)");
 #endif
   if (f.description.empty()) f.description = "no x86 SIMD tier";
@@ -97,6 +117,7 @@ bool built(CpuIsa isa) {
     case CpuIsa::ref: return true;
     case CpuIsa::avx2: return avx2_table() != nullptr;
     case CpuIsa::avx512: return avx512_built();
+    case CpuIsa::amx: return avx512_built() && amx_built();
   }
   return false;
 }
@@ -106,6 +127,7 @@ const KernelTable* table_of(CpuIsa isa) {
     case CpuIsa::ref: return &kRefTable;
     case CpuIsa::avx2: return avx2_table();
     case CpuIsa::avx512: return avx512_table();
+    case CpuIsa::amx: return amx_table();
   }
   return nullptr;
 }
@@ -115,6 +137,7 @@ bool cpu_has(CpuIsa isa) {
     case CpuIsa::ref: return true;
     case CpuIsa::avx2: return features().avx2;
     case CpuIsa::avx512: return features().avx512 && features().avx512_bf16 && features().avx512_vnni;
+    case CpuIsa::amx: return features().amx_bf16;
   }
   return false;
 }
@@ -127,14 +150,15 @@ void require(CpuIsa isa, const char* who) {
 }
 
 const KernelTable* choose_table() {
-  CpuIsa cap = CpuIsa::avx512;
+  CpuIsa cap = CpuIsa::amx;
   bool explicit_cap = false;
   if (const char* requested = std::getenv("TTNN_CPU_ISA"); requested && *requested) {
     const std::string_view name(requested);
     if (name == "ref") cap = CpuIsa::ref;
     else if (name == "avx2") cap = CpuIsa::avx2;
     else if (name == "avx512") cap = CpuIsa::avx512;
-    else fail<InvalidArgument>("TTNN_CPU_ISA={}: expected one of ref, avx2, avx512", name);
+    else if (name == "amx") cap = CpuIsa::amx;
+    else fail<InvalidArgument>("TTNN_CPU_ISA={}: expected one of ref, avx2, avx512, amx", name);
     explicit_cap = true;
   }
   if (explicit_cap) require(cap, "TTNN_CPU_ISA");
@@ -153,6 +177,7 @@ const char* isa_name(CpuIsa isa) {
     case CpuIsa::ref: return "ref";
     case CpuIsa::avx2: return "avx2";
     case CpuIsa::avx512: return "avx512";
+    case CpuIsa::amx: return "amx";
   }
   return "?";
 }

@@ -11,6 +11,10 @@ const KernelTable* avx2_table();
 // made on first use (it times two peak loops), so call it only once the CPU is known to have the tier.
 bool avx512_built();
 const KernelTable* avx512_table();
+// Defined in x86_amx/table.cpp when the AMX sources are built, else in no_amx.cpp; the table is the
+// AVX-512 tier's with the AMX kernels, made on first use.
+bool amx_built();
+const KernelTable* amx_table();
 // Both bfloat16 GEMMs of the AVX-512 tier (vdpbf16ps on bfloat16 rows, fp32 FMAs on float rows), whichever
 // the table chose, for the tests; nulls when the tier is not built.
 struct Bf16GemmVariants {

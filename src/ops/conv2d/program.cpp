@@ -207,7 +207,7 @@ void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   conv.channels = g.in_channels, conv.kernel_h = g.kernel_h, conv.kernel_w = g.kernel_w, conv.stride = g.stride_w;
   conv.n = n, conv.k = k;
   if (program.bf16_operands)
-    conv.packed_w_bf16 = weights.packed_bf16().data() + size_t(panel0) * kernels::bf16_pairs(k) * 2;
+    conv.packed_w_bf16 = weights.packed_bf16().data() + kernels::packed_gemm_weights_bf16_panel(panel0, k);
   else
     conv.packed_w = weights.packed_f32().data() + size_t(panel0) * k;
   conv.bias = bias;
@@ -351,7 +351,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       gemm.m = m, gemm.n = n, gemm.k = k;
       set_bf16_gemm_rows(gemm, rows.values, rows.row_stride);
       gemm.packed_w = weights.packed_bf16().data() + group * weights.packed_bf16_group_elems +
-                      size_t(panel0) * kernels::bf16_pairs(k) * 2;
+                      kernels::packed_gemm_weights_bf16_panel(panel0, k);
       gemm.bias = gemm_bias;
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
       gemm.round_to_bf16 = bf16_epilogue && finish.stored == DataType::BFLOAT16;

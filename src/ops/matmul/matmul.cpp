@@ -251,7 +251,7 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
         gemm.m = run_end - row, gemm.n = width, gemm.k = k;
         set_bf16_gemm_rows(gemm, a_rows, input.cols);
         gemm.packed_w = weights.packed_bf16.data() + weights_batch * weights.packed_bf16_batch_elems +
-                        size_t(item.col_begin) * kernels::bf16_pairs(k) * 2;
+                        kernels::packed_gemm_weights_bf16_panel(item.col_begin, k);
         gemm.bias = bias ? bias + item.col_begin : nullptr;
         gemm.clamp_min = clamp.min, gemm.clamp_max = clamp.max;
         gemm.c = c, gemm.c_row_stride = width;

@@ -48,7 +48,7 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
   constexpr size_t kPanel = kGemmPanelWidth;
   const size_t pairs = bf16_pairs(args.k);
   for (size_t n0 = 0; n0 < args.n; n0 += kPanel) {
-    const uint16_t* panel = args.packed_w + n0 * pairs * 2;
+    const uint16_t* panel = args.packed_w + packed_gemm_weights_bf16_panel(n0, args.k);
     const size_t cols = std::min(kPanel, args.n - n0);
     for (size_t r = 0; r < args.m; ++r) {
       const uint16_t* a = args.a + r * args.a_row_stride;

@@ -81,7 +81,7 @@ void tail(const GemmBf16Args& args, size_t m0, size_t rows, const uint16_t* pane
 void bf16_gemm_minmax_ukernel_4x16__avx2(const GemmBf16Args& args) {
   constexpr size_t kRows = 4;
   const FlushDenormals flush;
-  const size_t panel_elems = bf16_pairs(args.k) * 32;
+  const size_t panel_elems = bf16_panel_elems(args.k);
   for (size_t n0 = 0; n0 < args.n; n0 += 16) {
     const uint16_t* panel = args.packed_w + n0 / 16 * panel_elems;
     const size_t cols = std::min<size_t>(16, args.n - n0);

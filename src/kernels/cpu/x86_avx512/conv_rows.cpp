@@ -125,7 +125,7 @@ void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
   run<false>(args, steps, count, [&](size_t n0) {
     for (size_t j = 0; j < 2 && n0 + 16 * j < args.n; ++j) {
-      const uint16_t* panel = args.packed_w_bf16 + (n0 / 16 + j) * pairs * 32;
+      const uint16_t* panel = args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0 + 16 * j, args.k);
       float* to = widened + j * args.k * 16;
       for (size_t p = 0; p < pairs; ++p) {
         const __m512i words = _mm512_loadu_si512(reinterpret_cast<const void*>(panel + p * 32));

@@ -44,7 +44,7 @@ template <size_t MR, size_t NP>
 void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
 fill_tile(acc, _mm512_setzero_ps());
-  const size_t pairs = bf16_pairs(args.k), panel_stride = 32 * pairs;
+  const size_t pairs = bf16_pairs(args.k), panel_stride = bf16_panel_elems(args.k);
   const uint16_t* a = args.a + m0 * args.a_row_stride;
   for (size_t p = 0; p < pairs; ++p) {
     __m512bh w[NP];
@@ -70,7 +70,7 @@ template <size_t MR, size_t NP>
 void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
 fill_tile(acc, _mm512_setzero_ps());
-  const size_t k = args.k, full_pairs = k / 2, panel_stride = 32 * bf16_pairs(k);
+  const size_t k = args.k, full_pairs = k / 2, panel_stride = bf16_panel_elems(k);
   const float* a = args.a_values + m0 * args.a_values_row_stride;
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
   auto step = [&](size_t p, bool has_odd) {
@@ -138,7 +138,7 @@ namespace {
 template <typename Tile>
 void run_bf16(const GemmBf16Args& args, Tile tile) {
   const FlushDenormals flush;
-  run(args, 32 * bf16_pairs(args.k), args.packed_w,
+  run(args, bf16_panel_elems(args.k), args.packed_w,
       [&](auto mr, auto np, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
         tile(args, mr, np, m0, panel, n0, cols);
       });

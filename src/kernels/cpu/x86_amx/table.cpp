@@ -1,0 +1,23 @@
+// The AMX tier's table: the AVX-512 tier's with the bfloat16 GEMM (and the stem's conv-rows kernel, which
+// must give that GEMM's bits) on tiles. Compiled with baseline flags (it only takes addresses).
+#include "kernels/cpu/tiers.hpp"
+#include "kernels/cpu/x86_amx/amx.hpp"
+
+namespace ttnn::kernels {
+
+bool amx_built() { return true; }
+
+const KernelTable* amx_table() {
+  static const KernelTable table = [] {
+    KernelTable amx = *avx512_table();
+    amx.isa = "amx";
+    amx.bf16_gemm_packed = bf16_gemm_minmax_ukernel_32x32__amx;
+    amx.bf16_gemm_reads_floats = false;
+    amx.bf16_gemm_in_reference_order = false;
+    amx.bf16_conv_rows = bf16_conv_rows__amx;
+    return amx;
+  }();
+  return &table;
+}
+
+}  // namespace ttnn::kernels
