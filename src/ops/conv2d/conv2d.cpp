@@ -194,7 +194,14 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // convs around it read the rows their own core wrote; split by channels, as its shards are, each thread's
   // writes of the outputs the next conv's threads read split by rows took 1.3-2.7 times as long as on one
   // thread.
-  if (plan.streamed && plan.geometry.depthwise() && !fusion.residual && (fusion.output_rows || fusion.output_floats)) {
+  // A 1x1 conv reading float rows in place on a bfloat16 GEMM that takes bfloat16 bits (AMX) does the same:
+  // each call converts its rows, and items split by channels converted each row once per item (the project
+  // convs of 576 and 960 channels three and five times), which cost more than the tiles' multiply-adds.
+  const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
+                                      (fusion.output_rows || fusion.output_floats);
+  const bool converts_its_rows = plan.geometry.pointwise() && fusion.input_floats && plan.bf16_operands &&
+                                 !kernels::kernel_table().bf16_gemm_reads_floats;
+  if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
     const size_t parts = plan.device->num_threads();
     plan.device->run_parallel(parts, [&](size_t part) {
