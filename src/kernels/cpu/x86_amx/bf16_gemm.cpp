@@ -20,25 +20,8 @@
 namespace ttnn::kernels {
 namespace {
 
-constexpr size_t kTileRows = 16;   // rows of every tile
 constexpr size_t kChunk = 32;      // reduction elements per activation tile row (64 bytes)
 constexpr size_t kGroupRows = 32;  // activation rows a step: two tiles
-
-// The tile shapes (palette 1), loaded once per thread: tmm0-3 accumulators (16 x 16 fp32), tmm4-5
-// activations (16 rows x 32 bfloat16), tmm6-7 weights (16 pairs x 16 channels x 2 bfloat16). Every tile is
-// 16 rows of 64 bytes, so one configuration serves every call.
-void configure_tiles() {
-  thread_local bool configured = false;
-  if (configured) return;
-  struct alignas(64) TileConfig {
-    uint8_t palette = 1, start_row = 0, reserved[14] = {};
-    uint16_t bytes_per_row[16] = {};
-    uint8_t rows[16] = {};
-  } config;
-  for (size_t t = 0; t < 8; ++t) config.bytes_per_row[t] = 64, config.rows[t] = kTileRows;
-  _tile_loadconfig(&config);
-  configured = true;
-}
 
 struct SumsTile {
   float values[kTileRows][16];
@@ -119,8 +102,23 @@ void step(const GemmBf16Args& args, ActivationRows a, size_t chunks, size_t m0, 
 
 }  // namespace
 
+void configure_amx_tiles() {
+  thread_local bool configured = false;
+  if (configured) return;
+  struct alignas(64) TileConfig {
+    uint8_t palette = 1, start_row = 0, reserved[14] = {};
+    uint16_t bytes_per_row[16] = {};
+    uint8_t rows[16] = {};
+  } config;
+  for (size_t t = 0; t < 8; ++t) config.bytes_per_row[t] = 64, config.rows[t] = kTileRows;
+  // ldtilecfg naming all 64 bytes it reads: the compiler's _tile_loadconfig names only the first 8, so the
+  // stores of the shapes could be dropped as dead (a zero-row configuration, then #UD at the first tile op).
+  __asm__ volatile("ldtilecfg %0" : : "m"(config));
+  configured = true;
+}
+
 void bf16_gemm_minmax_ukernel_32x32__amx(const GemmBf16Args& args) {
-  configure_tiles();
+  configure_amx_tiles();
   const FlushDenormals flush;  // the epilogue's bias addition and rounding flush as the tiles do
   const size_t chunks = (args.k + kChunk - 1) / kChunk;
   thread_local std::vector<uint16_t> scratch;  // grown once per thread: a forward pass allocates nothing

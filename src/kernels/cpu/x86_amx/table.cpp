@@ -15,6 +15,7 @@ const KernelTable* amx_table() {
     amx.bf16_gemm_reads_floats = false;
     amx.bf16_gemm_in_reference_order = false;
     amx.bf16_conv_rows = bf16_conv_rows__amx;
+    amx.bf16_dot_peak = bf16_dot_peak__amx;
     return amx;
   }();
   return &table;
