@@ -61,6 +61,8 @@ void step(const GemmBf16Args& args, ActivationRows a, size_t chunks, size_t m0, 
   const uint16_t* w0 = args.packed_w + packed_gemm_weights_bf16_panel(n0, args.k);
   const uint16_t* w1 = w0 + panel_elems;
   const size_t a_bytes = a.stride * sizeof(uint16_t), w_bytes = 2 * kGemmPanelWidth * sizeof(uint16_t);
+  // The compiler's tileloadd names no memory it reads: the rows copied into scratch must be stored first.
+  __asm__ volatile("" : : : "memory");
   _tile_zero(0);
   if constexpr (kPanels == 2) _tile_zero(1);
   if constexpr (kGroups == 2) _tile_zero(2);
