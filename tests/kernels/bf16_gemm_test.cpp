@@ -4,6 +4,7 @@
 // up to summation order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -125,6 +126,36 @@ TEST_P(KernelTier, Bf16GemmIsBitIdenticalToRef) {
         ++cases;
       }
   RecordProperty("cases", int(cases));
+}
+
+// An output's bits depend on its row and channel only, not on the rest of the call (how many rows, which
+// row a call starts at, from which panel): what lets threads split a conv any way and get the same values,
+// at every tier, the matrix engine's own order included.
+TEST_P(KernelTier, Bf16GemmOutputsDoNotDependOnTheRestOfTheCall) {
+  for (size_t k : {16, 40, 64, 99})
+    for (size_t m : {1, 17, 40, 70}) {
+      const Bf16Data data({m, 80, k, true, 0.0f, 6.0f, 1});
+      const std::vector<float> whole = data.run(table_->bf16_gemm_packed, true);
+      for (size_t row0 : {size_t(0), size_t(1), m / 2, m - 1})
+        for (size_t n0 : {0, 16, 48}) {
+          const size_t rows = std::min<size_t>(m - row0, row0 % 2 ? 3 : 33), n = 80 - n0 - (n0 == 16 ? 16 : 0);
+          std::vector<float> part(rows * data.c_stride, kSentinel);
+          GemmBf16Args g;
+          g.m = rows, g.n = n, g.k = k;
+          g.a = data.a.data() + row0 * data.a_stride, g.a_row_stride = data.a_stride;
+          g.a_values = data.a_values.data() + row0 * k, g.a_values_row_stride = k;
+          g.packed_w = data.packed.data() + packed_gemm_weights_bf16_panel(n0, k);
+          g.bias = data.bias.data() + n0;
+          g.clamp_min = 0.0f, g.clamp_max = 6.0f;
+          g.round_to_bf16 = true;
+          g.c = part.data(), g.c_row_stride = data.c_stride;
+          table_->bf16_gemm_packed(g);
+          for (size_t r = 0; r < rows; ++r)
+            for (size_t j = 0; j < n; ++j)
+              ASSERT_TRUE(same_bits(part[r * data.c_stride + j], whole[(row0 + r) * data.c_stride + n0 + j]))
+                  << "k" << k << " m" << m << " rows " << row0 << "+" << rows << " channel " << n0 + j;
+        }
+    }
 }
 
 // Outputs rounded in the epilogue: the reference's outputs rounded as a bfloat16 tensor stores them, at

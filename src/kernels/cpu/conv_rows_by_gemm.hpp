@@ -40,6 +40,20 @@ void f32_conv_rows_by_gemm(const ConvRowsArgs& args) {
   }
 }
 
+// The bfloat16 GEMM of output pixels [i0, i0 + count) on their patches: `count` rows of k bfloat16 bits at
+// `bits` (row stride bits_stride), and as floats at `values` (row stride k; null where the GEMM reads bits).
+inline GemmBf16Args conv_rows_gemm(const ConvRowsArgs& args, size_t i0, size_t count, size_t k, const uint16_t* bits,
+                                   size_t bits_stride, const float* values) {
+  GemmBf16Args gemm;
+  gemm.m = count, gemm.n = args.n, gemm.k = k;
+  gemm.a = bits, gemm.a_row_stride = bits_stride;
+  gemm.a_values = values, gemm.a_values_row_stride = k;
+  gemm.packed_w = args.packed_w_bf16, gemm.bias = args.bias;
+  gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
+  gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
+  return gemm;
+}
+
 // The patches both as floats and as bfloat16 bits (exact: the activations are bfloat16 values), so the
 // GEMM reads whichever it reads.
 template <GemmBf16Fn Gemm>
@@ -58,13 +72,7 @@ void bf16_conv_rows_by_gemm(const ConvRowsArgs& args) {
       }
       if (bits_stride != args.k) bits[i * bits_stride + args.k] = 0;
     }
-    GemmBf16Args gemm;
-    gemm.m = count, gemm.n = args.n, gemm.k = args.k;
-    gemm.a = bits, gemm.a_row_stride = bits_stride;
-    gemm.a_values = patches, gemm.a_values_row_stride = args.k;
-    gemm.packed_w = args.packed_w_bf16, gemm.bias = args.bias;
-    gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
-    gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
+    const GemmBf16Args gemm = conv_rows_gemm(args, i0, count, args.k, bits, bits_stride, patches);
     Gemm(gemm);
     if (args.round_to_bfp8) bfp8_round_rows_ref(gemm.c, count, args.n, args.c_row_stride);
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/cpu/conv_rows_by_gemm.hpp"
 #include "kernels/cpu/x86_amx/amx.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
 
@@ -26,12 +27,7 @@ void bf16_conv_rows__amx(const ConvRowsArgs& args) {
                                 patch + ky * row_floats);
       std::fill(patch + taps, patch + k_padded, uint16_t(0));
     }
-    GemmBf16Args gemm;
-    gemm.m = count, gemm.n = args.n, gemm.k = k_padded;
-    gemm.a = patches, gemm.a_row_stride = k_padded;
-    gemm.packed_w = args.packed_w_bf16, gemm.bias = args.bias;
-    gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
-    gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
+    const GemmBf16Args gemm = conv_rows_gemm(args, i0, count, k_padded, patches, k_padded, nullptr);
     bf16_gemm_minmax_ukernel_32x32__amx(gemm);
     if (args.round_to_bfp8) bfp8_round_rows__avx512(gemm.c, count, args.n, args.c_row_stride);
   }
