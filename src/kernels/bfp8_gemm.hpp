@@ -69,6 +69,9 @@ struct GemmBfp8Args {
   size_t a_exponents_row_stride = 0;     // bytes
   Int8Activations activations = Int8Activations::signed_values;
   const uint8_t* packed_w = nullptr;  // pack_gemm_weights_bfp8, from the panel of output channel 0
+  // The same weights as bfloat16 panels (pack_gemm_weights_bf16), from the same channel: what a kernel on
+  // bfloat16 tiles reads instead (KernelTable::bfp8_gemm_wide); others ignore it.
+  const uint16_t* packed_w_bf16 = nullptr;
   // The last block's k values 8-15 hold zero weights (the padding of a reduction of 16b + 8 channels, 24
   // say): their products are zero, and a kernel may skip them.
   bool last_block_half = false;
@@ -84,5 +87,7 @@ struct GemmBfp8Args {
 // The portable reference (exact int32 block sums, the arithmetic above) and the AVX-512 VNNI kernel.
 void bfp8_gemm_packed_ref(const GemmBfp8Args& args);
 void bfp8_gemm_minmax_ukernel_6x32__avx512vnni(const GemmBfp8Args& args);
+// The AMX tier's: the values expanded to bfloat16 tiles, summed in the tiles' order (x86_amx/bfp8_gemm.cpp).
+void bfp8_gemm_minmax_ukernel_32x32__amx(const GemmBfp8Args& args);
 
 }  // namespace ttnn::kernels

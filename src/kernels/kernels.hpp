@@ -279,6 +279,12 @@ struct KernelTable {
   // bf16_gemm_packed (and bf16_conv_rows) add in the reference's order and give its bits; false for a
   // matrix engine that sums in its own order, within the bound GemmBf16Args states.
   bool bf16_gemm_in_reference_order = true;
+  // The bfloat8_b GEMM for convs of at least bfp8_gemm_wide_min_n output channels, reading
+  // GemmBfp8Args::packed_w_bf16 too: on AMX, the values expanded to bfloat16 tiles (the same exact products,
+  // summed in the tiles' order: within GemmBf16Args' bound of bfp8_gemm_packed's sums), faster where the
+  // expansion is repaid by enough channels; elsewhere bfp8_gemm_packed itself and no conv wide enough.
+  GemmBfp8Fn bfp8_gemm_wide = nullptr;
+  size_t bfp8_gemm_wide_min_n = SIZE_MAX;
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries). amx is avx512 with the

@@ -1,6 +1,7 @@
 // The bfloat8_b GEMM (bfp8_gemm.hpp): the AVX-512 VNNI kernel bit-identical to the reference (exact int32
 // block products, one fp32 summation order), and the reference equal to a float64 GEMM of the decoded
-// values up to the fp32 rounding of its block sums.
+// values up to the fp32 rounding of its block sums; every tier's GEMM for wide convs (bfp8_gemm_wide) the
+// reference's bits or, on tiles that sum in their own order, within the summation bound.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "kernels/bfp8_gemm.hpp"
+#include "kernels/kernel_tier.hpp"
 #include "kernels/kernels.hpp"
 #include "support/random_values.hpp"
 
@@ -42,6 +44,7 @@ struct Bfp8Data {
   size_t blocks, a_stride, a_exponents_stride, c_stride;
   std::vector<int8_t> a, w;              // a [m][a_stride], w [n][k]
   std::vector<uint8_t> a_exponents, w_exponents, packed;
+  std::vector<uint16_t> packed_bf16;  // the same weights as bfloat16 panels (GemmBfp8Args::packed_w_bf16)
   std::vector<float> bias;
 
   // zero_last_half: the weights' last 8 k values zero, as a reduction of 16b + 8 channels pads them.
@@ -71,6 +74,10 @@ struct Bfp8Data {
     bias = test::random_values(c.n, unsigned(c.k + 5), 1e-3f);
     packed.assign(packed_gemm_weights_bfp8_bytes(c.n, c.k), uint8_t(0xA5));
     pack_gemm_weights_bfp8(c.n, c.k, w.data(), c.k, w_exponents.data(), blocks, packed.data());
+    std::vector<float> values(c.n * c.k);
+    unpack_gemm_weights_bfp8(c.n, c.k, packed.data(), values.data());
+    packed_bf16.assign(packed_gemm_weights_bf16_elems(c.n, c.k), uint16_t(0xFFFF));
+    pack_gemm_weights_bf16(c.n, c.k, values.data(), c.k, packed_bf16.data());
   }
 
   double a_value(size_t r, size_t kk) const {
@@ -94,6 +101,7 @@ struct Bfp8Data {
                            : declare_nonnegative ? Int8Activations::nonnegative : Int8Activations::signed_values;
     g.a_exponents = a_exponents.data(), g.a_exponents_row_stride = a_exponents_stride;
     g.packed_w = packed.data();
+    g.packed_w_bf16 = packed_bf16.data();
     g.bias = cs.bias ? bias.data() : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bfp8 = round_to_bfp8;
@@ -212,6 +220,64 @@ TEST_F(Bfp8GemmAvx512, RoundsOutputsToBfloat8bLikeTheReference) {
 
 // The reference's arithmetic: a float64 GEMM of the decoded values, up to one fp32 rounding per block
 // addition and the bias addition (each at most half an ulp of a partial sum no larger than the magnitude).
+// The GEMM a tier runs on wide convs: the reference's bits where it is the int8 GEMM; on tiles (amx) the
+// same exact products summed in the tiles' order, so within GemmBf16Args' bound of the reference's sums, and
+// after rounding to bfloat8_b within one step of the output's block more. Junk past each row's k is never
+// read (Bfp8Data), and an output's bits do not depend on the rest of the call.
+TEST_P(KernelTier, Bfp8WideGemmIsTheReferenceOrWithinTheSummationBound) {
+  const bool same_order = table_->bfp8_gemm_wide == table_->bfp8_gemm_packed ||
+                          table_->bfp8_gemm_wide == bfp8_gemm_packed_ref;
+  size_t differing = 0;
+  for (size_t m : {1, 17, 40})
+    for (size_t n : {16, 40, 96})
+      for (size_t k : {16, 48, 96})
+        for (int form = 0; form < 3; ++form)
+          for (bool round : {false, true}) {
+            const bool nonnegative = form == 0, biased = form == 2;
+            const Bfp8Data data({m, n, k, nonnegative, (m + n) % 2 == 0, nonnegative ? 0.0f : -kInf, 6.0f, n % 3});
+            const std::vector<float> want = data.run(bfp8_gemm_packed_ref, nonnegative, biased, round),
+                                     got = data.run(table_->bfp8_gemm_wide, nonnegative, biased, round);
+            for (size_t i = 0; i < want.size(); ++i) {
+              const size_t row = i / data.c_stride, col = i % data.c_stride;
+              if (same_bits(want[i], got[i])) continue;
+              ASSERT_FALSE(same_order || col >= n) << data.cs.name() << " at " << i << ": " << got[i] << " vs " << want[i];
+              double magnitude = data.cs.bias ? std::fabs(data.bias[col]) : 0.0, block_max = 0.0;
+              for (size_t kk = 0; kk < k; ++kk) magnitude += std::fabs(data.a_value(row, kk) * data.w_value(col, kk));
+              for (size_t j = col / 16 * 16; j < std::min(n, col / 16 * 16 + 16); ++j)
+                block_max = std::max(block_max, std::fabs(double(want[row * data.c_stride + j])));
+              const double bound = double(k + 1) * std::ldexp(magnitude, -24) + (round ? std::ldexp(block_max, -5) : 0.0);
+              ASSERT_LE(std::fabs(double(got[i]) - double(want[i])), bound)
+                  << data.cs.name() << " round " << round << " at " << row << "," << col;
+              ++differing;
+            }
+            // Rows from row0 and channels from a panel n0 alone give the same bits as in the whole call.
+            GemmBfp8Args g;
+            const size_t row0 = m / 2, n0 = n > 16 ? 16 : 0;
+            std::vector<float> part((m - row0) * data.c_stride, kSentinel);
+            std::vector<int8_t> biased_a = data.a;
+            for (int8_t& v : biased_a) v = int8_t(uint8_t(v) ^ 0x80);
+            g.m = m - row0, g.n = n - n0, g.k = k;
+            g.a = (biased ? biased_a.data() : data.a.data()) + row0 * data.a_stride, g.a_row_stride = data.a_stride;
+            g.activations = biased        ? Int8Activations::biased
+                            : nonnegative ? Int8Activations::nonnegative
+                                          : Int8Activations::signed_values;
+            g.a_exponents = data.a_exponents.data() + row0 * data.a_exponents_stride;
+            g.a_exponents_row_stride = data.a_exponents_stride;
+            g.packed_w = data.packed.data() + n0 / kBfp8PanelWidth * data.blocks * kBfp8BlockRecordBytes;
+            g.packed_w_bf16 = data.packed_bf16.data() + packed_gemm_weights_bf16_panel(n0, k);
+            g.bias = data.cs.bias ? data.bias.data() + n0 : nullptr;
+            g.clamp_min = data.cs.clamp_min, g.clamp_max = data.cs.clamp_max;
+            g.round_to_bfp8 = round;
+            g.c = part.data(), g.c_row_stride = data.c_stride;
+            table_->bfp8_gemm_wide(g);
+            for (size_t r = 0; r < m - row0; ++r)
+              for (size_t j = 0; j < n - n0; ++j)
+                ASSERT_TRUE(same_bits(part[r * data.c_stride + j], got[(row0 + r) * data.c_stride + n0 + j]))
+                    << data.cs.name() << " rows from " << row0 << ", channel " << n0 + j;
+          }
+  RecordProperty("outputs_off_the_reference_bits", int(differing));
+}
+
 TEST(Bfp8GemmRef, EqualsFloat64GemmOfDecodedValues) {
   for (size_t m : {1, 7, 13})
     for (size_t n : {1, 16, 33})

@@ -199,8 +199,11 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // convs of 576 and 960 channels three and five times), which cost more than the tiles' multiply-adds.
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
                                       (fusion.output_rows || fusion.output_floats);
-  const bool converts_its_rows = plan.geometry.pointwise() && fusion.input_floats && plan.bf16_operands &&
-                                 !kernels::kernel_table().bf16_gemm_reads_floats;
+  const kernels::KernelTable& table = kernels::kernel_table();
+  const bool converts_its_rows =
+      plan.geometry.pointwise() &&
+      ((fusion.input_floats && plan.bf16_operands && !table.bf16_gemm_reads_floats) ||
+       (fusion.input_rows && plan.bfp8_operands && plan.geometry.out_channels >= table.bfp8_gemm_wide_min_n));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
     const size_t parts = plan.device->num_threads();

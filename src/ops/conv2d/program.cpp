@@ -300,11 +300,15 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   gemm.last_block_half = program.geometry->pointwise() && k >= program.geometry->in_per_group() + 8;
   gemm.packed_w = weights.packed_bfp8.data() + size_t(n0) / kernels::kBfp8PanelWidth * (k / 16) *
                                                    kernels::kBfp8BlockRecordBytes;
+  const kernels::KernelTable& table = kernels::kernel_table();
+  // Chosen by the conv's width, never by the call's: every split of it gives the same bits.
+  const bool wide = program.geometry->out_channels >= table.bfp8_gemm_wide_min_n;
+  if (wide) gemm.packed_w_bf16 = weights.packed_bf16().data() + kernels::packed_gemm_weights_bf16_panel(n0, k);
   gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
   gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
   gemm.round_to_bfp8 = round_to_bfp8;
   gemm.c = c, gemm.c_row_stride = c_row_stride;
-  kernels::kernel_table().bfp8_gemm_packed(gemm);
+  (wide ? table.bfp8_gemm_wide : table.bfp8_gemm_packed)(gemm);
 }
 
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of

@@ -1,4 +1,5 @@
-// The AMX tier's kernels: the AVX-512 tier's, with the bfloat16 GEMM on the matrix engine's tiles.
+// The AMX tier's kernels: the AVX-512 tier's, with the bfloat16 GEMM (and the bfloat8_b one of wide convs,
+// bfp8_gemm.hpp) on the matrix engine's tiles.
 #pragma once
 
 #include "kernels/kernels.hpp"

@@ -1,5 +1,5 @@
 // The AMX tier's table: the AVX-512 tier's with the bfloat16 GEMM (and the stem's conv-rows kernel, which
-// must give that GEMM's bits) on tiles. Compiled with baseline flags (it only takes addresses).
+// must give that GEMM's bits) and the bfloat8_b GEMM of wide convs on tiles. Compiled with baseline flags (it only takes addresses).
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_amx/amx.hpp"
 
@@ -16,6 +16,10 @@ const KernelTable* amx_table() {
     amx.bf16_gemm_in_reference_order = false;
     amx.bf16_conv_rows = bf16_conv_rows__amx;
     amx.bf16_dot_peak = bf16_dot_peak__amx;
+    // bfloat8_b convs of 64 channels and more on tiles (BENCHMARKS.md: 16 and 64 tie in the pass; below 64
+    // the expansion costs about what the tiles save).
+    amx.bfp8_gemm_wide = bfp8_gemm_minmax_ukernel_32x32__amx;
+    amx.bfp8_gemm_wide_min_n = 64;
     return amx;
   }();
   return &table;

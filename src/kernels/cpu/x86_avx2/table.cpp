@@ -25,7 +25,9 @@ const KernelTable* avx2_table() {
                                      bf16_round__avx2,
                                      bfp8_decode_int8_rows__avx2,
                                      f32_planes_to_pixels_ref,
-                                     bf16_planes_to_pixels_ref};
+                                     bf16_planes_to_pixels_ref,
+                                     true,
+                                     bfp8_gemm_packed_ref};
   return &table;
 }
 

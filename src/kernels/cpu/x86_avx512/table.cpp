@@ -61,7 +61,9 @@ KernelTable make_table() {
                     bf16_round__avx512,
                     bfp8_decode_int8_rows__avx512,
                     f32_planes_to_pixels__avx512,
-                    bf16_planes_to_pixels__avx512};
+                    bf16_planes_to_pixels__avx512,
+                    true,
+                    bfp8_gemm_minmax_ukernel_6x32__avx512vnni};
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
