@@ -59,7 +59,7 @@ void bf16_gemm_minmax_ukernel_32x32__amx(const GemmBf16Args& args) {
   for (size_t m0 = 0; m0 < args.m; m0 += kGroupRows) {
     const size_t rows = std::min(kGroupRows, args.m - m0);
     const ActivationRows a = activation_rows(args, m0, rows, chunks, scratch);
-    amx::rows_times_panels(a, chunks, rows, args.packed_w, bf16_panel_elems(args.k), args.n,
+    amx::rows_times_panels<4>(a, chunks, rows, args.packed_w, bf16_panel_elems(args.k), args.n,
                            [&](auto& acc, size_t r0, size_t n0, size_t cols) {
                              constexpr size_t kRows = std::extent_v<std::remove_reference_t<decltype(acc)>, 0>;
                              constexpr size_t kPanels = std::extent_v<std::remove_reference_t<decltype(acc)>, 1>;

@@ -63,7 +63,8 @@ void bfp8_gemm_minmax_ukernel_32x32__amx(const GemmBfp8Args& args) {
   for (size_t m0 = 0; m0 < args.m; m0 += kGroupRows) {
     const size_t rows = std::min(kGroupRows, args.m - m0);
     const ActivationRows a = expanded_rows(args, m0, rows, chunks, scratch);
-    amx::rows_times_panels(a, chunks, rows, args.packed_w_bf16, bf16_panel_elems(args.k), args.n,
+    // Eight rows of two panels: the sixteen blocks one rounding tree takes (bfp8_blocks.hpp).
+    amx::rows_times_panels<8>(a, chunks, rows, args.packed_w_bf16, bf16_panel_elems(args.k), args.n,
                            [&](auto& acc, size_t r0, size_t n0, size_t cols) {
                              constexpr size_t kPanels = std::extent_v<std::remove_reference_t<decltype(acc)>, 1>;
                              float* const c = args.c + (m0 + r0) * args.c_row_stride + n0;

@@ -1,5 +1,6 @@
 // The AMX tier's table: the AVX-512 tier's with the bfloat16 GEMM (and the stem's conv-rows kernel, which
-// must give that GEMM's bits) and the bfloat8_b GEMM of wide convs on tiles. Compiled with baseline flags (it only takes addresses).
+// must give that GEMM's bits) and the bfloat8_b GEMM of wide convs on tiles. Compiled with baseline flags
+// (it only takes addresses).
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_amx/amx.hpp"
 

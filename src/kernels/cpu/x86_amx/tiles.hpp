@@ -39,8 +39,9 @@ struct ActivationRows {
 inline size_t group_rows(size_t rows) { return rows > kTileRows ? kGroupRows : kTileRows; }
 
 // One step: kGroups activation tiles x kPanels weight panels (w0, and w0 + panel_elems), then
-// epilogue(acc, r0, cols) for the step's rows in fours: acc holds rows r0.. of the step, its panels' sums.
-template <size_t kGroups, size_t kPanels, typename Epilogue>
+// epilogue(acc, r0, cols) for the step's rows kEpilogueRows at a time: acc holds rows r0.. of the step, its
+// panels' sums.
+template <size_t kGroups, size_t kPanels, size_t kEpilogueRows, typename Epilogue>
 void step(ActivationRows a, size_t chunks, const uint16_t* w0, size_t panel_elems, size_t rows, size_t cols,
           Epilogue& epilogue) {
   const uint16_t* w1 = w0 + panel_elems;
@@ -71,7 +72,6 @@ void step(ActivationRows a, size_t chunks, const uint16_t* w0, size_t panel_elem
   if constexpr (kGroups == 2) TTNN_TILE_STORE(2, &sums[1][0]);
   if constexpr (kGroups == 2 && kPanels == 2) TTNN_TILE_STORE(3, &sums[1][1]);
 
-  constexpr size_t kEpilogueRows = 4;
   for (size_t r0 = 0; r0 < rows; r0 += kEpilogueRows) {
     tail_rows<kEpilogueRows>(std::min(kEpilogueRows, rows - r0), [&](auto mr) {
       constexpr size_t kRows = decltype(mr)::value;
@@ -85,8 +85,8 @@ void step(ActivationRows a, size_t chunks, const uint16_t* w0, size_t panel_elem
 }
 
 // A row group (`rows` rows of `a`) against every output channel [0, n) of the packed panels at w:
-// epilogue(acc, r0, n0, cols) per step and four rows, channels n0.. (cols of them, up to 32).
-template <typename Epilogue>
+// epilogue(acc, r0, n0, cols) per step and kEpilogueRows rows, channels n0.. (cols of them, up to 32).
+template <size_t kEpilogueRows, typename Epilogue>
 void rows_times_panels(ActivationRows a, size_t chunks, size_t rows, const uint16_t* w, size_t panel_elems, size_t n,
                        Epilogue epilogue) {
   const bool two_groups = group_rows(rows) == kGroupRows;
@@ -95,11 +95,11 @@ void rows_times_panels(ActivationRows a, size_t chunks, size_t rows, const uint1
     const uint16_t* w0 = w + n0 / kGemmPanelWidth * panel_elems;
     auto at_n0 = [&](auto& acc, size_t r0, size_t step_cols) { epilogue(acc, r0, n0, step_cols); };
     if (two_groups) {
-      if (cols > kGemmPanelWidth) step<2, 2>(a, chunks, w0, panel_elems, rows, cols, at_n0);
-      else step<2, 1>(a, chunks, w0, panel_elems, rows, cols, at_n0);
+      if (cols > kGemmPanelWidth) step<2, 2, kEpilogueRows>(a, chunks, w0, panel_elems, rows, cols, at_n0);
+      else step<2, 1, kEpilogueRows>(a, chunks, w0, panel_elems, rows, cols, at_n0);
     } else {
-      if (cols > kGemmPanelWidth) step<1, 2>(a, chunks, w0, panel_elems, rows, cols, at_n0);
-      else step<1, 1>(a, chunks, w0, panel_elems, rows, cols, at_n0);
+      if (cols > kGemmPanelWidth) step<1, 2, kEpilogueRows>(a, chunks, w0, panel_elems, rows, cols, at_n0);
+      else step<1, 1, kEpilogueRows>(a, chunks, w0, panel_elems, rows, cols, at_n0);
     }
   }
 }
