@@ -158,6 +158,27 @@ TEST_P(KernelTier, Bf16GemmOutputsDoNotDependOnTheRestOfTheCall) {
     }
 }
 
+#if defined(__x86_64__)
+// The AMX GEMM loads its tile shapes whatever the thread's last user of the tiles left in force: other
+// shapes (another library's kernels), or none (tilerelease).
+TEST(KernelAmx, GemmRunsWhateverTileShapesTheThreadLeft) {
+  if (!isa_available(CpuIsa::amx)) GTEST_SKIP() << "no amx tier here (CPU has: " << cpu_features() << ")";
+  const GemmBf16Fn gemm = kernel_table_for(CpuIsa::amx).bf16_gemm_packed;
+  const Bf16Data data({40, 48, 64, true, 0.0f, 6.0f, 0});
+  const std::vector<float> want = data.run(gemm);
+  struct alignas(64) TileConfig {
+    uint8_t palette = 1, start_row = 0, reserved[14] = {};
+    uint16_t bytes_per_row[16] = {};
+    uint8_t rows[16] = {};
+  } other;
+  for (size_t t = 0; t < 8; ++t) other.bytes_per_row[t] = 8, other.rows[t] = 2;
+  __asm__ volatile("ldtilecfg %0" : : "m"(other));
+  EXPECT_EQ(data.run(gemm), want) << "after other shapes";
+  __asm__ volatile("tilerelease" : : : "memory");
+  EXPECT_EQ(data.run(gemm), want) << "after tilerelease";
+}
+#endif
+
 // Outputs rounded in the epilogue: the reference's outputs rounded as a bfloat16 tensor stores them, at
 // every tier, and nothing written past the n columns.
 TEST_P(KernelTier, Bf16GemmRoundsOutputsToBfloat16) {

@@ -8,8 +8,9 @@ namespace ttnn::kernels {
 
 inline constexpr size_t kTileRows = 16;  // rows of every tile, 64 bytes each
 
-// The tier's one tile configuration (palette 1), loaded once per thread: tmm0-3 accumulators (16 x 16
-// fp32), tmm4-5 activations (16 rows x 32 bfloat16), tmm6-7 weights (16 pairs x 16 channels x 2 bfloat16).
+// The tier's one tile configuration (palette 1), loaded unless in force already (every kernel calls this
+// first): tmm0-3 accumulators (16 x 16 fp32), tmm4-5 activations (16 rows x 32 bfloat16), tmm6-7 weights
+// (16 pairs x 16 channels x 2 bfloat16).
 void configure_amx_tiles();
 
 // GemmBf16Args on tdpbf16ps: 32 rows x 32 output channels a step (bf16_gemm.cpp).

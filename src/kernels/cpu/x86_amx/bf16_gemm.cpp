@@ -37,18 +37,23 @@ ActivationRows activation_rows(const GemmBf16Args& args, size_t m0, size_t rows,
 }  // namespace
 
 void configure_amx_tiles() {
-  thread_local bool configured = false;
-  if (configured) return;
   struct alignas(64) TileConfig {
     uint8_t palette = 1, start_row = 0, reserved[14] = {};
     uint16_t bytes_per_row[16] = {};
     uint8_t rows[16] = {};
-  } config;
-  for (size_t t = 0; t < 8; ++t) config.bytes_per_row[t] = 64, config.rows[t] = kTileRows;
-  // ldtilecfg naming all 64 bytes it reads: the compiler's _tile_loadconfig names only the first 8, so the
-  // stores of the shapes could be dropped as dead (a zero-row configuration, then #UD at the first tile op).
-  __asm__ volatile("ldtilecfg %0" : : "m"(config));
-  configured = true;
+  };
+  static const TileConfig kConfig = [] {
+    TileConfig config;
+    for (size_t t = 0; t < 8; ++t) config.bytes_per_row[t] = 64, config.rows[t] = kTileRows;
+    return config;
+  }();
+  // Whatever ran on this thread before (another library's AMX kernels, a tilerelease) may have left other
+  // shapes or none: the configuration in force is read back (sttilecfg, about 12 cycles) rather than trusted
+  // to a per-thread flag, and loaded (about 120) only when it differs. The asm names all 64 bytes each
+  // instruction touches: the compiler's _tile_loadconfig names only the first 8.
+  alignas(64) TileConfig current;
+  __asm__ volatile("sttilecfg %0" : "=m"(current));
+  if (std::memcmp(&current, &kConfig, sizeof current) != 0) __asm__ volatile("ldtilecfg %0" : : "m"(kConfig));
 }
 
 void bf16_gemm_minmax_ukernel_32x32__amx(const GemmBf16Args& args) {
