@@ -26,16 +26,19 @@ struct CpuFeatures {
   bool avx2 = false;    // AVX2 + FMA + F16C with YMM state enabled by the OS
   bool avx512 = false;  // F + BW + VL + DQ with ZMM/opmask state enabled
   bool avx512_bf16 = false, avx512_vnni = false;
-  bool amx_bf16 = false;  // AMX-TILE + AMX-BF16, tile state enabled in XCR0 and granted to this process
+  bool amx_bf16 = false;  // AMX-TILE + AMX-BF16 with the tile state enabled in XCR0 (granted: amx_granted)
   std::string description;
 };
 
 // Linux hands out the AMX tile data state (XTILEDATA, 8 KiB a thread) only on request, once per process
-// (arch_prctl ARCH_REQ_XCOMP_PERM); a refusal (an old kernel, a seccomp filter) leaves the tier off.
+// (arch_prctl ARCH_REQ_XCOMP_PERM); a refusal (an old kernel, a seccomp filter) leaves the tier off. Asked
+// only when the tier may run (not when TTNN_CPU_ISA caps below it): a grant raises the signal stack size
+// the kernel requires of the whole process.
 bool amx_tile_state_granted() {
 #if defined(__linux__) && defined(__x86_64__)
   constexpr int kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
-  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+  static const bool granted = syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+  return granted;
 #else
   return false;
 #endif
@@ -73,7 +76,7 @@ CpuFeatures detect_features() {
   f.avx512_vnni = f.avx512 && vnni;
   const bool amx_tile = edx7 & (1u << 24), amx_bf16 = edx7 & (1u << 22);
   const bool tile_state = (xcr0 & 0x60000) == 0x60000;  // XTILECFG and XTILEDATA
-  f.amx_bf16 = f.avx512_bf16 && f.avx512_vnni && amx_tile && amx_bf16 && tile_state && amx_tile_state_granted();
+  f.amx_bf16 = f.avx512_bf16 && f.avx512_vnni && amx_tile && amx_bf16 && tile_state;
   auto add = [&](bool has, const char* name) {
     if (!has) return;
     if (!f.description.empty()) f.description += ' ';
@@ -88,7 +91,7 @@ CpuFeatures detect_features() {
   add(avx512vl && zmm_state, "avx512vl");
   add(vnni && zmm_state, "avx512vnni");
   add(bf16 && zmm_state, "avx512bf16");
-  add(amx_tile && amx_bf16 && tile_state, f.amx_bf16 ? "amx-bf16" : "amx-bf16 (tile state not granted)");
+  add(amx_tile && amx_bf16 && tile_state, "amx-bf16");
   if (avx512f && !zmm_state) add(true, "(avx512 present but not enabled by the OS)");
 #endif
   if (f.description.empty()) f.description = "no x86 SIMD tier";
@@ -138,7 +141,7 @@ bool cpu_has(CpuIsa isa) {
     case CpuIsa::ref: return true;
     case CpuIsa::avx2: return features().avx2;
     case CpuIsa::avx512: return features().avx512 && features().avx512_bf16 && features().avx512_vnni;
-    case CpuIsa::amx: return features().amx_bf16;
+    case CpuIsa::amx: return features().amx_bf16 && amx_tile_state_granted();
   }
   return false;
 }
@@ -146,6 +149,10 @@ bool cpu_has(CpuIsa isa) {
 void require(CpuIsa isa, const char* who) {
   check<Unsupported>(built(isa), "{}: the '{}' kernel tier is not in this build (CPU has: {})", who, isa_name(isa),
                      features().description);
+  check<Unsupported>(isa != CpuIsa::amx || !features().amx_bf16 || amx_tile_state_granted(),
+                     "{}: the OS refused this process the AMX tile state (arch_prctl ARCH_REQ_XCOMP_PERM), so the "
+                     "'amx' kernel tier cannot run",
+                     who);
   check<Unsupported>(cpu_has(isa), "{}: this CPU cannot run the '{}' kernel tier (CPU has: {})", who, isa_name(isa),
                      features().description);
 }

@@ -194,9 +194,11 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // convs around it read the rows their own core wrote; split by channels, as its shards are, each thread's
   // writes of the outputs the next conv's threads read split by rows took 1.3-2.7 times as long as on one
   // thread.
-  // A 1x1 conv reading float rows in place on a bfloat16 GEMM that takes bfloat16 bits (AMX) does the same:
-  // each call converts its rows, and items split by channels converted each row once per item (the project
-  // convs of 576 and 960 channels three and five times), which cost more than the tiles' multiply-adds.
+  // A 1x1 conv whose GEMM converts the rows it reads (float rows to bfloat16 bits for AMX or vdpbf16ps, int8
+  // codes expanded for AMX's bfloat8_b tiles) does the same: items split by channels converted each row once
+  // per item (the project convs of 576 and 960 channels three and five times), which cost more than the
+  // tiles' multiply-adds. Its stretches start on a tile row: it may write tiles, and no two threads may
+  // write one (a bfloat4_b tile is rewritten whole).
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
                                       (fusion.output_rows || fusion.output_floats);
   const kernels::KernelTable& table = kernels::kernel_table();
@@ -206,10 +208,12 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
        (fusion.input_rows && plan.bfp8_operands && plan.geometry.out_channels >= table.bfp8_gemm_wide_min_n));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
+    const uint64_t unit = converts_its_rows ? TILE_HEIGHT : 1, units = (pixels + unit - 1) / unit;
     const size_t parts = plan.device->num_threads();
     plan.device->run_parallel(parts, [&](size_t part) {
       ConvWorkItem item;
-      item.row_begin = pixels * part / parts, item.row_end = pixels * (part + 1) / parts;
+      item.row_begin = std::min(pixels, units * part / parts * unit);
+      item.row_end = std::min(pixels, units * (part + 1) / parts * unit);
       item.col_begin = 0, item.col_end = plan.geometry.out_channels;
       if (item.row_begin < item.row_end) run_conv2d_work_item(program, item);
     });
