@@ -197,8 +197,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // A 1x1 conv whose GEMM converts the rows it reads (float rows to bfloat16 bits for AMX or vdpbf16ps, int8
   // codes expanded for AMX's bfloat8_b tiles) does the same: items split by channels converted each row once
   // per item (the project convs of 576 and 960 channels three and five times), which cost more than the
-  // tiles' multiply-adds. Its stretches start on a tile row: it may write tiles, and no two threads may
-  // write one (a bfloat4_b tile is rewritten whole).
+  // tiles' multiply-adds. Where it writes tiles its stretches start on a tile row: no two threads may write
+  // one (a bfloat4_b tile is rewritten whole); rows need not (a 7x7 conv's 49 pixels split 32 / 17 so).
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
                                       (fusion.output_rows || fusion.output_floats);
   const kernels::KernelTable& table = kernels::kernel_table();
@@ -208,7 +208,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
        (fusion.input_rows && plan.bfp8_operands && plan.geometry.out_channels >= table.bfp8_gemm_wide_min_n));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
-    const uint64_t unit = converts_its_rows ? TILE_HEIGHT : 1, units = (pixels + unit - 1) / unit;
+    const bool writes_tiles = !fusion.output_rows && !fusion.output_floats;
+    const uint64_t unit = converts_its_rows && writes_tiles ? TILE_HEIGHT : 1, units = (pixels + unit - 1) / unit;
     const size_t parts = plan.device->num_threads();
     plan.device->run_parallel(parts, [&](size_t part) {
       ConvWorkItem item;
