@@ -288,7 +288,8 @@ struct KernelTable {
 };
 
 // The tiers, slowest first; each one's table is complete (never null entries). amx is avx512 with the
-// bfloat16 GEMM on AMX tiles (Sapphire Rapids and later, where the OS grants the tile state).
+// bfloat16 GEMM and bfloat8_b's wide convs on AMX tiles (Sapphire Rapids and later, where the OS grants
+// the tile state).
 enum class CpuIsa { ref, avx2, avx512, amx };
 inline constexpr CpuIsa kAllCpuIsas[] = {CpuIsa::ref, CpuIsa::avx2, CpuIsa::avx512, CpuIsa::amx};
 const char* isa_name(CpuIsa isa);

@@ -198,7 +198,7 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // codes expanded for AMX's bfloat8_b tiles) does the same: items split by channels converted each row once
   // per item (the project convs of 576 and 960 channels three and five times), which cost more than the
   // tiles' multiply-adds. Where it writes tiles its stretches start on a tile row: no two threads may write
-  // one (a bfloat4_b tile is rewritten whole); rows need not (a 7x7 conv's 49 pixels split 32 / 17 so).
+  // one (a bfloat4_b tile is rewritten whole). Rows need not: aligned, a 7x7 conv's 49 pixels split 32 / 17.
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
                                       (fusion.output_rows || fusion.output_floats);
   const kernels::KernelTable& table = kernels::kernel_table();

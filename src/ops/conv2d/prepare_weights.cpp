@@ -289,10 +289,14 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
     attachment->depthwise = by_tap(matrix);
     if (!attachment->matrix_top.empty()) attachment->depthwise_top = by_tap(attachment->matrix_top);
   } else if (math.numerics == Numerics::accurate) {
+    const kernels::KernelTable& table = kernels::kernel_table();
     if (weights_dtype == DataType::BFLOAT8_B && g.pointwise() && g.groups == 1 && k % 16 == 0 &&
-        kernels::kernel_table().bfp8_gemm_on_int8_dot)
+        table.bfp8_gemm_on_int8_dot)
       attachment->packed_bfp8 = pack_bfp8_weights(weight_tensor, g.out_channels, k);
-    pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k, attachment->packed_bfp8.empty());
+    // A wide conv's bfloat8_b GEMM reads bfloat16 panels too (bfp8_gemm_wide): packed here, with the other
+    // convs' weights in parallel, instead of on first use inside the first pass.
+    const bool panels_too = attachment->packed_bfp8.empty() || g.out_channels >= table.bfp8_gemm_wide_min_n;
+    pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k, panels_too);
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.
   if (math.numerics == Numerics::tt_metal) attachment->matrix = std::move(matrix);
