@@ -18,7 +18,6 @@ namespace {
 
 using amx::ActivationRows;
 using amx::kChunk;
-using amx::kGroupRows;
 
 // The rows read in place when they hold whole chunks and all of the group's rows exist; else copied.
 ActivationRows activation_rows(const GemmBf16Args& args, size_t m0, size_t rows, size_t chunks, uint16_t* scratch) {
@@ -57,23 +56,18 @@ void configure_amx_tiles() {
 }
 
 void bf16_gemm_minmax_ukernel_32x32__amx(const GemmBf16Args& args) {
-  configure_amx_tiles();
   const FlushDenormals flush;  // the epilogue's bias addition and rounding flush as the tiles do
-  const size_t chunks = (args.k + kChunk - 1) / kChunk;
-  uint16_t* const scratch = amx::group_scratch(chunks);
-  for (size_t m0 = 0; m0 < args.m; m0 += kGroupRows) {
-    const size_t rows = std::min(kGroupRows, args.m - m0);
-    const ActivationRows a = activation_rows(args, m0, rows, chunks, scratch);
-    amx::rows_times_panels<4>(a, chunks, rows, args.packed_w, bf16_panel_elems(args.k), args.n,
-                           [&](auto& acc, size_t r0, size_t n0, size_t cols) {
-                             constexpr size_t kRows = std::extent_v<std::remove_reference_t<decltype(acc)>, 0>;
-                             constexpr size_t kPanels = std::extent_v<std::remove_reference_t<decltype(acc)>, 1>;
-                             store_tile<kRows, kPanels, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min,
-                                                               args.clamp_max, args.round_to_bf16, args.cut_bits,
-                                                               args.c + (m0 + r0) * args.c_row_stride + n0,
-                                                               args.c_row_stride, cols, acc);
-                           });
-  }
+  amx::gemm<4>(
+      args.m, args.k, args.n, args.packed_w,
+      [&](size_t m0, size_t rows, size_t chunks, uint16_t* scratch) {
+        return activation_rows(args, m0, rows, chunks, scratch);
+      },
+      [&](auto& acc, size_t row, size_t n0, size_t cols) {
+        using Acc = decltype(acc);
+        store_tile<amx::kAccRows<Acc>, amx::kAccPanels<Acc>, false>(
+            args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16, args.cut_bits,
+            args.c + row * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+      });
 }
 
 }  // namespace ttnn::kernels

@@ -19,7 +19,6 @@ namespace {
 
 using amx::ActivationRows;
 using amx::kChunk;
-using amx::kGroupRows;
 
 constexpr std::array<float, 256> kExponentScales = [] {
   std::array<float, 256> scales{};
@@ -56,31 +55,27 @@ ActivationRows expanded_rows(const GemmBfp8Args& args, size_t m0, size_t rows, s
 }  // namespace
 
 void bfp8_gemm_minmax_ukernel_32x32__amx(const GemmBfp8Args& args) {
-  configure_amx_tiles();
-  const size_t chunks = (args.k + kChunk - 1) / kChunk;
-  uint16_t* const scratch = amx::group_scratch(chunks);
   const bool nonnegative = args.clamp_min >= 0.0f;
-  for (size_t m0 = 0; m0 < args.m; m0 += kGroupRows) {
-    const size_t rows = std::min(kGroupRows, args.m - m0);
-    const ActivationRows a = expanded_rows(args, m0, rows, chunks, scratch);
-    // Eight rows of two panels: the sixteen blocks one rounding tree takes (bfp8_blocks.hpp).
-    amx::rows_times_panels<8>(a, chunks, rows, args.packed_w_bf16, bf16_panel_elems(args.k), args.n,
-                           [&](auto& acc, size_t r0, size_t n0, size_t cols) {
-                             constexpr size_t kPanels = std::extent_v<std::remove_reference_t<decltype(acc)>, 1>;
-                             float* const c = args.c + (m0 + r0) * args.c_row_stride + n0;
-                             __mmask16 mask[kPanels];
-                             add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr,
-                                                args.clamp_min, args.clamp_max);
-                             if (args.round_to_bfp8) {
-                               if (nonnegative) store_all_rounded<true>(acc, mask, c, args.c_row_stride);
-                               else store_all_rounded<false>(acc, mask, c, args.c_row_stride);
-                               return;
-                             }
-                             for (size_t r = 0; r < std::extent_v<std::remove_reference_t<decltype(acc)>, 0>; ++r)
-                               for (size_t j = 0; j < kPanels; ++j)
-                                 _mm512_mask_storeu_ps(c + r * args.c_row_stride + 16 * j, mask[j], acc[r][j]);
-                           });
-  }
+  // Eight rows of two panels an epilogue: the sixteen blocks one rounding tree takes (bfp8_blocks.hpp).
+  amx::gemm<8>(
+      args.m, args.k, args.n, args.packed_w_bf16,
+      [&](size_t m0, size_t rows, size_t chunks, uint16_t* scratch) {
+        return expanded_rows(args, m0, rows, chunks, scratch);
+      },
+      [&](auto& acc, size_t row, size_t n0, size_t cols) {
+        using Acc = decltype(acc);
+        float* const c = args.c + row * args.c_row_stride + n0;
+        __mmask16 mask[amx::kAccPanels<Acc>];
+        add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
+        if (args.round_to_bfp8) {
+          if (nonnegative) store_all_rounded<true>(acc, mask, c, args.c_row_stride);
+          else store_all_rounded<false>(acc, mask, c, args.c_row_stride);
+          return;
+        }
+        for (size_t r = 0; r < amx::kAccRows<Acc>; ++r)
+          for (size_t j = 0; j < amx::kAccPanels<Acc>; ++j)
+            _mm512_mask_storeu_ps(c + r * args.c_row_stride + 16 * j, mask[j], acc[r][j]);
+      });
 }
 
 }  // namespace ttnn::kernels

@@ -112,4 +112,27 @@ inline uint16_t* group_scratch(size_t chunks) {
   return scratch.data() + (64 - reinterpret_cast<uintptr_t>(scratch.data()) % 64) % 64 / 2;
 }
 
+// Rows and panels of an epilogue's accumulators (acc: __m512[rows][panels]).
+template <typename Acc>
+inline constexpr size_t kAccRows = std::extent_v<std::remove_reference_t<Acc>, 0>;
+template <typename Acc>
+inline constexpr size_t kAccPanels = std::extent_v<std::remove_reference_t<Acc>, 1>;
+
+// A whole GEMM on the tiles: m rows of a reduction of k in row groups, each group's rows as
+// rows_of(m0, rows, chunks, scratch) makes them, times the n channels of the bfloat16 panels at w;
+// epilogue(acc, row, n0, cols) for each step's rows kEpilogueRows at a time (row: the first one's, of m).
+template <size_t kEpilogueRows, typename RowsOf, typename Epilogue>
+void gemm(size_t m, size_t k, size_t n, const uint16_t* w, RowsOf rows_of, Epilogue epilogue) {
+  configure_amx_tiles();
+  const size_t chunks = (k + kChunk - 1) / kChunk;
+  uint16_t* const scratch = group_scratch(chunks);
+  for (size_t m0 = 0; m0 < m; m0 += kGroupRows) {
+    const size_t rows = std::min(kGroupRows, m - m0);
+    rows_times_panels<kEpilogueRows>(rows_of(m0, rows, chunks, scratch), chunks, rows, w, bf16_panel_elems(k), n,
+                                     [&](auto& acc, size_t r0, size_t n0, size_t cols) {
+                                       epilogue(acc, m0 + r0, n0, cols);
+                                     });
+  }
+}
+
 }  // namespace ttnn::kernels::amx
