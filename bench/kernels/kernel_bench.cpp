@@ -96,6 +96,7 @@ struct Bfp8GemmData {
   size_t k_padded;
   std::vector<int8_t> a, w;
   std::vector<uint8_t> a_exponents, w_exponents, packed;
+  std::vector<uint16_t> packed_bf16;  // the same weights as bfloat16 panels (bfp8_gemm_wide reads them)
   std::vector<float> bias, c;
   Bfp8GemmData(const GemmShape& s, bool nonnegative)
       : k_padded((s.k + kBfp8Block - 1) / kBfp8Block * kBfp8Block), a(s.m * k_padded), w(s.n * k_padded),
@@ -116,20 +117,24 @@ struct Bfp8GemmData {
     for (uint8_t& e : w_exponents) e = uint8_t(exponent(rng));
     pack_gemm_weights_bfp8(s.n, k_padded, w.data(), k_padded, w_exponents.data(), k_padded / kBfp8Block,
                            packed.data());
+    std::vector<float> values(s.n * k_padded);
+    unpack_gemm_weights_bfp8(s.n, k_padded, packed.data(), values.data());
+    packed_bf16.resize(packed_gemm_weights_bf16_elems(s.n, k_padded));
+    pack_gemm_weights_bf16(s.n, k_padded, values.data(), k_padded, packed_bf16.data());
   }
 };
 
 // GFLOP/s count the layer's own k (24 for b3_expand), not the zero padding.
-void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegative) {
+void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegative, GemmBfp8Fn fn) {
   Bfp8GemmData d(s, nonnegative);
   GemmBfp8Args g;
   g.m = s.m, g.n = s.n, g.k = d.k_padded, g.a = d.a.data(), g.a_row_stride = d.k_padded;
   g.a_exponents = d.a_exponents.data(), g.a_exponents_row_stride = d.k_padded / kBfp8Block;
   g.activations = nonnegative ? Int8Activations::nonnegative : Int8Activations::signed_values;
-  g.packed_w = d.packed.data();
+  g.packed_w = d.packed.data(), g.packed_w_bf16 = d.packed_bf16.data();
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
   for (auto _ : state) {
-    bfp8_gemm_minmax_ukernel_6x32__avx512vnni(g);
+    fn(g);
     benchmark::ClobberMemory();
   }
   set_flops(state, 2.0 * double(s.m) * double(s.n) * double(s.k));
@@ -343,9 +348,15 @@ void register_all() {
     for (const GemmShape& s : kGemmShapes) {
       if (!is_1x1_conv(s)) continue;
       const std::string shape = shape_name(s);
-      if (on_amx) benchmark::RegisterBenchmark(("bf16_gemm_amx/amx/" + shape).c_str(), bench_bf16_gemm, s, on_amx);
-      benchmark::RegisterBenchmark(("bfp8_gemm_int8_nonneg/avx512/" + shape).c_str(), bench_bfp8_gemm, s, true);
-      benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false);
+      if (on_amx) {
+        benchmark::RegisterBenchmark(("bf16_gemm_amx/amx/" + shape).c_str(), bench_bf16_gemm, s, on_amx);
+        benchmark::RegisterBenchmark(("bfp8_gemm_wide_nonneg/amx/" + shape).c_str(), bench_bfp8_gemm, s, true,
+                                     kernel_table_for(CpuIsa::amx).bfp8_gemm_wide);
+      }
+      benchmark::RegisterBenchmark(("bfp8_gemm_int8_nonneg/avx512/" + shape).c_str(), bench_bfp8_gemm, s, true,
+                                   bfp8_gemm_minmax_ukernel_6x32__avx512vnni);
+      benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false,
+                                   bfp8_gemm_minmax_ukernel_6x32__avx512vnni);
       benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps/avx512/" + shape).c_str(), bench_bf16_gemm, s, bf16.on_bf16_dot);
       benchmark::RegisterBenchmark(("bf16_gemm_widened_fma/avx512/" + shape).c_str(), bench_bf16_gemm, s,
                                    bf16.on_fp32_fma);
