@@ -279,13 +279,20 @@ struct KernelTable {
   // bf16_gemm_packed (and bf16_conv_rows) add in the reference's order and give its bits; false for a
   // matrix engine that sums in its own order, within the bound GemmBf16Args states.
   bool bf16_gemm_in_reference_order = true;
-  // The bfloat8_b GEMM for convs of at least bfp8_gemm_wide_min_n output channels, reading
-  // GemmBfp8Args::packed_w_bf16 too: on AMX, the values expanded to bfloat16 tiles (the same exact products,
-  // summed in the tiles' order: within GemmBf16Args' bound of bfp8_gemm_packed's sums), faster where the
-  // expansion is repaid by enough channels; elsewhere bfp8_gemm_packed itself and no conv wide enough.
+  // The bfloat8_b GEMM for convs of at least bfp8_gemm_wide_min_n output channels and a reduction of at
+  // least bfp8_gemm_wide_min_k (uses_bfp8_gemm_wide), reading GemmBfp8Args::packed_w_bf16 too: on AMX, the
+  // values expanded to bfloat16 tiles (the same exact products, summed in the tiles' order: within
+  // GemmBf16Args' bound of bfp8_gemm_packed's sums), faster where the expansion is repaid; elsewhere
+  // bfp8_gemm_packed itself and no conv wide enough.
   GemmBfp8Fn bfp8_gemm_wide = nullptr;
-  size_t bfp8_gemm_wide_min_n = SIZE_MAX;
+  size_t bfp8_gemm_wide_min_n = SIZE_MAX, bfp8_gemm_wide_min_k = SIZE_MAX;
 };
+
+// Whether a bfloat8_b conv of n output channels and reduction k runs table.bfp8_gemm_wide (by its shape,
+// never by a call's: every split of it gives the same bits).
+inline bool uses_bfp8_gemm_wide(const KernelTable& table, size_t n, size_t k) {
+  return n >= table.bfp8_gemm_wide_min_n && k >= table.bfp8_gemm_wide_min_k;
+}
 
 // The tiers, slowest first; each one's table is complete (never null entries). amx is avx512 with the
 // bfloat16 GEMM and bfloat8_b's wide convs on AMX tiles (Sapphire Rapids and later, where the OS grants

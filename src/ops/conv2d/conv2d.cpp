@@ -205,7 +205,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   const bool converts_its_rows =
       plan.geometry.pointwise() &&
       ((fusion.input_floats && plan.bf16_operands && !table.bf16_gemm_reads_floats) ||
-       (fusion.input_rows && plan.bfp8_operands && plan.geometry.out_channels >= table.bfp8_gemm_wide_min_n));
+       (fusion.input_rows && plan.bfp8_operands &&
+        kernels::uses_bfp8_gemm_wide(table, plan.geometry.out_channels, plan.prepared.weights->reduction.k_per_group)));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
     const bool writes_tiles = !fusion.output_rows && !fusion.output_floats;

@@ -295,7 +295,7 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
       attachment->packed_bfp8 = pack_bfp8_weights(weight_tensor, g.out_channels, k);
     // A wide conv's bfloat8_b GEMM reads bfloat16 panels too (bfp8_gemm_wide): packed here, with the other
     // convs' weights in parallel, instead of on first use inside the first pass.
-    const bool panels_too = attachment->packed_bfp8.empty() || g.out_channels >= table.bfp8_gemm_wide_min_n;
+    const bool panels_too = attachment->packed_bfp8.empty() || kernels::uses_bfp8_gemm_wide(table, g.out_channels, k);
     pack_for_gemm(*attachment, matrix, g.groups, g.out_per_group(), k, panels_too);
   }
   // The row-major copy only serves the tt_metal path; accurate kernels read `packed` or `depthwise`.

@@ -301,8 +301,7 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   gemm.packed_w = weights.packed_bfp8.data() + size_t(n0) / kernels::kBfp8PanelWidth * (k / 16) *
                                                    kernels::kBfp8BlockRecordBytes;
   const kernels::KernelTable& table = kernels::kernel_table();
-  // Chosen by the conv's width, never by the call's: every split of it gives the same bits.
-  const bool wide = program.geometry->out_channels >= table.bfp8_gemm_wide_min_n;
+  const bool wide = kernels::uses_bfp8_gemm_wide(table, program.geometry->out_channels, k);
   if (wide) gemm.packed_w_bf16 = weights.packed_bf16().data() + kernels::packed_gemm_weights_bf16_panel(n0, k);
   gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
   gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;

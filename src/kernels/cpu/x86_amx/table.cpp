@@ -17,10 +17,11 @@ const KernelTable* amx_table() {
     amx.bf16_gemm_in_reference_order = false;
     amx.bf16_conv_rows = bf16_conv_rows__amx;
     amx.bf16_dot_peak = bf16_dot_peak__amx;
-    // bfloat8_b convs of 64 channels and more on tiles (BENCHMARKS.md: 16 and 64 tie in the pass; below 64
-    // the expansion costs about what the tiles save).
+    // bfloat8_b convs on tiles from 24 channels and a reduction of 32 (kernel bench, expansion included:
+    // k = 16 and 32 x 16 channels run faster on int8 dot products, the others on the tiles).
     amx.bfp8_gemm_wide = bfp8_gemm_minmax_ukernel_32x32__amx;
-    amx.bfp8_gemm_wide_min_n = 64;
+    amx.bfp8_gemm_wide_min_n = 24;
+    amx.bfp8_gemm_wide_min_k = 32;
     return amx;
   }();
   return &table;
