@@ -75,8 +75,11 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
   const PreparedConvWeights& weights = *plan.prepared.weights;
   const TensorSpec& input = plan.input_spec;
   // bfloat8_b into a pointwise conv with int8-packed weights: the GEMM reads the input tiles as they are.
+  const kernels::KernelTable& table = kernels::kernel_table();
   plan.bfp8_operands = !weights.packed_bfp8.empty() && input.dtype == DataType::BFLOAT8_B &&
-                       input.layout == Layout::TILE && kernels::kernel_table().bfp8_gemm_on_int8_dot;
+                       input.layout == Layout::TILE && table.bfp8_gemm_on_int8_dot;
+  plan.bfp8_wide = plan.bfp8_operands &&
+                   kernels::uses_bfp8_gemm_wide(table, geometry.out_channels, weights.reduction.k_per_group);
   const bool accurate = math.numerics == Numerics::accurate;  // which convs stream: Conv2dPlan::streamed
   plan.streamed = plan.bfp8_operands || (accurate && geometry.depthwise()) ||
                   (accurate && geometry.pointwise() && weights.reduction.tap_stride == geometry.in_channels) ||
@@ -146,6 +149,7 @@ Conv2dProgram program_of(const Conv2dPlan& plan, const ActivationSource* source,
                         plan.block_rows};
   program.bf16_operands = plan.bf16_operands;
   program.bfp8_operands = plan.bfp8_operands;
+  program.bfp8_wide = plan.bfp8_wide;
   program.conv_rows = plan.conv_rows;
   return program;
 }
@@ -201,12 +205,10 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // one (a bfloat4_b tile is rewritten whole). Rows need not: aligned, a 7x7 conv's 49 pixels split 32 / 17.
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
                                       (fusion.output_rows || fusion.output_floats);
-  const kernels::KernelTable& table = kernels::kernel_table();
   const bool converts_its_rows =
       plan.geometry.pointwise() &&
-      ((fusion.input_floats && plan.bf16_operands && !table.bf16_gemm_reads_floats) ||
-       (fusion.input_rows && plan.bfp8_operands &&
-        kernels::uses_bfp8_gemm_wide(table, plan.geometry.out_channels, plan.prepared.weights->reduction.k_per_group)));
+      ((fusion.input_floats && plan.bf16_operands && !kernels::kernel_table().bf16_gemm_reads_floats) ||
+       (fusion.input_rows && plan.bfp8_wide));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
     const bool writes_tiles = !fusion.output_rows && !fusion.output_floats;

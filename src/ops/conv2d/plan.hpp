@@ -32,6 +32,7 @@ struct Conv2dPlan {
   bool streamed = false;
   bool bf16_operands = false;
   bool bfp8_operands = false;
+  bool bfp8_wide = false;  // Conv2dProgram::bfp8_wide
   bool conv_rows = false;  // Conv2dProgram::conv_rows
   uint32_t block_rows = 0;
   std::vector<ConvWorkItem> items;

@@ -300,14 +300,14 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   gemm.last_block_half = program.geometry->pointwise() && k >= program.geometry->in_per_group() + 8;
   gemm.packed_w = weights.packed_bfp8.data() + size_t(n0) / kernels::kBfp8PanelWidth * (k / 16) *
                                                    kernels::kBfp8BlockRecordBytes;
-  const kernels::KernelTable& table = kernels::kernel_table();
-  const bool wide = kernels::uses_bfp8_gemm_wide(table, program.geometry->out_channels, k);
-  if (wide) gemm.packed_w_bf16 = weights.packed_bf16().data() + kernels::packed_gemm_weights_bf16_panel(n0, k);
+  if (program.bfp8_wide)
+    gemm.packed_w_bf16 = weights.packed_bf16().data() + kernels::packed_gemm_weights_bf16_panel(n0, k);
   gemm.bias = program.prepared->bias ? program.prepared->bias->values.data() + n0 : nullptr;
   gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
   gemm.round_to_bfp8 = round_to_bfp8;
   gemm.c = c, gemm.c_row_stride = c_row_stride;
-  (wide ? table.bfp8_gemm_wide : table.bfp8_gemm_packed)(gemm);
+  const kernels::KernelTable& table = kernels::kernel_table();
+  (program.bfp8_wide ? table.bfp8_gemm_wide : table.bfp8_gemm_packed)(gemm);
 }
 
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of

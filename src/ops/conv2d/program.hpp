@@ -96,6 +96,9 @@ struct Conv2dProgram {
   // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
   // tiles' codes and exponents and runs on int8 dot products.
   bool bfp8_operands = false;
+  // Of those, a conv whose shape takes the table's GEMM for wide convs (kernels::uses_bfp8_gemm_wide: AMX
+  // tiles on expanded codes), decided once per plan so that every call of it runs the same kernel.
+  bool bfp8_wide = false;
   // A streamed conv gathering patches of whole input pixels (the stem; uses_conv_rows): the GEMM's values
   // come from the conv-rows kernels reading the input rows in place (kernels::ConvRowsArgs), not patches.
   bool conv_rows = false;
