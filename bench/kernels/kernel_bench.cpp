@@ -267,8 +267,9 @@ void bench_bfp8_round_rows(benchmark::State& state, Bfp8RoundRowsFn fn, size_t r
 
 // The whole stem (3x3 stride 2, 3 -> 32 channels, 224x224 -> 112x112) on a conv-rows kernel, an output
 // row a call, from zero-padded image rows as the engine reads them: against f32_gemm_packed on the stem's
-// im2col patches above. GFLOP/s count the 27 taps, not the reduction padding to 32.
-void bench_stem_conv_rows(benchmark::State& state, ConvRowsFn fn, bool bf16) {
+// im2col patches above; rounded to bfloat8_b as a bfloat8_b model's stem writes them where round_to_bfp8.
+// GFLOP/s count the 27 taps, not the reduction padding to 32.
+void bench_stem_conv_rows(benchmark::State& state, ConvRowsFn fn, bool bf16, bool round_to_bfp8) {
   constexpr size_t kIn = 224, kOut = 112, kChannels = 3, kOutChannels = 32, kK = 32, kPadded = 2 * kOut + 1;
   std::vector<float> image = random_values((kIn + 1) * kPadded * kChannels, 4);
   for (size_t row = 0; row < kIn + 1; ++row)  // the padding: a zero row above, a zero pixel left (the last
@@ -290,6 +291,7 @@ void bench_stem_conv_rows(benchmark::State& state, ConvRowsFn fn, bool bf16) {
   a.input_rows = rows, a.channels = kChannels, a.kernel_h = 3, a.kernel_w = 3, a.stride = 2, a.pixels = kOut;
   a.n = kOutChannels, a.k = kK, a.packed_w = packed.data(), a.packed_w_bf16 = packed_bf16.data();
   a.bias = bias.data(), a.clamp_min = 0, a.clamp_max = 6, a.c_row_stride = kOutChannels;
+  a.round_to_bfp8 = round_to_bfp8;
   for (auto _ : state) {
     for (size_t oh = 0; oh < kOut; ++oh) {
       for (size_t ky = 0; ky < 3; ++ky) rows[ky] = image.data() + (2 * oh + ky) * kPadded * kChannels;
@@ -335,9 +337,11 @@ void register_all() {
       benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
                                    t.f32_dwconv);
     benchmark::RegisterBenchmark(("f32_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
-                                 t.f32_conv_rows, false);
+                                 t.f32_conv_rows, false, false);
     benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
-                                 t.bf16_conv_rows, true);
+                                 t.bf16_conv_rows, true, false);
+    benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem_to_bfp8").c_str(),
+                                 bench_stem_conv_rows, t.bf16_conv_rows, true, true);
   }
   // bfloat8_b 1x1 convs: int8 block products (vpdpbusd) against the bfloat16 GEMMs (vdpbf16ps, fp32 FMAs on
   // widened weights, and AMX tiles where the CPU has them), and the three peak loops.
@@ -357,7 +361,8 @@ void register_all() {
                                    bfp8_gemm_minmax_ukernel_6x32__avx512vnni);
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false,
                                    bfp8_gemm_minmax_ukernel_6x32__avx512vnni);
-      benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps/avx512/" + shape).c_str(), bench_bf16_gemm, s, bf16.on_bf16_dot);
+      benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps/avx512/" + shape).c_str(), bench_bf16_gemm, s,
+                                   bf16.on_bf16_dot);
       benchmark::RegisterBenchmark(("bf16_gemm_widened_fma/avx512/" + shape).c_str(), bench_bf16_gemm, s,
                                    bf16.on_fp32_fma);
     }

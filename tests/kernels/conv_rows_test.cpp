@@ -99,80 +99,80 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-class ConvRows : public KernelTier {
- protected:
-  // The kernel's output and the tier's GEMM on the gathered patches, both [pixels][n + 3] with sentinels.
-  void run_both(const ConvRowsData& d, bool bf16, std::vector<float>& direct, std::vector<float>& by_gemm) const {
-    const size_t c_stride = d.cs.n + 3;
-    const float* rows[8];
-    for (size_t ky = 0; ky < d.cs.kernel_h; ++ky) rows[ky] = d.row(ky);
-    direct.assign(d.cs.pixels * c_stride, kSentinel);
-    (bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(d.args(direct.data(), c_stride, rows));
-    const std::vector<float> patches = d.patches();
-    by_gemm.assign(d.cs.pixels * c_stride, kSentinel);
-    if (bf16) {
-      const size_t stride = bf16_pairs(d.cs.k) * 2;
-      std::vector<uint16_t> bits(d.cs.pixels * stride, 0);
-      for (size_t i = 0; i < d.cs.pixels; ++i) bf16_top_halves_ref(&patches[i * d.cs.k], d.cs.k, &bits[i * stride]);
-      GemmBf16Args g;
-      g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
-      g.a = bits.data(), g.a_row_stride = stride;
-      g.a_values = patches.data(), g.a_values_row_stride = d.cs.k;
-      g.packed_w = d.packed_bf16.data();
-      g.bias = d.cs.bias ? d.bias.data() : nullptr;
-      g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
-      g.c = by_gemm.data(), g.c_row_stride = c_stride;
-      table_->bf16_gemm_packed(g);
-    } else {
-      GemmPackedArgs g;
-      g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
-      g.a = patches.data(), g.a_row_stride = d.cs.k;
-      g.packed_w = d.packed.data();
-      g.bias = d.cs.bias ? d.bias.data() : nullptr;
-      g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
-      g.c = by_gemm.data(), g.c_row_stride = c_stride;
-      table_->f32_gemm_packed(g);
+// The kernel's output and the table's GEMM on the gathered patches, both [pixels][n + 3] with sentinels.
+void run_both(const KernelTable& table, const ConvRowsData& d, bool bf16, std::vector<float>& direct,
+              std::vector<float>& by_gemm) {
+  const size_t c_stride = d.cs.n + 3;
+  const float* rows[8];
+  for (size_t ky = 0; ky < d.cs.kernel_h; ++ky) rows[ky] = d.row(ky);
+  direct.assign(d.cs.pixels * c_stride, kSentinel);
+  (bf16 ? table.bf16_conv_rows : table.f32_conv_rows)(d.args(direct.data(), c_stride, rows));
+  const std::vector<float> patches = d.patches();
+  by_gemm.assign(d.cs.pixels * c_stride, kSentinel);
+  if (bf16) {
+    const size_t stride = bf16_pairs(d.cs.k) * 2;
+    std::vector<uint16_t> bits(d.cs.pixels * stride, 0);
+    for (size_t i = 0; i < d.cs.pixels; ++i) bf16_top_halves_ref(&patches[i * d.cs.k], d.cs.k, &bits[i * stride]);
+    GemmBf16Args g;
+    g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
+    g.a = bits.data(), g.a_row_stride = stride;
+    g.a_values = patches.data(), g.a_values_row_stride = d.cs.k;
+    g.packed_w = d.packed_bf16.data();
+    g.bias = d.cs.bias ? d.bias.data() : nullptr;
+    g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
+    g.c = by_gemm.data(), g.c_row_stride = c_stride;
+    table.bf16_gemm_packed(g);
+  } else {
+    GemmPackedArgs g;
+    g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
+    g.a = patches.data(), g.a_row_stride = d.cs.k;
+    g.packed_w = d.packed.data();
+    g.bias = d.cs.bias ? d.bias.data() : nullptr;
+    g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
+    g.c = by_gemm.data(), g.c_row_stride = c_stride;
+    table.f32_gemm_packed(g);
+  }
+}
+
+// The kernel run with round_to_bfp8 gives `direct` (its unrounded outputs) rounded by the reference, and
+// rounding changed something.
+void expect_rounded_as_reference(const KernelTable& table, const ConvRowsCase& c, const ConvRowsData& d,
+                                 const std::vector<float>& direct) {
+  const size_t c_stride = c.n + 3;
+  std::vector<float> expected = direct;
+  bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c_stride);
+  EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
+  const float* rows[8];
+  for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
+  std::vector<float> rounded(c.pixels * c_stride, kSentinel);
+  ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
+  args.round_to_bfp8 = true;
+  (d.bf16 ? table.bf16_conv_rows : table.f32_conv_rows)(args);
+  EXPECT_TRUE(same_bits(rounded, expected));
+}
+
+// check(case, data, direct, by_gemm) for every case, float32 and bfloat16 operands.
+template <class Check>
+void for_each_case(const KernelTable& table, Check check) {
+  for (const bool bf16 : {false, true})
+    for (const ConvRowsCase& c : kCases) {
+      SCOPED_TRACE(c.name() + (bf16 ? " bfloat16" : " float32"));
+      const ConvRowsData d(c, bf16);
+      std::vector<float> direct, by_gemm;
+      run_both(table, d, bf16, direct, by_gemm);
+      check(c, d, direct, by_gemm);
     }
-  }
+}
 
-  // The kernel run with round_to_bfp8 gives `direct` (its unrounded outputs) rounded by the reference, and
-  // rounding changed something.
-  void expect_rounded_as_reference(const ConvRowsCase& c, const ConvRowsData& d,
-                                   const std::vector<float>& direct) const {
-    const size_t c_stride = c.n + 3;
-    std::vector<float> expected = direct;
-    bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c_stride);
-    EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
-    const float* rows[8];
-    for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
-    std::vector<float> rounded(c.pixels * c_stride, kSentinel);
-    ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
-    args.round_to_bfp8 = true;
-    (d.bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(args);
-    EXPECT_TRUE(same_bits(rounded, expected));
-  }
-
-  // check(case, data, direct, by_gemm) for every case, float32 and bfloat16 operands.
-  template <class Check>
-  void for_each_case(Check check) {
-    for (const bool bf16 : {false, true})
-      for (const ConvRowsCase& c : kCases) {
-        SCOPED_TRACE(c.name() + (bf16 ? " bfloat16" : " float32"));
-        const ConvRowsData d(c, bf16);
-        std::vector<float> direct, by_gemm;
-        run_both(d, bf16, direct, by_gemm);
-        check(c, d, direct, by_gemm);
-      }
-  }
-};
+class ConvRows : public KernelTier {};
 
 TEST_P(ConvRows, IsTheGemmOnGatheredPatchesBitForBit) {
-  for_each_case([](const ConvRowsCase&, const ConvRowsData&, const std::vector<float>& direct,
+  for_each_case(*table_, [](const ConvRowsCase&, const ConvRowsData&, const std::vector<float>& direct,
                    const std::vector<float>& by_gemm) { EXPECT_TRUE(same_bits(direct, by_gemm)); });
 }
 
 TEST_P(ConvRows, ComputesTheConv) {
-  for_each_case([](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
+  for_each_case(*table_, [](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
                    const std::vector<float>&) {
     const size_t c_stride = c.n + 3;
     for (size_t i = 0; i < c.pixels; ++i) {
@@ -196,9 +196,9 @@ TEST_P(ConvRows, ComputesTheConv) {
 // rounded afterwards by the reference, blocks of 16 from the first column; signed outputs too (the cases
 // clamped at -2 and without a clamp), and the sentinels past n stay.
 TEST_P(ConvRows, RoundsToBfloat8AsTheReferenceRoundsItsOutputs) {
-  for_each_case([this](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
-                       const std::vector<float>&) {
-    expect_rounded_as_reference(c, d, direct);
+  for_each_case(*table_, [this](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
+                                const std::vector<float>&) {
+    expect_rounded_as_reference(*table_, c, d, direct);
   });
 }
 
@@ -232,8 +232,8 @@ TEST_P(ConvRows, RoundsSpecialBlocksAsTheReference) {
     pack_gemm_weights(special.c.n, special.c.k, d.w.data(), special.c.k, d.packed.data());
     pack_gemm_weights_bf16(special.c.n, special.c.k, d.w.data(), special.c.k, d.packed_bf16.data());
     std::vector<float> direct, by_gemm;
-    run_both(d, special.bf16, direct, by_gemm);
-    expect_rounded_as_reference(special.c, d, direct);
+    run_both(*table_, d, special.bf16, direct, by_gemm);
+    expect_rounded_as_reference(*table_, special.c, d, direct);
   }
 }
 

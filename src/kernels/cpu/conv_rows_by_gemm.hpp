@@ -1,5 +1,6 @@
 // The conv-rows kernels (ConvRowsArgs) as a tier's packed GEMM on patches gathered a few pixels at a time
-// into stack buffers: what they are defined to equal, and the kernels of tiers without a direct one.
+// into stack buffers: what they are defined to equal, and the kernels of tiers without a direct one
+// (instantiated in the tier's own sources, so that the gathering compiles for its instruction set).
 #pragma once
 
 #include <algorithm>
@@ -23,7 +24,7 @@ inline void gather_conv_rows(const ConvRowsArgs& args, size_t i0, size_t count, 
   }
 }
 
-template <GemmPackedF32Fn Gemm>
+template <GemmPackedF32Fn Gemm, Bfp8RoundRowsFn Round>
 void f32_conv_rows_by_gemm(const ConvRowsArgs& args) {
   float patches[kConvRowsGatherPixels * kConvRowsMaxK];
   for (size_t i0 = 0; i0 < args.pixels; i0 += kConvRowsGatherPixels) {
@@ -36,7 +37,7 @@ void f32_conv_rows_by_gemm(const ConvRowsArgs& args) {
     gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
     gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
     Gemm(gemm);
-    if (args.round_to_bfp8) bfp8_round_rows_ref(gemm.c, count, args.n, args.c_row_stride);
+    if (args.round_to_bfp8) Round(gemm.c, count, args.n, args.c_row_stride);
   }
 }
 
@@ -56,7 +57,7 @@ inline GemmBf16Args conv_rows_gemm(const ConvRowsArgs& args, size_t i0, size_t c
 
 // The patches both as floats and as bfloat16 bits (exact: the activations are bfloat16 values), so the
 // GEMM reads whichever it reads.
-template <GemmBf16Fn Gemm>
+template <GemmBf16Fn Gemm, Bfp8RoundRowsFn Round>
 void bf16_conv_rows_by_gemm(const ConvRowsArgs& args) {
   float patches[kConvRowsGatherPixels * kConvRowsMaxK];
   uint16_t bits[kConvRowsGatherPixels * kConvRowsMaxK];
@@ -74,7 +75,7 @@ void bf16_conv_rows_by_gemm(const ConvRowsArgs& args) {
     }
     const GemmBf16Args gemm = conv_rows_gemm(args, i0, count, args.k, bits, bits_stride, patches);
     Gemm(gemm);
-    if (args.round_to_bfp8) bfp8_round_rows_ref(gemm.c, count, args.n, args.c_row_stride);
+    if (args.round_to_bfp8) Round(gemm.c, count, args.n, args.c_row_stride);
   }
 }
 

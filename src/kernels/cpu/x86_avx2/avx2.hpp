@@ -107,6 +107,9 @@ void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t r
 void round_significand__avx2(float* values, size_t count, int bits);
 // bfloat16 operands widened to fp32 and multiplied in vdpbf16ps's order under FTZ/DAZ (bit-identical to it).
 void bf16_gemm_minmax_ukernel_4x16__avx2(const GemmBf16Args& args);
+// The conv-rows kernels (ConvRowsArgs): the GEMMs above on patches gathered a few pixels at a time.
+void f32_conv_rows__avx2(const ConvRowsArgs& args);
+void bf16_conv_rows__avx2(const ConvRowsArgs& args);
 void bf16_top_halves__avx2(const float* values, size_t count, uint16_t* bits);
 
 }  // namespace ttnn::kernels

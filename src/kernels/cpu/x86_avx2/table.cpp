@@ -1,5 +1,4 @@
 // The AVX2+FMA tier's table; compiled with baseline flags (it only takes addresses).
-#include "kernels/cpu/conv_rows_by_gemm.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_avx2/avx2.hpp"
 
@@ -18,8 +17,8 @@ const KernelTable* avx2_table() {
                                      bfp8_decode_tile_rows__avx2,           bfp8_tile_rows_to_int8_ref,
                                      bfp8_encode_tile_rows__avx2,           bfp8_round_rows__avx2,
                                      bfp8_encode_int8_rows__avx2,
-                                     f32_conv_rows_by_gemm<f32_gemm_minmax_ukernel_6x16__avx2>,
-                                     bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_4x16__avx2>,
+                                     f32_conv_rows__avx2,
+                                     bf16_conv_rows__avx2,
                                      bf16_decode_tile_rows__avx2,
                                      bf16_encode_tile_rows__avx2,
                                      bf16_round__avx2,

@@ -158,7 +158,7 @@ void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args);
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
 // The conv-rows kernels (ConvRowsArgs) straight from the input rows: 12 pixels x two panels, each tap's
 // value broadcast from its row. bf16_conv_rows__avx512f widens the weights once a call and runs the bfloat16
-// GEMM's order with fp32 FMAs (the tier's choice when vdpbf16ps is the slower).
+// GEMM's order with fp32 FMAs (the tier's choice whichever GEMM it runs: see table.cpp).
 void f32_conv_rows__avx512f(const ConvRowsArgs& args);
 void bf16_conv_rows__avx512f(const ConvRowsArgs& args);
 // Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.

@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "kernels/cpu/conv_rows_by_gemm.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/cpu/x86_avx2/avx2.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
@@ -14,7 +13,9 @@ namespace {
 // vdpbf16ps runs at twice the fp32 FMA rate on some CPUs (Zen 4) and at half of it on others (this
 // project's Xeon); both bfloat16 GEMMs give the same bits, so the faster one is chosen by timing the two
 // peak loops once (about 0.15 ms, counted in the time to first result: each timed run is tens of
-// microseconds, far above the clock's resolution, and the two rates differ twofold).
+// microseconds, far above the clock's resolution, and the two rates differ twofold). The stem's conv-rows
+// kernel is the FMA one on either: it reads its operands where they lie, and a 27-long reduction gathered
+// for vdpbf16ps cost more than the arithmetic saved (BENCHMARKS.md, the stem on Zen 4).
 bool vdpbf16ps_is_faster() {
   using Clock = std::chrono::steady_clock;
   auto rate = [](PeakFn peak) {
@@ -55,7 +56,7 @@ KernelTable make_table() {
                     bfp8_round_rows__avx512,
                     bfp8_encode_int8_rows__avx512,
                     f32_conv_rows__avx512f,
-                    bf16_conv_rows_by_gemm<bf16_gemm_minmax_ukernel_12x32__avx512bf16>,
+                    bf16_conv_rows__avx512f,
                     bf16_decode_tile_rows__avx512,
                     bf16_encode_tile_rows__avx512,
                     bf16_round__avx512,
@@ -67,7 +68,6 @@ KernelTable make_table() {
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
-    table.bf16_conv_rows = bf16_conv_rows__avx512f;
   }
   return table;
 }
