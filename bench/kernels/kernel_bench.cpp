@@ -124,8 +124,18 @@ struct Bfp8GemmData {
   }
 };
 
+// The outputs as bfloat16 stores them (round_to_bf16) and cut as a LoFi reader reads them (cut_bits 7):
+// a bfloat16 model's convs.
+struct OutputEpilogue {
+  const char* name;
+  bool round_to_bf16;
+  int cut_bits;
+};
+constexpr OutputEpilogue kOutputEpilogues[] = {{"", false, 0}, {"_bf16", true, 0}, {"_bf16_lofi", true, 7}};
+
 // GFLOP/s count the layer's own k (24 for b3_expand), not the zero padding.
-void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegative, GemmBfp8Fn fn) {
+void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegative, GemmBfp8Fn fn,
+                     bool round_to_bfp8) {
   Bfp8GemmData d(s, nonnegative);
   GemmBfp8Args g;
   g.m = s.m, g.n = s.n, g.k = d.k_padded, g.a = d.a.data(), g.a_row_stride = d.k_padded;
@@ -133,6 +143,7 @@ void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegati
   g.activations = nonnegative ? Int8Activations::nonnegative : Int8Activations::signed_values;
   g.packed_w = d.packed.data(), g.packed_w_bf16 = d.packed_bf16.data();
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
+  g.round_to_bfp8 = round_to_bfp8;
   for (auto _ : state) {
     fn(g);
     benchmark::ClobberMemory();
@@ -142,7 +153,7 @@ void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegati
 
 // The bfloat16 GEMM on the same shapes: bfloat8_b values expanded to bfloat16 are exact, so this is the
 // other exact path for the same numerics.
-void bench_bf16_gemm(benchmark::State& state, const GemmShape& s, GemmBf16Fn fn) {
+void bench_bf16_gemm(benchmark::State& state, const GemmShape& s, GemmBf16Fn fn, OutputEpilogue epilogue) {
   GemmData d(s);
   const size_t a_stride = bf16_pairs(s.k) * 2;
   std::vector<uint16_t> a(s.m * a_stride, 0), packed(packed_gemm_weights_bf16_elems(s.n, s.k));
@@ -155,6 +166,7 @@ void bench_bf16_gemm(benchmark::State& state, const GemmShape& s, GemmBf16Fn fn)
   g.m = s.m, g.n = s.n, g.k = s.k, g.a = a.data(), g.a_row_stride = a_stride, g.packed_w = packed.data();
   g.a_values = a_values.data(), g.a_values_row_stride = s.k;  // the widened-FMA variant reads these
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
+  g.round_to_bf16 = epilogue.round_to_bf16, g.cut_bits = epilogue.cut_bits;
   for (auto _ : state) {
     fn(g);
     benchmark::ClobberMemory();
@@ -177,7 +189,7 @@ const DwShape kDwShapes[] = {
 };
 
 // A whole 3x3 pad-1 depthwise layer, one kernel call per output row.
-void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn) {
+void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, OutputEpilogue epilogue) {
   // Cache-line aligned, as the engine's scratch rows are (a vector load across two lines costs a third).
   const std::vector<float> values = random_values(s.height * s.width * s.channels, 1);
   const AlignedVector<float> input(values.begin(), values.end());
@@ -189,6 +201,7 @@ void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn) {
   d.kernel_h = 3, d.kernel_w = 3, d.stride = s.stride, d.pad_left = 1, d.dilation = 1;
   d.weights = weights.data(), d.weights_tap_stride = s.channels, d.bias = bias.data();
   d.clamp_min = 0, d.clamp_max = 6, d.output_pixel_stride = s.channels, d.out_begin = 0, d.out_end = out_w;
+  d.round_to_bf16 = epilogue.round_to_bf16, d.cut_bits = epilogue.cut_bits;
   const float* rows[3];
   d.input_rows = rows;
   for (auto _ : state) {
@@ -333,9 +346,10 @@ void register_all() {
                                  t.bfp8_round_rows, kTileRowsPixels, kTileRowsChannels);
     benchmark::RegisterBenchmark(("bfp8_round_rows/" + std::string(t.isa) + "/56x32").c_str(), bench_bfp8_round_rows,
                                  t.bfp8_round_rows, size_t(56), size_t(32));
-    for (const DwShape& s : kDwShapes)
-      benchmark::RegisterBenchmark(("f32_dwconv/" + std::string(t.isa) + "/" + s.name).c_str(), bench_dwconv, s,
-                                   t.f32_dwconv);
+    for (const OutputEpilogue& epilogue : kOutputEpilogues)
+      for (const DwShape& s : kDwShapes)
+        benchmark::RegisterBenchmark(("f32_dwconv" + std::string(epilogue.name) + "/" + t.isa + "/" + s.name).c_str(),
+                                     bench_dwconv, s, t.f32_dwconv, epilogue);
     benchmark::RegisterBenchmark(("f32_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
                                  t.f32_conv_rows, false, false);
     benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
@@ -353,18 +367,23 @@ void register_all() {
       if (!is_1x1_conv(s)) continue;
       const std::string shape = shape_name(s);
       if (on_amx) {
-        benchmark::RegisterBenchmark(("bf16_gemm_amx/amx/" + shape).c_str(), bench_bf16_gemm, s, on_amx);
+        benchmark::RegisterBenchmark(("bf16_gemm_amx/amx/" + shape).c_str(), bench_bf16_gemm, s, on_amx,
+                                     kOutputEpilogues[0]);
         benchmark::RegisterBenchmark(("bfp8_gemm_wide_nonneg/amx/" + shape).c_str(), bench_bfp8_gemm, s, true,
-                                     kernel_table_for(CpuIsa::amx).bfp8_gemm_wide);
+                                     kernel_table_for(CpuIsa::amx).bfp8_gemm_wide, false);
       }
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_nonneg/avx512/" + shape).c_str(), bench_bfp8_gemm, s, true,
-                                   bfp8_gemm_minmax_ukernel_6x32__avx512vnni);
+                                   bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false);
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed/avx512/" + shape).c_str(), bench_bfp8_gemm, s, false,
-                                   bfp8_gemm_minmax_ukernel_6x32__avx512vnni);
-      benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps/avx512/" + shape).c_str(), bench_bf16_gemm, s,
-                                   bf16.on_bf16_dot);
-      benchmark::RegisterBenchmark(("bf16_gemm_widened_fma/avx512/" + shape).c_str(), bench_bf16_gemm, s,
-                                   bf16.on_fp32_fma);
+                                   bfp8_gemm_minmax_ukernel_6x32__avx512vnni, false);
+      benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed_to_bfp8/avx512/" + shape).c_str(), bench_bfp8_gemm, s,
+                                   false, bfp8_gemm_minmax_ukernel_6x32__avx512vnni, true);
+      for (const OutputEpilogue& epilogue : kOutputEpilogues) {
+        benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps" + std::string(epilogue.name) + "/avx512/" + shape).c_str(),
+                                     bench_bf16_gemm, s, bf16.on_bf16_dot, epilogue);
+        benchmark::RegisterBenchmark(("bf16_gemm_widened_fma" + std::string(epilogue.name) + "/avx512/" + shape).c_str(),
+                                     bench_bf16_gemm, s, bf16.on_fp32_fma, epilogue);
+      }
     }
     for (auto [name, peak] : {std::pair{"peak_fp32_fma/avx512", t.f32_fma_peak}, std::pair{"peak_bf16_dot/avx512", t.bf16_dot_peak},
                               std::pair{"peak_int8_dot/avx512", t.int8_dot_peak}})

@@ -3,6 +3,8 @@
 // sum of the terms' magnitudes, scaled by sqrt(terms); the ref packed GEMM must equal the ref GEMM bit for bit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -508,6 +510,51 @@ TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {
                                                                     << " at " << i << ": got " << got[i];
       }
     }
+}
+
+// Rounded to bfloat16 and cut to a reader's width in the epilogue, special outputs come out as the
+// reference makes them: a NaN whose payload is all ones stays NaN (rounding it as a number would carry into
+// the sign bit: -0), and the largest finite bfloat16 rounds up to infinity at 7 bits. Each channel passes one
+// kind of value through the kernel's centre tap (weight 1, the other taps 0), on every path.
+TEST_P(KernelTier, F32DwconvRoundsAndCutsSpecialOutputsAsTheReference) {
+  const float kinds[4] = {std::bit_cast<float>(0x7FFFFFFFu), std::bit_cast<float>(0xFFFFFFFFu),
+                          std::bit_cast<float>(0x7F7F0000u), 1.0078125f};
+  for (size_t channels : {16, 20, 64}) {
+    const size_t width = 11, taps = 9;
+    std::vector<float> row(width * channels);
+    for (size_t i = 0; i < row.size(); ++i) row[i] = kinds[i % channels % 4];
+    std::vector<float> weights(taps * channels, 0.0f);
+    std::fill_n(weights.begin() + 4 * channels, channels, 1.0f);
+    const float* rows[3] = {row.data(), row.data(), row.data()};
+    for (const bool round_to_bf16 : {false, true}) {
+      DwconvArgs args;
+      args.input_rows = rows;
+      args.input_pixel_stride = channels;
+      args.input_width = width, args.channels = channels;
+      args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 1, args.dilation = 1;
+      args.weights = weights.data(), args.weights_tap_stride = channels;
+      args.clamp_min = -kInf, args.clamp_max = kInf;
+      args.round_to_bf16 = round_to_bf16, args.cut_bits = 7;
+      args.output_pixel_stride = channels;
+      args.out_begin = 0, args.out_end = width;
+      std::vector<float> want(width * channels, 1.0f), got = want;
+      args.output = want.data();
+      f32_dwconv_ref(args);
+      args.output = got.data();
+      table_->f32_dwconv(args);
+      for (size_t i = 0; i < want.size(); ++i) {
+        const size_t kind = i % channels % 4;
+        if (kind < 2) {
+          ASSERT_TRUE(std::isnan(want[i])) << "the reference's NaN at " << i;
+        } else if (kind == 2) {
+          ASSERT_EQ(want[i], kInf) << "the reference's largest bfloat16 at " << i;
+        }
+        ASSERT_TRUE(std::isnan(want[i]) ? std::isnan(got[i]) : std::memcmp(&want[i], &got[i], sizeof(float)) == 0)
+            << "round " << round_to_bf16 << " channels " << channels << " at " << i << ": got " << got[i]
+            << ", want " << want[i];
+      }
+    }
+  }
 }
 
 // bfloat8_b blocks: every tier bit-identical to the reference on blocks that exercise each path (wide and
