@@ -379,10 +379,11 @@ void register_all() {
       benchmark::RegisterBenchmark(("bfp8_gemm_int8_signed_to_bfp8/avx512/" + shape).c_str(), bench_bfp8_gemm, s,
                                    false, bfp8_gemm_minmax_ukernel_6x32__avx512vnni, true);
       for (const OutputEpilogue& epilogue : kOutputEpilogues) {
-        benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps" + std::string(epilogue.name) + "/avx512/" + shape).c_str(),
-                                     bench_bf16_gemm, s, bf16.on_bf16_dot, epilogue);
-        benchmark::RegisterBenchmark(("bf16_gemm_widened_fma" + std::string(epilogue.name) + "/avx512/" + shape).c_str(),
-                                     bench_bf16_gemm, s, bf16.on_fp32_fma, epilogue);
+        const std::string suffix = std::string(epilogue.name) + "/avx512/" + shape;
+        benchmark::RegisterBenchmark(("bf16_gemm_vdpbf16ps" + suffix).c_str(), bench_bf16_gemm, s, bf16.on_bf16_dot,
+                                     epilogue);
+        benchmark::RegisterBenchmark(("bf16_gemm_widened_fma" + suffix).c_str(), bench_bf16_gemm, s, bf16.on_fp32_fma,
+                                     epilogue);
       }
     }
     for (auto [name, peak] : {std::pair{"peak_fp32_fma/avx512", t.f32_fma_peak}, std::pair{"peak_bf16_dot/avx512", t.bf16_dot_peak},
