@@ -5,6 +5,7 @@
 // AVX-512 kernel and the reference give the same bits.
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,12 @@ inline constexpr size_t kBfp8PanelWidth = 16;  // output channels per panel of p
 constexpr float bfp8_exponent_scale(uint8_t exponent) {
   return std::bit_cast<float>(exponent >= 7 ? uint32_t(exponent - 6) << 23 : uint32_t(1) << (exponent + 16));
 }
+// The same for every exponent byte: a block's scale is one load (broadcast into a kernel's FMA).
+inline constexpr std::array<float, 256> kBfp8ExponentScales = [] {
+  std::array<float, 256> scales{};
+  for (size_t e = 0; e < scales.size(); ++e) scales[e] = bfp8_exponent_scale(uint8_t(e));
+  return scales;
+}();
 
 // Packed weights: panel p holds output channels [16p, 16p + 16), zero padded past n, as k / 16 block
 // records of kBfp8BlockRecordBytes each, in block order:

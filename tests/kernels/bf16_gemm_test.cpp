@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,14 +70,22 @@ struct Bf16Data {
     pack_gemm_weights_bf16(c.n, c.k, w_values.data(), c.k, packed.data());
   }
 
-  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false, int cut_bits = 0) const {
-    std::vector<float> out(cs.m * c_stride, kSentinel);
+  // Rows [row0, row0 + rows) and channels [n0, n0 + n) of the product alone (n0 a multiple of 16).
+  struct Window {
+    size_t row0, rows, n0, n;
+  };
+
+  // The product (or a window of it, written from out's first row).
+  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false, int cut_bits = 0,
+                         std::optional<Window> window = std::nullopt) const {
+    const Window w = window.value_or(Window{0, cs.m, 0, cs.n});
+    std::vector<float> out(w.rows * c_stride, kSentinel);
     GemmBf16Args g;
-    g.m = cs.m, g.n = cs.n, g.k = cs.k;
-    g.a = a.data(), g.a_row_stride = a_stride;
-    g.a_values = a_values.data(), g.a_values_row_stride = cs.k;
-    g.packed_w = packed.data();
-    g.bias = cs.bias ? bias.data() : nullptr;
+    g.m = w.rows, g.n = w.n, g.k = cs.k;
+    g.a = a.data() + w.row0 * a_stride, g.a_row_stride = a_stride;
+    g.a_values = a_values.data() + w.row0 * cs.k, g.a_values_row_stride = cs.k;
+    g.packed_w = packed.data() + packed_gemm_weights_bf16_panel(w.n0, cs.k);
+    g.bias = cs.bias ? bias.data() + w.n0 : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bf16 = round_to_bf16;
     g.cut_bits = cut_bits;
@@ -139,17 +148,8 @@ TEST_P(KernelTier, Bf16GemmOutputsDoNotDependOnTheRestOfTheCall) {
       for (size_t row0 : {size_t(0), size_t(1), m / 2, m - 1})
         for (size_t n0 : {0, 16, 48}) {
           const size_t rows = std::min<size_t>(m - row0, row0 % 2 ? 3 : 33), n = 80 - n0 - (n0 == 16 ? 16 : 0);
-          std::vector<float> part(rows * data.c_stride, kSentinel);
-          GemmBf16Args g;
-          g.m = rows, g.n = n, g.k = k;
-          g.a = data.a.data() + row0 * data.a_stride, g.a_row_stride = data.a_stride;
-          g.a_values = data.a_values.data() + row0 * k, g.a_values_row_stride = k;
-          g.packed_w = data.packed.data() + packed_gemm_weights_bf16_panel(n0, k);
-          g.bias = data.bias.data() + n0;
-          g.clamp_min = 0.0f, g.clamp_max = 6.0f;
-          g.round_to_bf16 = true;
-          g.c = part.data(), g.c_row_stride = data.c_stride;
-          table_->bf16_gemm_packed(g);
+          const std::vector<float> part =
+              data.run(table_->bf16_gemm_packed, true, 0, Bf16Data::Window{row0, rows, n0, n});
           for (size_t r = 0; r < rows; ++r)
             for (size_t j = 0; j < n; ++j)
               ASSERT_TRUE(same_bits(part[r * data.c_stride + j], whole[(row0 + r) * data.c_stride + n0 + j]))

@@ -88,21 +88,23 @@ struct Bfp8Data {
   }
 
   // declare_nonnegative: Int8Activations::nonnegative; biased: the activations passed as value + 128
-  // (Int8Activations::biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80.
+  // (Int8Activations::biased), as bfp8_tile_rows_to_int8 writes them with code_bias 0x80. row0 and n0 (a
+  // multiple of 16): the call covers rows from row0 and channels from n0 only, written from out's first row.
   std::vector<float> run(void (*fn)(const GemmBfp8Args&), bool declare_nonnegative, bool biased = false,
-                         bool round_to_bfp8 = false, bool last_block_half = false) const {
-    std::vector<float> out(cs.m * c_stride, kSentinel);
+                         bool round_to_bfp8 = false, bool last_block_half = false, size_t row0 = 0,
+                         size_t n0 = 0) const {
+    std::vector<float> out((cs.m - row0) * c_stride, kSentinel);
     std::vector<int8_t> biased_a = a;
     for (int8_t& v : biased_a) v = int8_t(uint8_t(v) ^ 0x80);
     GemmBfp8Args g;
-    g.m = cs.m, g.n = cs.n, g.k = cs.k;
-    g.a = biased ? biased_a.data() : a.data(), g.a_row_stride = a_stride;
+    g.m = cs.m - row0, g.n = cs.n - n0, g.k = cs.k;
+    g.a = (biased ? biased_a.data() : a.data()) + row0 * a_stride, g.a_row_stride = a_stride;
     g.activations = biased ? Int8Activations::biased
                            : declare_nonnegative ? Int8Activations::nonnegative : Int8Activations::signed_values;
-    g.a_exponents = a_exponents.data(), g.a_exponents_row_stride = a_exponents_stride;
-    g.packed_w = packed.data();
-    g.packed_w_bf16 = packed_bf16.data();
-    g.bias = cs.bias ? bias.data() : nullptr;
+    g.a_exponents = a_exponents.data() + row0 * a_exponents_stride, g.a_exponents_row_stride = a_exponents_stride;
+    g.packed_w = packed.data() + n0 / kBfp8PanelWidth * blocks * kBfp8BlockRecordBytes;
+    g.packed_w_bf16 = packed_bf16.data() + packed_gemm_weights_bf16_panel(n0, cs.k);
+    g.bias = cs.bias ? bias.data() + n0 : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bfp8 = round_to_bfp8;
     g.last_block_half = last_block_half;
@@ -218,8 +220,6 @@ TEST_F(Bfp8GemmAvx512, RoundsOutputsToBfloat8bLikeTheReference) {
   RecordProperty("cases", int(cases));
 }
 
-// The reference's arithmetic: a float64 GEMM of the decoded values, up to one fp32 rounding per block
-// addition and the bias addition (each at most half an ulp of a partial sum no larger than the magnitude).
 // The GEMM a tier runs on wide convs: the reference's bits where it is the int8 GEMM; on tiles (amx) the
 // same exact products summed in the tiles' order, so within GemmBf16Args' bound of the reference's sums, and
 // after rounding to bfloat8_b within one step of the output's block more. Junk past each row's k is never
@@ -251,25 +251,9 @@ TEST_P(KernelTier, Bfp8WideGemmIsTheReferenceOrWithinTheSummationBound) {
               ++differing;
             }
             // Rows from row0 and channels from a panel n0 alone give the same bits as in the whole call.
-            GemmBfp8Args g;
             const size_t row0 = m / 2, n0 = n > 16 ? 16 : 0;
-            std::vector<float> part((m - row0) * data.c_stride, kSentinel);
-            std::vector<int8_t> biased_a = data.a;
-            for (int8_t& v : biased_a) v = int8_t(uint8_t(v) ^ 0x80);
-            g.m = m - row0, g.n = n - n0, g.k = k;
-            g.a = (biased ? biased_a.data() : data.a.data()) + row0 * data.a_stride, g.a_row_stride = data.a_stride;
-            g.activations = biased        ? Int8Activations::biased
-                            : nonnegative ? Int8Activations::nonnegative
-                                          : Int8Activations::signed_values;
-            g.a_exponents = data.a_exponents.data() + row0 * data.a_exponents_stride;
-            g.a_exponents_row_stride = data.a_exponents_stride;
-            g.packed_w = data.packed.data() + n0 / kBfp8PanelWidth * data.blocks * kBfp8BlockRecordBytes;
-            g.packed_w_bf16 = data.packed_bf16.data() + packed_gemm_weights_bf16_panel(n0, k);
-            g.bias = data.cs.bias ? data.bias.data() + n0 : nullptr;
-            g.clamp_min = data.cs.clamp_min, g.clamp_max = data.cs.clamp_max;
-            g.round_to_bfp8 = round;
-            g.c = part.data(), g.c_row_stride = data.c_stride;
-            table_->bfp8_gemm_wide(g);
+            const std::vector<float> part =
+                data.run(table_->bfp8_gemm_wide, nonnegative, biased, round, false, row0, n0);
             for (size_t r = 0; r < m - row0; ++r)
               for (size_t j = 0; j < n - n0; ++j)
                 ASSERT_TRUE(same_bits(part[r * data.c_stride + j], got[(row0 + r) * data.c_stride + n0 + j]))
@@ -278,6 +262,8 @@ TEST_P(KernelTier, Bfp8WideGemmIsTheReferenceOrWithinTheSummationBound) {
   RecordProperty("outputs_off_the_reference_bits", int(differing));
 }
 
+// The reference's arithmetic: a float64 GEMM of the decoded values, up to one fp32 rounding per block
+// addition and the bias addition (each at most half an ulp of a partial sum no larger than the magnitude).
 TEST(Bfp8GemmRef, EqualsFloat64GemmOfDecodedValues) {
   for (size_t m : {1, 7, 13})
     for (size_t n : {1, 16, 33})

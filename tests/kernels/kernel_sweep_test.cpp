@@ -479,6 +479,33 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
   ::testing::Test::RecordProperty("cases", int(cases));
 }
 
+// A 3x3 depthwise conv (stride 1, padding 1) reading `row` as its three input rows, `width` pixels of
+// `channels` channels, weights [9][channels], with the epilogue `epilogue(args)` sets: the reference's
+// outputs (want) and `kernel`'s (got).
+struct WantAndGot {
+  std::vector<float> want, got;
+};
+template <class Epilogue>
+WantAndGot run_3x3_on_one_row(DwconvF32Fn kernel, const std::vector<float>& row, size_t width, size_t channels,
+                              const std::vector<float>& weights, Epilogue epilogue) {
+  const float* rows[3] = {row.data(), row.data(), row.data()};
+  DwconvArgs args;
+  args.input_rows = rows;
+  args.input_pixel_stride = channels;
+  args.input_width = width, args.channels = channels;
+  args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 1, args.dilation = 1;
+  args.weights = weights.data(), args.weights_tap_stride = channels;
+  args.output_pixel_stride = channels;
+  args.out_begin = 0, args.out_end = width;
+  epilogue(args);
+  WantAndGot out{std::vector<float>(width * channels, 1.0f), std::vector<float>(width * channels, 1.0f)};
+  args.output = out.want.data();
+  f32_dwconv_ref(args);
+  args.output = out.got.data();
+  kernel(args);
+  return out;
+}
+
 // The depthwise clamp passes a NaN (Inf * 0) and keeps -0 (a -0 bias plus -0 products, under a clamp at
 // 0), as the reference does, at every tier and on every path (interior, edges, masked channels).
 TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {
@@ -486,24 +513,12 @@ TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {
     for (size_t channels : {16, 20, 64}) {
       const size_t width = 11, taps = 9;
       std::vector<float> row(width * channels, nan ? std::numeric_limits<float>::infinity() : -0.0f);
-      std::vector<float> weights(taps * channels, nan ? 0.0f : 0.5f), bias(channels, -0.0f);
-      const float* rows[3] = {row.data(), row.data(), row.data()};
-      DwconvArgs args;
-      args.input_rows = rows;
-      args.input_pixel_stride = channels;
-      args.input_width = width, args.channels = channels;
-      args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 1, args.dilation = 1;
-      args.weights = weights.data(), args.weights_tap_stride = channels;
-      args.bias = bias.data();
-      args.clamp_min = nan ? -std::numeric_limits<float>::infinity() : 0.0f;
-      args.clamp_max = 6.0f;
-      args.output_pixel_stride = channels;
-      args.out_begin = 0, args.out_end = width;
-      std::vector<float> want(width * channels, 1.0f), got = want;
-      args.output = want.data();
-      f32_dwconv_ref(args);
-      args.output = got.data();
-      table_->f32_dwconv(args);
+      const std::vector<float> weights(taps * channels, nan ? 0.0f : 0.5f), bias(channels, -0.0f);
+      const auto [want, got] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
+        args.bias = bias.data();
+        args.clamp_min = nan ? -std::numeric_limits<float>::infinity() : 0.0f;
+        args.clamp_max = 6.0f;
+      });
       for (size_t i = 0; i < want.size(); ++i) {
         ASSERT_TRUE(nan ? std::isnan(want[i]) : std::signbit(want[i]) && want[i] == 0.0f) << i << ": " << want[i];
         ASSERT_EQ(std::memcmp(&want[i], &got[i], sizeof(float)), 0) << "nan " << nan << " channels " << channels
@@ -525,23 +540,11 @@ TEST_P(KernelTier, F32DwconvRoundsAndCutsSpecialOutputsAsTheReference) {
     for (size_t i = 0; i < row.size(); ++i) row[i] = kinds[i % channels % 4];
     std::vector<float> weights(taps * channels, 0.0f);
     std::fill_n(weights.begin() + 4 * channels, channels, 1.0f);
-    const float* rows[3] = {row.data(), row.data(), row.data()};
     for (const bool round_to_bf16 : {false, true}) {
-      DwconvArgs args;
-      args.input_rows = rows;
-      args.input_pixel_stride = channels;
-      args.input_width = width, args.channels = channels;
-      args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 1, args.dilation = 1;
-      args.weights = weights.data(), args.weights_tap_stride = channels;
-      args.clamp_min = -kInf, args.clamp_max = kInf;
-      args.round_to_bf16 = round_to_bf16, args.cut_bits = 7;
-      args.output_pixel_stride = channels;
-      args.out_begin = 0, args.out_end = width;
-      std::vector<float> want(width * channels, 1.0f), got = want;
-      args.output = want.data();
-      f32_dwconv_ref(args);
-      args.output = got.data();
-      table_->f32_dwconv(args);
+      const auto [want, got] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
+        args.clamp_min = -kInf, args.clamp_max = kInf;
+        args.round_to_bf16 = round_to_bf16, args.cut_bits = 7;
+      });
       for (size_t i = 0; i < want.size(); ++i) {
         const size_t kind = i % channels % 4;
         if (kind < 2) {

@@ -6,7 +6,6 @@
 // (GemmBf16Args), not the int8 GEMM's bits. The expansion is one pass over the activations a call, so the
 // op runs this kernel on wide convs only (bfp8_gemm_on_tiles_min_n), where the tiles' speed repays it.
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -19,12 +18,6 @@ namespace {
 
 using amx::ActivationRows;
 using amx::kChunk;
-
-constexpr std::array<float, 256> kExponentScales = [] {
-  std::array<float, 256> scales{};
-  for (size_t e = 0; e < scales.size(); ++e) scales[e] = bfp8_exponent_scale(uint8_t(e));
-  return scales;
-}();
 
 // Rows [m0, m0 + rows) of the activations as bfloat16 values into scratch, whole chunks, zeros past k and
 // past the last row. A code's value is the code (biased codes first lose their +128) times its block's scale;
@@ -42,9 +35,9 @@ ActivationRows expanded_rows(const GemmBfp8Args& args, size_t m0, size_t rows, s
     const int8_t* codes = args.a + (m0 + r) * args.a_row_stride;
     const uint8_t* exponents = args.a_exponents + (m0 + r) * args.a_exponents_row_stride;
     for (size_t b = 0; b < blocks; ++b) {
-      const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + b * kBfp8Block)), bias);
-      const __m512 values =
-          _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(bytes)), _mm512_set1_ps(kExponentScales[exponents[b]]));
+      const __m128i loaded = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + b * kBfp8Block));
+      const __m512 codes_as_floats = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_xor_si128(loaded, bias)));
+      const __m512 values = _mm512_mul_ps(codes_as_floats, _mm512_set1_ps(kBfp8ExponentScales[exponents[b]]));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + b * kBfp8Block), (__m256i)_mm512_cvtneps_pbh(values));
     }
     std::fill(dst + args.k, dst + padded, uint16_t(0));
@@ -55,7 +48,6 @@ ActivationRows expanded_rows(const GemmBfp8Args& args, size_t m0, size_t rows, s
 }  // namespace
 
 void bfp8_gemm_minmax_ukernel_32x32__amx(const GemmBfp8Args& args) {
-  const bool nonnegative = args.clamp_min >= 0.0f;
   // Eight rows of two panels an epilogue: the sixteen blocks one rounding tree takes (bfp8_blocks.hpp).
   amx::gemm<8>(
       args.m, args.k, args.n, args.packed_w_bf16,
@@ -67,11 +59,7 @@ void bfp8_gemm_minmax_ukernel_32x32__amx(const GemmBfp8Args& args) {
         float* const c = args.c + row * args.c_row_stride + n0;
         __mmask16 mask[amx::kAccPanels<Acc>];
         add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
-        if (args.round_to_bfp8) {
-          if (nonnegative) store_all_rounded<true>(acc, mask, c, args.c_row_stride);
-          else store_all_rounded<false>(acc, mask, c, args.c_row_stride);
-          return;
-        }
+        if (args.round_to_bfp8) return store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
         for (size_t r = 0; r < amx::kAccRows<Acc>; ++r)
           for (size_t j = 0; j < amx::kAccPanels<Acc>; ++j)
             _mm512_mask_storeu_ps(c + r * args.c_row_stride + 16 * j, mask[j], acc[r][j]);

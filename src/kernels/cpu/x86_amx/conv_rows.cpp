@@ -6,13 +6,14 @@
 #include <cstdint>
 
 #include "kernels/cpu/conv_rows_by_gemm.hpp"
-#include "kernels/cpu/x86_amx/amx.hpp"
+#include "kernels/cpu/x86_amx/tiles.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
 
 namespace ttnn::kernels {
 
 void bf16_conv_rows__amx(const ConvRowsArgs& args) {
-  constexpr size_t kPixels = 64, kChunk = 32;
+  constexpr size_t kPixels = 64;
+  using amx::kChunk;
   // The packed panels hold whole chunks too (bf16_panel_pairs), zeros past k: a reduction of k_padded
   // reads the same weights.
   const size_t k_padded = (args.k + kChunk - 1) / kChunk * kChunk;

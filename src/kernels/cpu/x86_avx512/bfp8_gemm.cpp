@@ -7,7 +7,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -22,13 +21,6 @@ namespace {
 
 constexpr size_t kRows = 6;
 constexpr size_t kStripWidth = 2 * kBfp8PanelWidth;
-
-// 2^(E - 133) for every exponent byte: a row's scale is one load, broadcast into the FMA.
-constexpr std::array<float, 256> kExponentScales = [] {
-  std::array<float, 256> scales{};
-  for (size_t e = 0; e < scales.size(); ++e) scales[e] = bfp8_exponent_scale(uint8_t(e));
-  return scales;
-}();
 
 int32_t load_quad(const uint8_t* bytes) {
   int32_t quad;
@@ -70,7 +62,7 @@ __attribute__((always_inline)) inline void bfp8_tile(const GemmBfp8Args& args, c
     }
 #pragma GCC unroll 6
     for (size_t r = 0; r < MR; ++r) {
-      const __m512 row_scale = _mm512_set1_ps(kExponentScales[a_exponents[r * args.a_exponents_row_stride + b]]);
+      const __m512 row_scale = _mm512_set1_ps(kBfp8ExponentScales[a_exponents[r * args.a_exponents_row_stride + b]]);
       for (size_t j = 0; j < NP; ++j) {
         const uint8_t* channels = record + j * panel_stride;
         const __m512 scale = _mm512_loadu_ps(channels + kBfp8ScaleOffset);
