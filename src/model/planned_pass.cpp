@@ -137,6 +137,35 @@ std::vector<size_t> fusable_producers(const std::vector<Step>& steps, const Conv
   return fused;
 }
 
+// The operand of `add` other than `conv_output`.
+size_t add_operand(const Step& add, size_t conv_output) {
+  return add.inputs[0] == conv_output ? add.inputs[1] : add.inputs[0];
+}
+
+// Per step: the pointwise conv step (a project conv) to run inside this depthwise conv step (Conv2dConsumer),
+// or SIZE_MAX. It alone reads the depthwise output, and a residual add run inside it has its other operand
+// made before the depthwise step.
+std::vector<size_t> fusable_consumers(const std::vector<Step>& steps, const ConvPlans& plans, const Readers& readers,
+                                      const std::vector<size_t>& fused_add, const std::vector<size_t>& fused_producer,
+                                      size_t output_node) {
+  std::vector<bool> is_producer(steps.size(), false);
+  for (const size_t p : fused_producer)
+    if (p != SIZE_MAX) is_producer[p] = true;
+  std::vector<size_t> fused(steps.size(), SIZE_MAX);
+  for (size_t c = 0; c < steps.size(); ++c) {
+    if (!plans[c] || is_producer[c]) continue;
+    const size_t value = steps[c].inputs.at(0), d = readers.producer[value];
+    if (d == SIZE_MAX || !plans[d] || readers.count[value] != 1 || value == output_node || fused_add[d] != SIZE_MAX)
+      continue;
+    if (fused_add[c] != SIZE_MAX) {
+      const size_t other = readers.producer[add_operand(steps[fused_add[c]], steps[c].node)];
+      if (other != SIZE_MAX && other >= d) continue;  // not made yet when the depthwise conv runs
+    }
+    if (can_fuse_consumer(*plans[d], *plans[c])) fused[d] = c;
+  }
+  return fused;
+}
+
 // Per value: the conv step that writes it (its own output, or that of a residual add run inside it), or
 // SIZE_MAX.
 std::vector<size_t> writing_convs(const std::vector<Step>& steps, const ConvPlans& plans,
@@ -154,11 +183,6 @@ struct PassedValue {
   Passed how = Passed::tiles;
   OperandCut cut;  // float rows: the reading GEMM's
 };
-
-// The operand of `add` other than `conv_output`.
-size_t add_operand(const Step& add, size_t conv_output) {
-  return add.inputs[0] == conv_output ? add.inputs[1] : add.inputs[0];
-}
 
 // Per value: how many residual adds run inside convs read it as their other operand.
 std::vector<size_t> residual_reads(const std::vector<Step>& steps, const std::vector<size_t>& fused_add,
@@ -259,6 +283,46 @@ class BoundRows {
   bool has_int8_ = false, has_floats_ = false;
 };
 
+// A residual add run in a conv's epilogue: the call with the other operand's bytes unset.
+struct FusedResidual {
+  Conv2dResidual residual;
+  BufferLayout output_layout;  // the add's output
+};
+
+// What a conv step writes: its output, or with a residual add run inside it the add's (the other operand
+// read in the epilogue), as tiles or as the rows its reader reads.
+struct ConvWrites {
+  const Tensor* output = nullptr;
+  RowsView rows;
+  std::shared_ptr<const FusedResidual> residual;
+  const Tensor* residual_value = nullptr;
+  RowsView residual_rows;
+  bool writes_tiles() const { return !rows.int8 && !rows.floats; }
+};
+
+// A ConvWrites on its values' bytes for one run, what a Conv2dFusion points at.
+class BoundWrites {
+ public:
+  explicit BoundWrites(const ConvWrites& writes) : writes_(writes), out_(writes.rows, *writes.output, "conv2d output") {
+    if (!writes.residual) return;
+    residual_ = writes.residual->residual;
+    residual_->source = residual_->source.at(writes.residual_value->bytes("add"));
+    residual_in_.emplace(writes.residual_rows, *writes.residual_value, "add");
+    residual_->int8_rows = residual_in_->int8(), residual_->floats = residual_in_->floats();
+  }
+  BoundWrites(const BoundWrites&) = delete;  // Conv2dFusion holds pointers into it
+  void set(Conv2dFusion& fusion) const {
+    fusion.output_rows = out_.int8(), fusion.output_floats = out_.floats();
+    if (residual_) fusion.residual = &*residual_, fusion.residual_output_layout = &writes_.residual->output_layout;
+  }
+
+ private:
+  const ConvWrites& writes_;
+  BoundRows out_;
+  std::optional<Conv2dResidual> residual_;
+  std::optional<BoundRows> residual_in_;
+};
+
 }  // namespace
 
 PaddingTiles::PaddingTiles(const TensorSpec& spec) {
@@ -309,6 +373,12 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   const std::vector<size_t> fused_producer = fusable_producers(steps, plans, readers, fused_add, output_node);
   for (const size_t p : fused_producer)
     if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
+  // Pointwise convs that alone read a depthwise conv's output run inside it too (Conv2dConsumer): that output
+  // is never stored either, and the pointwise conv writes its own (or its add's) at the depthwise step.
+  const std::vector<size_t> fused_consumer =
+      fusable_consumers(steps, plans, readers, fused_add, fused_producer, output_node);
+  for (size_t d = 0; d < steps.size(); ++d)
+    if (fused_consumer[d] != SIZE_MAX) runs_inside_conv[fused_consumer[d]] = true, never_stored[steps[d].node] = true;
   // A value that one pointwise conv's GEMM reads (and at most residual adds besides) is stored as that GEMM
   // reads it, int8 rows or float rows: no tiles to encode and decode.
   const std::vector<size_t> writer = writing_convs(steps, plans, fused_add, specs.size());
@@ -316,29 +386,39 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
                                                         residual_reads(steps, fused_add, specs.size()), never_stored,
                                                         output_node);
 
-  // Lifetimes in steps: the input is written before step 0, the output read after the last step.
+  // The step each step's work runs at: its own, or that of the conv it runs inside.
+  std::vector<size_t> run_at(steps.size());
+  for (size_t s = 0; s < steps.size(); ++s) run_at[s] = s;
+  for (size_t d = 0; d < steps.size(); ++d) {
+    if (fused_producer[d] != SIZE_MAX) run_at[fused_producer[d]] = d;
+    if (fused_consumer[d] != SIZE_MAX) run_at[fused_consumer[d]] = d;
+  }
+  for (size_t s = 0; s < steps.size(); ++s)
+    if (fused_add[s] != SIZE_MAX) run_at[fused_add[s]] = run_at[s];
+
+  // Lifetimes in steps, from the first step that writes a value to the last that reads it, each at the step
+  // its work runs at: the input is written before step 0, the output read after the last step.
   std::vector<size_t> region_of(specs.size(), SIZE_MAX);
   std::vector<ArenaValue> regions;
-  const auto region = [&](size_t node, size_t first_step) -> size_t {
+  const auto live_at = [&](size_t node, size_t step) {
     if (region_of[root[node]] == SIZE_MAX) {
       region_of[root[node]] = regions.size();
       const TensorSpec& spec = spec_of(specs, root[node]);
       const size_t bytes = passed[root[node]].how == Passed::float_rows
                                ? std::max(buffer_bytes(spec), float_rows_bytes(spec))
                                : buffer_bytes(spec);
-      regions.push_back({bytes, first_step, first_step});
+      regions.push_back({bytes, step, step});
     }
-    return region_of[root[node]];
+    ArenaValue& value = regions[region_of[root[node]]];
+    value.first_step = std::min(value.first_step, step), value.last_step = std::max(value.last_step, step);
   };
-  region(0, 0);
+  live_at(0, 0);
   for (size_t s = 0; s < steps.size(); ++s) {
-    const Step& reader = fused_producer[s] != SIZE_MAX ? steps[fused_producer[s]] : steps[s];
-    for (size_t input : reader.inputs)
-      if (!never_stored[input]) regions[region(input, s)].last_step = s;
-    if (!never_stored[steps[s].node] || fused_add[s] != SIZE_MAX)
-      region(fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : steps[s].node, s);
+    for (const size_t input : steps[s].inputs)
+      if (!never_stored[input]) live_at(input, run_at[s]);
+    if (!never_stored[steps[s].node]) live_at(steps[s].node, run_at[s]);
   }
-  regions[region(output_node, 0)].last_step = steps.size();
+  live_at(output_node, steps.size());
 
   const ArenaPlan layout = plan_activation_arena(regions);
   arena_bytes_ = layout.total_bytes;
@@ -353,97 +433,106 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
                            &device);
   }
 
+  // Values passed as rows: int8 ones in the form their writer (a conv step) gives them; a residual add's sums
+  // (no activation) may be negative.
+  const auto rows_view = [&](size_t value) {
+    RowsView view;
+    if (passed[value].how == Passed::int8_rows) {
+      const size_t w = writer[value];
+      view.int8.emplace(spec_of(specs, value), fused_add[w] != SIZE_MAX ? kernels::Int8Activations::biased
+                                                                        : int8_rows_form(*plans[w]));
+    }
+    if (passed[value].how == Passed::float_rows)
+      view.floats.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), passed[value].cut);
+    return view;
+  };
+  const auto writes_of = [&](size_t c) {
+    ConvWrites writes;
+    const size_t add = fused_add[c], written = add != SIZE_MAX ? steps[add].node : steps[c].node;
+    writes.output = &values_[written];
+    writes.rows = rows_view(written);
+    if (add == SIZE_MAX) return writes;
+    // The residual add runs in the conv's epilogue, which rounds blocks from each item's first column.
+    for (const ConvWorkItem& item : plans[c]->items)
+      check(item.col_begin % TILE_WIDTH == 0, "model plan: conv2d '{}' has a work item from column {}",
+            steps[c].info.module_path, item.col_begin);
+    const size_t other = add_operand(steps[add], steps[c].node);
+    writes.residual_value = &values_[other];
+    auto residual = std::make_shared<FusedResidual>();
+    residual->residual.source = activation_source(writes.residual_value->spec(), nullptr, OperandCut{}, "add");
+    residual->residual.clamp = activation_clamp("", "add");
+    residual->residual.stored_dtype = plans[c]->output_spec.dtype;
+    residual->output_layout = BufferLayout::of(writes.output->spec(), "add");
+    writes.residual = std::move(residual);
+    writes.residual_rows = rows_view(other);
+    return writes;
+  };
+
   for (size_t s = 0; s < steps.size(); ++s) {
     const Step& step = steps[s];
     if (runs_inside_conv[s]) continue;
-    if (fused_add[s] == SIZE_MAX && step.kind != StepKind::identity) infos_.push_back(step.info);
+    if (step.kind != StepKind::conv2d && step.kind != StepKind::identity) infos_.push_back(step.info);
     const Tensor& input = values_[step.inputs.at(0)];
     const Tensor& output = values_[fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node];
     const std::string& path = step.info.module_path;
     switch (step.kind) {
       case StepKind::conv2d: {
         const std::shared_ptr<const Conv2dPlan> plan = plans[s];
-        const size_t producer_step = fused_producer[s];
+        const size_t producer_step = fused_producer[s], consumer_step = fused_consumer[s];
         // The tensor the op reads: its input, or a fused producer's.
         const Tensor& read = producer_step != SIZE_MAX ? values_[steps[producer_step].inputs.at(0)] : input;
         const std::shared_ptr<const Conv2dPlan> producer = producer_step != SIZE_MAX ? plans[producer_step] : nullptr;
+        const std::shared_ptr<const Conv2dPlan> consumer = consumer_step != SIZE_MAX ? plans[consumer_step] : nullptr;
         const OpRecord record{"conv2d", {&read, &plan->prepared.weight_tensor,
                                          plan->prepared.bias_tensor ? &*plan->prepared.bias_tensor : nullptr},
                               plan->math.math_fidelity};
-        std::shared_ptr<FusedResidual> residual;
-        const Tensor* residual_value = nullptr;
-        if (fused_add[s] != SIZE_MAX) {
-          // The residual add runs in the conv's epilogue, which rounds blocks from each item's first column.
-          for (const ConvWorkItem& item : plan->items)
-            check(item.col_begin % TILE_WIDTH == 0, "model plan: conv2d '{}' has a work item from column {}", path,
-                  item.col_begin);
-          const Step& add = steps[fused_add[s]];
-          residual_value = &values_[add_operand(add, step.node)];
-          residual = std::make_shared<FusedResidual>();
-          residual->residual.source = activation_source(residual_value->spec(), nullptr, OperandCut{}, "add");
-          residual->residual.clamp = activation_clamp("", "add");
-          residual->residual.stored_dtype = plan->output_spec.dtype;
-          residual->output_layout = BufferLayout::of(output.spec(), "add");
-        }
-        // Values passed as rows: int8 ones in the form their writer (a conv step) gives them; a residual add's
-        // sums (no activation) may be negative.
-        const auto rows_view = [&](size_t value) {
-          RowsView view;
-          if (passed[value].how == Passed::int8_rows) {
-            const size_t w = writer[value];
-            view.int8.emplace(spec_of(specs, value), fused_add[w] != SIZE_MAX ? kernels::Int8Activations::biased
-                                                                              : int8_rows_form(*plans[w]));
-          }
-          if (passed[value].how == Passed::float_rows)
-            view.floats.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), passed[value].cut);
-          return view;
-        };
-        // The value the op reads (its input, or a fused producer's), the one it writes (its output, or a fused
-        // add's), and a fused add's other operand.
         const RowsView read_rows = rows_view(producer ? steps[producer_step].inputs.at(0) : step.inputs.at(0));
-        const RowsView written_rows = rows_view(fused_add[s] != SIZE_MAX ? steps[fused_add[s]].node : step.node);
-        const RowsView residual_rows = residual ? rows_view(add_operand(steps[fused_add[s]], step.node)) : RowsView{};
+        // What the step writes: the conv's output, or a fused consumer's (each with any add run inside).
+        const size_t writer_step = consumer ? consumer_step : s;
+        const ConvWrites writes = writes_of(writer_step);
         steps_.push_back(planned_op(
-            path, record, output,
-            [&read, &output, residual_value, plan, producer, residual, read_rows, written_rows, residual_rows] {
-              Conv2dFusion fusion;
-              const BoundRows in(read_rows, read, "conv2d input"), out(written_rows, output, "conv2d output");
+            path, record, *writes.output,
+            [&read, plan, producer, consumer, read_rows, writes] {
+              Conv2dFusion fusion, consumer_fusion;
+              const BoundRows in(read_rows, read, "conv2d input");
+              const BoundWrites out(writes);
               if (producer) {
                 fusion.producer = producer.get(), fusion.producer_input = read.bytes("conv2d input");
                 fusion.producer_input_rows = in.int8(), fusion.producer_input_floats = in.floats();
               } else {
                 fusion.input_rows = in.int8(), fusion.input_floats = in.floats();
               }
-              fusion.output_rows = out.int8(), fusion.output_floats = out.floats();
-              std::optional<Conv2dResidual> with_bytes;
-              std::optional<BoundRows> residual_in;
-              if (residual) {
-                with_bytes = residual->residual;
-                with_bytes->source = with_bytes->source.at(residual_value->bytes("add"));
-                residual_in.emplace(residual_rows, *residual_value, "add");
-                with_bytes->int8_rows = residual_in->int8(), with_bytes->floats = residual_in->floats();
-                fusion.residual = &*with_bytes;
-                fusion.residual_output_layout = &residual->output_layout;
-              }
-              run_conv2d_plan(*plan, producer ? nullptr : read.bytes("conv2d input"), output.bytes("conv2d output"),
+              std::byte* const written = writes.output->bytes("conv2d output");
+              out.set(consumer ? consumer_fusion : fusion);
+              if (consumer)
+                fusion.consumer = consumer.get(), fusion.consumer_output = written,
+                fusion.consumer_fusion = &consumer_fusion;
+              run_conv2d_plan(*plan, producer ? nullptr : read.bytes("conv2d input"), consumer ? nullptr : written,
                               fusion);
             },
-            !written_rows.int8 && !written_rows.floats));
-        if (producer_step != SIZE_MAX) {
-          ModelStep info = step.info;  // one op: both convs' work, the fused conv's modules fused
+            writes.writes_tiles()));
+        // One op: the fused convs' work and modules with the depthwise conv's, a fused producer's first.
+        ModelStep info = step.info;
+        if (producer) {
           const ModelStep& pointwise = steps[producer_step].info;
           info.fused.insert(info.fused.begin(), pointwise.module_path);
           info.fused.insert(info.fused.begin() + 1, pointwise.fused.begin(), pointwise.fused.end());
           info.multiply_adds += pointwise.multiply_adds;
-          infos_.back() = std::move(info);
         }
-        if (residual) {
-          ModelStep info = step.info;  // the op writes the add's output: its dtype and sharding
-          info.fused.push_back(steps[fused_add[s]].info.module_path);
-          info.dtype = output.dtype();
-          if (output.is_sharded()) info.shard_layout = output.memory_config().memory_layout;
-          infos_.push_back(std::move(info));
+        if (consumer) {
+          const ModelStep& pointwise = steps[consumer_step].info;
+          info.fused.push_back(pointwise.module_path);
+          info.fused.insert(info.fused.end(), pointwise.fused.begin(), pointwise.fused.end());
+          info.multiply_adds += pointwise.multiply_adds;
         }
+        if (fused_add[writer_step] != SIZE_MAX) info.fused.push_back(steps[fused_add[writer_step]].info.module_path);
+        if (consumer || writes.residual) {  // the op writes another value: its dtype and sharding
+          info.dtype = writes.output->dtype();
+          info.shard_layout = writes.output->is_sharded()
+                                  ? std::optional(writes.output->memory_config().memory_layout)
+                                  : std::nullopt;
+        }
+        infos_.push_back(std::move(info));
         break;
       }
       case StepKind::add: {

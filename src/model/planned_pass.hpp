@@ -48,7 +48,9 @@ class PlannedPass {
 
   // The ops this pass runs, in order: the lowered steps, with each fused residual add named in its conv's
   // `fused` instead of a step of its own, and each expand conv run inside its depthwise conv named (with its
-  // own fused modules) first in that conv's `fused`, its multiply-adds added to the depthwise conv's.
+  // own fused modules) first in that conv's `fused`, and each project conv run inside its depthwise conv
+  // named (with its own fused modules, then its residual add) last, both convs' multiply-adds added to the
+  // depthwise conv's.
   const std::vector<ModelStep>& steps() const { return infos_; }
   size_t output_volume() const { return values_[output_node_].logical_shape().volume(); }
   size_t arena_bytes() const { return arena_bytes_; }
@@ -67,10 +69,6 @@ class PlannedPass {
   std::vector<Tensor> values_;  // per graph node: a view into the arena (empty for nodes no step reads or writes)
   std::vector<std::function<void()>> steps_;
   std::vector<ModelStep> infos_;
-  struct FusedResidual {
-    Conv2dResidual residual;
-    BufferLayout output_layout;  // the add's output
-  };
   size_t output_node_ = 0;
   size_t arena_bytes_ = 0, activation_bytes_ = 0, peak_live_bytes_ = 0;
 };

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <set>
 #include <limits>
 #include <cstring>
 
@@ -152,13 +153,26 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
         model.planned_steps().begin(), model.planned_steps().end(), [](const model::ModelStep& step) {
           return step.op == "conv2d" && !step.fused.empty() && step.fused.front() == "features.0.0";
         });
-    EXPECT_EQ(fused_into_depthwise + stem_fused, convs(model.steps()) - convs(model.planned_steps()));
-    // Every expand conv fuses, but on a tier without the int8 GEMM a bfloat8_b expand conv whose input has
-    // channels that are not a multiple of 16 (its taps padded to 16) gathers its rows, and stays apart.
+    // Each project conv runs inside the depthwise conv before it: the one conv named after the first.
+    std::set<std::string> conv_paths;
+    for (const model::ModelStep& step : model.steps())
+      if (step.op == "conv2d") conv_paths.insert(step.module_path);
+    const auto projects_fused = std::count_if(
+        model.planned_steps().begin(), model.planned_steps().end(), [&](const model::ModelStep& step) {
+          return step.op == "conv2d" && std::any_of(step.fused.begin() + std::min<size_t>(1, step.fused.size()),
+                                                    step.fused.end(),
+                                                    [&](const std::string& path) { return conv_paths.count(path); });
+        });
+    EXPECT_EQ(fused_into_depthwise + stem_fused + projects_fused,
+              convs(model.steps()) - convs(model.planned_steps()));
+    // Every expand and project conv fuses, but on a tier without the int8 GEMM a bfloat8_b expand conv whose
+    // input has channels that are not a multiple of 16 (its taps padded to 16) gathers its rows, and stays
+    // apart, and a bfloat8_b project conv reads tiles, so its depthwise conv stores them.
     const bool int8_tier = kernels::kernel_table().bfp8_gemm_on_int8_dot;
     if (c.numerics == Numerics::accurate) {
       if (c.dtype != DataType::BFLOAT8_B || int8_tier) {
         EXPECT_EQ(fused_into_depthwise, 16);  // blocks 2 to 17
+        EXPECT_EQ(projects_fused, 17);        // blocks 1 to 17
       }
       EXPECT_GT(fused_into_depthwise, 0);
       EXPECT_EQ(stem_fused, 1);
@@ -167,7 +181,9 @@ void expect_planned_pass_allocates_nothing(const Shape& input_shape, float width
     }
     EXPECT_EQ(work(model.planned_steps()), work(model.steps()));
     const model::MemoryPlan plan = model.memory_plan();
-    EXPECT_LT(plan.arena_bytes, plan.activation_bytes / 2) << "dead activations leave their bytes to later ones";
+    // The values stored are few (mostly the blocks' outputs: the fusions keep the rest in the cores' caches),
+    // and a step holds about two of them.
+    EXPECT_LT(plan.arena_bytes, plan.activation_bytes * 3 / 5) << "dead activations leave their bytes to later ones";
     // The arena's first-fit layout reaches the busiest step's bytes for the fusions of the int8 tier (with
     // those of the others it leaves a gap: 1.28 MB for 1.17 MB live on the AVX2 tier).
     if (int8_tier) {

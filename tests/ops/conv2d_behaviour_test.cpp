@@ -617,5 +617,66 @@ TEST(Conv2d, DepthwiseWrittenAsRowsByPixelStretchesGivesTheConvsValues) {
   }
 }
 
+// A pointwise conv run inside the depthwise conv whose output it reads (Conv2dConsumer) gives the bits of the
+// two convs one after the other: each block of depthwise outputs held as the pointwise conv reads it (int8
+// rows for bfloat8_b, float rows rounded as stored and cut to its fidelity), whatever the threads, blocks,
+// sizes and strides; its tile output split on tile rows between threads.
+TEST(Conv2d, DepthwiseWithItsConsumerFusedGivesTheTwoConvsValues) {
+  struct Size {
+    uint32_t h, w;
+  };
+  struct Case {
+    DataType dtype;
+    MathFidelity consumer_fidelity;
+    const char* activation;
+  };
+  for (const uint32_t threads : {1u, 2u, 3u}) {
+    DeviceOptions options;
+    options.num_threads = threads;
+    ConvFixture f;
+    f.device = open_device(0, options);
+    for (const Size size : {Size{14, 10}, Size{5, 37}})
+      for (const uint32_t stride : {1u, 2u})
+        for (const uint32_t block : {0u, 32u})
+          for (const Case c : {Case{DataType::FLOAT32, MathFidelity::HiFi4, "relu6"},
+                               Case{DataType::FLOAT32, MathFidelity::LoFi, ""},
+                               Case{DataType::BFLOAT16, MathFidelity::LoFi, "relu6"},
+                               Case{DataType::BFLOAT8_B, MathFidelity::LoFi, "relu6"},
+                               Case{DataType::BFLOAT8_B, MathFidelity::HiFi2, ""}}) {
+            SCOPED_TRACE(::testing::Message() << "threads " << threads << " " << size.h << "x" << size.w << " stride "
+                                              << stride << " block " << block << " " << to_string(c.dtype) << " "
+                                              << to_string(c.consumer_fidelity) << " '" << c.activation << "'");
+            f.batch = 2, f.height = size.h, f.width = size.w, f.cin = f.cout = f.groups = 40;
+            Conv2dArgs depthwise_args = f.args(c.dtype);
+            depthwise_args.stride = {stride, stride};
+            depthwise_args.conv_config.activation = c.activation;
+            depthwise_args.conv_config.act_block_h_override = block;
+            const Conv2dPlan depthwise = plan_conv2d(depthwise_args);
+            const Conv2dResult stored = conv2d(depthwise_args);
+            Conv2dArgs pointwise_args = f.args(c.dtype, c.consumer_fidelity);
+            pointwise_args.input_tensor = stored.output;
+            pointwise_args.weight_tensor = from_host(random_values(24 * 40, 7, 0.1f), Shape{24, 40, 1, 1});
+            pointwise_args.bias_tensor = from_host(random_values(24, 8, 0.1f), Shape{24});
+            pointwise_args.out_channels = 24, pointwise_args.groups = 1;
+            pointwise_args.input_height = stored.output_height, pointwise_args.input_width = stored.output_width;
+            pointwise_args.kernel_size = {1, 1};
+            pointwise_args.padding = Padding2d(0, 0);
+            const Conv2dPlan pointwise = plan_conv2d(pointwise_args);
+            ASSERT_TRUE(can_fuse_consumer(depthwise, pointwise));
+            const std::vector<float> expected = to_host(conv2d(pointwise_args).output);
+
+            const Tensor output = allocate_tensor(pointwise.output_spec, f.device.get(), "test");
+            Conv2dFusion fusion, consumer_fusion;
+            fusion.consumer = &pointwise, fusion.consumer_output = output.bytes("test");
+            fusion.consumer_fusion = &consumer_fusion;
+            run_conv2d_plan(depthwise, depthwise_args.input_tensor.bytes("test"), nullptr, fusion);
+            const std::vector<float> fused = to_host(output);
+            ASSERT_EQ(fused.size(), expected.size());
+            for (size_t i = 0; i < expected.size(); ++i)
+              ASSERT_EQ(std::bit_cast<uint32_t>(fused[i]), std::bit_cast<uint32_t>(expected[i])) << i;
+          }
+  }
+}
+
 }  // namespace
 }  // namespace ttnn

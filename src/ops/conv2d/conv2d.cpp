@@ -163,9 +163,13 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion) {
   const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows ||
                      fusion.producer_input_rows || fusion.input_floats || fusion.output_floats ||
-                     fusion.producer_input_floats;
+                     fusion.producer_input_floats || fusion.consumer;
   check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
   check(!fusion.output_floats || !fusion.output_rows, "conv2d: a conv writes float rows or int8 rows, not both");
+  check(!fusion.consumer || (plan.streamed && plan.geometry.depthwise()),
+        "conv2d: only a streamed depthwise conv runs a consumer inside it (can_fuse_consumer)");
+  check(!fusion.consumer || (fusion.consumer_fusion && !fusion.residual && !fusion.output_rows && !fusion.output_floats),
+        "conv2d: a conv with a fused consumer writes nothing itself; the consumer's fusion says what it writes");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
   if (!plan.streamed) activations = decode_activations(source, plan.device);
@@ -192,8 +196,25 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
     producer = Conv2dProducer{&*producer_program, fusion.producer->output_spec.dtype};
     program.producer = &*producer;
   }
-  // A streamed depthwise conv writing rows (int8 or float rows, not tiles) sets its shards aside: each thread
-  // takes an equal stretch of output pixels over every channel as one work item. Its ring of input rows then
+  std::optional<Conv2dProgram> consumer_program;
+  std::optional<Conv2dConsumer> consumer;
+  const Conv2dFusion* consumer_fusion = fusion.consumer ? fusion.consumer_fusion : nullptr;
+  if (fusion.consumer) {
+    const Conv2dPlan& reader = *fusion.consumer;
+    consumer_program = program_of(reader, &reader.source, nullptr,
+                                  consumer_fusion->residual ? consumer_fusion->residual_output_layout
+                                                            : &reader.output_layout,
+                                  fusion.consumer_output);
+    consumer_program->residual = consumer_fusion->residual;
+    consumer_program->output_rows = consumer_fusion->output_rows;
+    consumer_program->output_floats = consumer_fusion->output_floats;
+    consumer_program->run_id = next_conv2d_run_id();
+    consumer = Conv2dConsumer{&*consumer_program, int8_rows_form(plan)};
+    program.consumer = &*consumer;
+  }
+  // A streamed depthwise conv writing rows (int8 or float rows, not tiles), or running the conv that reads
+  // its output (Conv2dConsumer: every block's channels at once), sets its shards aside: each thread takes an
+  // equal stretch of output pixels over every channel as one work item. Its ring of input rows then
   // holds all channels (a fused expand conv's GEMM makes them at once), its blocks whole rows, and the 1x1
   // convs around it read the rows their own core wrote; split by channels, as its shards are, each thread's
   // writes of the outputs the next conv's threads read split by rows took 1.3-2.7 times as long as on one
@@ -204,15 +225,17 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // tiles' multiply-adds. Where it writes tiles its stretches start on a tile row: no two threads may write
   // one (a bfloat4_b tile is rewritten whole). Rows need not: aligned, a 7x7 conv's 49 pixels split 32 / 17.
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
-                                      (fusion.output_rows || fusion.output_floats);
+                                      (fusion.output_rows || fusion.output_floats || fusion.consumer);
   const bool converts_its_rows =
       plan.geometry.pointwise() &&
       ((fusion.input_floats && plan.bf16_operands && !kernels::kernel_table().bf16_gemm_reads_floats) ||
        (fusion.input_rows && plan.bfp8_wide));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
-    const bool writes_tiles = !fusion.output_rows && !fusion.output_floats;
-    const uint64_t unit = converts_its_rows && writes_tiles ? TILE_HEIGHT : 1, units = (pixels + unit - 1) / unit;
+    const Conv2dFusion& writes = consumer_fusion ? *consumer_fusion : fusion;  // a consumer writes for both
+    const bool writes_tiles = !writes.output_rows && !writes.output_floats;
+    const bool split_on_tiles = (converts_its_rows || consumer_fusion) && writes_tiles;
+    const uint64_t unit = split_on_tiles ? TILE_HEIGHT : 1, units = (pixels + unit - 1) / unit;
     const size_t parts = plan.device->num_threads();
     plan.device->run_parallel(parts, [&](size_t part) {
       ConvWorkItem item;
@@ -245,6 +268,11 @@ bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer) {
                                         [](const ConvWorkItem& item) { return item.col_begin % TILE_WIDTH == 0; });
   return accurate && reads_rows && same_pixels && whole_blocks && plan.streamed && g.depthwise() &&
          producer.output_spec.layout == Layout::TILE;
+}
+
+bool can_fuse_consumer(const Conv2dPlan& plan, const Conv2dPlan& consumer) {
+  return plan.geometry.depthwise() && plan.streamed &&
+         (can_pass_int8_rows(plan, consumer) || can_pass_float_rows(plan, consumer));
 }
 
 bool can_pass_int8_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {

@@ -68,6 +68,12 @@ struct Conv2dFusion {
   const FloatRows* input_floats = nullptr;
   const FloatRows* output_floats = nullptr;
   const FloatRows* producer_input_floats = nullptr;
+  // A pointwise conv reading this depthwise conv's output as it is made (Conv2dConsumer; can_fuse_consumer
+  // holds): `output` is not written; the consumer writes consumer_output, with what consumer_fusion says of
+  // its output (residual, residual_output_layout, output_rows, output_floats; nothing else).
+  const Conv2dPlan* consumer = nullptr;
+  std::byte* consumer_output = nullptr;
+  const Conv2dFusion* consumer_fusion = nullptr;
 };
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
 
@@ -75,6 +81,11 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 // `plan` (a depthwise conv reading its output): both accurate, the producer reading its input rows as
 // stored, and `plan`'s items on whole tiles of channels.
 bool can_fuse_producer(const Conv2dPlan& plan, const Conv2dPlan& producer);
+
+// Whether `consumer` (a pointwise conv reading `plan`'s output) can run inside `plan` (a depthwise conv):
+// `plan` streamed, and its output one that could be passed to `consumer` as rows (can_pass_int8_rows or
+// can_pass_float_rows).
+bool can_fuse_consumer(const Conv2dPlan& plan, const Conv2dPlan& consumer);
 
 // Whether `writer`'s output can be passed to `reader` as int8 GEMM rows (Int8Rows): both accurate, the
 // reader a pointwise conv on the int8 GEMM, the writer's output bfloat8_b and its items on whole blocks of

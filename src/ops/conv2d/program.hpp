@@ -36,9 +36,12 @@ struct Int8Rows {
   uint8_t* exponents;
   size_t cols;  // the row stride of codes (exponents: cols / 16)
   kernels::Int8Activations form;  // nonnegative or biased
+  uint64_t first_row = 0;  // the row `codes` starts at (a fused depthwise block's rows: Conv2dConsumer)
 
-  int8_t* codes_at(uint64_t row, uint32_t col) const { return codes + row * cols + col; }
-  uint8_t* exponents_at(uint64_t row, uint32_t col) const { return exponents + row * exponents_stride() + col / 16; }
+  int8_t* codes_at(uint64_t row, uint32_t col) const { return codes + (row - first_row) * cols + col; }
+  uint8_t* exponents_at(uint64_t row, uint32_t col) const {
+    return exponents + (row - first_row) * exponents_stride() + col / 16;
+  }
   size_t exponents_stride() const { return cols / 16; }
   // What each code is XOR-ed with (kernels' code_bias).
   uint8_t code_bias() const { return form == kernels::Int8Activations::biased ? kSignedBias : 0; }
@@ -54,8 +57,9 @@ struct FloatRows {
   // The reading GEMM's cut, applied by the writer: the rows hold what that GEMM reads. None where a residual
   // add reads the rows too (it needs them uncut): the GEMM then cuts a copy of each block it reads.
   OperandCut cut;
+  uint64_t first_row = 0;  // the row `values` starts at (a fused depthwise block's rows: Conv2dConsumer)
 
-  float* at(uint64_t row, uint32_t col) const { return values + row * cols + col; }
+  float* at(uint64_t row, uint32_t col) const { return values + (row - first_row) * cols + col; }
 };
 
 // A residual add fused into the conv (the model's planned pass): each block's results are rounded as the
@@ -78,6 +82,16 @@ struct Conv2dProgram;
 struct Conv2dProducer {
   const Conv2dProgram* program;  // the fused conv's (its input and weights)
   DataType stored_dtype;         // its output's dtype
+};
+
+// A pointwise conv fused into the depthwise conv whose output it alone reads (the model's planned pass: each
+// project conv): every block of depthwise outputs, held as the pointwise conv reads its input (int8 rows, or
+// float rows rounded as stored and cut to its fidelity), is at once that conv's input for the block's
+// pixels: the same bits as the two convs one after the other, without the depthwise output leaving the
+// core's cache. The depthwise items take every channel (run_conv2d_plan makes them).
+struct Conv2dConsumer {
+  const Conv2dProgram* program;  // the fused conv's (its weights, output and residual; its input set per block)
+  kernels::Int8Activations form;  // its int8 rows' form, where it reads int8 rows (bfp8_operands)
 };
 
 struct Conv2dProgram {
@@ -105,6 +119,8 @@ struct Conv2dProgram {
   const Conv2dResidual* residual = nullptr;
   // A depthwise conv's input made as it is read (Conv2dProducer): null when it is read from storage.
   const struct Conv2dProducer* producer = nullptr;
+  // A depthwise conv's output read as it is made (Conv2dConsumer): null when it is stored.
+  const struct Conv2dConsumer* consumer = nullptr;
   const Int8Rows* input_rows = nullptr;   // the input as int8 GEMM rows (bfp8_operands), not tiles
   const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
   const FloatRows* input_floats = nullptr;   // the input as float rows (read in place), not tiles
