@@ -327,7 +327,8 @@ struct Model::Impl {
     }
     std::vector<float> output = run_op_by_op(nchw, observer);
     if (!planned && !observer && config.plan) {  // kept only once it is complete
-      auto plan = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device);
+      auto plan = std::make_unique<PlannedPass>(parameters.graph, steps, specs, alias_output, device,
+                                                config.fuse_convs);
       plan->prepare_threads(nchw, parameters.input_shape);
       planned = std::move(plan);
     }

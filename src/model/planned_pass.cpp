@@ -351,7 +351,8 @@ void PaddingTiles::zero(std::byte* bytes, const Device& device) const {
 }
 
 PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
-                         const std::vector<std::optional<TensorSpec>>& specs, size_t output_node, Device& device)
+                         const std::vector<std::optional<TensorSpec>>& specs, size_t output_node, Device& device,
+                         bool fuse_convs)
     : device_(device), values_(specs.size()), output_node_(output_node) {
   // A flatten hands its input's bytes on: its value is the same region under another spec.
   std::vector<size_t> root(specs.size());
@@ -370,13 +371,15 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   // MobileNetV2's largest, is never stored, and the pointwise conv's input lives until the depthwise step.
   const ConvPlans plans = plan_convs(steps, specs, device);
   const Readers readers(steps, specs.size());
-  const std::vector<size_t> fused_producer = fusable_producers(steps, plans, readers, fused_add, output_node);
+  const std::vector<size_t> fused_producer = fuse_convs ? fusable_producers(steps, plans, readers, fused_add, output_node)
+                                                        : std::vector<size_t>(steps.size(), SIZE_MAX);
   for (const size_t p : fused_producer)
     if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
   // Pointwise convs that alone read a depthwise conv's output run inside it too (Conv2dConsumer): that output
   // is never stored either, and the pointwise conv writes its own (or its add's) at the depthwise step.
-  const std::vector<size_t> fused_consumer =
-      fusable_consumers(steps, plans, readers, fused_add, fused_producer, output_node);
+  const std::vector<size_t> fused_consumer = fuse_convs ? fusable_consumers(steps, plans, readers, fused_add,
+                                                                           fused_producer, output_node)
+                                                        : std::vector<size_t>(steps.size(), SIZE_MAX);
   for (size_t d = 0; d < steps.size(); ++d)
     if (fused_consumer[d] != SIZE_MAX) runs_inside_conv[fused_consumer[d]] = true, never_stored[steps[d].node] = true;
   // A value that one pointwise conv's GEMM reads (and at most residual adds besides) is stored as that GEMM

@@ -33,9 +33,9 @@ class PaddingTiles {
 class PlannedPass {
  public:
   // `specs`: per graph node, the spec of the value the first pass gave it (values that steps read or
-  // write). `output_node`: the value the pass returns.
+  // write). `output_node`: the value the pass returns. `fuse_convs`: ModelConfig::fuse_convs.
   PlannedPass(const Graph& graph, const std::vector<Step>& steps, const std::vector<std::optional<TensorSpec>>& specs,
-              size_t output_node, Device& device);
+              size_t output_node, Device& device, bool fuse_convs = true);
   PlannedPass(const PlannedPass&) = delete;
   PlannedPass& operator=(const PlannedPass&) = delete;
 

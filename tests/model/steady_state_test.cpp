@@ -196,6 +196,29 @@ TEST(PlannedPass, MobileNetV2At224AllocatesNothingAfterTheFirstPass) {
   expect_planned_pass_allocates_nothing(Shape{1, 3, 224, 224}, 1.0f, 2);
 }
 
+// With ModelConfig::fuse_convs off every conv is an op of its own in the planned pass, with the fused pass's
+// bits.
+TEST(PlannedPass, SeparateConvsGiveTheFusedPassesBits) {
+  DeviceOptions options;
+  options.num_threads = 2;
+  auto device = open_device(0, options);
+  const model::MobileNetV2Module module(0.5f, 10);
+  const Shape shape{1, 3, 64, 64};
+  const StateDict weights = model::random_state_dict(module, 3);
+  const std::vector<float> input = random_values(shape.volume(), 5);
+  ModelConfig separate_config;
+  separate_config.fuse_convs = false;
+  Model fused(model::create_mobilenetv2_model_parameters(weights, shape), *device);
+  Model separate(model::create_mobilenetv2_model_parameters(weights, shape), *device, separate_config);
+  fused.run(input), separate.run(input);  // the first passes plan
+  EXPECT_EQ(separate.run(input), fused.run(input));
+  const auto convs = [](const std::vector<model::ModelStep>& steps) {
+    return std::count_if(steps.begin(), steps.end(), [](const model::ModelStep& step) { return step.op == "conv2d"; });
+  };
+  EXPECT_EQ(convs(separate.planned_steps()), convs(separate.steps()));
+  EXPECT_LT(convs(fused.planned_steps()), convs(fused.steps()));
+}
+
 // Wrong sizes fail with the counts named, on the first pass and on a planned one.
 TEST(PlannedPass, InputAndOutputSizesAreChecked) {
   auto device = open_device(0);

@@ -61,6 +61,11 @@ for f in ops_perf_results.csv conv_kernel_duration.svg op_type_share.svg compare
   [ -s "$work/prof/$f" ] || fail "profile did not write $f"
 done
 head -1 "$work/prof/ops_perf_results.csv" | grep -q "DEVICE KERNEL DURATION \[ns\]" || fail "profile CSV header"
+# A project conv runs inside its depthwise conv unless --separate-convs makes every conv an op of its own.
+"$bin" profile --weights "$checkpoint" --batch 1 --iterations 2 --input-size 96 --output "$work/prof-separate" \
+  --separate-convs > /dev/null || fail "profile --separate-convs"
+grep -q ",features.2.conv.2," "$work/prof-separate/ops_perf_results.csv" || fail "--separate-convs: no project conv op"
+if grep -q ",features.2.conv.2," "$work/prof/ops_perf_results.csv"; then fail "a project conv ran apart by default"; fi
 if TTNN_WEIGHTS_BASE_URL=http://127.0.0.1:9 "$bin" profile --cache-dir "$work/empty-cache" --output "$work/prof2" 2>"$work/err"; then
   fail "profile succeeded without weights"
 fi

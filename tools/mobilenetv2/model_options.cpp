@@ -22,6 +22,9 @@ void ModelOptions::add_to(CLI::App& command, bool with_download) {
   command.add_option("--layer", layer_overrides,
                      "Per-layer override PATH:key=value[,...] with keys dtype, weights_dtype, math_fidelity, shard "
                      "(e.g. features.0.0:dtype=bfloat16,math_fidelity=hifi4)");
+  command.add_flag("--separate-convs", separate_convs,
+                   "Run every conv as an op of its own (no expand or project conv inside its depthwise conv): "
+                   "slower, but the profiler times each conv");
 }
 
 void ModelOptions::add_threads_to(CLI::App& command) {
@@ -73,6 +76,7 @@ ttnn::model::ModelConfig ModelOptions::config() const {
   config.math_fidelity = ttnn::parse_math_fidelity(math_fidelity);
   config.numerics = ttnn::parse_numerics(numerics);
   for (const std::string& text : layer_overrides) parse_layer_override(text, config);
+  config.fuse_convs = !separate_convs;
   return config;
 }
 

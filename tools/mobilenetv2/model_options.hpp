@@ -26,6 +26,7 @@ struct ModelOptions {
   std::string numerics = "accurate";
   uint32_t threads = 0;
   std::vector<std::string> layer_overrides;  // PATH:key=value[,key=value...]
+  bool separate_convs = false;  // ModelConfig::fuse_convs off
 
   // Every option; or the weights' and the threads' alone (commands that choose the configurations).
   void add_to(CLI::App& command, bool with_download = true);

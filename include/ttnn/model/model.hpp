@@ -39,6 +39,10 @@ struct ModelConfig {
   // one single-threaded pass per device thread (each thread runs the pass alone once, so its scratch grows
   // to what any work item needs), inside the first run().
   bool plan = true;
+  // In planned passes, run each expand and project conv inside the depthwise conv between them (accurate
+  // numerics; see PlannedPass). false keeps every conv an op of its own, slower, so that the profiler times
+  // each one; residual adds still run in their convs' epilogue.
+  bool fuse_convs = true;
   std::map<std::string, LayerOverride> overrides;
 
   // Throws InvalidArgument naming an override path that is not a conv or linear of the model.
