@@ -48,6 +48,10 @@ constexpr size_t packed_gemm_weights_elems(size_t n, size_t k) {
 }
 // w: [n][k] with row stride w_row_stride; packed: packed_gemm_weights_elems(n, k) floats.
 void pack_gemm_weights(size_t n, size_t k, const float* w, size_t w_row_stride, float* packed);
+// Where pack_gemm_weights puts weight (channel, kk) of n x k weights.
+constexpr size_t packed_gemm_weights_index(size_t channel, size_t kk, size_t k) {
+  return channel / kGemmPanelWidth * kGemmPanelWidth * k + kk * kGemmPanelWidth + channel % kGemmPanelWidth;
+}
 
 // The product on bfloat16 operands, for operands that fit bfloat16 exactly (bfloat16 and bfloat8_b values,
 // and any value the fidelity has cut to 8 significant bits or fewer): every product is exact in fp32, and

@@ -26,31 +26,38 @@
 
 namespace ttnn {
 
-// b as the GEMM wants it: per batch a [N][K] matrix, rounded to the fidelity's operand-A width (accurate)
-// or truncated as the multiplier reads it (tt_metal; HiFi3's second phase gets its own copy).
+// b as the GEMM wants it, rounded to the fidelity's operand-A width (accurate) or truncated as the multiplier
+// reads it (tt_metal; HiFi3's second phase gets its own copy).
 struct PreparedMatmulOperand : BufferAttachment {
   Numerics numerics = Numerics::accurate;
   MathFidelity fidelity = MathFidelity::HiFi4;
   uint32_t batches = 1, k = 0, n = 0;
-  std::vector<float> transposed;  // [batches][n][k]; accurate with bfloat16 values: empty, see packed_bf16
+  // tt_metal: per batch a [N][K] matrix, as its staged GEMM reads it.
+  std::vector<float> transposed;
   std::vector<float> transposed_top;  // tt_metal HiFi3 only
   // accurate, every weight a bfloat16 value (weights_fit_bfloat16): per batch, the layout of
-  // kernels::pack_gemm_weights_bf16 for [n][k], and `transposed` made from it only if a call's activations
-  // do not fit bfloat16 (transposed_rows).
+  // kernels::pack_gemm_weights_bf16 for [n][k], widened into packed_f32 only if a call's activations do not
+  // fit bfloat16 (packed_floats).
   std::vector<uint16_t> packed_bf16;
   size_t packed_bf16_batch_elems = 0;
-  mutable std::once_flag rows_once;
-  mutable std::vector<float> rows_from_packed;
+  // accurate, the others: per batch, the fp32 panels of kernels::pack_gemm_weights. A classifier's GEMM reads
+  // its megabytes of weights from memory at batch 1, and a panel is one sequential stream (rows of [N][K]
+  // read four at a time ran at 14 GB/s where panels reach 25, this machine's memory bandwidth for a core).
+  size_t packed_f32_batch_elems = 0;
+  mutable std::once_flag widen_once;
+  mutable std::vector<float> packed_f32;
 
-  const std::vector<float>& transposed_rows() const {
-    if (packed_bf16.empty()) return transposed;
-    std::call_once(rows_once, [this] {
-      rows_from_packed.resize(size_t(batches) * n * k);
-      for (uint32_t batch = 0; batch < batches; ++batch)
-        kernels::unpack_gemm_weights_bf16(n, k, packed_bf16.data() + batch * packed_bf16_batch_elems,
-                                          rows_from_packed.data() + size_t(batch) * n * k);
+  const std::vector<float>& packed_floats() const {
+    if (packed_bf16.empty()) return packed_f32;
+    std::call_once(widen_once, [this] {
+      std::vector<float> rows(size_t(n) * k);
+      packed_f32.resize(packed_f32_batch_elems * batches);
+      for (uint32_t batch = 0; batch < batches; ++batch) {
+        kernels::unpack_gemm_weights_bf16(n, k, packed_bf16.data() + batch * packed_bf16_batch_elems, rows.data());
+        kernels::pack_gemm_weights(n, k, rows.data(), k, packed_f32.data() + batch * packed_f32_batch_elems);
+      }
     });
-    return rows_from_packed;
+    return packed_f32;
   }
 };
 
@@ -73,6 +80,7 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
   prepared->k = shape[-2];
   prepared->n = shape[-1];
   prepared->batches = uint32_t(shape.volume() / (uint64_t(prepared->k) * prepared->n));
+  prepared->packed_f32_batch_elems = kernels::packed_gemm_weights_elems(prepared->n, prepared->k);
   // b is decoded a band of rows at a time into the layout the kernel reads: a classifier's weights are
   // megabytes, and whole intermediate copies would multiply the preparation's peak memory.
   const BufferLayout layout = BufferLayout::of(b.spec(), op);
@@ -103,13 +111,19 @@ const PreparedMatmulOperand& prepared_operand(const Tensor& b, Numerics numerics
         packed[kernels::packed_gemm_weights_bf16_index(n, k, prepared->k)] =
             uint16_t(std::bit_cast<uint32_t>(row[n]) >> 16);
     });
+  } else if (numerics == Numerics::accurate) {
+    prepared->packed_f32.assign(prepared->packed_f32_batch_elems * prepared->batches, 0.0f);
+    for_each_band([&](uint32_t batch, uint32_t k, const float* row) {
+      float* packed = prepared->packed_f32.data() + batch * prepared->packed_f32_batch_elems;
+      for (uint32_t n = 0; n < prepared->n; ++n) packed[kernels::packed_gemm_weights_index(n, k, prepared->k)] = row[n];
+    });
   } else {
     prepared->transposed.resize(size_t(prepared->batches) * prepared->k * prepared->n);
     for_each_band([&](uint32_t batch, uint32_t k, const float* row) {
       for (uint32_t n = 0; n < prepared->n; ++n)
         prepared->transposed[(size_t(batch) * prepared->n + n) * prepared->k + k] = row[n];
     });
-    if (numerics == Numerics::tt_metal) {
+    {
       const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
       if (multiplier.second_phase) {
         prepared->transposed_top = prepared->transposed;
@@ -259,33 +273,42 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
         row = run_end;
         continue;
       }
+      if (!tt_metal) {  // column chunks start on a panel (multiples of 32)
+        kernels::GemmPackedArgs gemm;
+        gemm.m = run_end - row, gemm.n = width, gemm.k = k;
+        gemm.a = a_rows, gemm.a_row_stride = input.cols;
+        gemm.packed_w = weights.packed_floats().data() + weights_batch * weights.packed_f32_batch_elems +
+                        size_t(item.col_begin) * k;
+        gemm.bias = bias ? bias + item.col_begin : nullptr;
+        gemm.clamp_min = clamp.min, gemm.clamp_max = clamp.max;
+        gemm.c = c, gemm.c_row_stride = width;
+        kernels::kernel_table().f32_gemm_packed(gemm);
+        row = run_end;
+        continue;
+      }
       kernels::GemmArgs gemm;
       gemm.m = run_end - row;
       gemm.n = width;
       gemm.k = k;
       gemm.a = a_rows;
       gemm.a_row_stride = input.cols;
-      gemm.w = weights.transposed_rows().data() + (weights_batch * n + item.col_begin) * size_t(k);
+      gemm.w = weights.transposed.data() + (weights_batch * n + item.col_begin) * size_t(k);
       gemm.w_row_stride = k;
       gemm.bias = bias ? bias + item.col_begin : nullptr;
       gemm.clamp_min = clamp.min;
       gemm.clamp_max = clamp.max;
       gemm.c = c;
       gemm.c_row_stride = width;
-      if (tt_metal) {
-        TtMetalGemmArgs staged;
-        staged.product = gemm;
-        if (input_low) {
-          staged.a_low = input_low->values.data() + row * input.cols;
-          staged.w_top = weights.transposed_top.data() + (weights_batch * n + item.col_begin) * size_t(k);
-        }
-        staged.chunk_ends = uniform_chunk_ends(k);
-        staged.bf16_dest = !compute.fp32_dest_acc_en;
-        tt_metal_gemm(staged);
-        tt_metal_finish(c, gemm.m, width, width, gemm.bias, staged.bf16_dest, clamp);
-      } else {
-        kernels::kernel_table().f32_gemm(gemm);
+      TtMetalGemmArgs staged;
+      staged.product = gemm;
+      if (input_low) {
+        staged.a_low = input_low->values.data() + row * input.cols;
+        staged.w_top = weights.transposed_top.data() + (weights_batch * n + item.col_begin) * size_t(k);
       }
+      staged.chunk_ends = uniform_chunk_ends(k);
+      staged.bf16_dest = !compute.fp32_dest_acc_en;
+      tt_metal_gemm(staged);
+      tt_metal_finish(c, gemm.m, width, width, gemm.bias, staged.bf16_dest, clamp);
       row = run_end;
     }
     write_rows(out_layout, out_bytes, item.row_begin, rows_end, item.col_begin, item.col_end, result.data(), width);
