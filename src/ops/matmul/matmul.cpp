@@ -260,30 +260,30 @@ void run_matmul_plan(const MatmulPlan& plan, const Tensor& a, const Tensor& outp
       const size_t weights_batch = b_batches == 1 ? 0 : batch;
       float* c = result.data() + (row - item.row_begin) * width;
       const float* a_rows = input.values.data() + row * input.cols;
-      if (bf16) {  // column chunks start on a panel (multiples of 32)
-        kernels::GemmBf16Args gemm;
+      // The accurate numerics: packed panels, the item's columns from a panel (chunks are multiples of 32).
+      const auto run_packed = [&](auto gemm, auto set_operands, auto kernel) {
         gemm.m = run_end - row, gemm.n = width, gemm.k = k;
-        set_bf16_gemm_rows(gemm, a_rows, input.cols);
-        gemm.packed_w = weights.packed_bf16.data() + weights_batch * weights.packed_bf16_batch_elems +
-                        kernels::packed_gemm_weights_bf16_panel(item.col_begin, k);
+        set_operands(gemm);
         gemm.bias = bias ? bias + item.col_begin : nullptr;
         gemm.clamp_min = clamp.min, gemm.clamp_max = clamp.max;
         gemm.c = c, gemm.c_row_stride = width;
-        kernels::kernel_table().bf16_gemm_packed(gemm);
+        kernel(gemm);
         row = run_end;
+      };
+      if (bf16) {
+        run_packed(kernels::GemmBf16Args{}, [&](kernels::GemmBf16Args& gemm) {
+          set_bf16_gemm_rows(gemm, a_rows, input.cols);
+          gemm.packed_w = weights.packed_bf16.data() + weights_batch * weights.packed_bf16_batch_elems +
+                          kernels::packed_gemm_weights_bf16_panel(item.col_begin, k);
+        }, kernels::kernel_table().bf16_gemm_packed);
         continue;
       }
-      if (!tt_metal) {  // column chunks start on a panel (multiples of 32)
-        kernels::GemmPackedArgs gemm;
-        gemm.m = run_end - row, gemm.n = width, gemm.k = k;
-        gemm.a = a_rows, gemm.a_row_stride = input.cols;
-        gemm.packed_w = weights.packed_floats().data() + weights_batch * weights.packed_f32_batch_elems +
-                        size_t(item.col_begin) * k;
-        gemm.bias = bias ? bias + item.col_begin : nullptr;
-        gemm.clamp_min = clamp.min, gemm.clamp_max = clamp.max;
-        gemm.c = c, gemm.c_row_stride = width;
-        kernels::kernel_table().f32_gemm_packed(gemm);
-        row = run_end;
+      if (!tt_metal) {
+        run_packed(kernels::GemmPackedArgs{}, [&](kernels::GemmPackedArgs& gemm) {
+          gemm.a = a_rows, gemm.a_row_stride = input.cols;
+          gemm.packed_w = weights.packed_floats().data() + weights_batch * weights.packed_f32_batch_elems +
+                          size_t(item.col_begin) * k;
+        }, kernels::kernel_table().f32_gemm_packed);
         continue;
       }
       kernels::GemmArgs gemm;
