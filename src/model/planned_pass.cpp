@@ -371,15 +371,16 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   // MobileNetV2's largest, is never stored, and the pointwise conv's input lives until the depthwise step.
   const ConvPlans plans = plan_convs(steps, specs, device);
   const Readers readers(steps, specs.size());
-  const std::vector<size_t> fused_producer = fuse_convs ? fusable_producers(steps, plans, readers, fused_add, output_node)
-                                                        : std::vector<size_t>(steps.size(), SIZE_MAX);
+  const std::vector<size_t> fused_producer =
+      fuse_convs ? fusable_producers(steps, plans, readers, fused_add, output_node)
+                 : std::vector<size_t>(steps.size(), SIZE_MAX);
   for (const size_t p : fused_producer)
     if (p != SIZE_MAX) runs_inside_conv[p] = true, never_stored[steps[p].node] = true;
   // Pointwise convs that alone read a depthwise conv's output run inside it too (Conv2dConsumer): that output
   // is never stored either, and the pointwise conv writes its own (or its add's) at the depthwise step.
-  const std::vector<size_t> fused_consumer = fuse_convs ? fusable_consumers(steps, plans, readers, fused_add,
-                                                                           fused_producer, output_node)
-                                                        : std::vector<size_t>(steps.size(), SIZE_MAX);
+  const std::vector<size_t> fused_consumer =
+      fuse_convs ? fusable_consumers(steps, plans, readers, fused_add, fused_producer, output_node)
+                 : std::vector<size_t>(steps.size(), SIZE_MAX);
   for (size_t d = 0; d < steps.size(); ++d)
     if (fused_consumer[d] != SIZE_MAX) runs_inside_conv[fused_consumer[d]] = true, never_stored[steps[d].node] = true;
   // A value that one pointwise conv's GEMM reads (and at most residual adds besides) is stored as that GEMM
@@ -507,9 +508,10 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
               }
               std::byte* const written = writes.output->bytes("conv2d output");
               out.set(consumer ? consumer_fusion : fusion);
-              if (consumer)
-                fusion.consumer = consumer.get(), fusion.consumer_output = written,
+              if (consumer) {
+                fusion.consumer = consumer.get(), fusion.consumer_output = written;
                 fusion.consumer_fusion = &consumer_fusion;
+              }
               run_conv2d_plan(*plan, producer ? nullptr : read.bytes("conv2d input"), consumer ? nullptr : written,
                               fusion);
             },

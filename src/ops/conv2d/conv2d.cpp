@@ -168,7 +168,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   check(!fusion.output_floats || !fusion.output_rows, "conv2d: a conv writes float rows or int8 rows, not both");
   check(!fusion.consumer || (plan.streamed && plan.geometry.depthwise()),
         "conv2d: only a streamed depthwise conv runs a consumer inside it (can_fuse_consumer)");
-  check(!fusion.consumer || (fusion.consumer_fusion && !fusion.residual && !fusion.output_rows && !fusion.output_floats),
+  check(!fusion.consumer ||
+            (fusion.consumer_fusion && !fusion.residual && !fusion.output_rows && !fusion.output_floats),
         "conv2d: a conv with a fused consumer writes nothing itself; the consumer's fusion says what it writes");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;

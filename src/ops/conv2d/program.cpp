@@ -614,7 +614,10 @@ void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
   const size_t stride = int8 ? bfp8_blocks_width(width) : width;  // whole blocks, zeros past the channels
   thread_local ConsumedRows held;
   if (held.floats.size() < block * stride) held.floats.resize(block * stride);
-  if (int8 && held.codes.size() < block * stride) held.codes.resize(block * stride), held.exponents.resize(block * stride / 16);
+  if (int8 && held.codes.size() < block * stride) {
+    held.codes.resize(block * stride);
+    held.exponents.resize(block * stride / 16);
+  }
   Int8Rows int8_rows{held.codes.data(), held.exponents.data(), stride, consumer.form};
   FloatRows float_rows{held.floats.data(), stride, reader.source->cut};
   if (int8) reader.input_rows = &int8_rows;
