@@ -204,7 +204,8 @@ TEST_P(ConvRows, RoundsToBfloat8AsTheReferenceRoundsItsOutputs) {
 
 // The same on special blocks, which the kernel hands to the reference: a NaN with its sign bit set (x86's
 // Inf - Inf) passing a clamp at 0, and outputs so small that the block's scale is subnormal (the bfloat16
-// kernel flushes subnormals; the reference, run elsewhere, does not).
+// kernel flushes subnormals; the reference, run elsewhere, does not); and on blocks of subnormal outputs
+// only, which round to zeros.
 TEST_P(ConvRows, RoundsSpecialBlocksAsTheReference) {
   struct Special {
     const char* name;
@@ -218,6 +219,8 @@ TEST_P(ConvRows, RoundsSpecialBlocksAsTheReference) {
       {"negative NaN, clamp at 0, bfloat16", {3, 3, 3, 2, 13, 32, 32, true, 0.0f, 6.0f}, true, 1.0f, 1.0f, true},
       {"tiny outputs, bfloat16", {3, 3, 3, 2, 13, 32, 32, false, -1e30f, 1e30f}, true, 0x1p-63f, 0x1p-60f, false},
       {"tiny outputs, float32", {3, 3, 3, 2, 13, 32, 32, false, -1e30f, 1e30f}, false, 0x1p-63f, 0x1p-60f, false},
+      // Every output subnormal, up to 2^-127: blocks of zeros to the encoder, which the vector path rounds itself.
+      {"subnormal outputs, float32", {3, 3, 3, 2, 13, 32, 32, false, -1e30f, 1e30f}, false, 0x1p-66f, 0x1p-66f, false},
   };
   for (const Special& special : cases) {
     SCOPED_TRACE(special.name);

@@ -49,10 +49,14 @@ inline __m512i maxima_of_16(const __m512i (&v)[16]) {
 // regroups four packed blocks' dwords block after block in face_codes.
 inline __m512i face_order() { return _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15); }
 
+// Each block's largest magnitude's bits, lane i for block i, from its 16 magnitudes' bits.
+inline __m512i block_maxima(const __m512i (&magnitude)[16]) {
+  return _mm512_permutexvar_epi32(face_order(), maxima_of_16(magnitude));
+}
+
 // Each block's exponent field (in place, bits 23-30), lane i for block i, from its 16 magnitudes' bits.
 inline __m512i block_fields(const __m512i (&magnitude)[16]) {
-  return _mm512_and_si512(_mm512_permutexvar_epi32(face_order(), maxima_of_16(magnitude)),
-                          _mm512_set1_epi32(int(kExponentMask)));
+  return _mm512_and_si512(block_maxima(magnitude), _mm512_set1_epi32(int(kExponentMask)));
 }
 
 // How sixteen blocks (magnitudes' bits, block i in magnitude[i]) round as bfloat8_b stores them, without the
@@ -60,38 +64,49 @@ inline __m512i block_fields(const __m512i (&magnitude)[16]) {
 // subtracting M = 1.5 * 2^(E - 110) (whose ulp is u) rounds a magnitude to the nearest multiple, ties to even
 // (the rounding mode embedded, whatever MXCSR says), and 128u is clamped to 127u: the encoder's units, clamped
 // then rounded, scaled back. Subnormals round to 0 as the encoder reads them. The sign is kept where the
-// result is not 0. Blocks of 0 (zeros and subnormals only) give +0; Inf/NaN blocks, tiny scales (E < 16) and
-// those whose M would overflow (E > 237: magnitudes above 2^110) are `special`: the reference rounds them.
+// result is not 0. Blocks of 0 (zeros and subnormals only) give +0: they round with the M of E = 8, whose
+// unit 2^-125 takes every subnormal to 0. Inf/NaN blocks, tiny scales (0 < E < 16) and those whose M would
+// overflow (E > 237: magnitudes above 2^110) are `special`: the reference rounds them.
 struct BlockRounding {
   __mmask16 special = 0;
+  // Blocks whose largest magnitude rounds up to 128u (the top 7 bits of its significand all ones and the rest
+  // at least half): only there can the clamp to 127u change a value (rounding keeps the order of magnitudes).
+  __mmask16 rounds_up = 0;
   alignas(64) float shift[16], largest[16];  // M and 127u = 1.984375 * 2^(E - 127) per block (0 for 0 blocks)
 
   void of(const __m512i (&magnitude)[16]) {
-    const __m512i field = block_fields(magnitude);
+    const __m512i maxima = block_maxima(magnitude);
+    const __m512i field = _mm512_and_si512(maxima, _mm512_set1_epi32(int(kExponentMask)));
     const __m512i row = _mm512_srli_epi32(field, 23);
     const __mmask16 zero = _mm512_cmpeq_epi32_mask(row, _mm512_setzero_si512());
     special = _mm512_mask_cmplt_epi32_mask(~zero, row, _mm512_set1_epi32(16)) |
               _mm512_cmpgt_epi32_mask(row, _mm512_set1_epi32(237));
-    _mm512_store_ps(shift, _mm512_castsi512_ps(_mm512_maskz_or_epi32(
-                               ~zero, _mm512_add_epi32(field, _mm512_set1_epi32(17 << 23)), _mm512_set1_epi32(0x400000))));
+    rounds_up = _mm512_mask_cmpge_epu32_mask(~zero, _mm512_and_si512(maxima, _mm512_set1_epi32(0x7FFFFF)),
+                                             _mm512_set1_epi32(0x7F0000));
+    const __m512i shift_field = _mm512_mask_mov_epi32(field, zero, _mm512_set1_epi32(8 << 23));
+    _mm512_store_ps(shift, _mm512_castsi512_ps(_mm512_or_epi32(_mm512_add_epi32(shift_field, _mm512_set1_epi32(17 << 23)),
+                                                               _mm512_set1_epi32(0x400000))));
     _mm512_store_ps(largest, _mm512_castsi512_ps(_mm512_maskz_or_epi32(~zero, field, _mm512_set1_epi32(0x7E0000))));
     read_from_memory_again(shift);
     read_from_memory_again(largest);
   }
 
   // Block i's values rounded, for values >= 0: no sign to handle (a -0, which a clamp at 0 keeps, gives
-  // (-0 + M) - M = +0, the encoder's zero).
+  // (-0 + M) - M = +0, the encoder's zero). kClampTop false: the block does not round up (rounds_up).
+  template <bool kClampTop = true>
   __m512 round_nonnegative(size_t i, __m512 value) const {
     constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
     const __m512 m = _mm512_set1_ps(shift[i]);
     const __m512 snapped = _mm512_sub_round_ps(_mm512_add_round_ps(value, m, kNearest), m, kNearest);
+    if constexpr (!kClampTop) return snapped;
     return _mm512_min_ps(snapped, _mm512_set1_ps(largest[i]));
   }
 
   // Block i's values rounded (a block that is not special): the magnitudes, with the sign back where the
   // result is not 0 (the encoder drops the sign of a zero magnitude).
+  template <bool kClampTop = true>
   __m512 round(size_t i, __m512 value) const {
-    const __m512 rounded = round_nonnegative(i, _mm512_abs_ps(value));
+    const __m512 rounded = round_nonnegative<kClampTop>(i, _mm512_abs_ps(value));
     const __mmask16 nonzero = _mm512_cmpneq_ps_mask(rounded, _mm512_setzero_ps());
     return _mm512_castsi512_ps(_mm512_mask_ternarylogic_epi32(_mm512_castps_si512(rounded), nonzero,
                                                               _mm512_castps_si512(value),
@@ -135,12 +150,19 @@ __attribute__((always_inline)) inline void store_rounded(const __m512 (&v)[MR][N
   BlockRounding rounding;
   rounding.of(magnitude);
   if (rounding.special == 0) {
+    // Most groups of sixteen blocks have none that rounds up to 128 units (each block 1 in 128): no clamp.
+    const auto store = [&](auto clamp_top) __attribute__((always_inline)) {
+      constexpr bool kClampTop = decltype(clamp_top)::value;
 #pragma GCC unroll 16
-    for (size_t i = 0; i < G * NP; ++i) {
-      const size_t r = R0 + i / NP, j = i % NP;
-      const __m512 value = kNonnegative ? rounding.round_nonnegative(i, v[r][j]) : rounding.round(i, v[r][j]);
-      _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], value);
-    }
+      for (size_t i = 0; i < G * NP; ++i) {
+        const size_t r = R0 + i / NP, j = i % NP;
+        const __m512 value = kNonnegative ? rounding.template round_nonnegative<kClampTop>(i, v[r][j])
+                                          : rounding.template round<kClampTop>(i, v[r][j]);
+        _mm512_mask_storeu_ps(c + r * c_row_stride + 16 * j, mask[j], value);
+      }
+    };
+    if (rounding.rounds_up == 0) store(std::false_type{});
+    else store(std::true_type{});
     return;
   }
   const unsigned csr = _mm_getcsr();  // FTZ and DAZ off for the reference (bf16_conv_rows flushes)
