@@ -69,6 +69,9 @@ class Buffer {
   // Deallocates as above but hands the bytes to the caller, who may still read them (an op consuming its
   // input: the device space is free for the op's output while the op finishes reading).
   Bytes take_for_consumption();
+  // Takes back bytes that take_for_consumption handed out, accounted again under `allocation_id` of
+  // `allocator` (none for host buffers): an op whose output did not fit leaves its input as it was.
+  void reclaim(Bytes bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id);
 
   // Unique for the life of the process (buffer addresses can be reused; ids are not).
   uint64_t id() const { return id_; }

@@ -55,6 +55,13 @@ Buffer::Bytes Buffer::take_for_consumption() {
   return bytes;
 }
 
+void Buffer::reclaim(Bytes bytes, std::shared_ptr<Allocator> allocator, uint64_t allocation_id) {
+  deallocate();
+  data_ = std::move(bytes);
+  allocator_ = std::move(allocator);
+  allocation_id_ = allocation_id;
+}
+
 void Buffer::deallocate() {
   data_.reset();
   attachment_.reset();

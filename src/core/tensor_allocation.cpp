@@ -29,6 +29,15 @@ Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::strin
   return Tensor(spec, std::move(buffer), &device);
 }
 
+void reclaim_consumed(const Tensor& tensor, Buffer::Bytes bytes, std::string_view label) {
+  Device* device = tensor.device();
+  if (!device || !device->is_open()) return tensor.buffer()->reclaim(std::move(bytes), nullptr, 0);
+  const std::string name(label);
+  const BufferLayout layout = BufferLayout::of(tensor.spec(), name.c_str());
+  const uint64_t id = device->allocator()->allocate(layout, tensor.memory_config().buffer_type, name);
+  tensor.buffer()->reclaim(std::move(bytes), device->allocator(), id);
+}
+
 Tensor host_view(std::span<const float> values, const Shape& shape) {
   check(values.size() == shape.volume(), "host_view: {} values for shape {} ({} expected)", values.size(), shape,
         shape.volume());

@@ -17,6 +17,11 @@ Tensor allocate_device_tensor(const TensorSpec& spec, Device& device, std::strin
 // Either of the above.
 Tensor allocate_tensor(const TensorSpec& spec, Device* device, std::string_view label);
 
+// Gives `tensor` back the bytes its buffer handed out for consumption (Buffer::take_for_consumption),
+// accounted again on its device: an op that consumed its input and then failed to allocate its output
+// leaves the input usable (a caller can retry elsewhere, in DRAM say). Its space was just freed, so it fits.
+void reclaim_consumed(const Tensor& tensor, Buffer::Bytes bytes, std::string_view label);
+
 // A host float32 ROW_MAJOR tensor over `values`, without copying them: they must outlive the tensor and
 // stay unchanged, and nothing may write through it (a model hands its checkpoint's weights to weight
 // preparation this way, which only reads them).

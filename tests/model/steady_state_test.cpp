@@ -219,6 +219,30 @@ TEST(PlannedPass, SeparateConvsGiveTheFusedPassesBits) {
   EXPECT_LT(convs(fused.planned_steps()), convs(fused.steps()));
 }
 
+// Convs whose outputs do not fit L1 move to DRAM on the first pass, also where they consume their input
+// (deallocate_activations): the conv leaves the input usable when its output does not fit, and runs again
+// into DRAM. The values are those of a device with room to spare, on the first pass and the planned one.
+TEST(PlannedPass, ConvsThatDoNotFitL1RunInDram) {
+  DeviceOptions roomy, small;
+  roomy.num_threads = small.num_threads = 2;
+  small.spec.l1_bytes_per_core = 16 * 1024;
+  auto roomy_device = open_device(0, roomy), small_device = open_device(1, small);
+  const model::MobileNetV2Module module(0.5f, 10);
+  const Shape shape{2, 3, 64, 64};
+  const StateDict weights = model::random_state_dict(module, 3);
+  const std::vector<float> input = random_values(shape.volume(), 5);
+  ModelConfig config;
+  config.dtype = config.weights_dtype = DataType::FLOAT32;
+  config.math_fidelity = MathFidelity::HiFi4;
+  ASSERT_TRUE(config.deallocate_activations);
+  Model reference(model::create_mobilenetv2_model_parameters(weights, shape), *roomy_device, config);
+  Model squeezed(model::create_mobilenetv2_model_parameters(weights, shape), *small_device, config);
+  const std::vector<float> expected = reference.run(input);
+  EXPECT_EQ(squeezed.run(input), expected);
+  ASSERT_TRUE(squeezed.memory_plan().planned);
+  EXPECT_EQ(squeezed.run(input), expected);
+}
+
 // Wrong sizes fail with the counts named, on the first pass and on a planned one.
 TEST(PlannedPass, InputAndOutputSizesAreChecked) {
   auto device = open_device(0);

@@ -285,6 +285,40 @@ TEST(Conv2d, DeallocateActivationLetsTheOutputTakeTheInputsSpace) {
   EXPECT_THROW(to_host(freed.input_tensor), DeallocatedTensor);
 }
 
+// An output that does not fit even in the space a consumed input frees fails with OutOfMemory and leaves the
+// input as it was: allocated, accounted and holding its values, so the caller can run the conv elsewhere.
+TEST(Conv2d, AnOutputThatDoesNotFitLeavesAConsumedInputUsable) {
+  DeviceOptions options;
+  options.spec.compute_grid = {2, 2};
+  options.spec.l1_bytes_per_core = 100 * 1024;
+  auto device = open_device(0, options);
+  // 1x1 conv 64 -> 128 over 32x32 pixels, float32: the input takes 64 KiB a core, the output 128.
+  const Shape shape{1, 1, 1024, 64};
+  const auto config = create_sharded_memory_config(shape, CoreGrid{2, 2}, ShardStrategy::HEIGHT,
+                                                   ShardOrientation::ROW_MAJOR, false, true);
+  const std::vector<float> values = random_values(1024 * 64, 5);
+  Conv2dArgs args;
+  args.input_tensor = from_host(values, shape, float32, Layout::TILE, device.get(), config);
+  args.weight_tensor = from_host(random_values(128 * 64, 6, 0.1f), Shape{128, 64, 1, 1});
+  args.device = device.get();
+  args.in_channels = 64, args.out_channels = 128;
+  args.batch_size = 1;
+  args.input_height = args.input_width = 32;
+  args.conv_config.dtype = args.conv_config.weights_dtype = float32;
+  args.conv_config.shard_layout = TensorMemoryLayout::HEIGHT_SHARDED;
+  args.conv_config.deallocate_activation = true;
+  const uint64_t used = device->l1_bytes_used({0, 0});
+  EXPECT_THROW(conv2d(args), OutOfMemory);
+  ASSERT_TRUE(args.input_tensor.is_allocated());
+  EXPECT_EQ(device->l1_bytes_used({0, 0}), used);
+  EXPECT_EQ(to_host(args.input_tensor), values);
+  // In DRAM it runs, and consumes the input.
+  args.memory_config = DRAM_MEMORY_CONFIG;
+  const Conv2dResult result = conv2d(args);
+  EXPECT_FALSE(args.input_tensor.is_allocated());
+  EXPECT_EQ(result.output.memory_config().buffer_type, BufferType::DRAM);
+}
+
 template <class Mutate>
 std::string conv_error(Mutate mutate) {
   ConvFixture f;

@@ -325,21 +325,31 @@ Conv2dResult conv2d(const Conv2dArgs& args) {
   const Conv2dPlan plan = plan_conv2d(args);
   profile.set_math_fidelity(plan.math.math_fidelity);
 
+  // With deallocate_activation the input's device space is freed before the output is allocated, so the
+  // output can take it; the bytes are kept until the output exists. If it does not fit, the caller's input
+  // is given them back, usable as before: the caller may run the conv again elsewhere (DRAM slicing).
   Tensor input = args.input_tensor;
+  Buffer::Bytes original;  // a resharded input's
   if (plan.reshard_to) {
     Tensor resharded = to_memory_config(input, *plan.reshard_to);
-    if (args.conv_config.deallocate_activation) deallocate(input);
+    if (args.conv_config.deallocate_activation) original = input.buffer()->take_for_consumption();
     input = resharded;
   }
-  // The working copy the kernels read; with deallocate_activation the input's device space is freed before
-  // the output is allocated, so the output can take it.
-  Buffer::Bytes consumed;
+  Buffer::Bytes consumed;  // the working copy the kernels read
   const std::byte* input_bytes = input.bytes("conv2d input");
   if (args.conv_config.deallocate_activation) {
     consumed = input.buffer()->take_for_consumption();
     input_bytes = consumed.get();
   }
-  Tensor output = allocate_tensor(plan.output_spec, plan.device, "conv2d output");
+  Tensor output;
+  try {
+    output = allocate_tensor(plan.output_spec, plan.device, "conv2d output");
+  } catch (const OutOfMemory&) {
+    if (plan.reshard_to && original) reclaim_consumed(args.input_tensor, std::move(original), "conv2d input");
+    else if (!plan.reshard_to && consumed) reclaim_consumed(args.input_tensor, std::move(consumed), "conv2d input");
+    throw;
+  }
+  original.reset();
   profile.output(output);
   run_conv2d_plan(plan, input_bytes, output.bytes("conv2d output"));
   consumed.reset();  // a streamed input was read until here
