@@ -251,67 +251,62 @@ TEST(Conv2d, PreparedWeightsHoldTheRoundedValues) {
   }
 }
 
-TEST(Conv2d, DeallocateActivationLetsTheOutputTakeTheInputsSpace) {
-  DeviceOptions options;
-  options.spec.compute_grid = {2, 2};
-  options.spec.l1_bytes_per_core = 100 * 1024;
-  auto device = open_device(0, options);
-  // 1x1 conv 64 -> 64 over 32x32 pixels, float32: input and output each take 64 KiB on each of 4 cores.
+// 1x1 convs over 32x32 pixels of 64 float32 channels, HEIGHT sharded on four cores of 100 KiB of L1: the
+// input takes 64 KiB a core, an output of N channels N KiB.
+struct SmallL1Conv {
+  std::shared_ptr<Device> device;
   const Shape shape{1, 1, 1024, 64};
-  const auto config = create_sharded_memory_config(shape, CoreGrid{2, 2}, ShardStrategy::HEIGHT,
-                                                   ShardOrientation::ROW_MAJOR, false, true);
-  auto make_args = [&] {
-    Conv2dArgs args;
-    args.input_tensor = from_host(random_values(1024 * 64, 5), shape, float32, Layout::TILE, device.get(), config);
-    args.weight_tensor = from_host(random_values(64 * 64, 6, 0.1f), Shape{64, 64, 1, 1});
-    args.device = device.get();
-    args.in_channels = args.out_channels = 64;
-    args.batch_size = 1;
-    args.input_height = args.input_width = 32;
-    args.conv_config.dtype = args.conv_config.weights_dtype = float32;
-    args.conv_config.shard_layout = TensorMemoryLayout::HEIGHT_SHARDED;
-    return args;
-  };
-  auto kept = make_args();
+  MemoryConfig config;
+  SmallL1Conv() {
+    DeviceOptions options;
+    options.spec.compute_grid = {2, 2};
+    options.spec.l1_bytes_per_core = 100 * 1024;
+    device = open_device(0, options);
+    config = create_sharded_memory_config(shape, CoreGrid{2, 2}, ShardStrategy::HEIGHT, ShardOrientation::ROW_MAJOR,
+                                          false, true);
+  }
+  Conv2dArgs args(uint32_t out_channels, const std::vector<float>& input) const {
+    Conv2dArgs a;
+    a.input_tensor = from_host(input, shape, float32, Layout::TILE, device.get(), config);
+    a.weight_tensor = from_host(random_values(size_t(out_channels) * 64, 6, 0.1f), Shape{out_channels, 64, 1, 1});
+    a.device = device.get();
+    a.in_channels = 64, a.out_channels = out_channels;
+    a.batch_size = 1;
+    a.input_height = a.input_width = 32;
+    a.conv_config.dtype = a.conv_config.weights_dtype = float32;
+    a.conv_config.shard_layout = TensorMemoryLayout::HEIGHT_SHARDED;
+    return a;
+  }
+};
+
+TEST(Conv2d, DeallocateActivationLetsTheOutputTakeTheInputsSpace) {
+  const SmallL1Conv f;
+  const std::vector<float> input = random_values(1024 * 64, 5);
+  auto kept = f.args(64, input);
   EXPECT_THROW(conv2d(kept), OutOfMemory);
   EXPECT_TRUE(kept.input_tensor.is_allocated());
   deallocate(kept.input_tensor);
 
-  auto freed = make_args();
+  auto freed = f.args(64, input);
   freed.conv_config.deallocate_activation = true;
   const auto result = conv2d(freed);
   EXPECT_FALSE(freed.input_tensor.is_allocated());
-  EXPECT_EQ(device->l1_bytes_used({0, 0}), 64u * 1024);
+  EXPECT_EQ(f.device->l1_bytes_used({0, 0}), 64u * 1024);
   EXPECT_THROW(to_host(freed.input_tensor), DeallocatedTensor);
 }
 
 // An output that does not fit even in the space a consumed input frees fails with OutOfMemory and leaves the
 // input as it was: allocated, accounted and holding its values, so the caller can run the conv elsewhere.
 TEST(Conv2d, AnOutputThatDoesNotFitLeavesAConsumedInputUsable) {
-  DeviceOptions options;
-  options.spec.compute_grid = {2, 2};
-  options.spec.l1_bytes_per_core = 100 * 1024;
-  auto device = open_device(0, options);
-  // 1x1 conv 64 -> 128 over 32x32 pixels, float32: the input takes 64 KiB a core, the output 128.
-  const Shape shape{1, 1, 1024, 64};
-  const auto config = create_sharded_memory_config(shape, CoreGrid{2, 2}, ShardStrategy::HEIGHT,
-                                                   ShardOrientation::ROW_MAJOR, false, true);
-  const std::vector<float> values = random_values(1024 * 64, 5);
-  Conv2dArgs args;
-  args.input_tensor = from_host(values, shape, float32, Layout::TILE, device.get(), config);
-  args.weight_tensor = from_host(random_values(128 * 64, 6, 0.1f), Shape{128, 64, 1, 1});
-  args.device = device.get();
-  args.in_channels = 64, args.out_channels = 128;
-  args.batch_size = 1;
-  args.input_height = args.input_width = 32;
-  args.conv_config.dtype = args.conv_config.weights_dtype = float32;
-  args.conv_config.shard_layout = TensorMemoryLayout::HEIGHT_SHARDED;
+  const SmallL1Conv f;
+  const std::vector<float> input = random_values(1024 * 64, 5);
+  auto args = f.args(128, input);
   args.conv_config.deallocate_activation = true;
-  const uint64_t used = device->l1_bytes_used({0, 0});
+  const uint64_t used = f.device->l1_bytes_used({0, 0});
   EXPECT_THROW(conv2d(args), OutOfMemory);
   ASSERT_TRUE(args.input_tensor.is_allocated());
-  EXPECT_EQ(device->l1_bytes_used({0, 0}), used);
-  EXPECT_EQ(to_host(args.input_tensor), values);
+  EXPECT_EQ(f.device->l1_bytes_used({0, 0}), used);
+  EXPECT_EQ(to_host(args.input_tensor), input);
   // In DRAM it runs, and consumes the input.
   args.memory_config = DRAM_MEMORY_CONFIG;
   const Conv2dResult result = conv2d(args);
