@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "formats/bfloat16.hpp"
+#include "kernels/cpu/tiers.hpp"
 #include "kernels/kernel_tier.hpp"
 #include "kernels/kernels.hpp"
 #include "support/random_values.hpp"
@@ -237,6 +238,32 @@ TEST_P(ConvRows, RoundsSpecialBlocksAsTheReference) {
     std::vector<float> direct, by_gemm;
     run_both(*table_, d, special.bf16, direct, by_gemm);
     expect_rounded_as_reference(*table_, special.c, d, direct);
+  }
+}
+
+// The AVX-512 tier has two bfloat16 conv-rows kernels (vdpbf16ps on dwords of the rows' bfloat16 words, and
+// fp32 FMAs on the rows as they lie) and runs the one matching its GEMM; both give the bfloat16 GEMM's bits
+// on gathered patches, unrounded and rounded to bfloat8_b, on every case here and on subnormal outputs.
+TEST(KernelAvx512, BothBf16ConvRowsKernelsAreTheGemmBitForBit) {
+  if (!isa_available(CpuIsa::avx512)) GTEST_SKIP() << "no avx512 tier here (CPU has: " << cpu_features() << ")";
+  const Bf16GemmVariants variants = avx512_bf16_gemm_variants();
+  for (ConvRowsFn fn : {variants.conv_rows_on_bf16_dot, variants.conv_rows_on_fp32_fma}) {
+    SCOPED_TRACE(fn == variants.conv_rows_on_bf16_dot ? "vdpbf16ps" : "fp32 FMAs");
+    KernelTable table = kernel_table_for(CpuIsa::avx512);
+    table.bf16_conv_rows = fn;
+    std::vector<ConvRowsCase> cases(std::begin(kCases), std::end(kCases));
+    cases.push_back({3, 3, 3, 2, 30, 32, 27, true, 0.0f, 6.0f});  // k = taps = 27: the last pair has one element
+    for (const ConvRowsCase& c : cases)
+      for (const float scale : {1.0f, 0x1p-66f}) {  // the second: subnormal outputs, flushed as vdpbf16ps does
+        SCOPED_TRACE(c.name() + " scale " + std::to_string(scale));
+        ConvRowsData d(c, true);
+        for (size_t ky = 0; ky < c.kernel_h; ++ky)
+          for (size_t i = 0; i < d.row_floats; ++i) d.rows[ky * (d.row_floats + 16) + i] *= scale;
+        std::vector<float> direct, by_gemm;
+        run_both(table, d, true, direct, by_gemm);
+        ASSERT_TRUE(same_bits(direct, by_gemm));
+        if (scale == 1.0f) expect_rounded_as_reference(table, c, d, direct);
+      }
   }
 }
 

@@ -15,11 +15,13 @@ const KernelTable* avx512_table();
 // AVX-512 tier's with the AMX kernels, made on first use.
 bool amx_built();
 const KernelTable* amx_table();
-// Both bfloat16 GEMMs of the AVX-512 tier (vdpbf16ps on bfloat16 rows, fp32 FMAs on float rows), whichever
-// the table chose, for the tests; nulls when the tier is not built.
+// Both bfloat16 GEMMs of the AVX-512 tier (vdpbf16ps on bfloat16 rows, fp32 FMAs on float rows), and both
+// bfloat16 conv-rows kernels, whichever the table chose, for the tests; nulls when the tier is not built.
 struct Bf16GemmVariants {
   GemmBf16Fn on_bf16_dot = nullptr;
   GemmBf16Fn on_fp32_fma = nullptr;
+  ConvRowsFn conv_rows_on_bf16_dot = nullptr;
+  ConvRowsFn conv_rows_on_fp32_fma = nullptr;
 };
 Bf16GemmVariants avx512_bf16_gemm_variants();
 

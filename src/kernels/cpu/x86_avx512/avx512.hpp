@@ -182,9 +182,12 @@ void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args);
 void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
 // The conv-rows kernels (ConvRowsArgs) straight from the input rows: 12 pixels x two panels, each tap's
 // value broadcast from its row. bf16_conv_rows__avx512f widens the weights once a call and runs the bfloat16
-// GEMM's order with fp32 FMAs (the tier's choice whichever GEMM it runs: see table.cpp).
+// GEMM's order with fp32 FMAs (the tier's choice where the FMAs outrun vdpbf16ps: see table.cpp).
 void f32_conv_rows__avx512f(const ConvRowsArgs& args);
 void bf16_conv_rows__avx512f(const ConvRowsArgs& args);
+// The same bits on vdpbf16ps: each pair of the reduction broadcast as one dword from the kernel rows as
+// bfloat16 words (pairs across two rows made per pixel first): for CPUs where vdpbf16ps outruns the FMAs.
+void bf16_conv_rows__avx512bf16(const ConvRowsArgs& args);
 // Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);
 // bfloat8_b blocks, one vector each, bit-identical to the reference (rare rows take the AVX2 tier's path).

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "kernels/cpu/flush_denormals.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
@@ -108,6 +110,92 @@ struct StripFloats {
   size_t panel_stride;
 };
 
+// The bfloat16 GEMM's reduction as vdpbf16ps takes it: pair p (elements 2p and 2p + 1) read as one dword
+// broadcast, straight from a kernel row's bfloat16 words where both elements lie next to each other in it,
+// else (a pair across two kernel rows, or with the padding past the taps) from a dword per pixel made
+// beforehand. Pairs wholly past the taps add +0 once, as the reference's products 0 x 0 do.
+struct PairStep {
+  uint32_t row = 0, offset = 0;  // direct: the first element's kernel row and offset in it (words)
+  int32_t made = -1;             // else: which of the made dwords
+};
+
+struct PairPlan {
+  PairStep steps[kConvRowsMaxK / 2];
+  size_t count = 0, made = 0;
+  bool padding_pairs = false;
+  // made pair q's two elements (SIZE_MAX: past the taps, a zero word)
+  size_t made_elements[kConvRowsMaxK / 2][2];
+};
+
+PairPlan plan_pairs(const ConvRowsArgs& args) {
+  const size_t row_floats = args.kernel_w * args.channels, taps = args.kernel_h * row_floats;
+  PairPlan plan;
+  for (size_t p = 0; 2 * p < args.k; ++p) {
+    const size_t e = 2 * p;
+    if (e >= taps) {
+      plan.padding_pairs = true;
+      continue;
+    }
+    PairStep step;
+    if (e + 1 < taps && e / row_floats == (e + 1) / row_floats) {
+      step.row = uint32_t(e / row_floats), step.offset = uint32_t(e % row_floats);
+    } else {
+      step.made = int32_t(plan.made);
+      plan.made_elements[plan.made][0] = e;
+      plan.made_elements[plan.made][1] = e + 1 < taps && e + 1 < args.k ? e + 1 : SIZE_MAX;
+      ++plan.made;
+    }
+    plan.steps[plan.count++] = step;
+  }
+  return plan;
+}
+
+// Pixels [i0, i0 + MR) x NP panels of the strip from n0 (cols channels): the pairs' products from zero, then
+// the bias, clamp and rounding of the bfloat16 GEMM.
+template <size_t MR, size_t NP>
+void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* const* words, size_t pixel_words,
+               const uint32_t* made, size_t made_stride, const uint16_t* panel, size_t panel_stride, size_t n0,
+               size_t cols, size_t i0) {
+  __m512 acc[MR][NP];
+  fill_tile(acc, _mm512_setzero_ps());
+  for (size_t p = 0; p < plan.count; ++p) {
+    // Pixel r's dword at x + r * stride bytes: in its kernel row's words, or among the made ones.
+    const PairStep step = plan.steps[p];
+    const char* const x = step.made < 0
+                              ? reinterpret_cast<const char*>(words[step.row] + i0 * pixel_words + step.offset)
+                              : reinterpret_cast<const char*>(made + size_t(step.made) * made_stride + i0);
+    const size_t stride = step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t);
+    __m512bh w[NP];
+    for (size_t j = 0; j < NP; ++j)
+      w[j] = (__m512bh)_mm512_loadu_si512(reinterpret_cast<const void*>(panel + j * panel_stride + p * 32));
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r) {
+      int32_t pair;
+      std::memcpy(&pair, x + r * stride, sizeof pair);
+      const __m512bh va = (__m512bh)_mm512_set1_epi32(pair);
+      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbf16_ps(acc[r][j], va, w[j]);
+    }
+  }
+  if (plan.padding_pairs) {  // fma(0, 0, acc): acc + 0
+#pragma GCC unroll 12
+    for (size_t r = 0; r < MR; ++r)
+      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_add_ps(acc[r][j], _mm512_setzero_ps());
+  }
+  float* const c = args.c + i0 * args.c_row_stride + n0;
+  if (!args.round_to_bfp8)
+    return store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false, 0,
+                                     c, args.c_row_stride, cols, acc);
+  __mmask16 mask[NP];
+  add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
+  store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
+}
+
+// Per-thread words of a call's kernel rows and its made pairs.
+struct PairScratch {
+  std::vector<uint16_t> words;
+  std::vector<uint32_t> made;
+};
+
 }  // namespace
 
 void f32_conv_rows__avx512f(const ConvRowsArgs& args) {
@@ -135,6 +223,50 @@ void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
     }
     return StripFloats{widened, args.k * 16};
   });
+}
+
+void bf16_conv_rows__avx512bf16(const ConvRowsArgs& args) {
+  const FlushDenormals flush;
+  const PairPlan plan = plan_pairs(args);
+  const size_t row_floats = args.kernel_w * args.channels, pixel_floats = args.stride * args.channels;
+  // Each kernel row's span the pixels read, as bfloat16 words (the values are bfloat16 values: exact).
+  const size_t span = (args.pixels - 1) * pixel_floats + row_floats, span_words = (span + 31) / 32 * 32;
+  thread_local PairScratch scratch;  // grows to the largest call, then allocates nothing
+  if (scratch.words.size() < args.kernel_h * span_words) scratch.words.resize(args.kernel_h * span_words);
+  if (scratch.made.size() < plan.made * args.pixels) scratch.made.resize(plan.made * args.pixels);
+  const uint16_t* words[kConvRowsMaxK];
+  for (size_t ky = 0; ky < args.kernel_h; ++ky) {
+    uint16_t* to = scratch.words.data() + ky * span_words;
+    bf16_top_halves__avx512(args.input_rows[ky], span, to);
+    words[ky] = to;
+  }
+  static const uint16_t kZero[1] = {0};  // a pair's element past the taps
+  for (size_t q = 0; q < plan.made; ++q) {
+    const size_t low = plan.made_elements[q][0], high = plan.made_elements[q][1];
+    const uint16_t* from_low = words[low / row_floats] + low % row_floats;
+    const uint16_t* from_high = high == SIZE_MAX ? kZero : words[high / row_floats] + high % row_floats;
+    const size_t high_step = high == SIZE_MAX ? 0 : pixel_floats;
+    uint32_t* to = scratch.made.data() + q * args.pixels;
+    for (size_t i = 0; i < args.pixels; ++i)
+      to[i] = uint32_t(from_low[i * pixel_floats]) | uint32_t(from_high[i * high_step]) << 16;
+  }
+  const size_t panel_stride = bf16_panel_elems(args.k);
+  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
+    const size_t cols = std::min<size_t>(32, args.n - n0);
+    const uint16_t* panel = args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0, args.k);
+    auto tile = [&](auto mr, size_t i0) {
+      constexpr size_t kMr = decltype(mr)::value;
+      if (cols > 16)
+        pair_tile<kMr, 2>(args, plan, words, pixel_floats, scratch.made.data(), args.pixels, panel, panel_stride, n0,
+                          cols, i0);
+      else
+        pair_tile<kMr, 1>(args, plan, words, pixel_floats, scratch.made.data(), args.pixels, panel, panel_stride, n0,
+                          cols, i0);
+    };
+    size_t i0 = 0;
+    for (; i0 + kRows <= args.pixels; i0 += kRows) tile(std::integral_constant<size_t, kRows>{}, i0);
+    if (i0 < args.pixels) tail_rows<kRows - 1>(args.pixels - i0, [&](auto mr) { tile(mr, i0); });
+  }
 }
 
 }  // namespace ttnn::kernels

@@ -14,8 +14,9 @@ namespace {
 // project's Xeon); both bfloat16 GEMMs give the same bits, so the faster one is chosen by timing the two
 // peak loops once (about 0.15 ms, counted in the time to first result: each timed run is tens of
 // microseconds, far above the clock's resolution, and the two rates differ twofold). The stem's conv-rows
-// kernel is the FMA one on either: it reads its operands where they lie, and a 27-long reduction gathered
-// for vdpbf16ps cost more than the arithmetic saved (BENCHMARKS.md, the stem on Zen 4).
+// kernel follows: where vdpbf16ps is faster it broadcasts each pair of the reduction as a dword of the
+// kernel rows' bfloat16 words (patches gathered for it had cost more than the arithmetic saved: BENCHMARKS.md,
+// the stem on Zen 4), else it runs the FMAs on the rows as they lie.
 bool vdpbf16ps_is_faster() {
   using Clock = std::chrono::steady_clock;
   auto rate = [](PeakFn peak) {
@@ -68,6 +69,8 @@ KernelTable make_table() {
   if (!vdpbf16ps_is_faster()) {
     table.bf16_gemm_packed = bf16_gemm_minmax_ukernel_12x32__avx512f;
     table.bf16_gemm_reads_floats = true;
+  } else {
+    table.bf16_conv_rows = bf16_conv_rows__avx512bf16;
   }
   return table;
 }
@@ -77,7 +80,8 @@ KernelTable make_table() {
 bool avx512_built() { return true; }
 
 Bf16GemmVariants avx512_bf16_gemm_variants() {
-  return {bf16_gemm_minmax_ukernel_12x32__avx512bf16, bf16_gemm_minmax_ukernel_12x32__avx512f};
+  return {bf16_gemm_minmax_ukernel_12x32__avx512bf16, bf16_gemm_minmax_ukernel_12x32__avx512f,
+          bf16_conv_rows__avx512bf16, bf16_conv_rows__avx512f};
 }
 
 const KernelTable* avx512_table() {
