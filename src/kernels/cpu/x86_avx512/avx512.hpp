@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstring>
 #include <type_traits>
 #endif
 
@@ -33,6 +34,23 @@ inline void fill_tile(Vector (&tile)[MR][NP], Vector value) {
 #pragma GCC unroll 12
   for (size_t r = 0; r < MR; ++r)
     for (size_t j = 0; j < NP; ++j) tile[r][j] = value;
+}
+
+// One pair of a bfloat16 tile's reduction: pair p of NP panels of packed weights (kernels::pack_gemm_weights_bf16,
+// panel_stride apart) times row r's pair, the dword at a + r * stride bytes, broadcast (vdpbf16ps).
+template <size_t MR, size_t NP>
+__attribute__((always_inline)) inline void dpbf16_pair(__m512 (&acc)[MR][NP], const uint16_t* panel,
+                                                       size_t panel_stride, size_t p, const char* a, size_t stride) {
+  __m512bh w[NP];
+  for (size_t j = 0; j < NP; ++j)
+    w[j] = (__m512bh)_mm512_loadu_si512(reinterpret_cast<const void*>(panel + j * panel_stride + p * 32));
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r) {
+    int32_t pair;
+    std::memcpy(&pair, a + r * stride, sizeof pair);
+    const __m512bh va = (__m512bh)_mm512_set1_epi32(pair);
+    for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbf16_ps(acc[r][j], va, w[j]);
+  }
 }
 
 // A register tile's accumulators started from their columns' bias (panel_bias; zeros where bias is null).

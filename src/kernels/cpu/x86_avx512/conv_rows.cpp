@@ -164,17 +164,7 @@ void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* c
     const char* const x = step.made < 0
                               ? reinterpret_cast<const char*>(words[step.row] + i0 * pixel_words + step.offset)
                               : reinterpret_cast<const char*>(made + size_t(step.made) * made_stride + i0);
-    const size_t stride = step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t);
-    __m512bh w[NP];
-    for (size_t j = 0; j < NP; ++j)
-      w[j] = (__m512bh)_mm512_loadu_si512(reinterpret_cast<const void*>(panel + j * panel_stride + p * 32));
-#pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r) {
-      int32_t pair;
-      std::memcpy(&pair, x + r * stride, sizeof pair);
-      const __m512bh va = (__m512bh)_mm512_set1_epi32(pair);
-      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbf16_ps(acc[r][j], va, w[j]);
-    }
+    dpbf16_pair(acc, panel, panel_stride, p, x, step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t));
   }
   if (plan.padding_pairs) {  // fma(0, 0, acc): acc + 0
 #pragma GCC unroll 12

@@ -46,18 +46,9 @@ void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_
 fill_tile(acc, _mm512_setzero_ps());
   const size_t pairs = bf16_pairs(args.k), panel_stride = bf16_panel_elems(args.k);
   const uint16_t* a = args.a + m0 * args.a_row_stride;
-  for (size_t p = 0; p < pairs; ++p) {
-    __m512bh w[NP];
-    for (size_t j = 0; j < NP; ++j)
-      w[j] = (__m512bh)_mm512_loadu_si512(reinterpret_cast<const void*>(panel + j * panel_stride + p * 32));
-#pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r) {
-      int32_t pair;
-      std::memcpy(&pair, a + r * args.a_row_stride + 2 * p, sizeof pair);
-      const __m512bh va = (__m512bh)_mm512_set1_epi32(pair);
-      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbf16_ps(acc[r][j], va, w[j]);
-    }
-  }
+  for (size_t p = 0; p < pairs; ++p)
+    dpbf16_pair(acc, panel, panel_stride, p, reinterpret_cast<const char*>(a + 2 * p),
+                args.a_row_stride * sizeof(uint16_t));
   store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
                             args.cut_bits, args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
