@@ -110,28 +110,27 @@ void run_both(const KernelTable& table, const ConvRowsData& d, bool bf16, std::v
   (bf16 ? table.bf16_conv_rows : table.f32_conv_rows)(d.args(direct.data(), c_stride, rows));
   const std::vector<float> patches = d.patches();
   by_gemm.assign(d.cs.pixels * c_stride, kSentinel);
+  const auto gemm = [&](auto g, auto kernel) {  // the fields both GEMMs' arguments share
+    g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
+    g.bias = d.cs.bias ? d.bias.data() : nullptr;
+    g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
+    g.c = by_gemm.data(), g.c_row_stride = c_stride;
+    kernel(g);
+  };
   if (bf16) {
     const size_t stride = bf16_pairs(d.cs.k) * 2;
     std::vector<uint16_t> bits(d.cs.pixels * stride, 0);
     for (size_t i = 0; i < d.cs.pixels; ++i) bf16_top_halves_ref(&patches[i * d.cs.k], d.cs.k, &bits[i * stride]);
     GemmBf16Args g;
-    g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
     g.a = bits.data(), g.a_row_stride = stride;
     g.a_values = patches.data(), g.a_values_row_stride = d.cs.k;
     g.packed_w = d.packed_bf16.data();
-    g.bias = d.cs.bias ? d.bias.data() : nullptr;
-    g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
-    g.c = by_gemm.data(), g.c_row_stride = c_stride;
-    table.bf16_gemm_packed(g);
+    gemm(g, table.bf16_gemm_packed);
   } else {
     GemmPackedArgs g;
-    g.m = d.cs.pixels, g.n = d.cs.n, g.k = d.cs.k;
     g.a = patches.data(), g.a_row_stride = d.cs.k;
     g.packed_w = d.packed.data();
-    g.bias = d.cs.bias ? d.bias.data() : nullptr;
-    g.clamp_min = d.cs.clamp_min, g.clamp_max = d.cs.clamp_max;
-    g.c = by_gemm.data(), g.c_row_stride = c_stride;
-    table.f32_gemm_packed(g);
+    gemm(g, table.f32_gemm_packed);
   }
 }
 

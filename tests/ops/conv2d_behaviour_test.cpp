@@ -251,16 +251,16 @@ TEST(Conv2d, PreparedWeightsHoldTheRoundedValues) {
   }
 }
 
-// 1x1 convs over 32x32 pixels of 64 float32 channels, HEIGHT sharded on four cores of 100 KiB of L1: the
-// input takes 64 KiB a core, an output of N channels N KiB.
+// 1x1 convs over 32x32 pixels of 64 float32 channels, HEIGHT sharded on four cores of 100 KiB of L1 (or
+// l1_kib): the input takes 64 KiB a core, an output of N channels N KiB.
 struct SmallL1Conv {
   std::shared_ptr<Device> device;
   const Shape shape{1, 1, 1024, 64};
   MemoryConfig config;
-  SmallL1Conv() {
+  explicit SmallL1Conv(uint32_t l1_kib = 100) {
     DeviceOptions options;
     options.spec.compute_grid = {2, 2};
-    options.spec.l1_bytes_per_core = 100 * 1024;
+    options.spec.l1_bytes_per_core = l1_kib * 1024;
     device = open_device(0, options);
     config = create_sharded_memory_config(shape, CoreGrid{2, 2}, ShardStrategy::HEIGHT, ShardOrientation::ROW_MAJOR,
                                           false, true);
@@ -312,6 +312,23 @@ TEST(Conv2d, AnOutputThatDoesNotFitLeavesAConsumedInputUsable) {
   const Conv2dResult result = conv2d(args);
   EXPECT_FALSE(args.input_tensor.is_allocated());
   EXPECT_EQ(result.output.memory_config().buffer_type, BufferType::DRAM);
+}
+
+// The same where the input is resharded first (BLOCK for the conv): the caller's tensor, freed along with
+// its resharded copy, is given back as it was.
+TEST(Conv2d, AnOutputThatDoesNotFitLeavesAReshardedInputUsable) {
+  const SmallL1Conv f(150);  // the input and its resharded copy fit; a 256-channel output (256 KiB a core) not
+  const std::vector<float> input = random_values(1024 * 64, 5);
+  auto args = f.args(256, input);
+  args.conv_config.shard_layout = TensorMemoryLayout::BLOCK_SHARDED;
+  args.conv_config.reshard_if_not_optimal = true;
+  args.conv_config.deallocate_activation = true;
+  const uint64_t used = f.device->l1_bytes_used({0, 0});
+  EXPECT_THROW(conv2d(args), OutOfMemory);
+  ASSERT_TRUE(args.input_tensor.is_allocated());
+  EXPECT_EQ(args.input_tensor.memory_config(), f.config);
+  EXPECT_EQ(f.device->l1_bytes_used({0, 0}), used);
+  EXPECT_EQ(to_host(args.input_tensor), input);
 }
 
 template <class Mutate>

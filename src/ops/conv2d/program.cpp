@@ -603,47 +603,33 @@ struct ConsumedRows {
   AlignedVector<uint8_t> exponents;
 };
 
-// A depthwise item over every channel, block by block: each block's outputs held as the consumer reads them
-// (int8 rows encoded from them, or float rows rounded as stored and cut to its fidelity), then the
-// consumer's work over the block's pixels and all its channels.
+// A depthwise item over every channel, block by block: each block written as the rows the consumer reads
+// (int8 rows, or float rows rounded as stored and cut to its fidelity: what the conv writes for a reader it
+// passes rows to), then the consumer's work over the block's pixels and all its channels.
 void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
-  const Conv2dConsumer& consumer = *program.consumer;
-  Conv2dProgram reader = *consumer.program;
+  Conv2dProgram reader = *program.consumer->program;
   const bool int8 = reader.bfp8_operands;
   const size_t width = item.col_end - item.col_begin, block = program.block_rows;
   const size_t stride = int8 ? bfp8_blocks_width(width) : width;  // whole blocks, zeros past the channels
   thread_local ConsumedRows held;
-  if (held.floats.size() < block * stride) held.floats.resize(block * stride);
   if (int8 && held.codes.size() < block * stride) {
     held.codes.resize(block * stride);
     held.exponents.resize(block * stride / 16);
   }
-  Int8Rows int8_rows{held.codes.data(), held.exponents.data(), stride, consumer.form};
+  if (!int8 && held.floats.size() < block * stride) held.floats.resize(block * stride);
+  Int8Rows int8_rows{held.codes.data(), held.exponents.data(), stride, program.consumer->form};
   FloatRows float_rows{held.floats.data(), stride, reader.source->cut};
-  if (int8) reader.input_rows = &int8_rows;
-  else reader.input_floats = &float_rows;
-  ConvWorkItem reader_item = item;
+  Conv2dProgram depthwise = program;  // writes nothing else (run_conv2d_plan checks)
+  depthwise.consumer = nullptr;
+  if (int8) depthwise.output_rows = reader.input_rows = &int8_rows;
+  else depthwise.output_floats = reader.input_floats = &float_rows;
+  ConvWorkItem rows = item, reader_item = item;
   reader_item.col_begin = 0, reader_item.col_end = reader.geometry->out_channels;
-  float* const out = held.floats.data();
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += block) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + block);
-    if (int8) {
-      run_depthwise_block(program, item, p0, p1, out, stride, OutputFinish{});  // the encoding rounds
-      for (size_t row = 0; row < p1 - p0 && stride > width; ++row)
-        std::fill(out + row * stride + width, out + (row + 1) * stride, 0.0f);
-      int8_rows.first_row = p0;
-      kernels::kernel_table().bfp8_encode_int8_rows(out, stride, p1 - p0, stride, int8_rows.codes_at(p0, 0), stride,
-                                                    int8_rows.exponents_at(p0, 0), int8_rows.exponents_stride(),
-                                                    int8_rows.code_bias());
-    } else {
-      const OutputFinish finish{program.output_layout->dtype, float_rows.cut};
-      if (!run_depthwise_block(program, item, p0, p1, out, stride, finish)) {
-        round_as_stored(out, p1 - p0, width, stride, finish.stored);
-        apply_cut(finish.cut, out, (p1 - p0) * stride);
-      }
-      float_rows.first_row = p0;
-    }
-    reader_item.row_begin = p0, reader_item.row_end = p1;
+    int8_rows.first_row = float_rows.first_row = p0;
+    rows.row_begin = reader_item.row_begin = p0, rows.row_end = reader_item.row_end = p1;
+    run_conv2d_work_item(depthwise, rows);
     run_conv2d_work_item(reader, reader_item);
   }
 }

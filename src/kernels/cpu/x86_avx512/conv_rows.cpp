@@ -49,6 +49,47 @@ size_t make_steps(const ConvRowsArgs& args, bool pairs, Step* steps) {
   return count;
 }
 
+// A padding step of the reduction, fma(0, 0, acc): acc + 0 (a -0 sum becomes +0, as in the reference).
+template <size_t MR, size_t NP>
+__attribute__((always_inline)) inline void add_zero(__m512 (&acc)[MR][NP]) {
+  const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_add_ps(acc[r][j], zero);
+}
+
+// A tile's epilogue: the bias (unless kBiasFirst: already in acc), the clamp, and the outputs stored or
+// rounded to bfloat8_b in registers, at pixel i0 and channel n0 of c.
+template <size_t MR, size_t NP, bool kBiasFirst>
+__attribute__((always_inline)) inline void finish_tile(const ConvRowsArgs& args, __m512 (&acc)[MR][NP], size_t n0,
+                                                       size_t cols, size_t i0) {
+  float* const c = args.c + i0 * args.c_row_stride + n0;
+  if (!args.round_to_bfp8)
+    return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false,
+                                          0, c, args.c_row_stride, cols, acc);
+  // store_tile's bias and clamp, then the blocks rounded in registers.
+  __mmask16 mask[NP];
+  add_bias_and_clamp(acc, mask, cols, !kBiasFirst && args.bias ? args.bias + n0 : nullptr, args.clamp_min,
+                     args.clamp_max);
+  store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
+}
+
+// Strips of 32 output channels (the last maybe 16), pixels in tiles of 12: tile(mr, np, n0, cols, i0) for each,
+// mr and np integral constants.
+template <class Tile>
+void for_each_tile(const ConvRowsArgs& args, Tile tile) {
+  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
+    const size_t cols = std::min<size_t>(32, args.n - n0);
+    auto strip_tile = [&](auto mr, size_t i0) {
+      if (cols > 16) tile(mr, std::integral_constant<size_t, 2>{}, n0, cols, i0);
+      else tile(mr, std::integral_constant<size_t, 1>{}, n0, cols, i0);
+    };
+    size_t i0 = 0;
+    for (; i0 + kRows <= args.pixels; i0 += kRows) strip_tile(std::integral_constant<size_t, kRows>{}, i0);
+    if (i0 < args.pixels) tail_rows<kRows - 1>(args.pixels - i0, [&](auto mr) { strip_tile(mr, i0); });
+  }
+}
+
 // Pixels [i0, i0 + MR) x NP panels of weights w ([NP][k][16], panel_stride apart) for output channels
 // [n0, n0 + cols).
 template <size_t MR, size_t NP, bool kBiasFirst>
@@ -61,11 +102,8 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
   for (size_t ky = 0; ky < args.kernel_h; ++ky) rows[ky] = args.input_rows[ky] + i0 * pixel_floats;
   for (size_t s = 0; s < count; ++s) {
     const Step step = steps[s];
-    if (step.padding) {  // fma(0, 0, acc): acc + 0
-      const __m512 zero = _mm512_setzero_ps();
-#pragma GCC unroll 12
-      for (size_t r = 0; r < MR; ++r)
-        for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_add_ps(acc[r][j], zero);
+    if (step.padding) {
+      add_zero(acc);
       continue;
     }
     __m512 wv[NP];
@@ -77,38 +115,26 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, wv[j], acc[r][j]);
     }
   }
-  float* const c = args.c + i0 * args.c_row_stride + n0;
-  if (!args.round_to_bfp8)
-    return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false,
-                                          0, c, args.c_row_stride, cols, acc);
-  // store_tile's bias and clamp, then the blocks rounded in registers.
-  __mmask16 mask[NP];
-  add_bias_and_clamp(acc, mask, cols, !kBiasFirst && args.bias ? args.bias + n0 : nullptr, args.clamp_min,
-                     args.clamp_max);
-  store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
-}
-
-// Strips of 32 output channels (the last maybe 16), pixels in tiles of 12; strip_weights(n0) gives the
-// strip's [2][k][16] float weights and their panel stride.
-template <bool kBiasFirst, typename StripWeights>
-void run(const ConvRowsArgs& args, const Step* steps, size_t count, StripWeights strip_weights) {
-  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
-    const size_t cols = std::min<size_t>(32, args.n - n0);
-    const auto [w, panel_stride] = strip_weights(n0);
-    auto tile = [&](auto mr, size_t i0) {
-      if (cols > 16) conv_tile<decltype(mr)::value, 2, kBiasFirst>(args, steps, count, w, panel_stride, n0, cols, i0);
-      else conv_tile<decltype(mr)::value, 1, kBiasFirst>(args, steps, count, w, panel_stride, n0, cols, i0);
-    };
-    size_t i0 = 0;
-    for (; i0 + kRows <= args.pixels; i0 += kRows) tile(std::integral_constant<size_t, kRows>{}, i0);
-    if (i0 < args.pixels) tail_rows<kRows - 1>(args.pixels - i0, [&](auto mr) { tile(mr, i0); });
-  }
+  finish_tile<MR, NP, kBiasFirst>(args, acc, n0, cols, i0);
 }
 
 struct StripFloats {
   const float* w;
   size_t panel_stride;
 };
+
+// Every tile of the call; strip_weights(n0) gives the strip's [2][k][16] float weights and their panel stride
+// (made once a strip).
+template <bool kBiasFirst, typename StripWeights>
+void run(const ConvRowsArgs& args, const Step* steps, size_t count, StripWeights strip_weights) {
+  size_t strip = SIZE_MAX;
+  StripFloats weights{};
+  for_each_tile(args, [&](auto mr, auto np, size_t n0, size_t cols, size_t i0) {
+    if (strip != n0) strip = n0, weights = strip_weights(n0);
+    conv_tile<decltype(mr)::value, decltype(np)::value, kBiasFirst>(args, steps, count, weights.w,
+                                                                    weights.panel_stride, n0, cols, i0);
+  });
+}
 
 // The bfloat16 GEMM's reduction as vdpbf16ps takes it: pair p (elements 2p and 2p + 1) read as one dword
 // broadcast, straight from a kernel row's bfloat16 words where both elements lie next to each other in it,
@@ -142,7 +168,7 @@ PairPlan plan_pairs(const ConvRowsArgs& args) {
     } else {
       step.made = int32_t(plan.made);
       plan.made_elements[plan.made][0] = e;
-      plan.made_elements[plan.made][1] = e + 1 < taps && e + 1 < args.k ? e + 1 : SIZE_MAX;
+      plan.made_elements[plan.made][1] = e + 1 < taps ? e + 1 : SIZE_MAX;
       ++plan.made;
     }
     plan.steps[plan.count++] = step;
@@ -166,18 +192,8 @@ void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* c
                               : reinterpret_cast<const char*>(made + size_t(step.made) * made_stride + i0);
     dpbf16_pair(acc, panel, panel_stride, p, x, step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t));
   }
-  if (plan.padding_pairs) {  // fma(0, 0, acc): acc + 0
-#pragma GCC unroll 12
-    for (size_t r = 0; r < MR; ++r)
-      for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_add_ps(acc[r][j], _mm512_setzero_ps());
-  }
-  float* const c = args.c + i0 * args.c_row_stride + n0;
-  if (!args.round_to_bfp8)
-    return store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false, 0,
-                                     c, args.c_row_stride, cols, acc);
-  __mmask16 mask[NP];
-  add_bias_and_clamp(acc, mask, cols, args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max);
-  store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
+  if (plan.padding_pairs) add_zero(acc);
+  finish_tile<MR, NP, false>(args, acc, n0, cols, i0);
 }
 
 // Per-thread words of a call's kernel rows and its made pairs.
@@ -241,22 +257,12 @@ void bf16_conv_rows__avx512bf16(const ConvRowsArgs& args) {
       to[i] = uint32_t(from_low[i * pixel_floats]) | uint32_t(from_high[i * high_step]) << 16;
   }
   const size_t panel_stride = bf16_panel_elems(args.k);
-  for (size_t n0 = 0; n0 < args.n; n0 += 32) {
-    const size_t cols = std::min<size_t>(32, args.n - n0);
-    const uint16_t* panel = args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0, args.k);
-    auto tile = [&](auto mr, size_t i0) {
-      constexpr size_t kMr = decltype(mr)::value;
-      if (cols > 16)
-        pair_tile<kMr, 2>(args, plan, words, pixel_floats, scratch.made.data(), args.pixels, panel, panel_stride, n0,
-                          cols, i0);
-      else
-        pair_tile<kMr, 1>(args, plan, words, pixel_floats, scratch.made.data(), args.pixels, panel, panel_stride, n0,
-                          cols, i0);
-    };
-    size_t i0 = 0;
-    for (; i0 + kRows <= args.pixels; i0 += kRows) tile(std::integral_constant<size_t, kRows>{}, i0);
-    if (i0 < args.pixels) tail_rows<kRows - 1>(args.pixels - i0, [&](auto mr) { tile(mr, i0); });
-  }
+  for_each_tile(args, [&](auto mr, auto np, size_t n0, size_t cols, size_t i0) {
+    pair_tile<decltype(mr)::value, decltype(np)::value>(args, plan, words, pixel_floats, scratch.made.data(),
+                                                        args.pixels,
+                                                        args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0, args.k),
+                                                        panel_stride, n0, cols, i0);
+  });
 }
 
 }  // namespace ttnn::kernels
