@@ -133,6 +133,9 @@ struct DwconvArgs {
   bool round_to_bf16 = false;  // after the clamp, as formats::round_to_bfloat16 (how bfloat16 stores them)
   int cut_bits = 0;            // then, when in 1..23, as formats::round_significand (the reader's operand cut)
   float* output = nullptr;  // pixel ow at output + (ow - out_begin) * output_pixel_stride
+  // Instead of `output` where set: the outputs' bfloat16 words at the same element offsets, for a bfloat16
+  // GEMM reading them as they lie. The outputs must be bfloat16 values (round_to_bf16, or cut_bits in 1..8).
+  uint16_t* output_words = nullptr;
   size_t output_pixel_stride = 0;
   size_t out_begin = 0, out_end = 0;
   // `rows` output rows: row r reads input_rows[r * input_row_step ...] (kernel_h rows from there; input_rows

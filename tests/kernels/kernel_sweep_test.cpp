@@ -205,6 +205,22 @@ struct DwCase {
   }
 };
 
+// `args` (whose output is floats[0]) run again writing bfloat16 words (DwconvArgs::output_words; the outputs
+// are bfloat16 values): each word the top half of the float that call wrote, nothing where it wrote nothing.
+void expect_words_are_the_floats_top_halves(DwconvF32Fn fn, DwconvArgs args, const std::vector<float>& floats,
+                                            const std::string& what) {
+  constexpr uint16_t kSentinelWord = 0xBEEF;
+  std::vector<uint16_t> words(floats.size(), kSentinelWord);
+  args.output = nullptr;
+  args.output_words = words.data();
+  fn(args);
+  for (size_t i = 0; i < floats.size(); ++i) {
+    const bool written = std::memcmp(&floats[i], &kSentinel, sizeof(float)) != 0;
+    const uint16_t want = written ? uint16_t(std::bit_cast<uint32_t>(floats[i]) >> 16) : kSentinelWord;
+    ASSERT_EQ(words[i], want) << what << ": bfloat16 word " << i << " of " << floats[i];
+  }
+}
+
 void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
   const long out_width_signed =
       (long(cs.width) + 2 * long(cs.pad) - long(cs.dilation * (cs.kernel_w - 1)) - 1) / long(cs.stride) + 1;
@@ -261,6 +277,7 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
     ASSERT_EQ(std::memcmp(&want, &rounded[i], sizeof want), 0)
         << what << ": rounded to bfloat16 at " << i << ": " << rounded[i] << ", want " << want;
   }
+  expect_words_are_the_floats_top_halves(fn, rounding, rounded, what + ": rounded, as words");
   // And then cut to a reader's width (formats::round_significand), rounded first or not.
   for (bool round_to_bf16 : {false, true}) {
     std::vector<float> cut(expected.size(), kSentinel);
@@ -275,6 +292,7 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
       ASSERT_EQ(std::memcmp(&want, &cut[i], sizeof want), 0)
           << what << ": cut to 7 bits at " << i << ": " << cut[i] << ", want " << want;
     }
+    expect_words_are_the_floats_top_halves(fn, cutting, cut, what + ": cut, as words");
   }
   // A cut that drops no bits (none asked, or 24 bits and more) leaves the outputs as they are, subnormals too.
   for (int no_cut : {-1, 24, 31}) {
@@ -467,6 +485,11 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
     if (HasFatalFailure()) return;  // against the reference, above
     ASSERT_EQ(std::memcmp(together.data(), alone.data(), floats * sizeof(float)), 0) << what << ": rows alone";
     ASSERT_EQ(std::memcmp(together.data(), pixels.data(), floats * sizeof(float)), 0) << what << ": pixels alone";
+    if (args.round_to_bf16) {
+      args.output = together.data();
+      expect_words_are_the_floats_top_halves(table_->f32_dwconv, args, together, what + ": as words");
+      if (HasFatalFailure()) return;
+    }
     for (size_t i = 0; i < floats; ++i) {
       const size_t in_row = i % row_stride;
       const bool written = in_row < segment * out_pixel_stride && in_row % out_pixel_stride < channels;
@@ -481,9 +504,10 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
 
 // A 3x3 depthwise conv (stride 1, padding 1) reading `row` as its three input rows, `width` pixels of
 // `channels` channels, weights [9][channels], with the epilogue `epilogue(args)` sets: the reference's
-// outputs (want) and `kernel`'s (got).
+// outputs (want) and `kernel`'s (got), and where those are bfloat16 values `kernel`'s as words too.
 struct WantAndGot {
   std::vector<float> want, got;
+  std::vector<uint16_t> words;
 };
 template <class Epilogue>
 WantAndGot run_3x3_on_one_row(DwconvF32Fn kernel, const std::vector<float>& row, size_t width, size_t channels,
@@ -498,11 +522,16 @@ WantAndGot run_3x3_on_one_row(DwconvF32Fn kernel, const std::vector<float>& row,
   args.output_pixel_stride = channels;
   args.out_begin = 0, args.out_end = width;
   epilogue(args);
-  WantAndGot out{std::vector<float>(width * channels, 1.0f), std::vector<float>(width * channels, 1.0f)};
+  WantAndGot out{std::vector<float>(width * channels, 1.0f), std::vector<float>(width * channels, 1.0f), {}};
   args.output = out.want.data();
   f32_dwconv_ref(args);
   args.output = out.got.data();
   kernel(args);
+  if (args.round_to_bf16 || (args.cut_bits > 0 && args.cut_bits <= 8)) {
+    out.words.resize(width * channels);
+    args.output = nullptr, args.output_words = out.words.data();
+    kernel(args);
+  }
   return out;
 }
 
@@ -514,7 +543,7 @@ TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {
       const size_t width = 11, taps = 9;
       std::vector<float> row(width * channels, nan ? std::numeric_limits<float>::infinity() : -0.0f);
       const std::vector<float> weights(taps * channels, nan ? 0.0f : 0.5f), bias(channels, -0.0f);
-      const auto [want, got] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
+      const auto [want, got, words] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
         args.bias = bias.data();
         args.clamp_min = nan ? -std::numeric_limits<float>::infinity() : 0.0f;
         args.clamp_max = 6.0f;
@@ -541,7 +570,7 @@ TEST_P(KernelTier, F32DwconvRoundsAndCutsSpecialOutputsAsTheReference) {
     std::vector<float> weights(taps * channels, 0.0f);
     std::fill_n(weights.begin() + 4 * channels, channels, 1.0f);
     for (const bool round_to_bf16 : {false, true}) {
-      const auto [want, got] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
+      const auto [want, got, words] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
         args.clamp_min = -kInf, args.clamp_max = kInf;
         args.round_to_bf16 = round_to_bf16, args.cut_bits = 7;
       });
@@ -555,6 +584,8 @@ TEST_P(KernelTier, F32DwconvRoundsAndCutsSpecialOutputsAsTheReference) {
         ASSERT_TRUE(std::isnan(want[i]) ? std::isnan(got[i]) : std::memcmp(&want[i], &got[i], sizeof(float)) == 0)
             << "round " << round_to_bf16 << " channels " << channels << " at " << i << ": got " << got[i]
             << ", want " << want[i];
+        ASSERT_EQ(words[i], uint16_t(std::bit_cast<uint32_t>(got[i]) >> 16))
+            << "as words: round " << round_to_bf16 << " channels " << channels << " at " << i;
       }
     }
   }

@@ -4,10 +4,13 @@
 // AVX2 tier walks its rows with dwconv_row: the interior pixels go to `interior(begin, end)` in chunks of 32
 // pixels, so the rows' cache lines are reused across channel blocks while still in L1; every other pixel
 // gets its in-bounds taps listed (padding resolved once per pixel) and goes to
-// `pixel(inputs, weights, count, output)`, where count == 9 means an interior-like pixel of a 3x3 kernel.
+// `pixel(inputs, weights, count, i)` (pixel out_begin + i), where count == 9 means an interior-like pixel of a
+// 3x3 kernel.
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "kernels/kernels.hpp"
 
@@ -22,13 +25,14 @@ void dwconv_each_row(const DwconvArgs& args, Row row) {
   one.rows = 1;
   for (size_t r = 0; r < args.rows; ++r) {
     one.input_rows = args.input_rows + r * args.input_row_step;
-    one.output = args.output + r * args.output_row_stride;
+    if (args.output_words) one.output_words = args.output_words + r * args.output_row_stride;
+    else one.output = args.output + r * args.output_row_stride;
     row(one);
   }
 }
 
 // Output pixels [ow_begin, ow_end) one at a time: each pixel's in-bounds taps listed (padding resolved once per
-// pixel) and handed to `pixel(inputs, weights, count, output)`.
+// pixel) and handed to `pixel(inputs, weights, count, i)`, i its index in the segment (ow - out_begin).
 template <class Pixel>
 void dwconv_pixels(const DwconvArgs& args, size_t ow_begin, size_t ow_end, Pixel pixel) {
   const float* in[kDwconvMaxKernel * kDwconvMaxKernel];
@@ -48,7 +52,7 @@ void dwconv_pixels(const DwconvArgs& args, size_t ow_begin, size_t ow_end, Pixel
         ++count;
       }
     }
-    pixel(in, w, count, args.output + (ow - args.out_begin) * args.output_pixel_stride);
+    pixel(in, w, count, ow - args.out_begin);
   }
 }
 
@@ -118,13 +122,32 @@ using DwconvInteriorFn = void (*)(const DwconvArgs& args, size_t ow_begin, size_
 using DwconvPixelFn = void (*)(const DwconvArgs& args, const float* const* in, const float* const* w, size_t count,
                                float* out);
 
+// A call writing bfloat16 words (DwconvArgs::output_words) on a kernel that writes floats: row by row into
+// a per-thread float row (grown once: a planned pass allocates nothing after its first), then each pixel's
+// top halves, which are the words (the outputs are bfloat16 values).
+template <class Kernel, class TopHalves>
+void dwconv_words_through_floats(const DwconvArgs& args, Kernel kernel, TopHalves top_halves) {
+  thread_local std::vector<float> row;
+  const size_t pixels = args.out_end - args.out_begin, channels = args.channels;
+  if (row.size() < pixels * channels) row.resize(pixels * channels);
+  DwconvArgs one = args;
+  one.rows = 1, one.output_words = nullptr, one.output = row.data(), one.output_pixel_stride = channels;
+  for (size_t r = 0; r < args.rows; ++r) {
+    one.input_rows = args.input_rows + r * args.input_row_step;
+    kernel(one);
+    uint16_t* words = args.output_words + r * args.output_row_stride;
+    for (size_t i = 0; i < pixels; ++i) top_halves(row.data() + i * channels, channels, words + i * args.output_pixel_stride);
+  }
+}
+
 template <DwconvInteriorFn Interior, DwconvPixelFn Pixel9, DwconvPixelFn Pixel>
 void dwconv_tier(const DwconvArgs& args) {
   if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
   if (args.rows != 1) return dwconv_each_row(args, dwconv_tier<Interior, Pixel9, Pixel>);
   dwconv_row(
       args, [&](size_t begin, size_t end) { Interior(args, begin, end); },
-      [&](const float* const* in, const float* const* w, size_t count, float* out) {
+      [&](const float* const* in, const float* const* w, size_t count, size_t i) {
+        float* out = args.output + i * args.output_pixel_stride;
         if (count == 9) Pixel9(args, in, w, count, out);  // all taps of a 3x3 kernel: fully unrolled
         else Pixel(args, in, w, count, out);
       });

@@ -349,10 +349,14 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     } else if (program.conv_rows) {  // one group
       run_conv_rows(program, p0, p1, panel0, n, gemm_bias, round_to_bfp8, c, c_row_stride);
     } else if (program.bf16_operands) {
-      const GemmRows rows = gemm_rows(program, group, p0, p1);
       kernels::GemmBf16Args gemm;
       gemm.m = m, gemm.n = n, gemm.k = k;
-      set_bf16_gemm_rows(gemm, rows.values, rows.row_stride);
+      if (const Bf16Rows* words = program.input_words) {  // one group: a fused consumer
+        gemm.a = words->at(p0, 0), gemm.a_row_stride = words->cols;
+      } else {
+        const GemmRows rows = gemm_rows(program, group, p0, p1);
+        set_bf16_gemm_rows(gemm, rows.values, rows.row_stride);
+      }
       gemm.packed_w = weights.packed_bf16().data() + group * weights.packed_bf16_group_elems +
                       kernels::packed_gemm_weights_bf16_panel(panel0, k);
       gemm.bias = gemm_bias;
@@ -503,9 +507,11 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   return input;
 }
 
-// Returns whether the outputs are finished as `finish` asks (the kernel rounds to bfloat16 and cuts).
+// Returns whether the outputs are finished as `finish` asks (the kernel rounds to bfloat16 and cuts). With
+// out_words the outputs go there as bfloat16 words instead (kernels::DwconvArgs::output_words: `finish` must
+// be done in the kernel and make bfloat16 values).
 bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                         size_t out_stride, const OutputFinish& finish) {
+                         size_t out_stride, const OutputFinish& finish, uint16_t* out_words = nullptr) {
   const Conv2dGeometry& g = *program.geometry;
   std::vector<const float*>& rows = *[] {
     thread_local std::vector<const float*> pointers;
@@ -556,7 +562,8 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
       dw.rows = size_t(count), dw.input_row_step = g.stride_h, dw.output_row_stride = g.output_width * out_stride;
       dw.out_begin = ow;
       dw.out_end = count > 1 ? g.output_width : ow + (segment_end - p);
-      dw.output = out + (p - p0) * out_stride;
+      if (out_words) dw.output_words = out_words + (p - p0) * out_stride;
+      else dw.output = out + (p - p0) * out_stride;
       kernels::kernel_table().f32_dwconv(dw);
       oh += uint32_t(count), ow = 0;
       p = segment_end;
@@ -599,37 +606,55 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
 // Per-thread rows of one depthwise block as a fused consumer reads them.
 struct ConsumedRows {
   AlignedVector<float> floats;
+  AlignedVector<uint16_t> words;
   AlignedVector<int8_t> codes;
   AlignedVector<uint8_t> exponents;
 };
 
+// Whether a depthwise conv passes its consumer bfloat16 words: the consumer's GEMM reads them (vdpbf16ps,
+// not floats widened) and the depthwise kernel's epilogue makes them (the values rounded as stored and cut
+// as read are bfloat16 values), pairs of whole rows.
+bool passes_words(const Conv2dProgram& depthwise, const Conv2dProgram& reader, const OutputFinish& finish,
+                  size_t width) {
+  const bool bf16_values = finish.stored == DataType::BFLOAT16 || (finish.cut.bits > 0 && finish.cut.bits <= 8);
+  return reader.bf16_operands && !reader.bfp8_operands && !reader.conv_rows &&
+         !kernels::kernel_table().bf16_gemm_reads_floats && depthwise.math->numerics == Numerics::accurate &&
+         finish.in_float_epilogue() && bf16_values && width % 2 == 0;
+}
+
 // A depthwise item over every channel, block by block: each block written as the rows the consumer reads
-// (int8 rows, or float rows rounded as stored and cut to its fidelity: what the conv writes for a reader it
-// passes rows to), then the consumer's work over the block's pixels and all its channels.
+// (int8 rows, bfloat16 words, or float rows rounded as stored and cut to its fidelity: what the conv writes
+// for a reader it passes rows to), then the consumer's work over the block's pixels and all its channels.
 void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
   Conv2dProgram reader = *program.consumer->program;
   const bool int8 = reader.bfp8_operands;
   const size_t width = item.col_end - item.col_begin, block = program.block_rows;
   const size_t stride = int8 ? bfp8_blocks_width(width) : width;  // whole blocks, zeros past the channels
+  const OutputFinish words_finish{program.output_layout->dtype, reader.source->cut};
+  const bool words = !int8 && passes_words(program, reader, words_finish, width);
   thread_local ConsumedRows held;
   if (int8 && held.codes.size() < block * stride) {
     held.codes.resize(block * stride);
     held.exponents.resize(block * stride / 16);
   }
-  if (!int8 && held.floats.size() < block * stride) held.floats.resize(block * stride);
+  if (words && held.words.size() < block * stride) held.words.resize(block * stride);
+  if (!int8 && !words && held.floats.size() < block * stride) held.floats.resize(block * stride);
   Int8Rows int8_rows{held.codes.data(), held.exponents.data(), stride, program.consumer->form};
   FloatRows float_rows{held.floats.data(), stride, reader.source->cut};
+  Bf16Rows word_rows{held.words.data(), stride};
   Conv2dProgram depthwise = program;  // writes nothing else (run_conv2d_plan checks)
   depthwise.consumer = nullptr;
   if (int8) depthwise.output_rows = reader.input_rows = &int8_rows;
+  else if (words) reader.input_words = &word_rows;
   else depthwise.output_floats = reader.input_floats = &float_rows;
   ConvWorkItem rows = item, reader_item = item;
   reader_item.col_begin = 0, reader_item.col_end = reader.geometry->out_channels;
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += block) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + block);
-    int8_rows.first_row = float_rows.first_row = p0;
+    int8_rows.first_row = float_rows.first_row = word_rows.first_row = p0;
     rows.row_begin = reader_item.row_begin = p0, rows.row_end = reader_item.row_end = p1;
-    run_conv2d_work_item(depthwise, rows);
+    if (words) run_depthwise_block(depthwise, rows, p0, p1, nullptr, stride, words_finish, word_rows.at(p0, 0));
+    else run_conv2d_work_item(depthwise, rows);
     run_conv2d_work_item(reader, reader_item);
   }
 }

@@ -62,6 +62,16 @@ struct FloatRows {
   float* at(uint64_t row, uint32_t col) const { return values + (row - first_row) * cols + col; }
 };
 
+// One fused depthwise block's outputs as the bfloat16 words a bfloat16 GEMM reads in place (its consumer's
+// input where the GEMM runs on vdpbf16ps): no float rows converted by each call of the GEMM.
+struct Bf16Rows {
+  uint16_t* words;
+  size_t cols;  // the row stride, even (the GEMM reads pairs)
+  uint64_t first_row = 0;  // the row `words` starts at
+
+  uint16_t* at(uint64_t row, uint32_t col) const { return words + (row - first_row) * cols + col; }
+};
+
 // A residual add fused into the conv (the model's planned pass): each block's results are rounded as the
 // conv's output would be stored, the residual's rows added (and clamped), and the sums written to the
 // add's output instead: the same bits as the conv, then the add, without the conv's output tensor.
@@ -125,6 +135,7 @@ struct Conv2dProgram {
   const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
   const FloatRows* input_floats = nullptr;   // the input as float rows (read in place), not tiles
   const FloatRows* output_floats = nullptr;  // the output written as float rows, not tiles
+  const Bf16Rows* input_words = nullptr;     // a fused consumer's input as bfloat16 words (run_into_consumer)
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;

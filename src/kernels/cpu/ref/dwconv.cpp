@@ -9,6 +9,7 @@
 namespace ttnn::kernels {
 
 void f32_dwconv_ref(const DwconvArgs& args) {
+  if (args.output_words) return dwconv_words_through_floats(args, f32_dwconv_ref, bf16_top_halves_ref);
   if (args.rows != 1) return dwconv_each_row(args, f32_dwconv_ref);
   const size_t channels = args.channels;
   for (size_t ow = args.out_begin; ow < args.out_end; ++ow) {

@@ -88,6 +88,8 @@ void run(const DwconvArgs& args) {
 
 // The epilogue's steps fixed per instantiation: no branch per output vector.
 void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) {
+  if (args.output_words)
+    return dwconv_words_through_floats(args, f32_dwconv_minmax_ukernel_up16x__avx2, bf16_top_halves__avx2);
   const bool cut = SignificandCut8(args.cut_bits).drop > 0;
   if (args.round_to_bf16) return cut ? run<true, true>(args) : run<true, false>(args);
   return cut ? run<false, true>(args) : run<false, false>(args);

@@ -17,8 +17,40 @@
 namespace ttnn::kernels {
 namespace {
 
-template <size_t kTaps, bool kRound, bool kCut>
-void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, float* out) {
+// Where a call's outputs go: floats (DwconvArgs::output), or bfloat16 words (output_words).
+template <class Out>
+Out* outputs(const DwconvArgs& args) {
+  if constexpr (std::is_same_v<Out, uint16_t>) return args.output_words;
+  else return args.output;
+}
+
+// One output vector finished (finish) and stored, as floats or as the bfloat16 words of values that are
+// bfloat16 values (DwconvArgs::output_words): those take vcvtneps2bf16's words where no lane is subnormal,
+// two instructions fewer than widening them back to floats.
+template <bool kFull, bool kRound, bool kCut, class Out>
+__attribute__((always_inline)) inline void store_output(Out* to, __mmask16 m, __m512 v, __m512 lo, __m512 hi,
+                                                        SignificandCut16 cut) {
+  if constexpr (std::is_same_v<Out, uint16_t>) {
+    __m256i words;
+    const __m512 clamped = clamp(v, lo, hi);
+    constexpr int kSubnormal = 0x20;  // vfpclassps category
+    if (kRound && _mm512_fpclass_ps_mask(clamped, kSubnormal) == 0) [[likely]] {
+      words = (__m256i)_mm512_cvtneps_pbh(clamped);
+      if constexpr (kCut) words = cut.words(words);
+    } else {
+      words = _mm512_cvtepi32_epi16(_mm512_srli_epi32(_mm512_castps_si512(finish<kRound, kCut>(v, lo, hi, cut)), 16));
+    }
+    if (kFull) _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), words);
+    else _mm256_mask_storeu_epi16(to, m, words);
+  } else {
+    const __m512 finished = finish<kRound, kCut>(v, lo, hi, cut);
+    if (kFull) _mm512_storeu_ps(to, finished);
+    else _mm512_mask_storeu_ps(to, m, finished);
+  }
+}
+
+template <size_t kTaps, bool kRound, bool kCut, class Out>
+void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, Out* out) {
   const size_t count = kTaps > 0 ? kTaps : runtime_count;
   const size_t channels = args.channels;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
@@ -34,14 +66,14 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
       for (size_t j = 0; j < 4; ++j)
         acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(w[t] + c + 16 * j), _mm512_loadu_ps(in[t] + c + 16 * j), acc[j]);
 #pragma GCC unroll 4
-    for (size_t j = 0; j < 4; ++j) _mm512_storeu_ps(out + c + 16 * j, finish<kRound, kCut>(acc[j], lo, hi, cut));
+    for (size_t j = 0; j < 4; ++j) store_output<true, kRound, kCut>(out + c + 16 * j, 0xFFFF, acc[j], lo, hi, cut);
   }
   for (; c < channels; c += 16) {
     const __mmask16 m = lanes(channels - c);
     __m512 acc = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
     for (size_t t = 0; t < count; ++t)
       acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w[t] + c), _mm512_maskz_loadu_ps(m, in[t] + c), acc);
-    _mm512_mask_storeu_ps(out + c, m, finish<kRound, kCut>(acc, lo, hi, cut));
+    store_output<false, kRound, kCut>(out + c, m, acc, lo, hi, cut);
   }
 }
 
@@ -89,7 +121,7 @@ __attribute__((always_inline)) inline void interior_block(__m512 (&acc)[kPixels]
 // c_end) sixteen at a time (kFull: all sixteen present): for each vector, the left edge pixel, the interior in
 // blocks of 8, 4, 2 and 1 pixels, and the right edge pixel in one walk along the row, whose lines the next
 // vector does not share. Edge pixels skip their missing column at compile time instead of listing taps.
-template <size_t kStride, bool kFull, bool kRound, bool kCut>
+template <size_t kStride, bool kFull, bool kRound, bool kCut, class Out>
 void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_begin, size_t c_end) {
   const size_t ps = args.input_pixel_stride, stride = args.stride, pad = args.pad_left, step = args.dilation * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
@@ -123,17 +155,14 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
       for (size_t r = 0; r < row_count; ++r) {
         const float* const* in = input_rows + r * row_step;
         const float* const rows[3] = {in[0], in[1], in[2]};
-        float* const output = args.output + r * output_row_stride;  // pixel out_begin's
+        Out* const output = outputs<Out>(args) + r * output_row_stride;  // pixel out_begin's
         const auto store = [&](size_t ow, __m512 v) {
-          v = finish<kRound, kCut>(v, lo, hi, cut);
-          float* const to = output + (ow - args.out_begin) * out_stride + c;
-          if (kFull) _mm512_storeu_ps(to, v);
-          else _mm512_mask_storeu_ps(to, m, v);
+          store_output<kFull, kRound, kCut>(output + (ow - args.out_begin) * out_stride + c, m, v, lo, hi, cut);
         };
         if (left) store(parts.begin - 1, sum_3x3_window<0>(bias, rows, first_column(parts.begin - 1), ps, w, tap));
         // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
         size_t ow = chunk_begin, column = first_column(ow);
-        float* out = output + (ow - args.out_begin) * out_stride + c;
+        Out* out = output + (ow - args.out_begin) * out_stride + c;
         const auto block = [&](auto count) {
           constexpr size_t kPixels = decltype(count)::value;
           __m512 acc[kPixels];
@@ -142,9 +171,7 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
           interior_block<kPixels, kStride>(acc, rows, column, ps, stride, step, w, load);
 #pragma GCC unroll 8
           for (size_t i = 0; i < kPixels; ++i) {
-            const __m512 v = finish<kRound, kCut>(acc[i], lo, hi, cut);
-            if (kFull) _mm512_storeu_ps(out, v);
-            else _mm512_mask_storeu_ps(out, m, v);
+            store_output<kFull, kRound, kCut>(out, m, acc[i], lo, hi, cut);
             out += out_stride;
           }
           ow += kPixels, column += kPixels * (kStride ? kStride : stride) * ps;
@@ -161,47 +188,54 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
   }
 }
 
-template <size_t kStride, bool kRound, bool kCut>
+template <size_t kStride, bool kRound, bool kCut, class Out>
 void row_3x3(const DwconvArgs& args, const RowParts3x3& parts) {
   const size_t full_end = args.channels / 16 * 16;
-  channels_3x3<kStride, true, kRound, kCut>(args, parts, 0, full_end);
-  if (full_end < args.channels) channels_3x3<kStride, false, kRound, kCut>(args, parts, full_end, args.channels);
+  channels_3x3<kStride, true, kRound, kCut, Out>(args, parts, 0, full_end);
+  if (full_end < args.channels) channels_3x3<kStride, false, kRound, kCut, Out>(args, parts, full_end, args.channels);
 }
 
 // Pixels [begin, end) of one output row by their tap lists.
-template <bool kRound, bool kCut>
+template <bool kRound, bool kCut, class Out>
 void run_pixels(const DwconvArgs& args, size_t begin, size_t end) {
-  dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, float* out) {
+  dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, size_t i) {
+    Out* const out = outputs<Out>(args) + i * args.output_pixel_stride;
     if (count == 9) pixel<9, kRound, kCut>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
     else pixel<0, kRound, kCut>(args, in, w, count, out);
   });
 }
 
-template <bool kRound, bool kCut>
+template <bool kRound, bool kCut, class Out>
 void run(const DwconvArgs& args) {
-  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
   if (args.kernel_h != 3 || args.kernel_w != 3) {
     return dwconv_each_row(args, [](const DwconvArgs& one) {
-      run_pixels<kRound, kCut>(one, one.out_begin, one.out_end);
+      run_pixels<kRound, kCut, Out>(one, one.out_begin, one.out_end);
     });
   }
   const RowParts3x3 parts = row_parts_3x3(args);
   dwconv_each_row(args, [&](const DwconvArgs& one) {
-    run_pixels<kRound, kCut>(one, one.out_begin, parts.first());
-    run_pixels<kRound, kCut>(one, parts.last(), one.out_end);
+    run_pixels<kRound, kCut, Out>(one, one.out_begin, parts.first());
+    run_pixels<kRound, kCut, Out>(one, parts.last(), one.out_end);
   });
-  if (args.dilation == 1 && args.stride == 1) row_3x3<1, kRound, kCut>(args, parts);
-  else if (args.dilation == 1 && args.stride == 2) row_3x3<2, kRound, kCut>(args, parts);
-  else row_3x3<0, kRound, kCut>(args, parts);
+  if (args.dilation == 1 && args.stride == 1) row_3x3<1, kRound, kCut, Out>(args, parts);
+  else if (args.dilation == 1 && args.stride == 2) row_3x3<2, kRound, kCut, Out>(args, parts);
+  else row_3x3<0, kRound, kCut, Out>(args, parts);
+}
+
+template <class Out>
+void run_with_epilogue(const DwconvArgs& args) {
+  const bool cut = SignificandCut16(args.cut_bits).drop > 0;
+  if (args.round_to_bf16) return cut ? run<true, true, Out>(args) : run<true, false, Out>(args);
+  return cut ? run<false, true, Out>(args) : run<false, false, Out>(args);
 }
 
 }  // namespace
 
 // The epilogue's steps fixed per instantiation: no branch per output vector.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args) {
-  const bool cut = SignificandCut16(args.cut_bits).drop > 0;
-  if (args.round_to_bf16) return cut ? run<true, true>(args) : run<true, false>(args);
-  return cut ? run<false, true>(args) : run<false, false>(args);
+  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
+  if (args.output_words) return run_with_epilogue<uint16_t>(args);
+  run_with_epilogue<float>(args);
 }
 
 }  // namespace ttnn::kernels
