@@ -22,6 +22,11 @@ struct Roofline {
 // and `instruction` says so.
 Roofline measure_roofline(PeakInstruction instruction = PeakInstruction::fp32_fma);
 
+// The kernels this process runs, for benchmark reports: the tier (kernel_table(), capped by TTNN_CPU_ISA) and
+// what its bfloat16 GEMM multiplies on, e.g. "avx512, bfloat16 products on vdpbf16ps (timed faster than
+// fp32 FMA)": the AVX-512 tier chooses that at start-up by timing.
+std::string cpu_kernels();
+
 // The instruction most of a configuration's multiply-adds (the 1x1 convs) run on under the accurate
 // numerics: int8 dot products for bfloat8_b activations and weights, bf16 dot products where both are
 // bfloat16 values (bfloat16 or bfloat8_b storage, or a fidelity cut to 8 bits or fewer), fp32 FMA

@@ -293,6 +293,8 @@ struct KernelTable {
   // bfp8_gemm_packed itself and no conv wide enough.
   GemmBfp8Fn bfp8_gemm_wide = nullptr;
   size_t bfp8_gemm_wide_min_n = SIZE_MAX, bfp8_gemm_wide_min_k = SIZE_MAX;
+  // What bf16_gemm_packed and bf16_conv_rows multiply on, for reports (the AVX-512 tier chooses at start-up).
+  const char* bf16_products = "fp32 multiply-adds";
 };
 
 // Whether a bfloat8_b conv of n output channels and reduction k runs table.bfp8_gemm_wide (by its shape,

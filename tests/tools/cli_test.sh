@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The mobilenetv2 command end to end: help, selfcheck, infer against torchvision's logits, classify
+# The mobilenetv2 command end to end: help, selfcheck, infer against torchvision's logits, bench's output, classify
 # through the real download path against a local HTTP server, the offline message, and bad inputs.
 #   cli_test.sh MOBILENETV2_BINARY ORACLE_DIR
 set -euo pipefail
@@ -70,6 +70,29 @@ if TTNN_WEIGHTS_BASE_URL=http://127.0.0.1:9 "$bin" profile --cache-dir "$work/em
   fail "profile succeeded without weights"
 fi
 grep -q -- "--weights" "$work/err" || fail "profile offline message lacks --weights"
+
+echo "--- bench: a JSON object per batch size; the text table names its kernels and shows progress"
+"$bin" bench --weights "$checkpoint" --batch 1,2 --iterations 2 --threads 1 --json >"$work/bench.json" \
+  || fail "bench --json"
+$py - "$work/bench.json" <<'PY' || fail "bench --json output malformed"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l["batch"] for l in lines] == [1, 2], lines
+for l in lines:
+    for key in ("dtype", "math_fidelity", "threads", "images_per_second", "p50_ms", "p99_ms", "roofline_fraction",
+                "roofline", "kernels"):
+        assert key in l, (key, l)
+    assert (l["dtype"], l["math_fidelity"], l["threads"]) == ("bfloat8_b", "lofi", 1), l
+    assert 0 < l["p50_ms"] <= l["p99_ms"], l
+    assert abs(l["images_per_second"] - l["batch"] * 1e3 / l["p50_ms"]) < 1e-6 * l["images_per_second"], l
+    assert 0 < l["roofline_fraction"] < 1.5, l
+    assert l["kernels"].split(",")[0] in ("ref", "avx2", "avx512", "amx"), l
+PY
+"$bin" bench --weights "$checkpoint" --batch 1 --iterations 2 --threads 1 --dtype float32 --math-fidelity hifi4 \
+  >"$work/bench.txt" 2>"$work/err" || fail "bench"
+grep -q "^kernels: " "$work/bench.txt" || fail "bench does not name its kernels: $(cat "$work/bench.txt")"
+grep -q "^float32   hifi4 batch   1 threads 1: .* images/s" "$work/bench.txt" || fail "bench table: $(cat "$work/bench.txt")"
+grep -q "batch 1: 2/2" "$work/err" || fail "bench showed no progress"
 
 echo "--- accuracy: every configuration of both numerics, per layer, chart, --target-pcc"
 $py -c "import numpy as np; np.save('$work/small.npy', np.random.default_rng(3).standard_normal((2, 3, 64, 64)).astype(np.float32))"

@@ -52,9 +52,12 @@ int run_bench(const BenchOptions& options) {
   const ttnn::Roofline roofline = ttnn::measure_roofline(
       ttnn::gemm_instruction(config.dtype, config.weights_dtype, config.math_fidelity,
                              config.numerics.value_or(device->numerics())));
-  if (!options.json)
+  const std::string kernels = ttnn::cpu_kernels();
+  if (!options.json) {
+    std::printf("kernels: %s\n", kernels.c_str());
     std::printf("roofline: %s %.1f GFLOP/s per core x %u threads\n", roofline.instruction.c_str(),
                 roofline.gflops_per_core, device->num_threads());
+  }
   for (auto& [batch, parameters] : plans) {
     const ttnn::Shape shape{batch, 3, 224, 224};
     ttnn::model::Model model(std::move(parameters), *device, config);
@@ -93,6 +96,7 @@ int run_bench(const BenchOptions& options) {
                                 {"roofline_fraction", roofline_fraction},
                                 {"roofline", roofline.instruction},
                                 {"roofline_gflops_per_core", roofline.gflops_per_core},
+                                {"kernels", kernels},
                                 {"multiply_adds_per_image", multiply_adds / batch},
                                 {"profiler", options.profiler}};
       std::printf("%s\n", line.dump().c_str());

@@ -39,6 +39,11 @@ double measure_peak_gflops(PeakFn peak) {
 
 namespace ttnn {
 
+std::string cpu_kernels() {
+  const kernels::KernelTable& table = kernels::kernel_table();
+  return std::string(table.isa) + ", bfloat16 products on " + table.bf16_products;
+}
+
 Roofline measure_roofline(PeakInstruction instruction) {
   const kernels::KernelTable& table = kernels::kernel_table();
   const std::string tier = std::string(" (") + table.isa + ")";

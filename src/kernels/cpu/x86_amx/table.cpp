@@ -17,6 +17,7 @@ const KernelTable* amx_table() {
     amx.bf16_gemm_in_reference_order = false;
     amx.bf16_conv_rows = bf16_conv_rows__amx;
     amx.bf16_dot_peak = bf16_dot_peak__amx;
+    amx.bf16_products = "AMX tdpbf16ps";
     // bfloat8_b convs on tiles from 24 channels and a reduction of 32 (kernel bench, expansion included:
     // k = 16 and 32 x 16 channels run faster on int8 dot products, the others on the tiles).
     amx.bfp8_gemm_wide = bfp8_gemm_minmax_ukernel_32x32__amx;
