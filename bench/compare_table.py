@@ -57,6 +57,8 @@ def aggregate(raw, configs, batches):
                 "images_per_second": median, "spread": spread(ips), "runs": ips,
                 "p50_ms": summarize(rows, "p50_ms"), "p99_ms": summarize(rows, "p99_ms"),
                 "roofline_fraction": summarize(rows, "roofline_fraction"),
+                # One process per run: each chose its kernels at start-up (several where the runs differed).
+                "kernels": "; ".join(sorted({row["kernels"] for row in rows if row.get("kernels")})) or None,
                 "ratio_to_pytorch": median / peer["images_per_second"],
                 "pytorch": peer,
             })
@@ -71,6 +73,9 @@ def print_table(results, meta):
           "figures are medians over the repeats, spread = (max - min) / median")
     if meta.warning:
         print(f"WARNING: {meta.warning}")
+    kernels = sorted({r["kernels"] for r in results if r.get("kernels")})
+    if kernels:
+        print(f"kernels: {' | '.join(kernels)}")
     roofline = any(r["roofline_fraction"] is not None for r in results)
     for batch in dict.fromkeys(r["batch"] for r in results):
         rows = [r for r in results if r["batch"] == batch]
