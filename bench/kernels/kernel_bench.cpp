@@ -210,14 +210,16 @@ const DwShape kDwShapes[] = {
     {"dw_56x56x32_s2", 56, 56, 32, 2},     {"dw_28x28x32_s2", 28, 28, 32, 2},     {"dw_14x14x96_s2", 14, 14, 96, 2},
 };
 
-// A whole 3x3 pad-1 depthwise layer, one kernel call per output row.
-void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, OutputEpilogue epilogue) {
+// A whole 3x3 pad-1 depthwise layer, one kernel call per output row; `words`: the outputs as the bfloat16 words
+// a fused project conv's GEMM reads (DwconvArgs::output_words).
+void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, OutputEpilogue epilogue, bool words) {
   // Cache-line aligned, as the engine's scratch rows are (a vector load across two lines costs a third).
   const std::vector<float> values = random_values(s.height * s.width * s.channels, 1);
   const AlignedVector<float> input(values.begin(), values.end());
   const std::vector<float> weights = random_values(9 * s.channels, 2), bias = random_values(s.channels, 3);
   const size_t out_h = (s.height + 2 - 3) / s.stride + 1, out_w = (s.width + 2 - 3) / s.stride + 1;
   AlignedVector<float> output(out_h * out_w * s.channels);
+  AlignedVector<uint16_t> output_words(out_h * out_w * s.channels);
   DwconvArgs d;
   d.input_pixel_stride = s.channels, d.input_width = s.width, d.channels = s.channels;
   d.kernel_h = 3, d.kernel_w = 3, d.stride = s.stride, d.pad_left = 1, d.dilation = 1;
@@ -232,7 +234,8 @@ void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, Out
         const long ih = long(oh * s.stride + i) - 1;
         rows[i] = ih < 0 || ih >= long(s.height) ? nullptr : input.data() + size_t(ih) * s.width * s.channels;
       }
-      d.output = output.data() + oh * out_w * s.channels;
+      if (words) d.output_words = output_words.data() + oh * out_w * s.channels;
+      else d.output = output.data() + oh * out_w * s.channels;
       fn(d);
     }
     benchmark::ClobberMemory();
@@ -373,9 +376,13 @@ void register_all() {
     benchmark::RegisterBenchmark(("bfp8_round_rows/" + std::string(t.isa) + "/56x32").c_str(), bench_bfp8_round_rows,
                                  t.bfp8_round_rows, size_t(56), size_t(32));
     for (const OutputEpilogue& epilogue : kOutputEpilogues)
-      for (const DwShape& s : kDwShapes)
-        benchmark::RegisterBenchmark(("f32_dwconv" + std::string(epilogue.name) + "/" + t.isa + "/" + s.name).c_str(),
-                                     bench_dwconv, s, t.f32_dwconv, epilogue);
+      for (const bool words : {false, true}) {
+        if (words && !epilogue.round_to_bf16) continue;  // words hold bfloat16 values only
+        for (const DwShape& s : kDwShapes)
+          benchmark::RegisterBenchmark(
+              ("f32_dwconv" + std::string(epilogue.name) + (words ? "_words/" : "/") + t.isa + "/" + s.name).c_str(),
+              bench_dwconv, s, t.f32_dwconv, epilogue, words);
+      }
     benchmark::RegisterBenchmark(("f32_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
                                  t.f32_conv_rows, false, false);
     benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
