@@ -43,7 +43,7 @@ void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t 
 template <size_t MR, size_t NP>
 void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
-fill_tile(acc, _mm512_setzero_ps());
+  fill_tile(acc, _mm512_setzero_ps());
   const size_t pairs = bf16_pairs(args.k), panel_stride = bf16_panel_elems(args.k);
   const uint16_t* a = args.a + m0 * args.a_row_stride;
   for (size_t p = 0; p < pairs; ++p)
@@ -60,7 +60,7 @@ fill_tile(acc, _mm512_setzero_ps());
 template <size_t MR, size_t NP>
 void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
-fill_tile(acc, _mm512_setzero_ps());
+  fill_tile(acc, _mm512_setzero_ps());
   const size_t k = args.k, full_pairs = k / 2, panel_stride = bf16_panel_elems(k);
   const float* a = args.a_values + m0 * args.a_values_row_stride;
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
