@@ -666,8 +666,8 @@ TEST(Conv2d, DepthwiseWrittenAsRowsByPixelStretchesGivesTheConvsValues) {
 // A pointwise conv run inside the depthwise conv whose output it reads (Conv2dConsumer) gives the bits of the
 // two convs one after the other: each block of depthwise outputs held as the pointwise conv reads it (int8
 // rows for bfloat8_b, bfloat16 words for a GEMM on vdpbf16ps, float rows rounded as stored and cut to its
-// fidelity otherwise), whatever the threads, blocks,
-// sizes and strides; its tile output split on tile rows between threads.
+// fidelity otherwise), whatever the threads, blocks, sizes and strides; its tile output split on tile rows
+// between threads.
 TEST(Conv2d, DepthwiseWithItsConsumerFusedGivesTheTwoConvsValues) {
   struct Size {
     uint32_t h, w;
