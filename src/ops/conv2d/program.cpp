@@ -310,6 +310,12 @@ void run_bfp8_gemm(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   (program.bfp8_wide ? table.bfp8_gemm_wide : table.bfp8_gemm_packed)(gemm);
 }
 
+// Whether a conv's GEMM is the bfloat16 one (a conv can have both bfloat8_b and bfloat16 operands: the int8
+// GEMM runs; the stem's conv-rows kernels read their rows themselves).
+bool runs_bf16_gemm(const Conv2dProgram& program) {
+  return program.bf16_operands && !program.bfp8_operands && !program.conv_rows;
+}
+
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding. Returns whether the outputs are
@@ -324,10 +330,8 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const float* bias = program.prepared->bias ? program.prepared->bias->values.data() : nullptr;
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t m = p1 - p0;
-  // The branch below that runs decides what its kernel finishes (a conv can have both bfloat8_b and
-  // bfloat16 operands: the int8 GEMM runs).
-  const bool bf16_gemm = program.bf16_operands && !program.bfp8_operands && !program.conv_rows;
-  const bool bf16_epilogue = bf16_gemm && finish.in_float_epilogue();
+  // The branch below that runs decides what its kernel finishes.
+  const bool bf16_epilogue = runs_bf16_gemm(program) && finish.in_float_epilogue();
   const bool round_to_bfp8 = (program.bfp8_operands || program.conv_rows) && finish.stored == DataType::BFLOAT8_B &&
                              finish.cut.bits <= 0 && item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
@@ -614,12 +618,12 @@ struct ConsumedRows {
 // Whether a depthwise conv passes its consumer bfloat16 words: the consumer's GEMM reads them (vdpbf16ps,
 // not floats widened) and the depthwise kernel's epilogue makes them (the values rounded as stored and cut
 // as read are bfloat16 values), pairs of whole rows.
-bool passes_words(const Conv2dProgram& depthwise, const Conv2dProgram& reader, const OutputFinish& finish,
-                  size_t width) {
+bool passes_words(const Conv2dProgram& depthwise, const Conv2dProgram& reader, size_t width) {
+  const OutputFinish finish{depthwise.output_layout->dtype, reader.source->cut};
   const bool bf16_values = finish.stored == DataType::BFLOAT16 || (finish.cut.bits > 0 && finish.cut.bits <= 8);
-  return reader.bf16_operands && !reader.bfp8_operands && !reader.conv_rows &&
-         !kernels::kernel_table().bf16_gemm_reads_floats && depthwise.math->numerics == Numerics::accurate &&
-         finish.in_float_epilogue() && bf16_values && width % 2 == 0;
+  return runs_bf16_gemm(reader) && !kernels::kernel_table().bf16_gemm_reads_floats &&
+         depthwise.math->numerics == Numerics::accurate && finish.in_float_epilogue() && bf16_values &&
+         width % 2 == 0;
 }
 
 // A depthwise item over every channel, block by block: each block written as the rows the consumer reads
@@ -630,8 +634,7 @@ void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
   const bool int8 = reader.bfp8_operands;
   const size_t width = item.col_end - item.col_begin, block = program.block_rows;
   const size_t stride = int8 ? bfp8_blocks_width(width) : width;  // whole blocks, zeros past the channels
-  const OutputFinish words_finish{program.output_layout->dtype, reader.source->cut};
-  const bool words = !int8 && passes_words(program, reader, words_finish, width);
+  const bool words = !int8 && passes_words(program, reader, width);
   thread_local ConsumedRows held;
   if (int8 && held.codes.size() < block * stride) {
     held.codes.resize(block * stride);
@@ -641,11 +644,11 @@ void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
   if (!int8 && !words && held.floats.size() < block * stride) held.floats.resize(block * stride);
   Int8Rows int8_rows{held.codes.data(), held.exponents.data(), stride, program.consumer->form};
   FloatRows float_rows{held.floats.data(), stride, reader.source->cut};
-  Bf16Rows word_rows{held.words.data(), stride};
+  Bf16Rows word_rows{held.words.data(), stride, reader.source->cut};
   Conv2dProgram depthwise = program;  // writes nothing else (run_conv2d_plan checks)
   depthwise.consumer = nullptr;
   if (int8) depthwise.output_rows = reader.input_rows = &int8_rows;
-  else if (words) reader.input_words = &word_rows;
+  else if (words) depthwise.output_words = reader.input_words = &word_rows;
   else depthwise.output_floats = reader.input_floats = &float_rows;
   ConvWorkItem rows = item, reader_item = item;
   reader_item.col_begin = 0, reader_item.col_end = reader.geometry->out_channels;
@@ -653,8 +656,7 @@ void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + block);
     int8_rows.first_row = float_rows.first_row = word_rows.first_row = p0;
     rows.row_begin = reader_item.row_begin = p0, rows.row_end = reader_item.row_end = p1;
-    if (words) run_depthwise_block(depthwise, rows, p0, p1, nullptr, stride, words_finish, word_rows.at(p0, 0));
-    else run_conv2d_work_item(depthwise, rows);
+    run_conv2d_work_item(depthwise, rows);
     run_conv2d_work_item(reader, reader_item);
   }
 }
@@ -712,22 +714,33 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
   const size_t scratch_stride = int8_out ? bfp8_blocks_width(width) : width;
   float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * scratch_stride);
   const kernels::KernelTable& table = kernels::kernel_table();
+  // bfloat16 words are made by a depthwise kernel's epilogue, which finishes them (passes_words).
+  const Bf16Rows* words = program.output_words;
+  check(!words || (program.geometry->depthwise() && !program.residual && program.math->numerics == Numerics::accurate),
+        "conv2d: only an accurate depthwise conv without a residual add writes bfloat16 words");
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
-    // Float rows take the block where it goes (nothing to convert); the other outputs are converted from the
-    // item's scratch.
+    // Float rows and words take the block where it goes (nothing to convert); the other outputs are converted
+    // from the item's scratch.
     const FloatRows* floats = program.output_floats;
     float* out = floats ? floats->at(p0, item.col_begin) : scratch_rows;
-    const size_t out_stride = floats ? floats->cols : scratch_stride;
-    // The conv's values are rounded as stored where a residual add reads them, and where float rows hold
-    // them also cut as their reader reads them; the other outputs are rounded as they are encoded.
+    const size_t out_stride = floats ? floats->cols : words ? words->cols : scratch_stride;
+    // The conv's values are rounded as stored where a residual add reads them, and where float rows or words
+    // hold them also cut as their reader reads them; the other outputs are rounded as they are encoded.
     OutputFinish finish;
     if (program.residual) finish.stored = program.residual->stored_dtype;
     else if (floats) finish = {program.output_layout->dtype, floats->cut};
+    else if (words) finish = {program.output_layout->dtype, words->cut};
     bool finished = finish.nothing();
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
-    else if (program.geometry->depthwise()) finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish);
+    else if (program.geometry->depthwise())
+      finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish,
+                                     words ? words->at(p0, item.col_begin) : nullptr);
     else finished = run_gemm_block(program, item, p0, p1, out, out_stride, finish);
+    if (words) {
+      check(finished, "conv2d: bfloat16 words the depthwise kernel did not finish");
+      continue;
+    }
     if (program.residual) add_residual(program, item, p0, p1, out, out_stride, finished);
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
     if (floats && (program.residual || !finished)) {

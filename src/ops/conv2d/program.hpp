@@ -66,7 +66,8 @@ struct FloatRows {
 // input where the GEMM runs on vdpbf16ps): no float rows converted by each call of the GEMM.
 struct Bf16Rows {
   uint16_t* words;
-  size_t cols;  // the row stride, even (the GEMM reads pairs)
+  size_t cols;       // the row stride, even (the GEMM reads pairs)
+  OperandCut cut;    // the reading GEMM's, applied by the writer
   uint64_t first_row = 0;  // the row `words` starts at
 
   uint16_t* at(uint64_t row, uint32_t col) const { return words + (row - first_row) * cols + col; }
@@ -136,6 +137,7 @@ struct Conv2dProgram {
   const FloatRows* input_floats = nullptr;   // the input as float rows (read in place), not tiles
   const FloatRows* output_floats = nullptr;  // the output written as float rows, not tiles
   const Bf16Rows* input_words = nullptr;     // a fused consumer's input as bfloat16 words (run_into_consumer)
+  const Bf16Rows* output_words = nullptr;    // a depthwise conv's output written so, by its kernel's epilogue
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;

@@ -124,14 +124,21 @@ struct SignificandCut16 {
   }
 };
 
-// bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero), then (kCut) cut on
-// the bfloat16 words: fewer instructions. NaNs are quieted as bf16_bits quiets them.
+// The bfloat16 words of bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero),
+// then (kCut) cut: fewer instructions. NaNs are quieted as bf16_bits quiets them.
+template <bool kCut = false>
+inline __m256i bf16_words_normal(__m512 values, SignificandCut16 cut = SignificandCut16(0)) {
+  const __m256i bits = (__m256i)_mm512_cvtneps_pbh(values);
+  if constexpr (kCut) return cut.words(bits);
+  return bits;
+}
+// The same as floats.
 template <bool kCut = false>
 inline __m512 bf16_rounded_normal(__m512 values, SignificandCut16 cut = SignificandCut16(0)) {
-  __m256i bits = (__m256i)_mm512_cvtneps_pbh(values);
-  if constexpr (kCut) bits = cut.words(bits);
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bf16_words_normal<kCut>(values, cut)), 16));
 }
+
+inline constexpr int kSubnormalClass = 0x20;  // vfpclassps category
 
 // An epilogue on 16 lanes: the clamp, then (kRound) the bfloat16 rounding, then (kCut) the reader's cut. The
 // steps are chosen at compile time (tested per vector, their branches split the depthwise kernels'
@@ -141,13 +148,24 @@ template <bool kRound, bool kCut>
 inline __m512 finish(__m512 v, __m512 lo, __m512 hi, SignificandCut16 cut) {
   v = clamp(v, lo, hi);
   if constexpr (kRound) {
-    constexpr int kSubnormal = 0x20;  // vfpclassps category
-    if (_mm512_fpclass_ps_mask(v, kSubnormal) == 0) [[likely]]
+    if (_mm512_fpclass_ps_mask(v, kSubnormalClass) == 0) [[likely]]
       return bf16_rounded_normal<kCut>(v, cut);
     v = bf16_rounded(v);
   }
   if constexpr (kCut) v = cut(v);
   return v;
+}
+
+// finish's outputs as their bfloat16 words, where they are bfloat16 values (kRound, or a cut to 8 bits or
+// fewer): vcvtneps2bf16's words as they come, without widening them back.
+template <bool kRound, bool kCut>
+inline __m256i finish_words(__m512 v, __m512 lo, __m512 hi, SignificandCut16 cut) {
+  if constexpr (kRound) {
+    const __m512 clamped = clamp(v, lo, hi);
+    if (_mm512_fpclass_ps_mask(clamped, kSubnormalClass) == 0) [[likely]]
+      return bf16_words_normal<kCut>(clamped, cut);
+  }
+  return _mm512_cvtepi32_epi16(_mm512_srli_epi32(_mm512_castps_si512(finish<kRound, kCut>(v, lo, hi, cut)), 16));
 }
 
 // The GEMM tiles' epilogue: acc (+ bias unless the accumulators started from it), clamped, rounded to

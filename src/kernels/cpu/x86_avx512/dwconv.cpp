@@ -24,22 +24,13 @@ Out* outputs(const DwconvArgs& args) {
   else return args.output;
 }
 
-// One output vector finished (finish) and stored, as floats or as the bfloat16 words of values that are
-// bfloat16 values (DwconvArgs::output_words): those take vcvtneps2bf16's words where no lane is subnormal,
-// two instructions fewer than widening them back to floats.
+// One output vector finished and stored, as floats (finish) or as bfloat16 words (finish_words: outputs that
+// are bfloat16 values, DwconvArgs::output_words).
 template <bool kFull, bool kRound, bool kCut, class Out>
 __attribute__((always_inline)) inline void store_output(Out* to, __mmask16 m, __m512 v, __m512 lo, __m512 hi,
                                                         SignificandCut16 cut) {
   if constexpr (std::is_same_v<Out, uint16_t>) {
-    __m256i words;
-    const __m512 clamped = clamp(v, lo, hi);
-    constexpr int kSubnormal = 0x20;  // vfpclassps category
-    if (kRound && _mm512_fpclass_ps_mask(clamped, kSubnormal) == 0) [[likely]] {
-      words = (__m256i)_mm512_cvtneps_pbh(clamped);
-      if constexpr (kCut) words = cut.words(words);
-    } else {
-      words = _mm512_cvtepi32_epi16(_mm512_srli_epi32(_mm512_castps_si512(finish<kRound, kCut>(v, lo, hi, cut)), 16));
-    }
+    const __m256i words = finish_words<kRound, kCut>(v, lo, hi, cut);
     if (kFull) _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), words);
     else _mm256_mask_storeu_epi16(to, m, words);
   } else {
