@@ -20,8 +20,10 @@ ActivationSource activation_source(const TensorSpec& spec, const std::byte* byte
   source.layout = std::make_shared<const BufferLayout>(BufferLayout::of(spec, name.c_str()));
   source.bytes = bytes;
   source.cols = spec.logical_shape.width();
-  // Block-float values carry at most 7 significant bits: cutting them to 7 or more changes nothing.
-  if (is_block_float(spec.dtype) && cut.bits >= 7) cut.bits = 0;
+  // Block-float values carry at most 7 significant bits, bfloat16 values 8: cutting them to as many or
+  // more changes nothing.
+  if ((is_block_float(spec.dtype) && cut.bits >= 7) || (spec.dtype == DataType::BFLOAT16 && cut.bits >= 8))
+    cut.bits = 0;
   source.cut = cut;
   return source;
 }

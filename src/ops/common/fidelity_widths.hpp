@@ -5,10 +5,12 @@
 
 namespace ttnn {
 
-// accurate: operand A (weights) is rounded to nearest-even to a_bits when prepared and operand B
-// (activations) to b_bits as the kernel reads them: the widths the multiplier reads, without truncation's
-// bias. HiFi3 also keeps the small lo(A)*lo(B) term the hardware drops, so it is at least as accurate as
-// the device. 0 means the operand is used as stored.
+// accurate: operand A (weights) is rounded to nearest-even to a_bits when prepared, the width the
+// multiplier reads, without truncation's bias: once, for free. Operand B (activations) is read as stored
+// (b_bits 0) except at LoFi, whose 5-bit weights and bfloat16 activations (b_bits 8, one bit more than the
+// device's multiplier reads) run as exact bfloat16 dot products: cutting the activations further would add
+// work to every layer for no speed. Every operand is at least as wide as the device reads it, so the
+// results are at least as accurate as the device's. 0 means the operand is used as stored.
 struct FidelityWidths {
   int a_bits;
   int b_bits;
@@ -16,9 +18,9 @@ struct FidelityWidths {
 
 constexpr FidelityWidths fidelity_widths(MathFidelity fidelity) {
   switch (fidelity) {
-    case MathFidelity::LoFi: return {5, 7};
-    case MathFidelity::HiFi2: return {9, 7};
-    case MathFidelity::HiFi3: return {9, 13};
+    case MathFidelity::LoFi: return {5, 8};
+    case MathFidelity::HiFi2: return {9, 0};
+    case MathFidelity::HiFi3: return {9, 0};
     case MathFidelity::HiFi4: return {0, 0};
   }
   return {0, 0};
