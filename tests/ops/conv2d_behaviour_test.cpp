@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/buffer_layout.hpp"
+#include "formats/bfloat16.hpp"
 #include "formats/fidelity.hpp"
 #include "core/tensor_allocation.hpp"
 #include "kernels/kernels.hpp"
@@ -426,8 +427,8 @@ TEST(Conv2d, Bfloat16ConvWrittenToFloatRowsHoldsItsStoredValues) {
     }
 }
 
-// Float rows that a LoFi GEMM reads hold the values cut as it reads them: the writer applies the cut, after
-// rounding them as its output stores them, whichever kernel writes them (the float32 GEMM, the bfloat16 GEMM,
+// Float rows that a LoFi GEMM reads hold the values as it reads them (rounded to bfloat16 under accurate,
+// truncated under tt_metal): the writer applies the cut, after rounding them as its output stores them, whichever kernel writes them (the float32 GEMM, the bfloat16 GEMM,
 // the int8 GEMM of a conv on bfloat8_b operands writing bfloat16 or float32, the depthwise kernel).
 TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
   struct Case {
@@ -440,8 +441,8 @@ TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
                         Case{"bfloat8_b 1x1 to bfloat16", DataType::BFLOAT8_B, DataType::BFLOAT16, 1, 1},
                         Case{"bfloat8_b 1x1 to float32", DataType::BFLOAT8_B, DataType::FLOAT32, 1, 1},
                         Case{"bfloat16 depthwise", DataType::BFLOAT16, DataType::BFLOAT16, 3, 24}})
-    for (const OperandCut cut : {OperandCut{}, OperandCut{7, true}}) {
-      SCOPED_TRACE(std::string(c.name) + " cut " + std::to_string(cut.bits));
+    for (const OperandCut cut : {OperandCut{}, OperandCut{0, true}, OperandCut{7, false}}) {
+      SCOPED_TRACE(std::string(c.name) + " cut to " + (cut.to_bfloat16 ? "bfloat16" : std::to_string(cut.bits)));
       ConvFixture f;
       f.kernel = c.kernel, f.groups = c.groups;
       if (c.groups > 1) f.cout = f.cin;
@@ -457,7 +458,9 @@ TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
       to_floats.output_floats = &floats;
       run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), to_floats);
       std::vector<float> expected = to_host(conv2d(args).output);
-      if (cut.bits > 0) formats::round_significand(std::span(expected), cut.bits);
+      if (cut.to_bfloat16)
+        for (float& v : expected) v = formats::round_to_bfloat16(v);
+      if (cut.bits > 0) formats::truncate_significand(std::span(expected), cut.bits);
       const uint32_t cout = f.cout;
       for (size_t p = 0; p < expected.size() / cout; ++p)
         for (uint32_t ch = 0; ch < cout; ++ch)

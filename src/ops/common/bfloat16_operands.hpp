@@ -15,7 +15,7 @@ constexpr bool stores_bfloat16_values(DataType dtype) {
 
 // Activations of `dtype` as the kernel reads them (after `cut`).
 constexpr bool activations_fit_bfloat16(DataType dtype, OperandCut cut) {
-  return stores_bfloat16_values(dtype) || (cut.round && cut.bits > 0 && cut.bits <= 8);
+  return stores_bfloat16_values(dtype) || cut.to_bfloat16;
 }
 
 // Weights of `dtype` as the accurate numerics prepares them for `fidelity` (rounded to its A width).

@@ -20,10 +20,11 @@ ActivationSource activation_source(const TensorSpec& spec, const std::byte* byte
   source.layout = std::make_shared<const BufferLayout>(BufferLayout::of(spec, name.c_str()));
   source.bytes = bytes;
   source.cols = spec.logical_shape.width();
-  // Block-float values carry at most 7 significant bits, bfloat16 values 8: cutting them to as many or
-  // more changes nothing.
-  if ((is_block_float(spec.dtype) && cut.bits >= 7) || (spec.dtype == DataType::BFLOAT16 && cut.bits >= 8))
-    cut.bits = 0;
+  // Block-float values carry at most 7 significant bits, bfloat16 values 8: rounding them to bfloat16, or
+  // truncating them to as many bits or more, changes nothing.
+  const int stored_bits = is_block_float(spec.dtype) ? 7 : spec.dtype == DataType::BFLOAT16 ? 8 : 24;
+  if (stored_bits <= 8) cut.to_bfloat16 = false;
+  if (cut.bits >= stored_bits) cut.bits = 0;
   source.cut = cut;
   return source;
 }
@@ -35,7 +36,7 @@ void ActivationSource::read(uint64_t begin, uint64_t end, float* out, size_t out
 void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, uint64_t col_end, float* out,
                             size_t out_stride) const {
   read_rows(*layout, bytes, begin, end, col_begin, col_end, out, out_stride);
-  if (cut.bits <= 0) return;
+  if (cut.none()) return;
   const size_t width = col_end - col_begin;
   if (out_stride == width) {  // contiguous rows (narrow ones above all, the image's 3 channels): one call
     apply_cut(out, (end - begin) * width);
@@ -45,9 +46,8 @@ void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, ui
 }
 
 void apply_cut(OperandCut cut, float* values, size_t count) {
-  if (cut.bits <= 0) return;
-  if (cut.round) kernels::kernel_table().round_significand(values, count, cut.bits);
-  else formats::truncate_significand(std::span(values, count), cut.bits);
+  if (cut.to_bfloat16) kernels::kernel_table().bf16_round(values, count);
+  if (cut.bits > 0) formats::truncate_significand(std::span(values, count), cut.bits);
 }
 
 void ActivationSource::apply_cut(float* values, size_t count) const { ttnn::apply_cut(cut, values, count); }

@@ -6,24 +6,19 @@
 namespace ttnn {
 
 // accurate: operand A (weights) is rounded to nearest-even to a_bits when prepared, the width the
-// multiplier reads, without truncation's bias: once, for free. Operand B (activations) is read as stored
-// (b_bits 0) except at LoFi, whose 5-bit weights and bfloat16 activations (b_bits 8, one bit more than the
-// device's multiplier reads) run as exact bfloat16 dot products: cutting the activations further would add
-// work to every layer for no speed. Every operand is at least as wide as the device reads it, so the
-// results are at least as accurate as the device's. 0 means the operand is used as stored.
+// multiplier reads, without truncation's bias: once, for free. Operand B (activations): activation_cut.
 struct FidelityWidths {
-  int a_bits;
-  int b_bits;
+  int a_bits;  // 0: the weights as stored
 };
 
 constexpr FidelityWidths fidelity_widths(MathFidelity fidelity) {
   switch (fidelity) {
-    case MathFidelity::LoFi: return {5, 8};
-    case MathFidelity::HiFi2: return {9, 0};
-    case MathFidelity::HiFi3: return {9, 0};
-    case MathFidelity::HiFi4: return {0, 0};
+    case MathFidelity::LoFi: return {5};
+    case MathFidelity::HiFi2: return {9};
+    case MathFidelity::HiFi3: return {9};
+    case MathFidelity::HiFi4: return {0};
   }
-  return {0, 0};
+  return {0};
 }
 
 // tt_metal: both operands are truncated at the multiplier, A to a_bits and B to b_bits. HiFi3's phases
@@ -46,13 +41,19 @@ constexpr TtMetalMultiplier tt_metal_multiplier(MathFidelity fidelity) {
   return {9, 13, false};
 }
 
-// How the kernels read operand B (0 bits: as stored). HiFi3 under tt_metal reads 13 bits and splits them.
+// How the kernels read operand B. accurate reads it as stored, except at LoFi, where it is rounded as a
+// bfloat16 tensor stores it (one bit more than the device's multiplier reads): LoFi's 5-bit weights times
+// bfloat16 activations are exact bfloat16 dot products. Reading every operand at least as wide as the device
+// keeps the results at least as accurate as the device's; a narrower cut would add work to every layer for no
+// speed. tt_metal truncates it at the multiplier (HiFi3 reads 13 bits and splits them).
 struct OperandCut {
-  int bits = 0;
-  bool round = false;  // to nearest even; else truncated toward zero
+  int bits = 0;              // 1..23: truncated toward zero to that many significant bits
+  bool to_bfloat16 = false;  // rounded as formats::round_to_bfloat16 rounds (bits 0)
+  bool none() const { return bits <= 0 && !to_bfloat16; }
+  bool operator==(const OperandCut&) const = default;
 };
 constexpr OperandCut activation_cut(MathFidelity fidelity, Numerics numerics) {
-  if (numerics == Numerics::accurate) return {fidelity_widths(fidelity).b_bits, true};
+  if (numerics == Numerics::accurate) return {0, fidelity == MathFidelity::LoFi};
   const TtMetalMultiplier multiplier = tt_metal_multiplier(fidelity);
   return {multiplier.second_phase ? 13 : multiplier.b_bits, false};
 }

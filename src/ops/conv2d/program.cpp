@@ -140,7 +140,7 @@ GemmRows gemm_rows(const Conv2dProgram& program, uint32_t group, uint64_t p0, ui
   if (in_place && program.input_floats) {
     const FloatRows& floats = *program.input_floats;
     const OperandCut cut = program.source->cut;
-    if (floats.cut.bits == cut.bits) return {floats.at(p0, 0), floats.cols};
+    if (floats.cut == cut) return {floats.at(p0, 0), floats.cols};
     // Rows kept uncut for a residual add: this block's rows cut as this conv reads them.
     const size_t cols = program.source->cols;
     float* rows = sized(scratch(3), m * cols);
@@ -263,16 +263,21 @@ Bfp8Rows& bfp8_scratch(size_t rows, size_t k) {
   return buffer;
 }
 
-// What a block's outputs must be before they are kept: rounded as `stored` stores them, then cut as their
-// reader reads its operand.
+// What a block's outputs must be before they are kept: rounded as `stored` stores them, then truncated as
+// their reader reads its operand (tt_metal). A reader's rounding to bfloat16 is folded into `stored`: for a
+// float32 output it is bfloat16's storage rounding, and bfloat16 and bfloat8_b values are bfloat16 values.
 struct OutputFinish {
   DataType stored = DataType::FLOAT32;
-  OperandCut cut;
-  bool nothing() const { return stored == DataType::FLOAT32 && cut.bits <= 0; }
-  // What a float kernel's epilogue does: round to bfloat16 (or nothing), then a rounding cut (never a
-  // truncating one, tt_metal's).
+  OperandCut cut;  // truncation only
+  OutputFinish() = default;
+  OutputFinish(DataType stored_dtype, OperandCut reader_cut) : stored(stored_dtype), cut(reader_cut) {
+    if (cut.to_bfloat16 && stored == DataType::FLOAT32) stored = DataType::BFLOAT16;
+    cut.to_bfloat16 = false;
+  }
+  bool nothing() const { return stored == DataType::FLOAT32 && cut.none(); }
+  // What a float kernel's epilogue does: round to bfloat16, or nothing (never a truncation, tt_metal's).
   bool in_float_epilogue() const {
-    return (stored == DataType::FLOAT32 || stored == DataType::BFLOAT16) && (cut.bits <= 0 || cut.round);
+    return (stored == DataType::FLOAT32 || stored == DataType::BFLOAT16) && cut.none();
   }
 };
 
@@ -366,7 +371,6 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       gemm.bias = gemm_bias;
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
       gemm.round_to_bf16 = bf16_epilogue && finish.stored == DataType::BFLOAT16;
-      gemm.cut_bits = bf16_epilogue ? finish.cut.bits : 0;
       gemm.c = c, gemm.c_row_stride = c_row_stride;
       table.bf16_gemm_packed(gemm);
     } else {
@@ -541,7 +545,6 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.clamp_max = program.math->clamp.max;
   const bool in_kernel = finish.in_float_epilogue();
   dw.round_to_bf16 = in_kernel && finish.stored == DataType::BFLOAT16;
-  dw.cut_bits = in_kernel ? finish.cut.bits : 0;
   dw.output_pixel_stride = out_stride;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
@@ -616,13 +619,12 @@ struct ConsumedRows {
 };
 
 // Whether a depthwise conv passes its consumer bfloat16 words: the consumer's GEMM reads them (vdpbf16ps,
-// not floats widened) and the depthwise kernel's epilogue makes them (the values rounded as stored and cut
-// as read are bfloat16 values), pairs of whole rows.
+// not floats widened) and the depthwise kernel's epilogue makes them (the values as stored and read are
+// bfloat16 values), pairs of whole rows.
 bool passes_words(const Conv2dProgram& depthwise, const Conv2dProgram& reader, size_t width) {
   const OutputFinish finish{depthwise.output_layout->dtype, reader.source->cut};
-  const bool bf16_values = finish.stored == DataType::BFLOAT16 || (finish.cut.bits > 0 && finish.cut.bits <= 8);
   return runs_bf16_gemm(reader) && !kernels::kernel_table().bf16_gemm_reads_floats &&
-         depthwise.math->numerics == Numerics::accurate && finish.in_float_epilogue() && bf16_values &&
+         depthwise.math->numerics == Numerics::accurate && finish.in_float_epilogue() && finish.stored == DataType::BFLOAT16 &&
          width % 2 == 0;
 }
 
@@ -745,7 +747,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
     if (floats && (program.residual || !finished)) {
       round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
-      if (floats->cut.bits > 0)
+      if (!floats->cut.none())
         for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
     }
     if (int8_out) {
