@@ -146,14 +146,13 @@ struct Bfp8GemmData {
   }
 };
 
-// The outputs as bfloat16 stores them (round_to_bf16) and cut as a LoFi reader reads them (cut_bits 7):
-// a bfloat16 model's convs.
+// The outputs as float32 or bfloat16 stores them (round_to_bf16: a bfloat16 model's convs, and float32
+// ones a LoFi conv reads).
 struct OutputEpilogue {
   const char* name;
   bool round_to_bf16;
-  int cut_bits;
 };
-constexpr OutputEpilogue kOutputEpilogues[] = {{"", false, 0}, {"_bf16", true, 0}, {"_bf16_lofi", true, 7}};
+constexpr OutputEpilogue kOutputEpilogues[] = {{"", false}, {"_bf16", true}};
 
 // GFLOP/s count the layer's own k (24 for b3_expand), not the zero padding.
 void bench_bfp8_gemm(benchmark::State& state, const GemmShape& s, bool nonnegative, GemmBfp8Fn fn,
@@ -188,7 +187,7 @@ void bench_bf16_gemm(benchmark::State& state, const GemmShape& s, GemmBf16Fn fn,
   g.m = s.m, g.n = s.n, g.k = s.k, g.a = a.data(), g.a_row_stride = a_stride, g.packed_w = packed.data();
   g.a_values = a_values.data(), g.a_values_row_stride = s.k;  // the widened-FMA variant reads these
   g.bias = d.bias.data(), g.clamp_min = 0, g.clamp_max = 6, g.c = d.c.data(), g.c_row_stride = s.n;
-  g.round_to_bf16 = epilogue.round_to_bf16, g.cut_bits = epilogue.cut_bits;
+  g.round_to_bf16 = epilogue.round_to_bf16;
   for (auto _ : state) {
     fn(g);
     benchmark::ClobberMemory();
@@ -225,7 +224,7 @@ void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, Out
   d.kernel_h = 3, d.kernel_w = 3, d.stride = s.stride, d.pad_left = 1, d.dilation = 1;
   d.weights = weights.data(), d.weights_tap_stride = s.channels, d.bias = bias.data();
   d.clamp_min = 0, d.clamp_max = 6, d.output_pixel_stride = s.channels, d.out_begin = 0, d.out_end = out_w;
-  d.round_to_bf16 = epilogue.round_to_bf16, d.cut_bits = epilogue.cut_bits;
+  d.round_to_bf16 = epilogue.round_to_bf16;
   const float* rows[3];
   d.input_rows = rows;
   for (auto _ : state) {

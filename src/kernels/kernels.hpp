@@ -54,7 +54,7 @@ constexpr size_t packed_gemm_weights_index(size_t channel, size_t kk, size_t k) 
 }
 
 // The product on bfloat16 operands, for operands that fit bfloat16 exactly (bfloat16 and bfloat8_b values,
-// and any value the fidelity has cut to 8 significant bits or fewer): every product is exact in fp32, and
+// and any value rounded to 8 significant bits or fewer): every product is exact in fp32, and
 // the kernels add them in one fixed order, so every tier gives the same bits: per output, starting from
 // zero, for each pair p of the reduction the product of elements 2p + 1, then of 2p (the order of
 // vdpbf16ps), then the bias, then the clamp. Subnormal inputs (the clamp bounds too) read as zero and
@@ -79,11 +79,8 @@ struct GemmBf16Args {
   const float* bias = nullptr;  // [n] or null
   float clamp_min = 0, clamp_max = 0;
   // After the clamp, each output rounded to bfloat16 as formats::round_to_bfloat16 rounds (how a bfloat16
-  // tensor stores it): in the epilogue instead of a second pass over the outputs.
+  // tensor stores it, or a LoFi reader reads it): in the epilogue instead of a second pass over the outputs.
   bool round_to_bf16 = false;
-  // Then, when in 1..23, its significand rounded to cut_bits as formats::round_significand rounds (how the op
-  // reading it cuts its operand at its fidelity; 24 and more drop nothing and are no cut).
-  int cut_bits = 0;
   float* c = nullptr;
   size_t c_row_stride = 0;
 };
@@ -131,10 +128,9 @@ struct DwconvArgs {
   const float* bias = nullptr;     // [channels] or null
   float clamp_min = 0, clamp_max = 0;
   bool round_to_bf16 = false;  // after the clamp, as formats::round_to_bfloat16 (how bfloat16 stores them)
-  int cut_bits = 0;            // then, when in 1..23, as formats::round_significand (the reader's operand cut)
   float* output = nullptr;  // pixel ow at output + (ow - out_begin) * output_pixel_stride
   // Instead of `output` where set: the outputs' bfloat16 words at the same element offsets, for a bfloat16
-  // GEMM reading them as they lie. The outputs must be bfloat16 values (round_to_bf16, or cut_bits in 1..8).
+  // GEMM reading them as they lie (round_to_bf16 must be set).
   uint16_t* output_words = nullptr;
   size_t output_pixel_stride = 0;
   size_t out_begin = 0, out_end = 0;

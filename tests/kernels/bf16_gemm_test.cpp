@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "formats/bfloat16.hpp"
-#include "formats/fidelity.hpp"
 #include "kernels/cpu/tiers.hpp"
 #include "kernels/kernel_tier.hpp"
 #include "kernels/kernels.hpp"
@@ -76,8 +75,7 @@ struct Bf16Data {
   };
 
   // The product (or a window of it, written from out's first row).
-  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false, int cut_bits = 0,
-                         std::optional<Window> window = std::nullopt) const {
+  std::vector<float> run(GemmBf16Fn fn, bool round_to_bf16 = false, std::optional<Window> window = std::nullopt) const {
     const Window w = window.value_or(Window{0, cs.m, 0, cs.n});
     std::vector<float> out(w.rows * c_stride, kSentinel);
     GemmBf16Args g;
@@ -88,7 +86,6 @@ struct Bf16Data {
     g.bias = cs.bias ? bias.data() + w.n0 : nullptr;
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bf16 = round_to_bf16;
-    g.cut_bits = cut_bits;
     g.c = out.data(), g.c_row_stride = c_stride;
     fn(g);
     return out;
@@ -102,9 +99,9 @@ bool same_bits(float x, float y) { return std::memcmp(&x, &y, 4) == 0; }
 // Output i of `data` from `table`'s GEMM against the reference's: the same bits where the tier adds in the
 // reference's order (and past the n columns, which no tier writes); otherwise within GemmBf16Args' bound,
 // k * 2^-24 of the products' and bias's magnitudes plus k flushed subnormals, before the epilogue's
-// rounding (to bfloat16, then to the cut) may move the output by one step of its own.
+// rounding to bfloat16 may move the output by one step of its own.
 ::testing::AssertionResult matches_reference(const KernelTable& table, const Bf16Data& data, size_t i, float want,
-                                             float got, bool round_to_bf16 = false, int cut_bits = 0) {
+                                             float got, bool round_to_bf16 = false) {
   const size_t row = i / data.c_stride, col = i % data.c_stride;
   if (same_bits(want, got)) return ::testing::AssertionSuccess();
   if (table.bf16_gemm_in_reference_order || col >= data.cs.n || std::isnan(want) || std::isinf(want))
@@ -115,7 +112,6 @@ bool same_bits(float x, float y) { return std::memcmp(&x, &y, 4) == 0; }
     magnitude += std::fabs(double(data.a_values[row * k + kk]) * data.w_values[col * k + kk]);
   double bound = double(k + 1) * std::ldexp(magnitude, -24) + double(k) * std::ldexp(1.0, -125);
   if (round_to_bf16) bound += std::ldexp(std::fabs(double(want)), -7);
-  if (cut_bits > 0) bound += std::ldexp(std::fabs(double(want)), 1 - cut_bits);
   if (std::fabs(double(got) - double(want)) <= bound) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "got " << got << ", reference " << want << ", beyond the bound " << bound;
 }
@@ -149,7 +145,7 @@ TEST_P(KernelTier, Bf16GemmOutputsDoNotDependOnTheRestOfTheCall) {
         for (size_t n0 : {0, 16, 48}) {
           const size_t rows = std::min<size_t>(m - row0, row0 % 2 ? 3 : 33), n = 80 - n0 - (n0 == 16 ? 16 : 0);
           const std::vector<float> part =
-              data.run(table_->bf16_gemm_packed, true, 0, Bf16Data::Window{row0, rows, n0, n});
+              data.run(table_->bf16_gemm_packed, true, Bf16Data::Window{row0, rows, n0, n});
           for (size_t r = 0; r < rows; ++r)
             for (size_t j = 0; j < n; ++j)
               ASSERT_TRUE(same_bits(part[r * data.c_stride + j], whole[(row0 + r) * data.c_stride + n0 + j]))
@@ -200,75 +196,49 @@ TEST_P(KernelTier, Bf16GemmRoundsOutputsToBfloat16) {
   EXPECT_GT(rounded_away, 1000u);  // the outputs were not bfloat16 values already
 }
 
-// Outputs rounded (or not) and then cut to a reader's fidelity in the epilogue: formats::round_significand
-// of the outputs, at every tier.
-TEST_P(KernelTier, Bf16GemmCutsOutputsToTheReadersWidth) {
-  size_t changed = 0;
-  for (int bits : {7, 13})
-    for (bool round_to_bf16 : {false, true})
-      for (size_t m : {1, 5, 13})
-        for (size_t n : {1, 17, 32, 130})
-          for (size_t k : {1, 16, 99}) {
-            const Bf16Data data({m, n, k, k % 2 == 1, m % 2 ? 0.0f : -kInf, m % 2 ? 6.0f : kInf, n % 2});
-            const std::vector<float> plain = data.run(bf16_gemm_packed_ref, round_to_bf16);
-            const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16, bits),
-                                     got = data.run(table_->bf16_gemm_packed, round_to_bf16, bits);
-            for (size_t i = 0; i < want.size(); ++i) {
-              const bool column = i % data.c_stride < n;
-              ASSERT_TRUE(same_bits(want[i], column ? formats::round_significand(plain[i], bits) : kSentinel)) << i;
-              ASSERT_TRUE(matches_reference(*table_, data, i, want[i], got[i], round_to_bf16, bits))
-                  << "bits " << bits << " m" << m << " n" << n << " k" << k << " at " << i;
-              changed += column && !same_bits(plain[i], want[i]);
-            }
-          }
-  EXPECT_GT(changed, 1000u);
-}
-
 // A subnormal clamp bound reads as zero, as every subnormal input does: no output is subnormal, rounded or
 // not, at every tier.
 TEST_P(KernelTier, Bf16GemmFlushesSubnormalClampBounds) {
   const std::pair<float, float> bounds[] = {{1.0e-39f, kInf}, {-3.3e-40f, kInf}, {-kInf, 3.3e-40f}, {-kInf, -1.0e-39f}};
   for (const auto& [lo, hi] : bounds)
-    for (bool round_to_bf16 : {false, true})
-      for (int bits : {0, 7}) {
-        const Bf16Data data({13, 33, 17, true, lo, hi, 1});
-        const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16, bits),
-                                 got = data.run(table_->bf16_gemm_packed, round_to_bf16, bits);
-        size_t clamped = 0;
-        for (size_t i = 0; i < want.size(); ++i) {
-          ASSERT_TRUE(matches_reference(*table_, data, i, want[i], got[i], round_to_bf16, bits))
-              << lo << ".." << hi << " at " << i;
-          ASSERT_NE(std::fpclassify(want[i]), FP_SUBNORMAL) << i;
-          ASSERT_NE(std::fpclassify(got[i]), FP_SUBNORMAL) << i;
-          clamped += want[i] == 0.0f;
-        }
-        EXPECT_GT(clamped, 100u) << lo << ".." << hi;
+    for (bool round_to_bf16 : {false, true}) {
+      const Bf16Data data({13, 33, 17, true, lo, hi, 1});
+      const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16),
+                               got = data.run(table_->bf16_gemm_packed, round_to_bf16);
+      size_t clamped = 0;
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_TRUE(matches_reference(*table_, data, i, want[i], got[i], round_to_bf16))
+            << lo << ".." << hi << " at " << i;
+        ASSERT_NE(std::fpclassify(want[i]), FP_SUBNORMAL) << i;
+        ASSERT_NE(std::fpclassify(got[i]), FP_SUBNORMAL) << i;
+        clamped += want[i] == 0.0f;
       }
+      EXPECT_GT(clamped, 100u) << lo << ".." << hi;
+    }
 }
 
 // The clamp passes a NaN (Inf * 0) and keeps -0 (a negative product flushed, under a clamp at 0), as the
-// reference's std::max / std::min do, at every tier, rounded and cut or not.
+// reference's std::max / std::min do, at every tier, rounded or not.
 TEST_P(KernelTier, Bf16GemmClampPassesNaNAndKeepsMinusZero) {
   for (const bool nan : {false, true})
-    for (bool round_to_bf16 : {false, true})
-      for (int bits : {0, 7}) {
-        Bf16Data data({1, 16, 2, false, nan ? -kInf : 0.0f, kInf, 0});
-        data.a_values = {nan ? kInf : to_bf16_value(-1e-20f), 0.0f};
-        for (size_t c = 0; c < 16; ++c) data.w_values[c * 2] = nan ? 0.0f : to_bf16_value(1e-20f), data.w_values[c * 2 + 1] = 0.0f;
-        bf16_top_halves_ref(data.a_values.data(), 2, data.a.data());
-        pack_gemm_weights_bf16(16, 2, data.w_values.data(), 2, data.packed.data());
-        const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16, bits),
-                                 got = data.run(table_->bf16_gemm_packed, round_to_bf16, bits);
-        for (size_t i = 0; i < 16; ++i) {
-          ASSERT_TRUE(nan ? std::isnan(want[i]) : same_bits(want[i], -0.0f)) << i << ": " << want[i];
-          // A matrix engine's sum of flushed negative products is +0 (its tiles start from +0): a zero still.
-          const bool same = table_->bf16_gemm_in_reference_order ? same_bits(want[i], got[i])
-                            : nan                                 ? std::isnan(got[i])
-                                                                  : got[i] == 0.0f;
-          ASSERT_TRUE(same) << "nan " << nan << " round " << round_to_bf16 << " bits " << bits << " col " << i
-                            << ": got " << got[i] << ", reference " << want[i];
-        }
+    for (bool round_to_bf16 : {false, true}) {
+      Bf16Data data({1, 16, 2, false, nan ? -kInf : 0.0f, kInf, 0});
+      data.a_values = {nan ? kInf : to_bf16_value(-1e-20f), 0.0f};
+      for (size_t c = 0; c < 16; ++c) data.w_values[c * 2] = nan ? 0.0f : to_bf16_value(1e-20f), data.w_values[c * 2 + 1] = 0.0f;
+      bf16_top_halves_ref(data.a_values.data(), 2, data.a.data());
+      pack_gemm_weights_bf16(16, 2, data.w_values.data(), 2, data.packed.data());
+      const std::vector<float> want = data.run(bf16_gemm_packed_ref, round_to_bf16),
+                               got = data.run(table_->bf16_gemm_packed, round_to_bf16);
+      for (size_t i = 0; i < 16; ++i) {
+        ASSERT_TRUE(nan ? std::isnan(want[i]) : same_bits(want[i], -0.0f)) << i << ": " << want[i];
+        // A matrix engine's sum of flushed negative products is +0 (its tiles start from +0): a zero still.
+        const bool same = table_->bf16_gemm_in_reference_order ? same_bits(want[i], got[i])
+                          : nan                                 ? std::isnan(got[i])
+                                                                : got[i] == 0.0f;
+        ASSERT_TRUE(same) << "nan " << nan << " round " << round_to_bf16 << " col " << i
+                          << ": got " << got[i] << ", reference " << want[i];
       }
+    }
 }
 
 // The AVX-512 tier has two bfloat16 GEMMs (vdpbf16ps, and fp32 FMAs on widened weights) and uses the

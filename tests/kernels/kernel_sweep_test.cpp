@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "formats/bfloat16.hpp"
-#include "formats/fidelity.hpp"
 #include "formats/tilize.hpp"
 #include "support/random_values.hpp"
 #include "kernels/kernels.hpp"
@@ -278,31 +277,6 @@ void run_dw_case(DwconvF32Fn fn, const DwCase& cs, const std::string& what) {
         << what << ": rounded to bfloat16 at " << i << ": " << rounded[i] << ", want " << want;
   }
   expect_words_are_the_floats_top_halves(fn, rounding, rounded, what + ": rounded, as words");
-  // And then cut to a reader's width (formats::round_significand), rounded first or not.
-  for (bool round_to_bf16 : {false, true}) {
-    std::vector<float> cut(expected.size(), kSentinel);
-    DwconvArgs cutting = args;
-    cutting.round_to_bf16 = round_to_bf16;
-    cutting.cut_bits = 7;
-    cutting.output = cut.data();
-    fn(cutting);
-    for (size_t i = 0; i < got.size(); ++i) {
-      const float stored = round_to_bf16 ? rounded[i] : got[i];
-      const float want = i % pixel_stride < cs.channels ? formats::round_significand(stored, 7) : kSentinel;
-      ASSERT_EQ(std::memcmp(&want, &cut[i], sizeof want), 0)
-          << what << ": cut to 7 bits at " << i << ": " << cut[i] << ", want " << want;
-    }
-    expect_words_are_the_floats_top_halves(fn, cutting, cut, what + ": cut, as words");
-  }
-  // A cut that drops no bits (none asked, or 24 bits and more) leaves the outputs as they are, subnormals too.
-  for (int no_cut : {-1, 24, 31}) {
-    std::vector<float> uncut(expected.size(), kSentinel);
-    DwconvArgs keeping = args;
-    keeping.cut_bits = no_cut;
-    keeping.output = uncut.data();
-    fn(keeping);
-    ASSERT_EQ(std::memcmp(uncut.data(), got.data(), got.size() * sizeof(float)), 0) << what << ": cut_bits " << no_cut;
-  }
   std::vector<float> scale(out_pixels * cs.channels, 0.0f);
   for (size_t ow = out_begin; ow < out_end; ++ow)
     for (size_t c = 0; c < cs.channels; ++c) {
@@ -367,7 +341,7 @@ void run_rows_together_and_alone(DwconvF32Fn fn, DwconvArgs args, float* togethe
 
 // Several output rows in one call (DwconvArgs::rows): the bits of each row called alone, at every tier, for
 // row segments wider than a chunk of the walk, with rows outside the image above and below, epilogues that
-// round and cut, and a segment that starts and ends inside the row.
+// round or not, and a segment that starts and ends inside the row.
 TEST_P(KernelTier, F32DwconvRowsInOneCallMatchEachRowAlone) {
   size_t cases = 0;
   for (size_t channels : {16, 33, 96})
@@ -394,7 +368,7 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallMatchEachRowAlone) {
               args.weights = weights.data(), args.weights_tap_stride = channels;
               args.bias = epilogue.bias ? bias.data() : nullptr;
               args.clamp_min = epilogue.clamp_min, args.clamp_max = epilogue.clamp_max;
-              args.round_to_bf16 = (channels + width) % 2 == 1, args.cut_bits = stride == 2 ? 9 : 0;
+              args.round_to_bf16 = (channels + width) % 2 == 1;
               args.out_begin = inside && out_width > 2 ? 1 : 0;
               args.out_end = inside && out_width > 2 ? out_width - 1 : out_width;
               args.output_pixel_stride = pixel_stride;
@@ -453,7 +427,7 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
     args.weights = weights.data(), args.weights_tap_stride = channels;
     args.bias = epilogue.bias ? bias.data() : nullptr;
     args.clamp_min = epilogue.clamp_min, args.clamp_max = epilogue.clamp_max;
-    args.round_to_bf16 = uni(0, 2) == 0, args.cut_bits = uni(0, 2) == 0 ? 9 : 0;
+    args.round_to_bf16 = uni(0, 2) == 0;
     args.output_pixel_stride = out_pixel_stride, args.out_begin = out_begin, args.out_end = out_end;
     const std::string what = std::string(isa_name(GetParam())) + " trial " + std::to_string(trial) + ": c" +
                              std::to_string(channels) + " w" + std::to_string(width) + " k" + std::to_string(kh) + "x" +
@@ -471,7 +445,7 @@ TEST_P(KernelTier, F32DwconvRowsInOneCallRandomized) {
         single.output = pixels.data() + r * row_stride + (ow - out_begin) * out_pixel_stride;
         table_->f32_dwconv(single);
       }
-      if (args.round_to_bf16 || args.cut_bits > 0) return;
+      if (args.round_to_bf16) return;
       std::vector<float> want(segment * out_pixel_stride, kSentinel);
       one.output = want.data();
       f32_dwconv_ref(one);
@@ -527,7 +501,7 @@ WantAndGot run_3x3_on_one_row(DwconvF32Fn kernel, const std::vector<float>& row,
   f32_dwconv_ref(args);
   args.output = out.got.data();
   kernel(args);
-  if (args.round_to_bf16 || (args.cut_bits > 0 && args.cut_bits <= 8)) {
+  if (args.round_to_bf16) {
     out.words.resize(width * channels);
     args.output = nullptr, args.output_words = out.words.data();
     kernel(args);
@@ -556,37 +530,33 @@ TEST_P(KernelTier, F32DwconvClampPassesNaNAndKeepsMinusZero) {
     }
 }
 
-// Rounded to bfloat16 and cut to a reader's width in the epilogue, special outputs come out as the
-// reference makes them: a NaN whose payload is all ones stays NaN (rounding it as a number would carry into
-// the sign bit: -0), and the largest finite bfloat16 rounds up to infinity at 7 bits. Each channel passes one
-// kind of value through the kernel's centre tap (weight 1, the other taps 0), on every path.
-TEST_P(KernelTier, F32DwconvRoundsAndCutsSpecialOutputsAsTheReference) {
+// Rounded to bfloat16 in the epilogue, special outputs come out as the reference makes them: a NaN whose
+// payload is all ones stays NaN (rounding it as a number would carry into the sign bit: -0), the largest
+// finite float rounds up to infinity, and a tie rounds to even. Each channel passes one kind of value
+// through the kernel's centre tap (weight 1, the other taps 0), on every path, as floats and as words.
+TEST_P(KernelTier, F32DwconvRoundsSpecialOutputsAsTheReference) {
   const float kinds[4] = {std::bit_cast<float>(0x7FFFFFFFu), std::bit_cast<float>(0xFFFFFFFFu),
-                          std::bit_cast<float>(0x7F7F0000u), 1.0078125f};
+                          std::bit_cast<float>(0x7F7FFFFFu), 1.00390625f};
   for (size_t channels : {16, 20, 64}) {
     const size_t width = 11, taps = 9;
     std::vector<float> row(width * channels);
     for (size_t i = 0; i < row.size(); ++i) row[i] = kinds[i % channels % 4];
     std::vector<float> weights(taps * channels, 0.0f);
     std::fill_n(weights.begin() + 4 * channels, channels, 1.0f);
-    for (const bool round_to_bf16 : {false, true}) {
-      const auto [want, got, words] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
-        args.clamp_min = -kInf, args.clamp_max = kInf;
-        args.round_to_bf16 = round_to_bf16, args.cut_bits = 7;
-      });
-      for (size_t i = 0; i < want.size(); ++i) {
-        const size_t kind = i % channels % 4;
-        if (kind < 2) {
-          ASSERT_TRUE(std::isnan(want[i])) << "the reference's NaN at " << i;
-        } else if (kind == 2) {
-          ASSERT_EQ(want[i], kInf) << "the reference's largest bfloat16 at " << i;
-        }
-        ASSERT_TRUE(std::isnan(want[i]) ? std::isnan(got[i]) : std::memcmp(&want[i], &got[i], sizeof(float)) == 0)
-            << "round " << round_to_bf16 << " channels " << channels << " at " << i << ": got " << got[i]
-            << ", want " << want[i];
-        ASSERT_EQ(words[i], uint16_t(std::bit_cast<uint32_t>(got[i]) >> 16))
-            << "as words: round " << round_to_bf16 << " channels " << channels << " at " << i;
+    const auto [want, got, words] = run_3x3_on_one_row(table_->f32_dwconv, row, width, channels, weights, [&](DwconvArgs& args) {
+      args.clamp_min = -kInf, args.clamp_max = kInf;
+      args.round_to_bf16 = true;
+    });
+    for (size_t i = 0; i < want.size(); ++i) {
+      const size_t kind = i % channels % 4;
+      if (kind < 2) {
+        ASSERT_TRUE(std::isnan(want[i])) << "the reference's NaN at " << i;
+      } else {
+        ASSERT_EQ(want[i], kind == 2 ? kInf : 1.0f) << "the reference's largest float or tie at " << i;
       }
+      ASSERT_TRUE(std::isnan(want[i]) ? std::isnan(got[i]) : std::memcmp(&want[i], &got[i], sizeof(float)) == 0)
+          << "channels " << channels << " at " << i << ": got " << got[i] << ", want " << want[i];
+      ASSERT_EQ(words[i], uint16_t(std::bit_cast<uint32_t>(got[i]) >> 16)) << "as words: channels " << channels << " at " << i;
     }
   }
 }

@@ -65,7 +65,7 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
       for (size_t c = 0; c < cols; ++c) {
         float sum = acc[c];
         if (args.bias) sum = flush(sum + flush(args.bias[n0 + c]));
-        out[c] = finish_output(sum, flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16, args.cut_bits);
+        out[c] = finish_output(sum, flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16);
       }
     }
   }

@@ -27,7 +27,7 @@ void f32_dwconv_ref(const DwconvArgs& args) {
       }
     }
     for (size_t c = 0; c < channels; ++c)
-      out[c] = finish_output(out[c], args.clamp_min, args.clamp_max, args.round_to_bf16, args.cut_bits);
+      out[c] = finish_output(out[c], args.clamp_min, args.clamp_max, args.round_to_bf16);
   }
 }
 

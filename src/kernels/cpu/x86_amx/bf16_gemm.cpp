@@ -1,7 +1,7 @@
 // The bfloat16 GEMM on AMX tiles (tdpbf16ps): 32 rows x 32 output channels a step, four 16x16 fp32
 // accumulator tiles fed by two activation tiles (16 rows x 32 reduction elements) and two weight tiles
 // (16 pairs x 16 channels, the packed panels as they are). The tiles accumulate the whole reduction, then
-// the epilogue (bias, clamp, rounding and cut) runs on the stored sums with the AVX-512 tier's code.
+// the epilogue (bias, clamp and rounding) runs on the stored sums with the AVX-512 tier's code.
 //
 // tdpbf16ps sums the products in an order of its own, so outputs are not the reference's bits: each is
 // the exact sum's fp32 rounding within the accumulation bound (kernels.hpp, GemmBf16Args), and the same
@@ -65,7 +65,7 @@ void bf16_gemm_minmax_ukernel_32x32__amx(const GemmBf16Args& args) {
       [&](auto& acc, size_t row, size_t n0, size_t cols) {
         using Acc = decltype(acc);
         store_tile<amx::kAccRows<Acc>, amx::kAccPanels<Acc>, false>(
-            args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16, args.cut_bits,
+            args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
             args.c + row * args.c_row_stride + n0, args.c_row_stride, cols, acc);
       });
 }

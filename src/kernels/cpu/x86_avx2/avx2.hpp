@@ -55,20 +55,17 @@ struct SignificandCut8 {
   }
 };
 
-// An epilogue on 8 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding, then the reader's cut (when
-// it drops bits).
-inline __m256 finish(__m256 v, __m256 lo, __m256 hi, bool round_to_bf16, SignificandCut8 cut) {
+// An epilogue on 8 lanes: the clamp, then (round_to_bf16) the bfloat16 rounding.
+inline __m256 finish(__m256 v, __m256 lo, __m256 hi, bool round_to_bf16) {
   v = clamp8(v, lo, hi);
-  if (round_to_bf16) v = bf16_rounded(v);
-  return cut.drop > 0 ? cut(v) : v;
+  return round_to_bf16 ? bf16_rounded(v) : v;
 }
 
-// The same steps chosen at compile time (the depthwise loops: no branch per output vector).
-template <bool kRound, bool kCut>
-inline __m256 finish(__m256 v, __m256 lo, __m256 hi, SignificandCut8 cut) {
+// The same step chosen at compile time (the depthwise loops: no branch per output vector).
+template <bool kRound>
+inline __m256 finish(__m256 v, __m256 lo, __m256 hi) {
   v = clamp8(v, lo, hi);
   if constexpr (kRound) v = bf16_rounded(v);
-  if constexpr (kCut) v = cut(v);
   return v;
 }
 #endif

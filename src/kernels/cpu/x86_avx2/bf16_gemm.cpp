@@ -51,13 +51,12 @@ void tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0,
   }
   const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
   const bool round = args.round_to_bf16;
-  const SignificandCut8 cut(args.cut_bits);
 #pragma GCC unroll 8
   for (size_t r = 0; r < MR; ++r) {
     float* out = args.c + (m0 + r) * args.c_row_stride + n0;
     // No bias, no addition: adding +0 would turn a -0 sum into +0, which the reference keeps.
-    const __m256 v0 = finish(args.bias ? _mm256_add_ps(acc0[r], b0) : acc0[r], lo, hi, round, cut);
-    const __m256 v1 = finish(args.bias ? _mm256_add_ps(acc1[r], b1) : acc1[r], lo, hi, round, cut);
+    const __m256 v0 = finish(args.bias ? _mm256_add_ps(acc0[r], b0) : acc0[r], lo, hi, round);
+    const __m256 v1 = finish(args.bias ? _mm256_add_ps(acc1[r], b1) : acc1[r], lo, hi, round);
     if (cols == 16) {
       _mm256_storeu_ps(out, v0);
       _mm256_storeu_ps(out + 8, v1);

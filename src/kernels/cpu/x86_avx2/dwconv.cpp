@@ -13,12 +13,11 @@ namespace ttnn::kernels {
 namespace {
 
 // One output pixel from its in-bounds taps; kTaps > 0 fixes the count at compile time (full unroll).
-template <size_t kTaps, bool kRound, bool kCut>
+template <size_t kTaps, bool kRound>
 void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, float* out) {
   const size_t count = kTaps > 0 ? kTaps : runtime_count;
   const size_t channels = args.channels;
   const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
-  const SignificandCut8 cut(args.cut_bits);
   size_t c = 0;
   for (; c + 16 <= channels; c += 16) {
     __m256 acc0 = args.bias ? _mm256_loadu_ps(args.bias + c) : _mm256_setzero_ps();
@@ -27,8 +26,8 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
       acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w[t] + c), _mm256_loadu_ps(in[t] + c), acc0);
       acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w[t] + c + 8), _mm256_loadu_ps(in[t] + c + 8), acc1);
     }
-    _mm256_storeu_ps(out + c, finish<kRound, kCut>(acc0, lo, hi, cut));
-    _mm256_storeu_ps(out + c + 8, finish<kRound, kCut>(acc1, lo, hi, cut));
+    _mm256_storeu_ps(out + c, finish<kRound>(acc0, lo, hi));
+    _mm256_storeu_ps(out + c + 8, finish<kRound>(acc1, lo, hi));
   }
   for (; c < channels; c += 8) {
     const size_t lanes = std::min<size_t>(8, channels - c);
@@ -36,7 +35,7 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
     __m256 acc = args.bias ? _mm256_maskload_ps(args.bias + c, m) : _mm256_setzero_ps();
     for (size_t t = 0; t < count; ++t)
       acc = _mm256_fmadd_ps(_mm256_maskload_ps(w[t] + c, m), _mm256_maskload_ps(in[t] + c, m), acc);
-    acc = finish<kRound, kCut>(acc, lo, hi, cut);
+    acc = finish<kRound>(acc, lo, hi);
     if (lanes == 8) _mm256_storeu_ps(out + c, acc);
     else _mm256_maskstore_ps(out + c, m, acc);
   }
@@ -46,11 +45,10 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
 // skipped):
 // 8 channels at a time with the nine weight vectors held in registers, two pixels per step. The taps are
 // summed in the same order as pixel(), so the two paths agree bit for bit.
-template <bool kRound, bool kCut>
+template <bool kRound>
 void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   const size_t ps = args.input_pixel_stride, dil = args.dilation * ps, step = args.stride * ps;
   const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
-  const SignificandCut8 cut(args.cut_bits);
   const float* const rows[3] = {args.input_rows[0], args.input_rows[1], args.input_rows[2]};
   const size_t first = (ow_begin * args.stride - args.pad_left) * ps;
   for (size_t c = 0; c < args.channels; c += 8) {
@@ -65,7 +63,7 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
     auto tap = [&](__m256 acc, const float* row, size_t at, const __m256& weight) {
       return _mm256_fmadd_ps(weight, lanes == 8 ? _mm256_loadu_ps(row + at) : _mm256_maskload_ps(row + at, m), acc);
     };
-    auto one = [&](size_t at) { return finish<kRound, kCut>(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi, cut); };
+    auto one = [&](size_t at) { return finish<kRound>(sum_3x3_window(bias, rows, at, dil, w, tap), lo, hi); };
     auto store = [&](float* to, __m256 v) {
       if (lanes == 8) _mm256_storeu_ps(to, v);
       else _mm256_maskstore_ps(to, m, v);
@@ -79,20 +77,19 @@ void interior_3x3(const DwconvArgs& args, size_t ow_begin, size_t ow_end) {
   }
 }
 
-template <bool kRound, bool kCut>
+template <bool kRound>
 void run(const DwconvArgs& args) {
-  dwconv_tier<interior_3x3<kRound, kCut>, pixel<9, kRound, kCut>, pixel<0, kRound, kCut>>(args);
+  dwconv_tier<interior_3x3<kRound>, pixel<9, kRound>, pixel<0, kRound>>(args);
 }
 
 }  // namespace
 
-// The epilogue's steps fixed per instantiation: no branch per output vector.
+// The epilogue's step fixed per instantiation: no branch per output vector.
 void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) {
   if (args.output_words)
     return dwconv_words_through_floats(args, f32_dwconv_minmax_ukernel_up16x__avx2, bf16_top_halves__avx2);
-  const bool cut = SignificandCut8(args.cut_bits).drop > 0;
-  if (args.round_to_bf16) return cut ? run<true, true>(args) : run<true, false>(args);
-  return cut ? run<false, true>(args) : run<false, false>(args);
+  if (args.round_to_bf16) return run<true>(args);
+  run<false>(args);
 }
 
 }  // namespace ttnn::kernels

@@ -81,101 +81,62 @@ inline __m512 bf16_rounded(__m512 values) {
 // formats::round_significand to `bits` (> 0) on 16 lanes: zeros and subnormals keep only their sign, Inf
 // and NaN stay as they are.
 struct SignificandCut16 {
-  int drop = 0;  // bits dropped: 0, no cut. Only the count is held: the depthwise loops have no registers to spare
+  int drop = 0;  // bits dropped: 0, no cut
   explicit SignificandCut16(int bits) : drop(bits > 0 ? 24 - std::min(bits, 24) : 0) {}
   __m512 operator()(__m512 value) const {
     const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
     const __m512i exponent = _mm512_and_si512(u, exponent_mask);
-    __m512i result = rounded_bits(u);
+    const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
+    const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
+    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), _mm512_set1_epi32(1));
+    __m512i result = _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
     result = _mm512_mask_and_epi32(result, _mm512_cmpeq_epi32_mask(exponent, _mm512_setzero_si512()), u,
                                    _mm512_set1_epi32(int(0x80000000u)));
     return _mm512_castsi512_ps(_mm512_mask_mov_epi32(result, _mm512_cmpeq_epi32_mask(exponent, exponent_mask), u));
   }
-  // The cut of bfloat16 values as their 16-bit words: the words of what operator() gives for the values
-  // they stand for (a cut to 8 bits or more leaves a bfloat16 as it is). On half-width vectors: half the
-  // work of the cut on floats.
-  __m256i words(__m256i h) const {
-    const int word_drop = drop - 16;
-    if (word_drop <= 0) return h;
-    const __m256i exponent_mask = _mm256_set1_epi16(0x7F80);
-    const __m256i odd = _mm256_and_si256(_mm256_srl_epi16(h, _mm_cvtsi32_si128(word_drop)), _mm256_set1_epi16(1));
-    const __m256i half_minus_one = _mm256_set1_epi16(short((1 << (word_drop - 1)) - 1));
-    const __m256i rounded = _mm256_and_si256(_mm256_add_epi16(_mm256_add_epi16(h, half_minus_one), odd),
-                                             _mm256_set1_epi16(short(~((1 << word_drop) - 1))));
-    // A zero exponent here is a zero (bfloat16 subnormals are not made below), which rounds to itself.
-    const __mmask16 special = _mm256_cmpeq_epi16_mask(_mm256_and_si256(h, exponent_mask), exponent_mask);
-    return _mm256_mask_mov_epi16(rounded, special, h);
-  }
-  // The same for values that are not subnormal (a flushing GEMM's outputs): a zero's bits round to themselves,
-  // so only Inf and NaN need their own case.
-  __m512 normal(__m512 value) const {
-    const __m512i u = _mm512_castps_si512(value), exponent_mask = _mm512_set1_epi32(0x7F800000);
-    const __mmask16 special = _mm512_cmpeq_epi32_mask(_mm512_and_si512(u, exponent_mask), exponent_mask);
-    return _mm512_castsi512_ps(_mm512_mask_mov_epi32(rounded_bits(u), special, u));
-  }
-
- private:
-  // The bits rounded to nearest even at the kept width (finite, normal values).
-  __m512i rounded_bits(__m512i u) const {
-    const __m512i keep = _mm512_set1_epi32(int(~((1u << drop) - 1u)));
-    const __m512i half_minus_one = _mm512_set1_epi32(int((1u << (drop - 1)) - 1u));
-    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, unsigned(drop)), _mm512_set1_epi32(1));
-    return _mm512_and_si512(_mm512_add_epi32(_mm512_add_epi32(u, half_minus_one), odd), keep);
-  }
 };
 
-// The bfloat16 words of bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero),
-// then (kCut) cut: fewer instructions. NaNs are quieted as bf16_bits quiets them.
-template <bool kCut = false>
-inline __m256i bf16_words_normal(__m512 values, SignificandCut16 cut = SignificandCut16(0)) {
-  const __m256i bits = (__m256i)_mm512_cvtneps_pbh(values);
-  if constexpr (kCut) return cut.words(bits);
-  return bits;
-}
+// The bfloat16 words of bf16_rounded for values that are not subnormal (vcvtneps2bf16 reads those as zero):
+// fewer instructions. NaNs are quieted as bf16_bits quiets them.
+inline __m256i bf16_words_normal(__m512 values) { return (__m256i)_mm512_cvtneps_pbh(values); }
 // The same as floats.
-template <bool kCut = false>
-inline __m512 bf16_rounded_normal(__m512 values, SignificandCut16 cut = SignificandCut16(0)) {
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bf16_words_normal<kCut>(values, cut)), 16));
+inline __m512 bf16_rounded_normal(__m512 values) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bf16_words_normal(values)), 16));
 }
 
 inline constexpr int kSubnormalClass = 0x20;  // vfpclassps category
 
-// An epilogue on 16 lanes: the clamp, then (kRound) the bfloat16 rounding, then (kCut) the reader's cut. The
-// steps are chosen at compile time (tested per vector, their branches split the depthwise kernels'
-// straight-line blocks); a function of values rather than an object, so callers keep the bounds in registers.
-// Rounded vectors without a subnormal (all but the rarest) take the short way.
-template <bool kRound, bool kCut>
-inline __m512 finish(__m512 v, __m512 lo, __m512 hi, SignificandCut16 cut) {
+// An epilogue on 16 lanes: the clamp, then (kRound) the bfloat16 rounding. The step is chosen at compile time
+// (tested per vector, its branch split the depthwise kernels' straight-line blocks); a function of values
+// rather than an object, so callers keep the bounds in registers. Rounded vectors without a subnormal (all
+// but the rarest) take the short way.
+template <bool kRound>
+inline __m512 finish(__m512 v, __m512 lo, __m512 hi) {
   v = clamp(v, lo, hi);
   if constexpr (kRound) {
     if (_mm512_fpclass_ps_mask(v, kSubnormalClass) == 0) [[likely]]
-      return bf16_rounded_normal<kCut>(v, cut);
+      return bf16_rounded_normal(v);
     v = bf16_rounded(v);
   }
-  if constexpr (kCut) v = cut(v);
   return v;
 }
 
-// finish's outputs as their bfloat16 words, where they are bfloat16 values (kRound, or a cut to 8 bits or
-// fewer): vcvtneps2bf16's words as they come, without widening them back.
-template <bool kRound, bool kCut>
-inline __m256i finish_words(__m512 v, __m512 lo, __m512 hi, SignificandCut16 cut) {
-  if constexpr (kRound) {
-    const __m512 clamped = clamp(v, lo, hi);
-    if (_mm512_fpclass_ps_mask(clamped, kSubnormalClass) == 0) [[likely]]
-      return bf16_words_normal<kCut>(clamped, cut);
-  }
-  return _mm512_cvtepi32_epi16(_mm512_srli_epi32(_mm512_castps_si512(finish<kRound, kCut>(v, lo, hi, cut)), 16));
+// finish<true>'s outputs as their bfloat16 words: vcvtneps2bf16's words as they come, without widening them
+// back.
+inline __m256i finish_words(__m512 v, __m512 lo, __m512 hi) {
+  const __m512 clamped = clamp(v, lo, hi);
+  if (_mm512_fpclass_ps_mask(clamped, kSubnormalClass) == 0) [[likely]]
+    return bf16_words_normal(clamped);
+  return _mm512_cvtepi32_epi16(bf16_bits(_mm512_castps_si512(clamped)));
 }
 
 // The GEMM tiles' epilogue: acc (+ bias unless the accumulators started from it), clamped, rounded to
-// bfloat16 when round_to_bf16 (outputs of a flushing GEMM: none is subnormal), cut to cut_bits when > 0,
-// stored to `cols` columns of the tile's panels.
+// bfloat16 when round_to_bf16 (outputs of a flushing GEMM: none is subnormal), stored to `cols` columns of
+// the tile's panels.
 template <size_t MR, size_t NP, bool kBiasFirst>
-inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool round_to_bf16, int cut_bits,
-                       float* c, size_t c_row_stride, size_t cols, __m512 (&acc)[MR][NP]) {
+inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool round_to_bf16, float* c,
+                       size_t c_row_stride, size_t cols, __m512 (&acc)[MR][NP]) {
   const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
-  const SignificandCut16 cut(cut_bits);
   __m512 b[NP];
   __mmask16 m[NP];
   for (size_t j = 0; j < NP; ++j) {
@@ -189,8 +150,7 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool
       // No bias, no addition: adding +0 would turn a -0 sum into +0, which the reference keeps.
       __m512 v = kBiasFirst || !bias ? acc[r][j] : _mm512_add_ps(acc[r][j], b[j]);
       v = clamp(v, lo, hi);
-      if (round_to_bf16) v = cut.drop > 0 ? bf16_rounded_normal<true>(v, cut) : bf16_rounded_normal(v);
-      else if (cut.drop > 0) v = cut.normal(v);
+      if (round_to_bf16) v = bf16_rounded_normal(v);
       if (m[j] == 0xFFFF) _mm512_storeu_ps(out + 16 * j, v);
       else _mm512_mask_storeu_ps(out + 16 * j, m[j], v);
     }

@@ -65,8 +65,8 @@ __attribute__((always_inline)) inline void finish_tile(const ConvRowsArgs& args,
                                                        size_t cols, size_t i0) {
   float* const c = args.c + i0 * args.c_row_stride + n0;
   if (!args.round_to_bfp8)
-    return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false,
-                                          0, c, args.c_row_stride, cols, acc);
+    return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false, c,
+                                          args.c_row_stride, cols, acc);
   // store_tile's bias and clamp, then the blocks rounded in registers.
   __mmask16 mask[NP];
   add_bias_and_clamp(acc, mask, cols, !kBiasFirst && args.bias ? args.bias + n0 : nullptr, args.clamp_min,

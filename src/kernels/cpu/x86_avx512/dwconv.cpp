@@ -24,28 +24,26 @@ Out* outputs(const DwconvArgs& args) {
   else return args.output;
 }
 
-// One output vector finished and stored, as floats (finish) or as bfloat16 words (finish_words: outputs that
-// are bfloat16 values, DwconvArgs::output_words).
-template <bool kFull, bool kRound, bool kCut, class Out>
-__attribute__((always_inline)) inline void store_output(Out* to, __mmask16 m, __m512 v, __m512 lo, __m512 hi,
-                                                        SignificandCut16 cut) {
+// One output vector finished and stored, as floats (finish) or as bfloat16 words (finish_words: outputs
+// rounded to bfloat16, DwconvArgs::output_words).
+template <bool kFull, bool kRound, class Out>
+__attribute__((always_inline)) inline void store_output(Out* to, __mmask16 m, __m512 v, __m512 lo, __m512 hi) {
   if constexpr (std::is_same_v<Out, uint16_t>) {
-    const __m256i words = finish_words<kRound, kCut>(v, lo, hi, cut);
+    const __m256i words = finish_words(v, lo, hi);
     if (kFull) _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), words);
     else _mm256_mask_storeu_epi16(to, m, words);
   } else {
-    const __m512 finished = finish<kRound, kCut>(v, lo, hi, cut);
+    const __m512 finished = finish<kRound>(v, lo, hi);
     if (kFull) _mm512_storeu_ps(to, finished);
     else _mm512_mask_storeu_ps(to, m, finished);
   }
 }
 
-template <size_t kTaps, bool kRound, bool kCut, class Out>
+template <size_t kTaps, bool kRound, class Out>
 void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, Out* out) {
   const size_t count = kTaps > 0 ? kTaps : runtime_count;
   const size_t channels = args.channels;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
-  const SignificandCut16 cut(args.cut_bits);
   size_t c = 0;
   // Four channel vectors at a time: four independent tap chains instead of one waiting on each FMA.
   for (; c + 64 <= channels; c += 64) {
@@ -57,14 +55,14 @@ void pixel(const DwconvArgs& args, const float* const* in, const float* const* w
       for (size_t j = 0; j < 4; ++j)
         acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(w[t] + c + 16 * j), _mm512_loadu_ps(in[t] + c + 16 * j), acc[j]);
 #pragma GCC unroll 4
-    for (size_t j = 0; j < 4; ++j) store_output<true, kRound, kCut>(out + c + 16 * j, 0xFFFF, acc[j], lo, hi, cut);
+    for (size_t j = 0; j < 4; ++j) store_output<true, kRound>(out + c + 16 * j, 0xFFFF, acc[j], lo, hi);
   }
   for (; c < channels; c += 16) {
     const __mmask16 m = lanes(channels - c);
     __m512 acc = args.bias ? _mm512_maskz_loadu_ps(m, args.bias + c) : _mm512_setzero_ps();
     for (size_t t = 0; t < count; ++t)
       acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w[t] + c), _mm512_maskz_loadu_ps(m, in[t] + c), acc);
-    store_output<false, kRound, kCut>(out + c, m, acc, lo, hi, cut);
+    store_output<false, kRound>(out + c, m, acc, lo, hi);
   }
 }
 
@@ -112,11 +110,10 @@ __attribute__((always_inline)) inline void interior_block(__m512 (&acc)[kPixels]
 // c_end) sixteen at a time (kFull: all sixteen present): for each vector, the left edge pixel, the interior in
 // blocks of 8, 4, 2 and 1 pixels, and the right edge pixel in one walk along the row, whose lines the next
 // vector does not share. Edge pixels skip their missing column at compile time instead of listing taps.
-template <size_t kStride, bool kFull, bool kRound, bool kCut, class Out>
+template <size_t kStride, bool kFull, bool kRound, class Out>
 void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_begin, size_t c_end) {
   const size_t ps = args.input_pixel_stride, stride = args.stride, pad = args.pad_left, step = args.dilation * ps;
   const __m512 lo = _mm512_set1_ps(args.clamp_min), hi = _mm512_set1_ps(args.clamp_max);
-  const SignificandCut16 cut(args.cut_bits);
   // Arguments in locals: the output stores could alias the struct, which made every store reload them.
   const size_t channels = args.channels, out_stride = args.output_pixel_stride, row_count = args.rows;
   const size_t row_step = args.input_row_step, output_row_stride = args.output_row_stride;
@@ -148,7 +145,7 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
         const float* const rows[3] = {in[0], in[1], in[2]};
         Out* const output = outputs<Out>(args) + r * output_row_stride;  // pixel out_begin's
         const auto store = [&](size_t ow, __m512 v) {
-          store_output<kFull, kRound, kCut>(output + (ow - args.out_begin) * out_stride + c, m, v, lo, hi, cut);
+          store_output<kFull, kRound>(output + (ow - args.out_begin) * out_stride + c, m, v, lo, hi);
         };
         if (left) store(parts.begin - 1, sum_3x3_window<0>(bias, rows, first_column(parts.begin - 1), ps, w, tap));
         // The blocks walk the row with running pointers: per-pixel offsets computed from ow spilled registers.
@@ -162,7 +159,7 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
           interior_block<kPixels, kStride>(acc, rows, column, ps, stride, step, w, load);
 #pragma GCC unroll 8
           for (size_t i = 0; i < kPixels; ++i) {
-            store_output<kFull, kRound, kCut>(out, m, acc[i], lo, hi, cut);
+            store_output<kFull, kRound>(out, m, acc[i], lo, hi);
             out += out_stride;
           }
           ow += kPixels, column += kPixels * (kStride ? kStride : stride) * ps;
@@ -179,54 +176,48 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
   }
 }
 
-template <size_t kStride, bool kRound, bool kCut, class Out>
+template <size_t kStride, bool kRound, class Out>
 void row_3x3(const DwconvArgs& args, const RowParts3x3& parts) {
   const size_t full_end = args.channels / 16 * 16;
-  channels_3x3<kStride, true, kRound, kCut, Out>(args, parts, 0, full_end);
-  if (full_end < args.channels) channels_3x3<kStride, false, kRound, kCut, Out>(args, parts, full_end, args.channels);
+  channels_3x3<kStride, true, kRound, Out>(args, parts, 0, full_end);
+  if (full_end < args.channels) channels_3x3<kStride, false, kRound, Out>(args, parts, full_end, args.channels);
 }
 
 // Pixels [begin, end) of one output row by their tap lists.
-template <bool kRound, bool kCut, class Out>
+template <bool kRound, class Out>
 void run_pixels(const DwconvArgs& args, size_t begin, size_t end) {
   dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, size_t i) {
     Out* const out = outputs<Out>(args) + i * args.output_pixel_stride;
-    if (count == 9) pixel<9, kRound, kCut>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
-    else pixel<0, kRound, kCut>(args, in, w, count, out);
+    if (count == 9) pixel<9, kRound>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
+    else pixel<0, kRound>(args, in, w, count, out);
   });
 }
 
-template <bool kRound, bool kCut, class Out>
+template <bool kRound, class Out>
 void run(const DwconvArgs& args) {
   if (args.kernel_h != 3 || args.kernel_w != 3) {
     return dwconv_each_row(args, [](const DwconvArgs& one) {
-      run_pixels<kRound, kCut, Out>(one, one.out_begin, one.out_end);
+      run_pixels<kRound, Out>(one, one.out_begin, one.out_end);
     });
   }
   const RowParts3x3 parts = row_parts_3x3(args);
   dwconv_each_row(args, [&](const DwconvArgs& one) {
-    run_pixels<kRound, kCut, Out>(one, one.out_begin, parts.first());
-    run_pixels<kRound, kCut, Out>(one, parts.last(), one.out_end);
+    run_pixels<kRound, Out>(one, one.out_begin, parts.first());
+    run_pixels<kRound, Out>(one, parts.last(), one.out_end);
   });
-  if (args.dilation == 1 && args.stride == 1) row_3x3<1, kRound, kCut, Out>(args, parts);
-  else if (args.dilation == 1 && args.stride == 2) row_3x3<2, kRound, kCut, Out>(args, parts);
-  else row_3x3<0, kRound, kCut, Out>(args, parts);
-}
-
-template <class Out>
-void run_with_epilogue(const DwconvArgs& args) {
-  const bool cut = SignificandCut16(args.cut_bits).drop > 0;
-  if (args.round_to_bf16) return cut ? run<true, true, Out>(args) : run<true, false, Out>(args);
-  return cut ? run<false, true, Out>(args) : run<false, false, Out>(args);
+  if (args.dilation == 1 && args.stride == 1) row_3x3<1, kRound, Out>(args, parts);
+  else if (args.dilation == 1 && args.stride == 2) row_3x3<2, kRound, Out>(args, parts);
+  else row_3x3<0, kRound, Out>(args, parts);
 }
 
 }  // namespace
 
-// The epilogue's steps fixed per instantiation: no branch per output vector.
+// The epilogue's steps fixed per instantiation: no branch per output vector. Words are rounded outputs.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args) {
   if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
-  if (args.output_words) return run_with_epilogue<uint16_t>(args);
-  run_with_epilogue<float>(args);
+  if (args.output_words) return run<true, uint16_t>(args);
+  if (args.round_to_bf16) return run<true, float>(args);
+  run<false, float>(args);
 }
 
 }  // namespace ttnn::kernels

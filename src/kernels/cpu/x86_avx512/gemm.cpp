@@ -34,7 +34,7 @@ void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, w[j], acc[r][j]);
     }
   }
-  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, 0, args.c + m0 * args.c_row_stride + n0,
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, args.c + m0 * args.c_row_stride + n0,
                            args.c_row_stride, cols, acc);
 }
 
@@ -50,7 +50,7 @@ void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_
     dpbf16_pair(acc, panel, panel_stride, p, reinterpret_cast<const char*>(a + 2 * p),
                 args.a_row_stride * sizeof(uint16_t));
   store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                            args.cut_bits, args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
 // ---- bfloat16 weights widened to fp32, fp32 activations ----
@@ -86,7 +86,7 @@ void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, si
   // An odd k's last pair has no element k: its product would add +0, which changes nothing.
   if (k % 2) step(full_pairs, false);
   store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                            args.cut_bits, args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
 // Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter (a
