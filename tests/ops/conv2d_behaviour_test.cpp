@@ -1,6 +1,7 @@
 // conv2d behaviour that needs no oracle: sharding, prepared weights and the op cache, deallocation, errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <random>
 #include <set>
@@ -14,6 +15,7 @@
 #include "core/tensor_allocation.hpp"
 #include "kernels/kernels.hpp"
 #include "ops/conv2d/plan.hpp"
+#include "ops/common/decode_activations.hpp"
 #include "ops/conv2d/program.hpp"
 #include "ops/conv2d/sharding.hpp"
 #include "ttnn/device.hpp"
@@ -466,6 +468,46 @@ TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
         for (uint32_t ch = 0; ch < cout; ++ch)
           ASSERT_EQ(values[p * floats.cols + ch], expected[p * cout + ch]) << p << "," << ch;
     }
+}
+
+// bfloat16 words are an output only a depthwise kernel's epilogue makes, rounding its outputs to bfloat16
+// (run_into_consumer asks for them where passes_words holds): a program asking another conv for them, or a
+// depthwise conv whose output is not bfloat16, fails naming why instead of writing other values.
+TEST(Conv2d, OnlyADepthwiseKernelRoundingToBfloat16WritesWords) {
+  struct Case {
+    const char* name;
+    uint32_t groups;
+    DataType output;
+    const char* error;
+  };
+  for (const Case& c : {Case{"dense 3x3", 1, DataType::BFLOAT16, "only an accurate depthwise conv without a residual add"},
+                        Case{"depthwise to float32", 24, DataType::FLOAT32, "rounds its outputs to bfloat16"}}) {
+    SCOPED_TRACE(c.name);
+    ConvFixture f;
+    f.groups = c.groups;
+    if (c.groups > 1) f.cout = f.cin;
+    Conv2dArgs args = f.args(DataType::BFLOAT16);
+    args.conv_config.dtype = c.output;
+    const Conv2dPlan plan = plan_conv2d(args);
+    const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+    const ActivationSource source = plan.source.at(args.input_tensor.bytes("test"));
+    const DecodedActivations decoded = decode_activations(source, f.device.get());
+    std::vector<uint16_t> words(size_t(plan.output_layout.height) * plan.output_layout.width);
+    const Bf16Rows rows{words.data(), size_t(plan.output_layout.width), OperandCut{}};
+    Conv2dProgram program{&plan.geometry, &plan.math,        &plan.prepared,        plan.streamed ? nullptr : &decoded,
+                          &source,        nullptr,           &plan.output_layout,   output.bytes("test"),
+                          plan.block_rows};
+    program.bf16_operands = plan.bf16_operands;
+    program.output_words = &rows;
+    std::string error = "no error";
+    try {
+      run_conv2d_work_item(program, plan.items.front());
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    EXPECT_NE(error.find(c.error), std::string::npos) << error;
+    EXPECT_TRUE(std::all_of(words.begin(), words.end(), [](uint16_t w) { return w == 0; })) << "words written";
+  }
 }
 
 TEST(Conv2d, BadArgumentsGetClearErrors) {

@@ -515,9 +515,9 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
   return input;
 }
 
-// Returns whether the outputs are finished as `finish` asks (the kernel rounds to bfloat16 and cuts). With
-// out_words the outputs go there as bfloat16 words instead (kernels::DwconvArgs::output_words: `finish` must
-// be done in the kernel and make bfloat16 values).
+// Returns whether the outputs are finished as `finish` asks (the kernel rounds to bfloat16). With out_words
+// the outputs go there as bfloat16 words instead (kernels::DwconvArgs::output_words: the kernel must round
+// them to bfloat16).
 bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
                          size_t out_stride, const OutputFinish& finish, uint16_t* out_words = nullptr) {
   const Conv2dGeometry& g = *program.geometry;
@@ -545,6 +545,8 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   dw.clamp_max = program.math->clamp.max;
   const bool in_kernel = finish.in_float_epilogue();
   dw.round_to_bf16 = in_kernel && finish.stored == DataType::BFLOAT16;
+  check(!out_words || dw.round_to_bf16, "conv2d: a depthwise conv writes bfloat16 words only where its kernel "
+                                        "rounds its outputs to bfloat16 (passes_words)");
   dw.output_pixel_stride = out_stride;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
@@ -739,10 +741,7 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
       finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish,
                                      words ? words->at(p0, item.col_begin) : nullptr);
     else finished = run_gemm_block(program, item, p0, p1, out, out_stride, finish);
-    if (words) {
-      check(finished, "conv2d: bfloat16 words the depthwise kernel did not finish");
-      continue;
-    }
+    if (words) continue;  // finished by the kernel (run_depthwise_block checks)
     if (program.residual) add_residual(program, item, p0, p1, out, out_stride, finished);
     // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
     if (floats && (program.residual || !finished)) {
