@@ -14,6 +14,7 @@
 #include "formats/fidelity.hpp"
 #include "core/tensor_allocation.hpp"
 #include "kernels/kernels.hpp"
+#include "ops/conv2d/conv2d_geometry.hpp"
 #include "ops/conv2d/plan.hpp"
 #include "ops/common/decode_activations.hpp"
 #include "ops/conv2d/program.hpp"
@@ -508,6 +509,33 @@ TEST(Conv2d, OnlyADepthwiseKernelRoundingToBfloat16WritesWords) {
     EXPECT_NE(error.find(c.error), std::string::npos) << error;
     EXPECT_TRUE(std::all_of(words.begin(), words.end(), [](uint16_t w) { return w == 0; })) << "words written";
   }
+}
+
+// A fused producer's output is made once between the threads where their stretches' rings of input rows
+// would make much of it twice (a small image split between threads), and by each ring otherwise. The
+// values are the same either way (the planned pass's tests compare them with the ops one by one).
+TEST(Conv2d, ThreadsShareAFusedProducersOutputWhereTheirRingsWouldRepeatIt) {
+  const auto depthwise = [](uint32_t size, uint32_t stride, uint32_t batch) {
+    Conv2dGeometry g;
+    g.batch = batch, g.in_channels = g.out_channels = g.groups = 96;
+    g.input_height = g.input_width = size;
+    g.kernel_h = g.kernel_w = 3, g.stride_h = g.stride_w = stride, g.padding = Padding2d(1, 1);
+    g.output_height = g.output_width = (size + 2 - 3) / stride + 1;
+    return g;
+  };
+  const auto shares = [](const Conv2dGeometry& g, size_t parts) {
+    std::vector<ConvWorkItem> stretches(parts);
+    for (size_t i = 0; i < parts; ++i) {
+      stretches[i].row_begin = g.output_pixels() * i / parts, stretches[i].row_end = g.output_pixels() * (i + 1) / parts;
+      stretches[i].col_end = g.out_channels;
+    }
+    return shares_producer_output(g, stretches);
+  };
+  EXPECT_TRUE(shares(depthwise(7, 1, 1), 2));    // the rings make 10 rows of 7
+  EXPECT_TRUE(shares(depthwise(7, 1, 1), 3));
+  EXPECT_FALSE(shares(depthwise(56, 1, 1), 2));  // 58 of 56
+  EXPECT_FALSE(shares(depthwise(7, 1, 1), 1));   // one ring makes each row once
+  EXPECT_FALSE(shares(depthwise(7, 1, 8), 2));   // stretches of whole images
 }
 
 TEST(Conv2d, BadArgumentsGetClearErrors) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/buffer_layout.hpp"
@@ -76,6 +77,11 @@ struct Conv2dFusion {
   const Conv2dFusion* consumer_fusion = nullptr;
 };
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion);
+
+// Whether run_conv2d_plan has the threads make a fused producer's output once between them before a
+// streamed depthwise conv split into `stretches` of output pixels reads it, rather than each stretch's ring
+// of input rows making the rows its windows read (neighbouring stretches both make the rows they share).
+bool shares_producer_output(const Conv2dGeometry& depthwise, std::span<const ConvWorkItem> stretches);
 
 // Whether `producer` (a pointwise conv, or one gathering from stored image rows: the stem) can run inside
 // `plan` (a depthwise conv reading its output): both accurate, the producer reading its input rows as

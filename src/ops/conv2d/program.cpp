@@ -667,6 +667,16 @@ void run_into_consumer(const Conv2dProgram& program, const ConvWorkItem& item) {
 
 }  // namespace
 
+void produce_input_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, float* out) {
+  const uint32_t channels = program.geometry->in_channels;
+  ConvWorkItem item;
+  item.col_begin = 0, item.col_end = channels;
+  for (uint64_t b0 = p0; b0 < p1; b0 += program.block_rows) {
+    const uint64_t b1 = std::min<uint64_t>(p1, b0 + program.block_rows);
+    produce_rows(program, item, b0, b1, out + (b0 - p0) * channels);
+  }
+}
+
 uint64_t next_conv2d_run_id() {
   static std::atomic<uint64_t> next{1};
   return next.fetch_add(1, std::memory_order_relaxed);

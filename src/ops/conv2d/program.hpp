@@ -148,6 +148,10 @@ uint64_t next_conv2d_run_id();
 
 void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item);
 
+// Input pixels [p0, p1) of a depthwise conv with a fused producer (program.producer), every channel, into
+// `out` ([p1 - p0][in_channels]): made by the producer and rounded as the depthwise conv's ring holds them.
+void produce_input_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, float* out);
+
 // Rows of the reduction matrix (layout of conv2d_geometry.hpp) for output pixels [p0, p1) of group `group`.
 void gather_patches(const Conv2dGeometry& g, const ConvReductionLayout& reduction, const DecodedActivations& input,
                     uint32_t group, uint64_t p0, uint64_t p1, float* patches);
