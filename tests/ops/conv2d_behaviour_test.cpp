@@ -431,8 +431,9 @@ TEST(Conv2d, Bfloat16ConvWrittenToFloatRowsHoldsItsStoredValues) {
 }
 
 // Float rows that a LoFi GEMM reads hold the values as it reads them (rounded to bfloat16 under accurate,
-// truncated under tt_metal): the writer applies the cut, after rounding them as its output stores them, whichever kernel writes them (the float32 GEMM, the bfloat16 GEMM,
-// the int8 GEMM of a conv on bfloat8_b operands writing bfloat16 or float32, the depthwise kernel).
+// truncated under tt_metal): the writer applies the cut, after rounding them as its output stores them,
+// whichever kernel writes them (the float32 GEMM, the bfloat16 GEMM, the int8 GEMM of a conv on bfloat8_b
+// operands writing bfloat16 or float32, the depthwise kernel).
 TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
   struct Case {
     const char* name;
@@ -481,7 +482,7 @@ TEST(Conv2d, OnlyADepthwiseKernelRoundingToBfloat16WritesWords) {
     DataType output;
     const char* error;
   };
-  for (const Case& c : {Case{"dense 3x3", 1, DataType::BFLOAT16, "only an accurate depthwise conv without a residual add"},
+  for (const Case& c : {Case{"dense 3x3", 1, DataType::BFLOAT16, "only an accurate depthwise conv without a residual"},
                         Case{"depthwise to float32", 24, DataType::FLOAT32, "rounds its outputs to bfloat16"}}) {
     SCOPED_TRACE(c.name);
     ConvFixture f;
@@ -495,9 +496,9 @@ TEST(Conv2d, OnlyADepthwiseKernelRoundingToBfloat16WritesWords) {
     const DecodedActivations decoded = decode_activations(source, f.device.get());
     std::vector<uint16_t> words(size_t(plan.output_layout.height) * plan.output_layout.width);
     const Bf16Rows rows{words.data(), size_t(plan.output_layout.width), OperandCut{}};
-    Conv2dProgram program{&plan.geometry, &plan.math,        &plan.prepared,        plan.streamed ? nullptr : &decoded,
-                          &source,        nullptr,           &plan.output_layout,   output.bytes("test"),
-                          plan.block_rows};
+    Conv2dProgram program{&plan.geometry,       &plan.math,           &plan.prepared,
+                          plan.streamed ? nullptr : &decoded, &source, nullptr,
+                          &plan.output_layout,  output.bytes("test"), plan.block_rows};
     program.bf16_operands = plan.bf16_operands;
     program.output_words = &rows;
     std::string error = "no error";
@@ -526,7 +527,8 @@ TEST(Conv2d, ThreadsShareAFusedProducersOutputWhereTheirRingsWouldRepeatIt) {
   const auto shares = [](const Conv2dGeometry& g, size_t parts) {
     std::vector<ConvWorkItem> stretches(parts);
     for (size_t i = 0; i < parts; ++i) {
-      stretches[i].row_begin = g.output_pixels() * i / parts, stretches[i].row_end = g.output_pixels() * (i + 1) / parts;
+      stretches[i].row_begin = g.output_pixels() * i / parts;
+      stretches[i].row_end = g.output_pixels() * (i + 1) / parts;
       stretches[i].col_end = g.out_channels;
     }
     return shares_producer_output(g, stretches);

@@ -304,8 +304,8 @@ uint64_t ring_input_pixels(const Conv2dGeometry& g, uint64_t begin, uint64_t end
 
 bool shares_producer_output(const Conv2dGeometry& depthwise, std::span<const ConvWorkItem> stretches) {
   // Making the output once costs a second parallel region and reading rows another core made: measured on
-  // MobileNetV2 at batch 1 on two threads, it paid where the rings made 21% more rows than the output has
-  // (7x7 steps: 10-13% faster), and was even at 14% (14x14 steps).
+  // MobileNetV2 at batch 1 on two threads, it paid where the rings made 21-43% more rows than the output
+  // has (the 7x7 steps: 6-16% faster), and was even at 14% (the 14x14 steps).
   constexpr double kRingRowsAbove = 1.2;
   uint64_t ring_pixels = 0;
   for (const ConvWorkItem& stretch : stretches)

@@ -626,8 +626,8 @@ struct ConsumedRows {
 bool passes_words(const Conv2dProgram& depthwise, const Conv2dProgram& reader, size_t width) {
   const OutputFinish finish{depthwise.output_layout->dtype, reader.source->cut};
   return runs_bf16_gemm(reader) && !kernels::kernel_table().bf16_gemm_reads_floats &&
-         depthwise.math->numerics == Numerics::accurate && finish.in_float_epilogue() && finish.stored == DataType::BFLOAT16 &&
-         width % 2 == 0;
+         depthwise.math->numerics == Numerics::accurate && finish.in_float_epilogue() &&
+         finish.stored == DataType::BFLOAT16 && width % 2 == 0;
 }
 
 // A depthwise item over every channel, block by block: each block written as the rows the consumer reads
