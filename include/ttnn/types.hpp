@@ -30,15 +30,16 @@ enum class ShardOrientation : uint8_t { ROW_MAJOR, COL_MAJOR };
 
 enum class ShardStrategy : uint8_t { HEIGHT, WIDTH, BLOCK };
 
-// Multiplier fidelity (operand A = weights, operand B = activations): LoFi multiplies the top 1+4
-// significand bits of A by the top 1+6 of B; HiFi2 adds A's next bits; HiFi3 adds B's next bits;
+// Multiplier fidelity (operand A = weights, operand B = activations): on a device LoFi multiplies the top
+// 1+4 significand bits of A by the top 1+6 of B; HiFi2 adds A's next bits; HiFi3 adds B's next bits;
 // HiFi4 uses all of both.
 enum class MathFidelity : uint8_t { LoFi, HiFi2, HiFi3, HiFi4 };
 
 // How block-float and fidelity arithmetic is carried out; NUMERICS.md gives every rule exactly.
 //  accurate: bfloat8_b weight blocks along the reduction dimension, weights rounded (RNE) to the
-//            fidelity's operand width when prepared, activations truncated to it, fp32 accumulation:
-//            the same storage as TT-NN, never less accurate than a device with the same settings.
+//            fidelity's operand width when prepared, activations read as stored (rounded to bfloat16 at
+//            LoFi), fp32 accumulation: the same storage as TT-NN, never less accurate than a device with
+//            the same settings.
 //  tt_metal: TT-NN's arithmetic as its MobileNetV2 runs on a device, to predict its results: weights
 //            prepared as [K, out] tiles (bfloat8_b exponents shared across 16 output channels), both
 //            operands truncated at the multiplier, partial sums per 32-wide reduction tile in a bfloat16
