@@ -283,18 +283,15 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 namespace {
 
 // Input pixels a streamed depthwise conv makes in its ring for output pixels [begin, end): for each image
-// they touch, the input rows their windows read (depthwise_input's).
+// they touch, the input rows their windows read (as depthwise_input reads them).
 uint64_t ring_input_pixels(const Conv2dGeometry& g, uint64_t begin, uint64_t end) {
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   uint64_t rows = 0;
   for (uint64_t p = begin; p < end;) {
     const uint64_t image = p / image_pixels, run_end = std::min(end, (image + 1) * image_pixels);
-    const long oh0 = long(p % image_pixels / g.output_width);
-    const long oh1 = long((run_end - 1) % image_pixels / g.output_width) + 1;
-    const long first = std::max(0L, oh0 * long(g.stride_h) - long(g.padding.top));
-    const long end_row = std::min(long(g.input_height), (oh1 - 1) * long(g.stride_h) - long(g.padding.top) +
-                                                            long(g.kernel_h - 1) * long(g.dilation_h) + 1);
-    rows += uint64_t(std::max(0L, end_row - first));
+    const auto [first, end_row] = g.input_rows_read(uint32_t(p % image_pixels / g.output_width),
+                                                    uint32_t((run_end - 1) % image_pixels / g.output_width) + 1);
+    rows += uint64_t(end_row - first);
     p = run_end;
   }
   return rows * g.input_width;

@@ -2,8 +2,10 @@
 // the reduction layout of the prepared weights, and the resolved arithmetic.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "ops/common/activation.hpp"
 #include "ttnn/operations/conv2d.hpp"
@@ -21,6 +23,13 @@ struct Conv2dGeometry {
   uint32_t taps() const { return kernel_h * kernel_w; }
   uint64_t input_pixels() const { return uint64_t(batch) * input_height * input_width; }
   uint64_t output_pixels() const { return uint64_t(batch) * output_height * output_width; }
+  // The input rows [first, end) of an image that output rows [oh0, oh1) read, clamped to the image.
+  std::pair<long, long> input_rows_read(uint32_t oh0, uint32_t oh1) const {
+    const long first = std::max(0L, long(oh0) * long(stride_h) - long(padding.top));
+    const long end = std::min(long(input_height), long(oh1 - 1) * long(stride_h) - long(padding.top) +
+                                                      long(kernel_h - 1) * long(dilation_h) + 1);
+    return {first, std::max(first, end)};
+  }
   // Channel multiplier 1 with one channel per group: the direct depthwise path.
   bool depthwise() const { return groups > 1 && groups == in_channels && groups == out_channels; }
   // A 1x1 conv that reads each input pixel once: the GEMM can read the activations in place.

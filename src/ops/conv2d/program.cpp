@@ -467,16 +467,14 @@ DepthwiseInput depthwise_input(const Conv2dProgram& program, const ConvWorkItem&
     whole.end_row = long(g.input_height);
     return whole;
   }
-  const long first = std::max(0L, long(oh0) * g.stride_h - long(g.padding.top));
-  const long end = std::min(long(g.input_height),
-                            long(oh1 - 1) * g.stride_h - long(g.padding.top) + long(g.kernel_h - 1) * g.dilation_h + 1);
+  const auto [first, end] = g.input_rows_read(oh0, oh1);
   const size_t width = item.col_end - item.col_begin;
   DepthwiseInput input;
   input.pixel_stride = width;
   input.row_floats = row_pixels * width;
   input.first_row = first;
-  input.end_row = std::max(first, end);
-  if (end <= first) return input;
+  input.end_row = end;
+  if (end == first) return input;
   thread_local DepthwiseRing ring;
   const size_t needed = size_t(end - first);
   const bool same_run = ring.run == program.run_id && ring.image == image && ring.col_begin == item.col_begin &&
