@@ -209,13 +209,23 @@ const DwShape kDwShapes[] = {
     {"dw_56x56x32_s2", 56, 56, 32, 2},     {"dw_28x28x32_s2", 28, 28, 32, 2},     {"dw_14x14x96_s2", 14, 14, 96, 2},
 };
 
-// A whole 3x3 pad-1 depthwise layer, one kernel call per output row; `words`: the outputs as the bfloat16 words
-// a fused project conv's GEMM reads (DwconvArgs::output_words).
-void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, OutputEpilogue epilogue, bool words) {
+// How a depthwise layer is called: its outputs as the bfloat16 words a fused project conv's GEMM reads
+// (DwconvArgs::output_words), and on bfloat16 values summed in vdpbf16ps pairs (DwconvArgs::bf16_pairs),
+// with every row in one call as the engine calls a block's rows, or one call per row.
+struct DwCalls {
+  bool words = false, pairs = false, rows_in_one_call = false;
+};
+
+// A whole 3x3 pad-1 depthwise layer.
+void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, OutputEpilogue epilogue, DwCalls calls) {
+  std::vector<float> values = random_values(s.height * s.width * s.channels, 1);
+  std::vector<float> weights = random_values(9 * s.channels, 2);
+  const std::vector<float> bias = random_values(s.channels, 3);
+  if (calls.pairs)  // bfloat16 values, as the pairs need
+    for (std::vector<float>* v : {&values, &weights})
+      for (float& x : *v) x = std::bit_cast<float>(std::bit_cast<uint32_t>(x) & 0xFFFF0000u);
   // Cache-line aligned, as the engine's scratch rows are (a vector load across two lines costs a third).
-  const std::vector<float> values = random_values(s.height * s.width * s.channels, 1);
   const AlignedVector<float> input(values.begin(), values.end());
-  const std::vector<float> weights = random_values(9 * s.channels, 2), bias = random_values(s.channels, 3);
   const size_t out_h = (s.height + 2 - 3) / s.stride + 1, out_w = (s.width + 2 - 3) / s.stride + 1;
   AlignedVector<float> output(out_h * out_w * s.channels);
   AlignedVector<uint16_t> output_words(out_h * out_w * s.channels);
@@ -225,15 +235,17 @@ void bench_dwconv(benchmark::State& state, const DwShape& s, DwconvF32Fn fn, Out
   d.weights = weights.data(), d.weights_tap_stride = s.channels, d.bias = bias.data();
   d.clamp_min = 0, d.clamp_max = 6, d.output_pixel_stride = s.channels, d.out_begin = 0, d.out_end = out_w;
   d.round_to_bf16 = epilogue.round_to_bf16;
-  const float* rows[3];
-  d.input_rows = rows;
+  d.bf16_pairs = calls.pairs, d.input_row_step = s.stride, d.output_row_stride = out_w * s.channels;
+  std::vector<const float*> rows(3 + (out_h - 1) * s.stride);  // image rows -1, 0, 1, ...
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const long ih = long(i) - 1;
+    rows[i] = ih < 0 || ih >= long(s.height) ? nullptr : input.data() + size_t(ih) * s.width * s.channels;
+  }
+  const size_t rows_a_call = calls.rows_in_one_call ? out_h : 1;
   for (auto _ : state) {
-    for (size_t oh = 0; oh < out_h; ++oh) {
-      for (size_t i = 0; i < 3; ++i) {
-        const long ih = long(oh * s.stride + i) - 1;
-        rows[i] = ih < 0 || ih >= long(s.height) ? nullptr : input.data() + size_t(ih) * s.width * s.channels;
-      }
-      if (words) d.output_words = output_words.data() + oh * out_w * s.channels;
+    for (size_t oh = 0; oh < out_h; oh += rows_a_call) {
+      d.rows = rows_a_call, d.input_rows = rows.data() + oh * s.stride, d.input_row0 = long(oh * s.stride) - 1;
+      if (calls.words) d.output_words = output_words.data() + oh * out_w * s.channels;
       else d.output = output.data() + oh * out_w * s.channels;
       fn(d);
     }
@@ -380,8 +392,14 @@ void register_all() {
         for (const DwShape& s : kDwShapes)
           benchmark::RegisterBenchmark(
               ("f32_dwconv" + std::string(epilogue.name) + (words ? "_words/" : "/") + t.isa + "/" + s.name).c_str(),
-              bench_dwconv, s, t.f32_dwconv, epilogue, words);
+              bench_dwconv, s, t.f32_dwconv, epilogue, DwCalls{words, false, false});
       }
+    // The engine's calls of a bfloat16 layer: words out, every row in one call, in the fp32 order and in pairs.
+    for (const bool pairs : {false, true})
+      for (const DwShape& s : kDwShapes)
+        benchmark::RegisterBenchmark(
+            ("f32_dwconv_rows_" + std::string(pairs ? "pairs/" : "fp32_order/") + t.isa + "/" + s.name).c_str(),
+            bench_dwconv, s, t.f32_dwconv, kOutputEpilogues[1], DwCalls{true, pairs, true});
     benchmark::RegisterBenchmark(("f32_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,
                                  t.f32_conv_rows, false, false);
     benchmark::RegisterBenchmark(("bf16_conv_rows/" + std::string(t.isa) + "/stem").c_str(), bench_stem_conv_rows,

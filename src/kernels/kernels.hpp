@@ -138,6 +138,17 @@ struct DwconvArgs {
   // holds kernel_h + (rows - 1) * input_row_step pointers) and is written from output + r * output_row_stride.
   // A kernel walking several rows per channel vector reads each input row's lines while they are in L1.
   size_t rows = 1, input_row_step = 1, output_row_stride = 0;
+  // A 3x3 kernel at dilation 1 whose inputs and weights are all bfloat16 values, summed as vdpbf16ps sums pairs
+  // (ignored for other kernels). Each output starts from its bias and adds its window in two units, top to
+  // bottom: a pair of rows, the two whose first lies at an even image row (output row r's window starts at
+  // image row input_row0 + r * input_row_step), and the third row alone. A unit goes column by column, left to
+  // right; a column adds the pair's lower row's product, then its upper row's (a lone row: its product, then
+  // +0, a pair's empty half). Taps outside the image read as +0 and are added all the same. As in the
+  // bfloat16 GEMM (GemmBf16Args), subnormal inputs (bias and clamp bounds too) read as zero and subnormal sums
+  // flush to zero; the clamp and rounding follow. Ops ask for it where KernelTable::dwconv_bf16_pairs says the
+  // tier runs it faster.
+  bool bf16_pairs = false;
+  long input_row0 = 0;
 };
 
 // A conv whose patches are runs of whole input pixels (one group, dilation 1, each kernel row's taps dense
@@ -291,6 +302,9 @@ struct KernelTable {
   size_t bfp8_gemm_wide_min_n = SIZE_MAX, bfp8_gemm_wide_min_k = SIZE_MAX;
   // What bf16_gemm_packed and bf16_conv_rows multiply on, for reports (the AVX-512 tier chooses at start-up).
   const char* bf16_products = "fp32 multiply-adds";
+  // f32_dwconv runs DwconvArgs::bf16_pairs faster than the fp32 FMAs of its default order (on vdpbf16ps);
+  // every tier computes it, the others through the reference.
+  bool dwconv_bf16_pairs = false;
 };
 
 // Whether a bfloat8_b conv of n output channels and reduction k runs table.bfp8_gemm_wide (by its shape,

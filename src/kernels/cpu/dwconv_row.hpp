@@ -25,6 +25,7 @@ void dwconv_each_row(const DwconvArgs& args, Row row) {
   one.rows = 1;
   for (size_t r = 0; r < args.rows; ++r) {
     one.input_rows = args.input_rows + r * args.input_row_step;
+    one.input_row0 = args.input_row0 + long(r * args.input_row_step);
     if (args.output_words) one.output_words = args.output_words + r * args.output_row_stride;
     else one.output = args.output + r * args.output_row_stride;
     row(one);
@@ -134,15 +135,22 @@ void dwconv_words_through_floats(const DwconvArgs& args, Kernel kernel, TopHalve
   one.rows = 1, one.output_words = nullptr, one.output = row.data(), one.output_pixel_stride = channels;
   for (size_t r = 0; r < args.rows; ++r) {
     one.input_rows = args.input_rows + r * args.input_row_step;
+    one.input_row0 = args.input_row0 + long(r * args.input_row_step);
     kernel(one);
     uint16_t* words = args.output_words + r * args.output_row_stride;
     for (size_t i = 0; i < pixels; ++i) top_halves(row.data() + i * channels, channels, words + i * args.output_pixel_stride);
   }
 }
 
+// Whether a call sums its taps in pairs (DwconvArgs::bf16_pairs: a 3x3 kernel at dilation 1 only).
+inline bool sums_bf16_pairs(const DwconvArgs& args) {
+  return args.bf16_pairs && args.kernel_h == 3 && args.kernel_w == 3 && args.dilation == 1;
+}
+
 template <DwconvInteriorFn Interior, DwconvPixelFn Pixel9, DwconvPixelFn Pixel>
 void dwconv_tier(const DwconvArgs& args) {
-  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
+  if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel || sums_bf16_pairs(args))
+    return f32_dwconv_ref(args);
   if (args.rows != 1) return dwconv_each_row(args, dwconv_tier<Interior, Pixel9, Pixel>);
   dwconv_row(
       args, [&](size_t begin, size_t end) { Interior(args, begin, end); },

@@ -287,6 +287,7 @@ PreparedConv prepare_conv2d_weights(const Conv2dArgs& args, const Conv2dGeometry
       return taps;
     };
     attachment->depthwise = by_tap(matrix);
+    attachment->bfloat16_values = math.numerics == Numerics::accurate && all_bfloat16(matrix);
     if (!attachment->matrix_top.empty()) attachment->depthwise_top = by_tap(attachment->matrix_top);
   } else if (math.numerics == Numerics::accurate) {
     const kernels::KernelTable& table = kernels::kernel_table();

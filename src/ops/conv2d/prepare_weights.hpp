@@ -27,7 +27,8 @@ struct PreparedConvWeights : BufferAttachment {
   // The bfloat16 and fp32 panels a call may need besides (an input the int8 path cannot read, activations
   // that do not fit bfloat16) are made from that packing on first use: packed_bf16() and packed_f32().
   std::vector<uint8_t> packed_bfp8;
-  bool bfloat16_values = false;  // every weight is a bfloat16 value: the bfloat16 GEMM can run
+  // Every weight is a bfloat16 value: the bfloat16 GEMM can run (a depthwise conv: its bfloat16 pairs).
+  bool bfloat16_values = false;
   size_t packed_bf16_group_elems = 0;
   size_t packed_group_elems = 0;
   const std::vector<uint16_t>& packed_bf16() const;

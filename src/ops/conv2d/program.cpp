@@ -546,6 +546,8 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   check(!out_words || dw.round_to_bf16, "conv2d: a depthwise conv writes bfloat16 words only where its kernel "
                                         "rounds its outputs to bfloat16 (passes_words)");
   dw.output_pixel_stride = out_stride;
+  // vdpbf16ps pairs: 3x3 windows of rows one image row apart (a dilated kernel's rows go one call each).
+  dw.bf16_pairs = program.bf16_operands && kernels::kernel_table().dwconv_bf16_pairs && g.dilation_h == 1;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
     // A run of output rows within one image, and the input rows it reads.
@@ -567,6 +569,7 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
       for (size_t i = 0; i < g.kernel_h + size_t(count - 1) * g.stride_h; ++i)
         rows[i] = input.row(first + long(i) * g.dilation_h, g.input_width);
       dw.rows = size_t(count), dw.input_row_step = g.stride_h, dw.output_row_stride = g.output_width * out_stride;
+      dw.input_row0 = first;
       dw.out_begin = ow;
       dw.out_end = count > 1 ? g.output_width : ow + (segment_end - p);
       if (out_words) dw.output_words = out_words + (p - p0) * out_stride;

@@ -116,7 +116,8 @@ struct Conv2dProgram {
   std::byte* output_bytes;
   uint32_t block_rows;
   // Both operands are bfloat16 values (prepared weights packed as bfloat16, activations stored or cut to
-  // 8 significant bits or fewer): the GEMM runs on bfloat16 pairs (vdpbf16ps where the CPU has it).
+  // 8 significant bits or fewer): the GEMM runs on bfloat16 pairs (vdpbf16ps where the CPU has it), and a
+  // depthwise conv sums its taps in pairs where the tier runs that faster (kernels::DwconvArgs::bf16_pairs).
   bool bf16_operands = false;
   // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
   // tiles' codes and exponents and runs on int8 dot products.

@@ -23,9 +23,6 @@ float from_bf16(uint16_t bits) {
   return value;
 }
 
-// vdpbf16ps reads subnormal inputs as zero and flushes subnormal results to zero, keeping the sign.
-float flush(float value) { return std::fpclassify(value) == FP_SUBNORMAL ? std::copysign(0.0f, value) : value; }
-
 }  // namespace
 
 void pack_gemm_weights_bf16(size_t n, size_t k, const float* w, size_t w_row_stride, uint16_t* packed) {

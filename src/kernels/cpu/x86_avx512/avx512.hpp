@@ -186,6 +186,8 @@ void bf16_conv_rows__avx512f(const ConvRowsArgs& args);
 void bf16_conv_rows__avx512bf16(const ConvRowsArgs& args);
 // Channels innermost, 16 per vector (masked tail); 3x3 interior pixels unrolled with weights in registers.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args);
+// Its calls with DwconvArgs::bf16_pairs (3x3, dilation 1): vdpbf16ps on pairs of rows.
+void f32_dwconv_pairs__avx512bf16(const DwconvArgs& args);
 // bfloat8_b blocks, one vector each, bit-identical to the reference (rare rows take the AVX2 tier's path).
 uint8_t bfp8_encode__avx512(const float* values, uint8_t* codes);
 void bfp8_encode_pair__avx512(const float* values, uint8_t* codes0, uint8_t* codes1, uint8_t* exponents);

@@ -13,31 +13,10 @@
 
 #include "kernels/cpu/dwconv_row.hpp"
 #include "kernels/cpu/x86_avx512/avx512.hpp"
+#include "kernels/cpu/x86_avx512/dwconv_store.hpp"
 
 namespace ttnn::kernels {
 namespace {
-
-// Where a call's outputs go: floats (DwconvArgs::output), or bfloat16 words (output_words).
-template <class Out>
-Out* outputs(const DwconvArgs& args) {
-  if constexpr (std::is_same_v<Out, uint16_t>) return args.output_words;
-  else return args.output;
-}
-
-// One output vector finished and stored, as floats (finish) or as bfloat16 words (finish_words: outputs
-// rounded to bfloat16, DwconvArgs::output_words).
-template <bool kFull, bool kRound, class Out>
-__attribute__((always_inline)) inline void store_output(Out* to, __mmask16 m, __m512 v, __m512 lo, __m512 hi) {
-  if constexpr (std::is_same_v<Out, uint16_t>) {
-    const __m256i words = finish_words(v, lo, hi);
-    if (kFull) _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), words);
-    else _mm256_mask_storeu_epi16(to, m, words);
-  } else {
-    const __m512 finished = finish<kRound>(v, lo, hi);
-    if (kFull) _mm512_storeu_ps(to, finished);
-    else _mm512_mask_storeu_ps(to, m, finished);
-  }
-}
 
 template <size_t kTaps, bool kRound, class Out>
 void pixel(const DwconvArgs& args, const float* const* in, const float* const* w, size_t runtime_count, Out* out) {
@@ -143,7 +122,7 @@ void channels_3x3(const DwconvArgs& args, const RowParts3x3& parts, size_t c_beg
       for (size_t r = 0; r < row_count; ++r) {
         const float* const* in = input_rows + r * row_step;
         const float* const rows[3] = {in[0], in[1], in[2]};
-        Out* const output = outputs<Out>(args) + r * output_row_stride;  // pixel out_begin's
+        Out* const output = dwconv_outputs<Out>(args) + r * output_row_stride;  // pixel out_begin's
         const auto store = [&](size_t ow, __m512 v) {
           store_output<kFull, kRound>(output + (ow - args.out_begin) * out_stride + c, m, v, lo, hi);
         };
@@ -187,7 +166,7 @@ void row_3x3(const DwconvArgs& args, const RowParts3x3& parts) {
 template <bool kRound, class Out>
 void run_pixels(const DwconvArgs& args, size_t begin, size_t end) {
   dwconv_pixels(args, begin, end, [&](const float* const* in, const float* const* w, size_t count, size_t i) {
-    Out* const out = outputs<Out>(args) + i * args.output_pixel_stride;
+    Out* const out = dwconv_outputs<Out>(args) + i * args.output_pixel_stride;
     if (count == 9) pixel<9, kRound>(args, in, w, count, out);  // a whole 3x3 window: fully unrolled
     else pixel<0, kRound>(args, in, w, count, out);
   });
@@ -214,6 +193,7 @@ void run(const DwconvArgs& args) {
 
 // The epilogue's steps fixed per instantiation: no branch per output vector. Words are rounded outputs.
 void f32_dwconv_minmax_ukernel_up16x__avx512f(const DwconvArgs& args) {
+  if (sums_bf16_pairs(args)) return f32_dwconv_pairs__avx512bf16(args);
   if (args.kernel_h > kDwconvMaxKernel || args.kernel_w > kDwconvMaxKernel) return f32_dwconv_ref(args);
   if (args.output_words) return run<true, uint16_t>(args);
   if (args.round_to_bf16) return run<true, float>(args);

@@ -16,7 +16,8 @@ namespace {
 // microseconds, far above the clock's resolution, and the two rates differ twofold). The stem's conv-rows
 // kernel follows: where vdpbf16ps is faster it broadcasts each pair of the reduction as a dword of the
 // kernel rows' bfloat16 words (patches gathered for it had cost more than the arithmetic saved: BENCHMARKS.md,
-// the stem on Zen 4), else it runs the FMAs on the rows as they lie.
+// the stem on Zen 4), else it runs the FMAs on the rows as they lie. So does the depthwise conv on
+// bfloat16 operands (DwconvArgs::bf16_pairs), asked for only where vdpbf16ps is faster.
 bool vdpbf16ps_is_faster() {
   using Clock = std::chrono::steady_clock;
   auto rate = [](PeakFn peak) {
@@ -73,6 +74,7 @@ KernelTable make_table() {
   } else {
     table.bf16_conv_rows = bf16_conv_rows__avx512bf16;
     table.bf16_products = "vdpbf16ps (timed faster than fp32 FMA)";
+    table.dwconv_bf16_pairs = true;
   }
   return table;
 }
