@@ -26,21 +26,27 @@ class DwconvPairs : public KernelTier {};
 
 uint32_t bits(float v) { return std::bit_cast<uint32_t>(v); }
 
-// Output of one pixel of one channel: a 3x3 window over one-pixel rows x0, x1, x2 (top to bottom) whose
-// centre column weighs 1 and the others 0, from `bias`, the window starting at image row `input_row0`.
-float centre_column(DwconvF32Fn fn, bool pairs, float bias, const float (&x)[3], long input_row0) {
-  const float* rows[3] = {&x[0], &x[1], &x[2]};
-  const float weights[9] = {0, 1, 0, 0, 1, 0, 0, 1, 0};
+// Output pixel 0 of one channel, unclamped: a 3x3 window over `rows` (`width` pixels each, left padding
+// `pad`) from `bias`, the window starting at image row `input_row0`.
+float first_output(DwconvF32Fn fn, const float* const (&rows)[3], size_t width, size_t pad, const float (&weights)[9],
+                   float bias, bool pairs, long input_row0 = 0) {
   float out = kSentinel;
   DwconvArgs args;
-  args.input_rows = rows, args.input_pixel_stride = 1, args.input_width = 1, args.channels = 1;
-  args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 1, args.dilation = 1;
+  args.input_rows = rows, args.input_pixel_stride = 1, args.input_width = width, args.channels = 1;
+  args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = pad, args.dilation = 1;
   args.weights = weights, args.weights_tap_stride = 1, args.bias = &bias;
   args.clamp_min = -kInf, args.clamp_max = kInf;
   args.output = &out, args.output_pixel_stride = 1, args.out_begin = 0, args.out_end = 1;
   args.bf16_pairs = pairs, args.input_row0 = input_row0;
   fn(args);
   return out;
+}
+
+// The same over one-pixel rows x0, x1, x2 (top to bottom) whose centre column weighs 1 and the others 0.
+float centre_column(DwconvF32Fn fn, bool pairs, float bias, const float (&x)[3], long input_row0) {
+  const float* const rows[3] = {&x[0], &x[1], &x[2]};
+  const float weights[9] = {0, 1, 0, 0, 1, 0, 0, 1, 0};
+  return first_output(fn, rows, 1, 1, weights, bias, pairs, input_row0);
 }
 
 // From 2^24 (a float's last unit there is 2), adding 1 is a tie that rounds to 2^24 and adding 3 one that
@@ -69,21 +75,12 @@ TEST_P(DwconvPairs, GiveTheReferencesOrderOnValuesThatShowIt) {
 // every product -0) becomes +0, where the fp32 order keeps -0.
 TEST_P(DwconvPairs, AnEmptyHalfTurnsAMinusZeroSumIntoPlusZero) {
   const float zeros[3] = {0.0f, 0.0f, 0.0f};
-  const float* rows[3] = {zeros, zeros, zeros};
+  const float* const rows[3] = {zeros, zeros, zeros};
   const float weights[9] = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
-  const float bias = -0.0f;
-  for (bool pairs : {false, true}) {
-    float out = kSentinel;
-    DwconvArgs args;
-    args.input_rows = rows, args.input_pixel_stride = 1, args.input_width = 3, args.channels = 1;
-    args.kernel_h = args.kernel_w = 3, args.stride = 1, args.pad_left = 0, args.dilation = 1;
-    args.weights = weights, args.weights_tap_stride = 1, args.bias = &bias;
-    args.clamp_min = -kInf, args.clamp_max = kInf;
-    args.output = &out, args.output_pixel_stride = 1, args.out_begin = 0, args.out_end = 1;
-    args.bf16_pairs = pairs;
-    table_->f32_dwconv(args);
-    EXPECT_EQ(bits(out), pairs ? bits(0.0f) : bits(-0.0f)) << (pairs ? "in pairs" : "in the fp32 order");
-  }
+  for (bool pairs : {false, true})
+    EXPECT_EQ(bits(first_output(table_->f32_dwconv, rows, 3, 0, weights, -0.0f, pairs)),
+              pairs ? bits(0.0f) : bits(-0.0f))
+        << (pairs ? "in pairs" : "in the fp32 order");
 }
 
 // Random bfloat16 values, a few of them subnormal (vdpbf16ps reads those as zero) when `subnormals`.
