@@ -166,6 +166,27 @@ inline void tail_rows(size_t rows, Tile tile) {
   }
 }
 
+// The height of the register tile that starts at row m0 of m: MR, except that a last tile of fewer than
+// kShort rows and the full one before it are two tiles of about equal height. A tile of a row or two has too
+// few accumulator chains to hide the multiply-adds' latency: a 7x7 conv's 49 rows ran their last one at a
+// third of the others' speed. Which tile a row falls in never changes its value.
+template <size_t MR, size_t kShort>
+constexpr size_t tile_height(size_t m, size_t m0) {
+  const size_t rest = m - m0;
+  if (rest <= MR) return rest;
+  return rest >= MR + kShort ? MR : (rest + 1) / 2;
+}
+
+// Rows [0, m) in tile_height's tiles: tile(std::integral_constant<size_t, rows>, m0) for each.
+template <size_t MR, size_t kShort, typename Tile>
+inline void row_tiles(size_t m, Tile tile) {
+  for (size_t m0 = 0; m0 < m;) {
+    const size_t rows = tile_height<MR, kShort>(m, m0);
+    tail_rows<MR>(rows, [&](auto mr) { tile(mr, m0); });
+    m0 += rows;
+  }
+}
+
 #endif
 
 // Packed fp32 weights: 12 rows x two 16-channel panels (24 accumulators), one embedded broadcast per row.

@@ -16,6 +16,7 @@ namespace ttnn::kernels {
 namespace {
 
 constexpr size_t kRows = 12;
+constexpr size_t kShortRows = 4;  // tile_height: shorter last tiles share the pixels of the one before
 
 // One reduction step in the GEMM's order: the value at input_rows[row] + pixel offset + offset times
 // weight row `weight`, or (padding) the product 0 x 0 the GEMM adds past the taps.
@@ -74,8 +75,8 @@ __attribute__((always_inline)) inline void finish_tile(const ConvRowsArgs& args,
   store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
 }
 
-// Strips of 32 output channels (the last maybe 16), pixels in tiles of 12: tile(mr, np, n0, cols, i0) for each,
-// mr and np integral constants.
+// Strips of 32 output channels (the last maybe 16), pixels in tiles of 12 (row_tiles): tile(mr, np, n0, cols,
+// i0) for each, mr and np integral constants.
 template <class Tile>
 void for_each_tile(const ConvRowsArgs& args, Tile tile) {
   for (size_t n0 = 0; n0 < args.n; n0 += 32) {
@@ -84,9 +85,7 @@ void for_each_tile(const ConvRowsArgs& args, Tile tile) {
       if (cols > 16) tile(mr, std::integral_constant<size_t, 2>{}, n0, cols, i0);
       else tile(mr, std::integral_constant<size_t, 1>{}, n0, cols, i0);
     };
-    size_t i0 = 0;
-    for (; i0 + kRows <= args.pixels; i0 += kRows) strip_tile(std::integral_constant<size_t, kRows>{}, i0);
-    if (i0 < args.pixels) tail_rows<kRows - 1>(args.pixels - i0, [&](auto mr) { strip_tile(mr, i0); });
+    row_tiles<kRows, kShortRows>(args.pixels, strip_tile);
   }
 }
 

@@ -16,6 +16,7 @@ namespace ttnn::kernels {
 namespace {
 
 constexpr size_t kRows = 12;
+constexpr size_t kShortRows = 4;  // tile_height: shorter last tiles share the rows of the one before
 
 // ---- fp32 ----
 
@@ -89,8 +90,8 @@ void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, si
                             args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
-// Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12, the last tile shorter (a
-// single row takes strips of eight panels first):
+// Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12 (row_tiles: the last ones
+// shorter; a single row takes strips of eight panels first):
 // tile(rows, panels, m0, panel, n0, cols) with rows and panels as std::integral_constants.
 template <typename Args, typename Weight, typename Tile>
 void run(const Args& args, size_t panel_elems, const Weight* packed, Tile tile) {
@@ -108,9 +109,7 @@ void run(const Args& args, size_t panel_elems, const Weight* packed, Tile tile) 
       if (cols > 16) tile(mr, std::integral_constant<size_t, 2>{}, m0, panel, n0, cols);
       else tile(mr, std::integral_constant<size_t, 1>{}, m0, panel, n0, cols);
     };
-    size_t m0 = 0;
-    for (; m0 + kRows <= args.m; m0 += kRows) rows_tile(std::integral_constant<size_t, kRows>{}, m0);
-    if (m0 < args.m) tail_rows<kRows - 1>(args.m - m0, [&](auto mr) { rows_tile(mr, m0); });
+    row_tiles<kRows, kShortRows>(args.m, rows_tile);
   }
 }
 
