@@ -56,13 +56,16 @@ constexpr size_t packed_gemm_weights_index(size_t channel, size_t kk, size_t k) 
 // The product on bfloat16 operands, for operands that fit bfloat16 exactly (bfloat16 and bfloat8_b values,
 // and any value rounded to 8 significant bits or fewer): every product is exact in fp32, and
 // the kernels add them in one fixed order, so every tier gives the same bits: per output, starting from
-// zero, for each pair p of the reduction the product of elements 2p + 1, then of 2p (the order of
-// vdpbf16ps), then the bias, then the clamp. Subnormal inputs (the clamp bounds too) read as zero and
-// subnormal results (partial sums, the bias addition) are flushed to zero, as vdpbf16ps does; every tier
-// does the same, so no output is subnormal. The exception is a tier whose table clears
-// bf16_gemm_in_reference_order (amx): its matrix engine adds the products in an order of its own, so each
-// sum (before the bias) is within k * 2^-24 of the products' magnitudes of the reference's, plus k flushed
-// subnormals, and is the same for a (row, channel) whatever the call's other rows and channels.
+// the bias (zero without one), for each pair p of the reduction the product of elements 2p + 1, then of 2p
+// (the order of vdpbf16ps), then the clamp. The bias first saves an addition an output vector in an
+// epilogue that costs as much as the products where k is small (the expand GEMMs of k = 16-32 ran 1.04-1.07x
+// faster so, block 1's project conv, k = 32 into 16 channels, 1.09x).
+// Subnormal inputs (the bias and the clamp bounds too) read as zero and subnormal partial sums are flushed to
+// zero, as vdpbf16ps does; every tier does the same, so no output is subnormal. The exception is a tier whose
+// table clears bf16_gemm_in_reference_order (amx): its matrix engine adds the products in an order of its
+// own and the bias after them, so each output before the clamp is within (k + 1) * 2^-24 of the bias's and
+// the products' magnitudes of the reference's, plus k flushed subnormals, and is the same for a (row,
+// channel) whatever the call's other rows and channels.
 // a: [m] rows of bfloat16 bits, k_pairs * 2 elements each (element k, when k is odd, must be zero).
 // packed_w: panel p holds output channels [16p, 16p + 16) as [bf16_panel_pairs(k)][16][2] bfloat16 bits,
 // zero padded.

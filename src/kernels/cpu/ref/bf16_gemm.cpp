@@ -50,6 +50,8 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
     for (size_t r = 0; r < args.m; ++r) {
       const uint16_t* a = args.a + r * args.a_row_stride;
       float acc[kPanel] = {};
+      if (args.bias)
+        for (size_t c = 0; c < cols; ++c) acc[c] = flush(args.bias[n0 + c]);
       for (size_t p = 0; p < pairs; ++p) {
         const uint16_t* line = panel + p * kPanel * 2;
         const float a_odd = flush(from_bf16(a[2 * p + 1])), a_even = flush(from_bf16(a[2 * p]));
@@ -60,9 +62,7 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
       }
       float* out = args.c + r * args.c_row_stride + n0;
       for (size_t c = 0; c < cols; ++c) {
-        float sum = acc[c];
-        if (args.bias) sum = flush(sum + flush(args.bias[n0 + c]));
-        out[c] = finish_output(sum, flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16);
+        out[c] = finish_output(acc[c], flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16);
       }
     }
   }

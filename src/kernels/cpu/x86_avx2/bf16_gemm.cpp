@@ -20,11 +20,16 @@ inline __m256 odd_half(__m256i pairs) {
 
 template <size_t MR>
 void tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
+  __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();  // the sums start from the bias
+  if (args.bias) {
+    b0 = _mm256_maskload_ps(args.bias + n0, mask_for(std::min<size_t>(cols, 8)));
+    b1 = _mm256_maskload_ps(args.bias + n0 + 8, mask_for(cols > 8 ? cols - 8 : 0));
+  }
   __m256 acc0[MR], acc1[MR];
   const uint16_t* a[MR];
 #pragma GCC unroll 8
   for (size_t r = 0; r < MR; ++r) {
-    acc0[r] = acc1[r] = _mm256_setzero_ps();
+    acc0[r] = b0, acc1[r] = b1;
     a[r] = args.a + (m0 + r) * args.a_row_stride;
   }
   const size_t pairs = bf16_pairs(args.k);
@@ -44,19 +49,12 @@ void tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0,
       acc1[r] = _mm256_fmadd_ps(a_even, w1_even, acc1[r]);
     }
   }
-  __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
-  if (args.bias) {
-    b0 = _mm256_maskload_ps(args.bias + n0, mask_for(std::min<size_t>(cols, 8)));
-    b1 = _mm256_maskload_ps(args.bias + n0 + 8, mask_for(cols > 8 ? cols - 8 : 0));
-  }
   const __m256 lo = _mm256_set1_ps(args.clamp_min), hi = _mm256_set1_ps(args.clamp_max);
   const bool round = args.round_to_bf16;
 #pragma GCC unroll 8
   for (size_t r = 0; r < MR; ++r) {
     float* out = args.c + (m0 + r) * args.c_row_stride + n0;
-    // No bias, no addition: adding +0 would turn a -0 sum into +0, which the reference keeps.
-    const __m256 v0 = finish(args.bias ? _mm256_add_ps(acc0[r], b0) : acc0[r], lo, hi, round);
-    const __m256 v1 = finish(args.bias ? _mm256_add_ps(acc1[r], b1) : acc1[r], lo, hi, round);
+    const __m256 v0 = finish(acc0[r], lo, hi, round), v1 = finish(acc1[r], lo, hi, round);
     if (cols == 16) {
       _mm256_storeu_ps(out, v0);
       _mm256_storeu_ps(out + 8, v1);

@@ -175,14 +175,14 @@ PairPlan plan_pairs(const ConvRowsArgs& args) {
   return plan;
 }
 
-// Pixels [i0, i0 + MR) x NP panels of the strip from n0 (cols channels): the pairs' products from zero, then
-// the bias, clamp and rounding of the bfloat16 GEMM.
+// Pixels [i0, i0 + MR) x NP panels of the strip from n0 (cols channels): the pairs' products from the bias,
+// then the clamp and rounding of the bfloat16 GEMM.
 template <size_t MR, size_t NP>
 void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* const* words, size_t pixel_words,
                const uint32_t* made, size_t made_stride, const uint16_t* panel, size_t panel_stride, size_t n0,
                size_t cols, size_t i0) {
   __m512 acc[MR][NP];
-  fill_tile(acc, _mm512_setzero_ps());
+  start_tile(acc, args.bias ? args.bias + n0 : nullptr, cols);
   for (size_t p = 0; p < plan.count; ++p) {
     // Pixel r's dword at x + r * stride bytes: in its kernel row's words, or among the made ones.
     const PairStep step = plan.steps[p];
@@ -192,7 +192,7 @@ void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* c
     dpbf16_pair(acc, panel, panel_stride, p, x, step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t));
   }
   if (plan.padding_pairs) add_zero(acc);
-  finish_tile<MR, NP, false>(args, acc, n0, cols, i0);
+  finish_tile<MR, NP, true>(args, acc, n0, cols, i0);
 }
 
 // Per-thread words of a call's kernel rows and its made pairs.
@@ -216,7 +216,7 @@ void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
   const size_t pairs = bf16_pairs(args.k);
   alignas(64) float widened[2 * kConvRowsMaxK * 16];  // the strip's two panels as [2][k][16] floats
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
-  run<false>(args, steps, count, [&](size_t n0) {
+  run<true>(args, steps, count, [&](size_t n0) {
     for (size_t j = 0; j < 2 && n0 + 16 * j < args.n; ++j) {
       const uint16_t* panel = args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0 + 16 * j, args.k);
       float* to = widened + j * args.k * 16;

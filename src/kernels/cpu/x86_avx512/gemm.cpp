@@ -44,14 +44,14 @@ void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t 
 template <size_t MR, size_t NP>
 void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
-  fill_tile(acc, _mm512_setzero_ps());
+  start_tile(acc, args.bias ? args.bias + n0 : nullptr, cols);
   const size_t pairs = bf16_pairs(args.k), panel_stride = bf16_panel_elems(args.k);
   const uint16_t* a = args.a + m0 * args.a_row_stride;
   for (size_t p = 0; p < pairs; ++p)
     dpbf16_pair(acc, panel, panel_stride, p, reinterpret_cast<const char*>(a + 2 * p),
                 args.a_row_stride * sizeof(uint16_t));
-  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
+                           args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
 // ---- bfloat16 weights widened to fp32, fp32 activations ----
@@ -61,7 +61,7 @@ void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_
 template <size_t MR, size_t NP>
 void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
-  fill_tile(acc, _mm512_setzero_ps());
+  start_tile(acc, args.bias ? args.bias + n0 : nullptr, cols);
   const size_t k = args.k, full_pairs = k / 2, panel_stride = bf16_panel_elems(k);
   const float* a = args.a_values + m0 * args.a_values_row_stride;
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
@@ -86,8 +86,8 @@ void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, si
   for (size_t p = 0; p < full_pairs; ++p) step(p, true);
   // An odd k's last pair has no element k: its product would add +0, which changes nothing.
   if (k % 2) step(full_pairs, false);
-  store_tile<MR, NP, false>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                            args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
+                           args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
 }
 
 // Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12 (row_tiles: the last ones
