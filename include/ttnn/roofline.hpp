@@ -30,7 +30,8 @@ std::string cpu_kernels();
 // The instruction most of a configuration's multiply-adds (the 1x1 convs) run on under the accurate
 // numerics: int8 dot products for bfloat8_b activations and weights, bf16 dot products where both are
 // bfloat16 values (bfloat16 or bfloat8_b storage, or float32 at LoFi, read as bfloat16), fp32 FMA
-// otherwise and under tt_metal. Depthwise convs always run fp32 FMAs.
+// otherwise and under tt_metal. Depthwise convs run fp32 FMAs, or vdpbf16ps pairs on bfloat16 operands where
+// the CPU runs those faster (kernels::DwconvArgs::bf16_pairs).
 PeakInstruction gemm_instruction(DataType dtype, DataType weights_dtype, MathFidelity fidelity, Numerics numerics);
 
 }  // namespace ttnn

@@ -59,19 +59,17 @@ __attribute__((always_inline)) inline void add_zero(__m512 (&acc)[MR][NP]) {
     for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_add_ps(acc[r][j], zero);
 }
 
-// A tile's epilogue: the bias (unless kBiasFirst: already in acc), the clamp, and the outputs stored or
-// rounded to bfloat8_b in registers, at pixel i0 and channel n0 of c.
-template <size_t MR, size_t NP, bool kBiasFirst>
+// A tile's epilogue (its sums started from the bias, as both GEMMs' do): the clamp, and the outputs stored
+// or rounded to bfloat8_b in registers, at pixel i0 and channel n0 of c.
+template <size_t MR, size_t NP>
 __attribute__((always_inline)) inline void finish_tile(const ConvRowsArgs& args, __m512 (&acc)[MR][NP], size_t n0,
                                                        size_t cols, size_t i0) {
   float* const c = args.c + i0 * args.c_row_stride + n0;
   if (!args.round_to_bfp8)
-    return store_tile<MR, NP, kBiasFirst>(args.bias ? args.bias + n0 : nullptr, args.clamp_min, args.clamp_max, false, c,
-                                          args.c_row_stride, cols, acc);
-  // store_tile's bias and clamp, then the blocks rounded in registers.
+    return store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, c, args.c_row_stride, cols, acc);
+  // store_tile's clamp, then the blocks rounded in registers.
   __mmask16 mask[NP];
-  add_bias_and_clamp(acc, mask, cols, !kBiasFirst && args.bias ? args.bias + n0 : nullptr, args.clamp_min,
-                     args.clamp_max);
+  add_bias_and_clamp(acc, mask, cols, nullptr, args.clamp_min, args.clamp_max);
   store_all_rounded(acc, mask, c, args.c_row_stride, args.clamp_min);
 }
 
@@ -91,11 +89,11 @@ void for_each_tile(const ConvRowsArgs& args, Tile tile) {
 
 // Pixels [i0, i0 + MR) x NP panels of weights w ([NP][k][16], panel_stride apart) for output channels
 // [n0, n0 + cols).
-template <size_t MR, size_t NP, bool kBiasFirst>
+template <size_t MR, size_t NP>
 void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const float* w, size_t panel_stride,
                size_t n0, size_t cols, size_t i0) {
   __m512 acc[MR][NP];
-  start_tile(acc, kBiasFirst && args.bias ? args.bias + n0 : nullptr, cols);
+  start_tile(acc, args.bias ? args.bias + n0 : nullptr, cols);
   const size_t pixel_floats = args.stride * args.channels;
   const float* rows[kConvRowsMaxK];  // kernel rows at pixel i0 (kernel_h <= taps <= k)
   for (size_t ky = 0; ky < args.kernel_h; ++ky) rows[ky] = args.input_rows[ky] + i0 * pixel_floats;
@@ -114,7 +112,7 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, wv[j], acc[r][j]);
     }
   }
-  finish_tile<MR, NP, kBiasFirst>(args, acc, n0, cols, i0);
+  finish_tile<MR, NP>(args, acc, n0, cols, i0);
 }
 
 struct StripFloats {
@@ -124,14 +122,14 @@ struct StripFloats {
 
 // Every tile of the call; strip_weights(n0) gives the strip's [2][k][16] float weights and their panel stride
 // (made once a strip).
-template <bool kBiasFirst, typename StripWeights>
+template <typename StripWeights>
 void run(const ConvRowsArgs& args, const Step* steps, size_t count, StripWeights strip_weights) {
   size_t strip = SIZE_MAX;
   StripFloats weights{};
   for_each_tile(args, [&](auto mr, auto np, size_t n0, size_t cols, size_t i0) {
     if (strip != n0) strip = n0, weights = strip_weights(n0);
-    conv_tile<decltype(mr)::value, decltype(np)::value, kBiasFirst>(args, steps, count, weights.w,
-                                                                    weights.panel_stride, n0, cols, i0);
+    conv_tile<decltype(mr)::value, decltype(np)::value>(args, steps, count, weights.w, weights.panel_stride, n0,
+                                                        cols, i0);
   });
 }
 
@@ -192,7 +190,7 @@ void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* c
     dpbf16_pair(acc, panel, panel_stride, p, x, step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t));
   }
   if (plan.padding_pairs) add_zero(acc);
-  finish_tile<MR, NP, true>(args, acc, n0, cols, i0);
+  finish_tile<MR, NP>(args, acc, n0, cols, i0);
 }
 
 // Per-thread words of a call's kernel rows and its made pairs.
@@ -206,7 +204,7 @@ struct PairScratch {
 void f32_conv_rows__avx512f(const ConvRowsArgs& args) {
   Step steps[kConvRowsMaxK];
   const size_t count = make_steps(args, false, steps);
-  run<true>(args, steps, count, [&](size_t n0) { return StripFloats{args.packed_w + n0 * args.k, 16 * args.k}; });
+  run(args, steps, count, [&](size_t n0) { return StripFloats{args.packed_w + n0 * args.k, 16 * args.k}; });
 }
 
 void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
@@ -216,7 +214,7 @@ void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
   const size_t pairs = bf16_pairs(args.k);
   alignas(64) float widened[2 * kConvRowsMaxK * 16];  // the strip's two panels as [2][k][16] floats
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
-  run<true>(args, steps, count, [&](size_t n0) {
+  run(args, steps, count, [&](size_t n0) {
     for (size_t j = 0; j < 2 && n0 + 16 * j < args.n; ++j) {
       const uint16_t* panel = args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0 + 16 * j, args.k);
       float* to = widened + j * args.k * 16;
