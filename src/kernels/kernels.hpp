@@ -228,8 +228,10 @@ using Bfp8DecodeInt8RowsFn = void (*)(const int8_t* codes, size_t codes_stride, 
 // NaN kept quiet).
 using Bf16EncodeFn = void (*)(const float* values, size_t count, uint16_t* bits);
 using Bf16DecodeFn = void (*)(const uint16_t* bits, size_t count, float* values);
-// `count` floats rounded in place to bfloat16 values: the bits of encoding and decoding them.
-using Bf16RoundFn = void (*)(float* values, size_t count);
+// `rows` rows of `cols` floats (row stride `stride`) rounded in place to bfloat16 values: the bits of
+// encoding and decoding them; nothing between the rows is touched. One call for a block's rows: narrow rows
+// (16 or 24 channels of a wider stride) cost more in calls than in rounding.
+using Bf16RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t stride);
 // `channels` planes of `count` floats (plane ch at planes + ch * plane_stride: an NCHW image's) interleaved
 // into `count` pixels of `channels` values (pixel i's channel ch at out[i * channels + ch]): as floats, or
 // as bfloat16 bits rounded as Bf16EncodeFn rounds.
@@ -246,8 +248,10 @@ using Bf16EncodeTileRowsFn = void (*)(const float* src, size_t src_stride, uint3
                                       uint32_t col1, uint16_t* tile);
 // Rounds `count` floats in place to `bits` significant bits, nearest even (formats::round_significand).
 using RoundSignificandFn = void (*)(float* values, size_t count, int bits);
-// The top 16 bits of `count` floats (exactly their bfloat16 bits when they fit bfloat16).
-using Bf16TopHalvesFn = void (*)(const float* values, size_t count, uint16_t* bits);
+// The top 16 bits of `rows` rows of `cols` floats (row stride values_stride; exactly their bfloat16 bits when
+// they fit bfloat16) into rows of bits (row stride bits_stride); nothing past a row's cols is written.
+using Bf16TopHalvesRowsFn = void (*)(const float* values, size_t values_stride, size_t rows, size_t cols,
+                                     uint16_t* bits, size_t bits_stride);
 
 using GemmF32Fn = void (*)(const GemmArgs& args);
 using GemmPackedF32Fn = void (*)(const GemmPackedArgs& args);
@@ -268,7 +272,7 @@ struct KernelTable {
   Bf16DecodeFn bf16_decode = nullptr;
   RoundSignificandFn round_significand = nullptr;
   GemmBf16Fn bf16_gemm_packed = nullptr;
-  Bf16TopHalvesFn bf16_top_halves = nullptr;
+  Bf16TopHalvesRowsFn bf16_top_halves_rows = nullptr;
   // The tier's peak loop for bfloat16 operands (vdpbf16ps where the tier has it, else its fp32 FMA loop,
   // which is what its bf16 GEMM runs) and for int8 dot products (vpdpbusd; fp32 FMA where absent).
   PeakFn bf16_dot_peak = nullptr;
@@ -289,7 +293,7 @@ struct KernelTable {
   ConvRowsFn bf16_conv_rows = nullptr;
   Bf16DecodeTileRowsFn bf16_decode_tile_rows = nullptr;
   Bf16EncodeTileRowsFn bf16_encode_tile_rows = nullptr;
-  Bf16RoundFn bf16_round = nullptr;
+  Bf16RoundRowsFn bf16_round_rows = nullptr;
   Bfp8DecodeInt8RowsFn bfp8_decode_int8_rows = nullptr;
   PlanesToPixelsF32Fn f32_planes_to_pixels = nullptr;
   PlanesToPixelsBf16Fn bf16_planes_to_pixels = nullptr;
@@ -359,7 +363,7 @@ void bfp8_decode_int8_rows_ref(const int8_t* codes, size_t codes_stride, const u
                                size_t dst_stride);
 void bf16_encode_ref(const float* values, size_t count, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, size_t count, float* values);
-void bf16_round_ref(float* values, size_t count);
+void bf16_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride);
 void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                float* dst, size_t dst_stride);
 void bf16_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
@@ -369,7 +373,9 @@ void f32_planes_to_pixels_ref(const float* planes, size_t plane_stride, size_t c
 void bf16_planes_to_pixels_ref(const float* planes, size_t plane_stride, size_t channels, size_t count,
                                uint16_t* out);
 void bf16_gemm_packed_ref(const GemmBf16Args& args);
-void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);
+void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits);  // one row
+void bf16_top_halves_rows_ref(const float* values, size_t values_stride, size_t rows, size_t cols, uint16_t* bits,
+                              size_t bits_stride);
 void f32_conv_rows_ref(const ConvRowsArgs& args);
 void bf16_conv_rows_ref(const ConvRowsArgs& args);
 

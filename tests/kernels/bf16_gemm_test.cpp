@@ -338,9 +338,20 @@ TEST_P(KernelTier, Bf16TopHalvesMatchRef) {
   for (size_t count : {0, 1, 15, 16, 17, 999}) {
     std::vector<uint16_t> want(count + 1, 0xABCD), got(count + 1, 0xABCD);
     bf16_top_halves_ref(values.data(), count, want.data());
-    table_->bf16_top_halves(values.data(), count, got.data());
+    table_->bf16_top_halves_rows(values.data(), count, 1, count, got.data(), count);
     EXPECT_EQ(want, got) << count;  // including the untouched element past the end
   }
+  // Rows of narrow columns at wider strides (a GEMM's rows of 24 channels held 32 apart): each row as alone,
+  // nothing written between the rows.
+  for (size_t cols : {1, 16, 24, 47})
+    for (size_t rows : {1, 3, 8}) {
+      const size_t values_stride = cols + 8, bits_stride = cols + 3;
+      std::vector<uint16_t> want(rows * bits_stride, 0xABCD), got(rows * bits_stride, 0xABCD);
+      for (size_t r = 0; r < rows; ++r)
+        bf16_top_halves_ref(values.data() + r * values_stride, cols, want.data() + r * bits_stride);
+      table_->bf16_top_halves_rows(values.data(), values_stride, rows, cols, got.data(), bits_stride);
+      EXPECT_EQ(want, got) << rows << " rows of " << cols;
+    }
 }
 
 TEST_P(KernelTier, DotPeakLoopsCountTheirWork) {

@@ -922,10 +922,33 @@ TEST_P(KernelTier, Bf16AnyCountMatchesRef) {
     // Rounding in place: the bits of encoding and decoding.
     std::vector<float> rounded = values;
     rounded.push_back(-7.0f);
-    table_->bf16_round(rounded.data(), count);
+    table_->bf16_round_rows(rounded.data(), 1, count, count);
     ASSERT_EQ(std::memcmp(rounded.data(), back_want.data(), count * sizeof(float)), 0) << "count " << count;
     ASSERT_EQ(rounded[count], -7.0f) << "count " << count;
   }
+}
+
+// Rows of a wider stride (a block of narrow channels) round as each row alone would; the columns between
+// them keep their values.
+TEST_P(KernelTier, Bf16RoundRowsLeaveTheStrideAlone) {
+  std::mt19937 rng(10);
+  for (size_t cols : {1, 15, 16, 24, 33})
+    for (size_t rows : {1, 2, 7}) {
+      const size_t stride = cols + 9;
+      std::vector<float> values(rows * stride);
+      for (float& v : values) {
+        uint32_t bits = uint32_t(rng());
+        if (rng() % 4 == 0) bits = (bits & 0xFFFF0000u) | 0x8000u;  // exact ties
+        std::memcpy(&v, &bits, 4);
+      }
+      std::vector<float> want = values, got = values;
+      for (size_t r = 0; r < rows; ++r) kernels::bf16_round_rows_ref(want.data() + r * stride, 1, cols, cols);
+      table_->bf16_round_rows(got.data(), rows, cols, stride);
+      ASSERT_EQ(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)), 0)
+          << rows << " rows of " << cols;
+      for (size_t r = 0; r < rows; ++r)  // the gap as it was (NaNs included: compare bits)
+        ASSERT_EQ(std::memcmp(got.data() + r * stride + cols, values.data() + r * stride + cols, 9 * sizeof(float)), 0);
+    }
 }
 
 // An image's planes interleaved into pixels: every tier as the reference (any bits: ties, Inf, NaN,

@@ -124,10 +124,10 @@ using DwconvPixelFn = void (*)(const DwconvArgs& args, const float* const* in, c
                                float* out);
 
 // A call writing bfloat16 words (DwconvArgs::output_words) on a kernel that writes floats: row by row into
-// a per-thread float row (grown once: a planned pass allocates nothing after its first), then each pixel's
-// top halves, which are the words (the outputs are bfloat16 values).
-template <class Kernel, class TopHalves>
-void dwconv_words_through_floats(const DwconvArgs& args, Kernel kernel, TopHalves top_halves) {
+// a per-thread float row (grown once: a planned pass allocates nothing after its first), then its pixels' top
+// halves, which are the words (the outputs are bfloat16 values).
+template <class Kernel>
+void dwconv_words_through_floats(const DwconvArgs& args, Kernel kernel, Bf16TopHalvesRowsFn top_halves) {
   thread_local std::vector<float> row;
   const size_t pixels = args.out_end - args.out_begin, channels = args.channels;
   if (row.size() < pixels * channels) row.resize(pixels * channels);
@@ -138,7 +138,7 @@ void dwconv_words_through_floats(const DwconvArgs& args, Kernel kernel, TopHalve
     one.input_row0 = args.input_row0 + long(r * args.input_row_step);
     kernel(one);
     uint16_t* words = args.output_words + r * args.output_row_stride;
-    for (size_t i = 0; i < pixels; ++i) top_halves(row.data() + i * channels, channels, words + i * args.output_pixel_stride);
+    top_halves(row.data(), channels, pixels, channels, words, args.output_pixel_stride);
   }
 }
 

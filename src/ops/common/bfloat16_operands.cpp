@@ -38,10 +38,9 @@ void set_bf16_gemm_rows(kernels::GemmBf16Args& gemm, const float* rows, size_t r
   }
   uint16_t* const bits = bf16_rows_scratch(gemm.m, gemm.k);
   const size_t stride = kernels::bf16_pairs(gemm.k) * 2;
-  for (size_t r = 0; r < gemm.m; ++r) {  // exact: the rows are bfloat16 values
-    table.bf16_top_halves(rows + r * row_stride, gemm.k, bits + r * stride);
-    if (stride != gemm.k) bits[r * stride + gemm.k] = 0;
-  }
+  table.bf16_top_halves_rows(rows, row_stride, gemm.m, gemm.k, bits, stride);  // exact: bfloat16 values
+  if (stride != gemm.k)  // an odd k's last pair: +0 past it
+    for (size_t r = 0; r < gemm.m; ++r) bits[r * stride + gemm.k] = 0;
   gemm.a = bits, gemm.a_row_stride = stride;
 }
 

@@ -46,7 +46,7 @@ void ActivationSource::read(uint64_t begin, uint64_t end, uint64_t col_begin, ui
 }
 
 void apply_cut(OperandCut cut, float* values, size_t count) {
-  if (cut.to_bfloat16) kernels::kernel_table().bf16_round(values, count);
+  if (cut.to_bfloat16) kernels::kernel_table().bf16_round_rows(values, 1, count, count);
   if (cut.bits > 0) formats::truncate_significand(std::span(values, count), cut.bits);
 }
 

@@ -11,10 +11,8 @@ namespace ttnn {
 void round_as_stored(float* values, size_t rows, size_t cols, size_t stride, DataType dtype) {
   if (dtype == DataType::FLOAT32) return;
   if (dtype == DataType::BFLOAT16) {
-    const kernels::KernelTable& table = kernels::kernel_table();
-    if (stride == cols) return table.bf16_round(values, rows * cols);
-    for (size_t row = 0; row < rows; ++row) table.bf16_round(values + row * stride, cols);
-    return;
+    if (stride == cols) return kernels::kernel_table().bf16_round_rows(values, 1, rows * cols, rows * cols);
+    return kernels::kernel_table().bf16_round_rows(values, rows, cols, stride);
   }
   if (dtype == DataType::BFLOAT8_B) return kernels::kernel_table().bfp8_round_rows(values, rows, cols, stride);
   for (size_t row = 0; row < rows; ++row)

@@ -41,6 +41,11 @@ void bf16_top_halves_ref(const float* values, size_t count, uint16_t* bits) {
   for (size_t i = 0; i < count; ++i) bits[i] = top_half(values[i]);
 }
 
+void bf16_top_halves_rows_ref(const float* values, size_t values_stride, size_t rows, size_t cols, uint16_t* bits,
+                              size_t bits_stride) {
+  for (size_t r = 0; r < rows; ++r) bf16_top_halves_ref(values + r * values_stride, cols, bits + r * bits_stride);
+}
+
 void bf16_gemm_packed_ref(const GemmBf16Args& args) {
   constexpr size_t kPanel = kGemmPanelWidth;
   const size_t pairs = bf16_pairs(args.k);

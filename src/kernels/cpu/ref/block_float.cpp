@@ -32,8 +32,9 @@ void bf16_decode_ref(const uint16_t* bits, size_t count, float* values) {
   formats::bfloat16_to_float(std::span<const uint16_t>(bits, count), std::span<float>(values, count));
 }
 
-void bf16_round_ref(float* values, size_t count) {
-  for (size_t i = 0; i < count; ++i) values[i] = formats::round_to_bfloat16(values[i]);
+void bf16_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t i = 0; i < cols; ++i) values[r * stride + i] = formats::round_to_bfloat16(values[r * stride + i]);
 }
 
 void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,

@@ -52,7 +52,7 @@ void dwconv_pairs_ref(const DwconvArgs& args) {
 }  // namespace
 
 void f32_dwconv_ref(const DwconvArgs& args) {
-  if (args.output_words) return dwconv_words_through_floats(args, f32_dwconv_ref, bf16_top_halves_ref);
+  if (args.output_words) return dwconv_words_through_floats(args, f32_dwconv_ref, bf16_top_halves_rows_ref);
   if (args.rows != 1) return dwconv_each_row(args, f32_dwconv_ref);
   if (sums_bf16_pairs(args)) return dwconv_pairs_ref(args);
   const size_t channels = args.channels;

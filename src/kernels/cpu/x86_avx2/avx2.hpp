@@ -96,7 +96,7 @@ void bfp8_decode_int8_rows__avx2(const int8_t* codes, size_t codes_stride, const
                                  size_t dst_stride);
 void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values);
-void bf16_round__avx2(float* values, size_t count);
+void bf16_round_rows__avx2(float* values, size_t rows, size_t cols, size_t stride);
 void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                  float* dst, size_t dst_stride);
 void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,
@@ -107,6 +107,7 @@ void bf16_gemm_minmax_ukernel_4x16__avx2(const GemmBf16Args& args);
 // The conv-rows kernels (ConvRowsArgs): the GEMMs above on patches gathered a few pixels at a time.
 void f32_conv_rows__avx2(const ConvRowsArgs& args);
 void bf16_conv_rows__avx2(const ConvRowsArgs& args);
-void bf16_top_halves__avx2(const float* values, size_t count, uint16_t* bits);
+void bf16_top_halves_rows__avx2(const float* values, size_t values_stride, size_t rows, size_t cols, uint16_t* bits,
+                                size_t bits_stride);
 
 }  // namespace ttnn::kernels

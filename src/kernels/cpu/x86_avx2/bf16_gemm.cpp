@@ -88,7 +88,9 @@ void bf16_gemm_minmax_ukernel_4x16__avx2(const GemmBf16Args& args) {
   }
 }
 
-void bf16_top_halves__avx2(const float* values, size_t count, uint16_t* bits) {
+namespace {
+
+inline void top_halves(const float* values, size_t count, uint16_t* bits) {
   size_t i = 0;
   for (; i + 16 <= count; i += 16) {
     const __m256i lo = _mm256_srli_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + i)), 16);
@@ -102,6 +104,13 @@ void bf16_top_halves__avx2(const float* values, size_t count, uint16_t* bits) {
     std::memcpy(&word, values + i, sizeof word);
     bits[i] = uint16_t(word >> 16);
   }
+}
+
+}  // namespace
+
+void bf16_top_halves_rows__avx2(const float* values, size_t values_stride, size_t rows, size_t cols, uint16_t* bits,
+                                size_t bits_stride) {
+  for (size_t r = 0; r < rows; ++r) top_halves(values + r * values_stride, cols, bits + r * bits_stride);
 }
 
 }  // namespace ttnn::kernels

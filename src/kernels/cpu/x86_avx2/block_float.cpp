@@ -124,12 +124,13 @@ inline void bf16_decode(const uint16_t* bits, size_t count, float* values) {
 void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits) { bf16_encode(values, count, bits); }
 void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values) { bf16_decode(bits, count, values); }
 
-void bf16_round__avx2(float* values, size_t count) {
-  size_t i = 0;
-  for (; i + 8 <= count; i += 8) {
-    _mm256_storeu_ps(values + i, bf16_rounded(_mm256_loadu_ps(values + i)));
+void bf16_round_rows__avx2(float* values, size_t rows, size_t cols, size_t stride) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = values + r * stride;
+    size_t i = 0;
+    for (; i + 8 <= cols; i += 8) _mm256_storeu_ps(row + i, bf16_rounded(_mm256_loadu_ps(row + i)));
+    if (i < cols) bf16_round_rows_ref(row + i, 1, cols - i, cols - i);
   }
-  if (i < count) bf16_round_ref(values + i, count - i);
 }
 
 void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,

@@ -87,7 +87,7 @@ void run(const DwconvArgs& args) {
 // The epilogue's step fixed per instantiation: no branch per output vector.
 void f32_dwconv_minmax_ukernel_up16x__avx2(const DwconvArgs& args) {
   if (args.output_words)
-    return dwconv_words_through_floats(args, f32_dwconv_minmax_ukernel_up16x__avx2, bf16_top_halves__avx2);
+    return dwconv_words_through_floats(args, f32_dwconv_minmax_ukernel_up16x__avx2, bf16_top_halves_rows__avx2);
   if (args.round_to_bf16) return run<true>(args);
   run<false>(args);
 }

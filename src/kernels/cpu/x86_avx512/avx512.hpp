@@ -196,7 +196,9 @@ void bf16_gemm_minmax_ukernel_12x32__avx512bf16(const GemmBf16Args& args);
 // The same arithmetic with fp32 FMAs on widened weights, reading the activations as floats (a_values):
 // faster on CPUs whose vdpbf16ps runs below the FMA rate.
 void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args);
-void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);
+void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits);  // one row
+void bf16_top_halves_rows__avx512(const float* values, size_t values_stride, size_t rows, size_t cols, uint16_t* bits,
+                                  size_t bits_stride);
 // The conv-rows kernels (ConvRowsArgs) straight from the input rows: 12 pixels x two panels, each tap's
 // value broadcast from its row. bf16_conv_rows__avx512f widens the weights once a call and runs the bfloat16
 // GEMM's order with fp32 FMAs (the tier's choice where the FMAs outrun vdpbf16ps: see table.cpp).
@@ -227,7 +229,7 @@ void bfp8_decode_int8_rows__avx512(const int8_t* codes, size_t codes_stride, con
 // bfloat16 with 16 lanes a vector (masked tails), tile rows a face row a vector.
 void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values);
-void bf16_round__avx512(float* values, size_t count);
+void bf16_round_rows__avx512(float* values, size_t rows, size_t cols, size_t stride);
 void f32_planes_to_pixels__avx512(const float* planes, size_t plane_stride, size_t channels, size_t count,
                                   float* out);
 void bf16_planes_to_pixels__avx512(const float* planes, size_t plane_stride, size_t channels, size_t count,

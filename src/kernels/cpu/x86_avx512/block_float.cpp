@@ -533,10 +533,15 @@ void bfp8_decode_int8_rows__avx512(const int8_t* codes, size_t codes_stride, con
 void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits) { bf16_encode(values, count, bits); }
 void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values) { bf16_decode(bits, count, values); }
 
-void bf16_round__avx512(float* values, size_t count) {
-  for (size_t i = 0; i < count; i += 16) {
-    const __mmask16 part = lanes(count - i);
-    _mm512_mask_storeu_ps(values + i, part, bf16_rounded(_mm512_maskz_loadu_ps(part, values + i)));
+void bf16_round_rows__avx512(float* values, size_t rows, size_t cols, size_t stride) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = values + r * stride;
+    size_t i = 0;
+    for (; i + 16 <= cols; i += 16) _mm512_storeu_ps(row + i, bf16_rounded(_mm512_loadu_ps(row + i)));
+    if (i < cols) {
+      const __mmask16 part = lanes(cols - i);
+      _mm512_mask_storeu_ps(row + i, part, bf16_rounded(_mm512_maskz_loadu_ps(part, row + i)));
+    }
   }
 }
 

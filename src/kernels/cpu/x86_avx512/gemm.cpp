@@ -146,7 +146,9 @@ void bf16_gemm_minmax_ukernel_12x32__avx512f(const GemmBf16Args& args) {
                     size_t cols) { widened_tile<decltype(mr)::value, decltype(np)::value>(call, m0, panel, n0, cols); });
 }
 
-void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits) {
+namespace {
+
+__attribute__((always_inline)) inline void top_halves(const float* values, size_t count, uint16_t* bits) {
   size_t i = 0;
   for (; i + 16 <= count; i += 16) {
     const __m512i words = _mm512_loadu_si512(reinterpret_cast<const void*>(values + i));
@@ -157,6 +159,15 @@ void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits) 
     const __m512i words = _mm512_maskz_loadu_epi32(m, values + i);
     _mm512_mask_cvtepi32_storeu_epi16(bits + i, m, _mm512_srli_epi32(words, 16));
   }
+}
+
+}  // namespace
+
+void bf16_top_halves__avx512(const float* values, size_t count, uint16_t* bits) { top_halves(values, count, bits); }
+
+void bf16_top_halves_rows__avx512(const float* values, size_t values_stride, size_t rows, size_t cols, uint16_t* bits,
+                                  size_t bits_stride) {
+  for (size_t r = 0; r < rows; ++r) top_halves(values + r * values_stride, cols, bits + r * bits_stride);
 }
 
 }  // namespace ttnn::kernels
