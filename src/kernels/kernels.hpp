@@ -232,6 +232,11 @@ using Bf16DecodeFn = void (*)(const uint16_t* bits, size_t count, float* values)
 // encoding and decoding them; nothing between the rows is touched. One call for a block's rows: narrow rows
 // (16 or 24 channels of a wider stride) cost more in calls than in rounding.
 using Bf16RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t stride);
+// A residual add held in bfloat16 words: `rows` rows of `cols` values, a[i] + b[i] (b's words widened; a's NaN
+// where both are NaN) clamped to [lo, hi] (NaN passes), rounded to bfloat16 (formats::float_to_bfloat16) and stored as words in `out`;
+// the three row strides apart. One pass instead of decoding b, adding, rounding and taking the words.
+using Bf16AddRowsFn = void (*)(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows,
+                               size_t cols, float lo, float hi, uint16_t* out, size_t out_stride);
 // `channels` planes of `count` floats (plane ch at planes + ch * plane_stride: an NCHW image's) interleaved
 // into `count` pixels of `channels` values (pixel i's channel ch at out[i * channels + ch]): as floats, or
 // as bfloat16 bits rounded as Bf16EncodeFn rounds.
@@ -294,6 +299,7 @@ struct KernelTable {
   Bf16DecodeTileRowsFn bf16_decode_tile_rows = nullptr;
   Bf16EncodeTileRowsFn bf16_encode_tile_rows = nullptr;
   Bf16RoundRowsFn bf16_round_rows = nullptr;
+  Bf16AddRowsFn bf16_add_rows = nullptr;
   Bfp8DecodeInt8RowsFn bfp8_decode_int8_rows = nullptr;
   PlanesToPixelsF32Fn f32_planes_to_pixels = nullptr;
   PlanesToPixelsBf16Fn bf16_planes_to_pixels = nullptr;
@@ -364,6 +370,8 @@ void bfp8_decode_int8_rows_ref(const int8_t* codes, size_t codes_stride, const u
 void bf16_encode_ref(const float* values, size_t count, uint16_t* bits);
 void bf16_decode_ref(const uint16_t* bits, size_t count, float* values);
 void bf16_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride);
+void bf16_add_rows_ref(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows, size_t cols,
+                       float lo, float hi, uint16_t* out, size_t out_stride);
 void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                float* dst, size_t dst_stride);
 void bf16_encode_tile_rows_ref(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,

@@ -178,10 +178,10 @@ std::vector<size_t> writing_convs(const std::vector<Step>& steps, const ConvPlan
 
 // How a value passes from the conv that makes it to the one conv that reads it (a fused producer included):
 // tiles, or rows as that conv's GEMM reads them; float rows hold the values cut to the reader's fidelity.
-enum class Passed : uint8_t { tiles, int8_rows, float_rows };
+enum class Passed : uint8_t { tiles, int8_rows, float_rows, word_rows };
 struct PassedValue {
   Passed how = Passed::tiles;
-  OperandCut cut;  // float rows: the reading GEMM's
+  OperandCut cut;  // float rows and words: the reading GEMM's
 };
 
 // Per value: how many residual adds run inside convs read it as their other operand.
@@ -210,6 +210,7 @@ std::vector<PassedValue> passed_values(const std::vector<Step>& steps, const Con
     // Float rows hold what the GEMM reads (cut to its fidelity), unless a residual add reads them too: it
     // needs them uncut, and the GEMM cuts each block it reads (FloatRows::cut).
     if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value].how = Passed::int8_rows;
+    else if (can_pass_word_rows(*plans[w], *plans[r])) passed[value] = {Passed::word_rows, plans[r]->source.cut};
     else if (can_pass_float_rows(*plans[w], *plans[r]))
       passed[value] = {Passed::float_rows, residual_reads[value] == 0 ? plans[r]->source.cut : OperandCut{}};
   }
@@ -258,10 +259,24 @@ struct FloatRowsView {
   FloatRows at(std::byte* bytes) const { return {reinterpret_cast<float*>(bytes), size_t(cols), cut}; }
 };
 
-// How a conv step holds one of its values as rows, if it does (at most one of the two).
+// A value's bytes as Bf16Rows: every row and column of its physical view as bfloat16 words (the tiles' bytes).
+struct WordRowsView {
+  uint64_t cols = 0;
+  OperandCut cut;  // the reading GEMM's
+  WordRowsView(const TensorSpec& spec, OperandCut cut_) : cut(cut_) {
+    const BufferLayout layout = BufferLayout::of(spec, "model plan");
+    cols = layout.width;
+    check(layout.height * layout.width * sizeof(uint16_t) <= layout.size_bytes,
+          "model plan: bfloat16 words of {} do not fit its {} bytes", spec.logical_shape, layout.size_bytes);
+  }
+  Bf16Rows at(std::byte* bytes) const { return {reinterpret_cast<uint16_t*>(bytes), size_t(cols), cut}; }
+};
+
+// How a conv step holds one of its values as rows, if it does (at most one of the three).
 struct RowsView {
   std::optional<Int8RowsView> int8;
   std::optional<FloatRowsView> floats;
+  std::optional<WordRowsView> words;
 };
 
 // A RowsView on its value's bytes for one run, what Conv2dFusion points at (the bytes are read only when
@@ -271,16 +286,19 @@ class BoundRows {
   BoundRows(const RowsView& view, const Tensor& value, const char* what) {
     if (view.int8) int8_ = view.int8->at(value.bytes(what));
     if (view.floats) floats_ = view.floats->at(value.bytes(what));
-    has_int8_ = view.int8.has_value(), has_floats_ = view.floats.has_value();
+    if (view.words) words_ = view.words->at(value.bytes(what));
+    has_int8_ = view.int8.has_value(), has_floats_ = view.floats.has_value(), has_words_ = view.words.has_value();
   }
   BoundRows(const BoundRows&) = delete;  // Conv2dFusion holds pointers into it
   const Int8Rows* int8() const { return has_int8_ ? &int8_ : nullptr; }
   const FloatRows* floats() const { return has_floats_ ? &floats_ : nullptr; }
+  const Bf16Rows* words() const { return has_words_ ? &words_ : nullptr; }
 
  private:
   Int8Rows int8_{};
   FloatRows floats_{};
-  bool has_int8_ = false, has_floats_ = false;
+  Bf16Rows words_{};
+  bool has_int8_ = false, has_floats_ = false, has_words_ = false;
 };
 
 // A residual add run in a conv's epilogue: the call with the other operand's bytes unset.
@@ -297,7 +315,7 @@ struct ConvWrites {
   std::shared_ptr<const FusedResidual> residual;
   const Tensor* residual_value = nullptr;
   RowsView residual_rows;
-  bool writes_tiles() const { return !rows.int8 && !rows.floats; }
+  bool writes_tiles() const { return !rows.int8 && !rows.floats && !rows.words; }
 };
 
 // A ConvWrites on its values' bytes for one run, what a Conv2dFusion points at.
@@ -309,10 +327,11 @@ class BoundWrites {
     residual_->source = residual_->source.at(writes.residual_value->bytes("add"));
     residual_in_.emplace(writes.residual_rows, *writes.residual_value, "add");
     residual_->int8_rows = residual_in_->int8(), residual_->floats = residual_in_->floats();
+    residual_->words = residual_in_->words();
   }
   BoundWrites(const BoundWrites&) = delete;  // Conv2dFusion holds pointers into it
   void set(Conv2dFusion& fusion) const {
-    fusion.output_rows = out_.int8(), fusion.output_floats = out_.floats();
+    fusion.output_rows = out_.int8(), fusion.output_floats = out_.floats(), fusion.output_words = out_.words();
     if (residual_) fusion.residual = &*residual_, fusion.residual_output_layout = &writes_.residual->output_layout;
   }
 
@@ -384,7 +403,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
   for (size_t d = 0; d < steps.size(); ++d)
     if (fused_consumer[d] != SIZE_MAX) runs_inside_conv[fused_consumer[d]] = true, never_stored[steps[d].node] = true;
   // A value that one pointwise conv's GEMM reads (and at most residual adds besides) is stored as that GEMM
-  // reads it, int8 rows or float rows: no tiles to encode and decode.
+  // reads it, int8 rows, bfloat16 words or float rows: no tiles to encode and decode.
   const std::vector<size_t> writer = writing_convs(steps, plans, fused_add, specs.size());
   const std::vector<PassedValue> passed = passed_values(steps, plans, readers, writer,
                                                         residual_reads(steps, fused_add, specs.size()), never_stored,
@@ -448,6 +467,7 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
     }
     if (passed[value].how == Passed::float_rows)
       view.floats.emplace(spec_of(specs, value), values_[value].buffer()->size_bytes(), passed[value].cut);
+    if (passed[value].how == Passed::word_rows) view.words.emplace(spec_of(specs, value), passed[value].cut);
     return view;
   };
   const auto writes_of = [&](size_t c) {
@@ -503,8 +523,9 @@ PlannedPass::PlannedPass(const Graph& graph, const std::vector<Step>& steps,
               if (producer) {
                 fusion.producer = producer.get(), fusion.producer_input = read.bytes("conv2d input");
                 fusion.producer_input_rows = in.int8(), fusion.producer_input_floats = in.floats();
+                fusion.producer_input_words = in.words();
               } else {
-                fusion.input_rows = in.int8(), fusion.input_floats = in.floats();
+                fusion.input_rows = in.int8(), fusion.input_floats = in.floats(), fusion.input_words = in.words();
               }
               std::byte* const written = writes.output->bytes("conv2d output");
               out.set(consumer ? consumer_fusion : fusion);

@@ -951,6 +951,40 @@ TEST_P(KernelTier, Bf16RoundRowsLeaveTheStrideAlone) {
     }
 }
 
+// A residual add into bfloat16 words: every tier as the reference (ties, Inf, NaN, subnormals, clamps that
+// bite or not), rows at strides with nothing written between them; the reference as its definition says.
+TEST_P(KernelTier, Bf16AddRowsMatchRef) {
+  std::mt19937 rng(11);
+  const auto any_float = [&] {
+    uint32_t bits = uint32_t(rng());
+    if (rng() % 5 == 0) bits = (bits & 0xFFFF0000u) | 0x8000u;   // ties after the add of a bfloat16 value
+    if (rng() % 17 == 0) bits = (bits & 0x807FFFFFu);            // subnormal
+    if (rng() % 23 == 0) bits = (bits & 0x80000000u) | 0x7F800000u | (rng() % 3 == 0 ? 0x400000u : 0u);  // Inf/NaN
+    return std::bit_cast<float>(bits);
+  };
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const auto& [lo, hi] : {std::pair{-inf, inf}, std::pair{0.0f, 6.0f}})
+    for (size_t cols : {1, 8, 15, 16, 24, 33})
+      for (size_t rows : {1, 3}) {
+        const size_t a_stride = cols + 5, b_stride = cols + 3, out_stride = cols + 7;
+        std::vector<float> a(rows * a_stride);
+        std::vector<uint16_t> b(rows * b_stride);
+        for (float& v : a) v = any_float();
+        for (uint16_t& w : b) w = uint16_t(std::bit_cast<uint32_t>(any_float()) >> 16);
+        std::vector<uint16_t> want(rows * out_stride, 0xABCD), got(rows * out_stride, 0xABCD);
+        kernels::bf16_add_rows_ref(a.data(), a_stride, b.data(), b_stride, rows, cols, lo, hi, want.data(), out_stride);
+        table_->bf16_add_rows(a.data(), a_stride, b.data(), b_stride, rows, cols, lo, hi, got.data(), out_stride);
+        ASSERT_EQ(want, got) << rows << " rows of " << cols << ", clamp " << lo << ".." << hi;
+        for (size_t r = 0; r < rows; ++r)
+          for (size_t i = 0; i < cols; ++i) {
+            const float x = a[r * a_stride + i];
+            const float sum = std::isnan(x) ? x : x + std::bit_cast<float>(uint32_t(b[r * b_stride + i]) << 16);
+            const float clamped = std::isnan(sum) ? sum : std::min(std::max(sum, lo), hi);
+            ASSERT_EQ(want[r * out_stride + i], formats::float_to_bfloat16(clamped)) << r << "," << i;
+          }
+      }
+}
+
 // An image's planes interleaved into pixels: every tier as the reference (any bits: ties, Inf, NaN,
 // subnormals), the reference pixel by pixel from the planes, nothing written past the pixels.
 TEST_P(KernelTier, PlanesToPixelsMatchRef) {

@@ -472,24 +472,16 @@ TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
     }
 }
 
-// bfloat16 words are an output only a depthwise kernel's epilogue makes, rounding its outputs to bfloat16
-// (run_into_consumer asks for them where passes_words holds): a program asking another conv for them, or a
-// depthwise conv whose output is not bfloat16, fails naming why instead of writing other values.
-TEST(Conv2d, OnlyADepthwiseKernelRoundingToBfloat16WritesWords) {
-  struct Case {
-    const char* name;
-    uint32_t groups;
-    DataType output;
-    const char* error;
-  };
-  for (const Case& c : {Case{"dense 3x3", 1, DataType::BFLOAT16, "only an accurate depthwise conv without a residual"},
-                        Case{"depthwise to float32", 24, DataType::FLOAT32, "rounds its outputs to bfloat16"}}) {
-    SCOPED_TRACE(c.name);
+// bfloat16 words hold bfloat16 values only: a program asking a conv whose outputs are float32 (and read
+// uncut) for them fails naming why instead of writing other values, whichever conv it is.
+TEST(Conv2d, OnlyBfloat16OutputsAreWrittenAsWords) {
+  for (const uint32_t groups : {1u, 24u}) {
+    SCOPED_TRACE(groups == 1 ? "dense 3x3" : "depthwise");
     ConvFixture f;
-    f.groups = c.groups;
-    if (c.groups > 1) f.cout = f.cin;
+    f.groups = groups;
+    if (groups > 1) f.cout = f.cin;
     Conv2dArgs args = f.args(DataType::BFLOAT16);
-    args.conv_config.dtype = c.output;
+    args.conv_config.dtype = DataType::FLOAT32;
     const Conv2dPlan plan = plan_conv2d(args);
     const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
     const ActivationSource source = plan.source.at(args.input_tensor.bytes("test"));
@@ -507,8 +499,53 @@ TEST(Conv2d, OnlyADepthwiseKernelRoundingToBfloat16WritesWords) {
     } catch (const Error& e) {
       error = e.what();
     }
-    EXPECT_NE(error.find(c.error), std::string::npos) << error;
+    EXPECT_NE(error.find("stored or read as bfloat16 writes bfloat16 words"), std::string::npos) << error;
     EXPECT_TRUE(std::all_of(words.begin(), words.end(), [](uint16_t w) { return w == 0; })) << "words written";
+  }
+}
+
+// A conv written as bfloat16 words (a block output the planned pass passes to the next block's GEMM) holds
+// the words its tiles would: the bfloat16 bits of its stored values, with a residual add run in its epilogue
+// reading the other operand as words too, and nothing written past its channels.
+TEST(Conv2d, Bfloat16ConvWrittenAsWordsHoldsItsStoredBits) {
+  for (const bool with_residual : {false, true}) {
+    SCOPED_TRACE(with_residual ? "with a residual add" : "alone");
+    ConvFixture f;
+    Conv2dArgs args = f.args(DataType::BFLOAT16);
+    const Conv2dPlan plan = plan_conv2d(args);
+    ASSERT_EQ(plan.output_spec.dtype, DataType::BFLOAT16);
+    const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
+    const size_t cols = plan.output_layout.width;
+    std::vector<uint16_t> words(size_t(plan.output_layout.height) * cols, 0xABCD);
+    const Bf16Rows rows{words.data(), cols, OperandCut{}};
+    std::vector<float> expected = to_host(conv2d(args).output);
+    const uint32_t cout = f.cout;
+    // The residual: the conv's outputs seven places on, as words (any bfloat16 values would do).
+    const auto shifted = [&](size_t i) { return expected[(i + 7) % expected.size()]; };
+    std::vector<uint16_t> other(words.size(), 0);
+    for (size_t p = 0; p < expected.size() / cout; ++p)
+      for (uint32_t c = 0; c < cout; ++c) other[p * cols + c] = uint16_t(std::bit_cast<uint32_t>(shifted(p * cout + c)) >> 16);
+    const Bf16Rows other_rows{other.data(), cols, OperandCut{}};
+    Conv2dResidual residual;
+    residual.source = plan.source;  // unread: the words stand in for it
+    residual.words = &other_rows;
+    residual.clamp = {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
+    residual.stored_dtype = DataType::BFLOAT16;
+    Conv2dFusion fusion;
+    fusion.output_words = &rows;
+    if (with_residual) {
+      fusion.residual = &residual;
+      fusion.residual_output_layout = &plan.output_layout;
+      std::vector<float> sums(expected.size());
+      for (size_t i = 0; i < sums.size(); ++i) sums[i] = formats::round_to_bfloat16(expected[i] + shifted(i));
+      expected = sums;
+    }
+    run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), fusion);
+    for (size_t p = 0; p < expected.size() / cout; ++p) {
+      for (uint32_t c = 0; c < cout; ++c)
+        ASSERT_EQ(words[p * cols + c], uint16_t(std::bit_cast<uint32_t>(expected[p * cout + c]) >> 16)) << p << "," << c;
+      for (size_t c = cout; c < cols; ++c) ASSERT_EQ(words[p * cols + c], 0xABCD) << "past the channels " << p << "," << c;
+    }
   }
 }
 

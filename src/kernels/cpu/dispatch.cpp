@@ -112,7 +112,8 @@ constexpr KernelTable kRefTable{"ref",           f32_gemm_ref,    f32_gemm_packe
                                 bfp8_round_rows_ref,     bfp8_encode_int8_rows_ref,
                                 f32_conv_rows_ref,       bf16_conv_rows_ref,
                                 bf16_decode_tile_rows_ref, bf16_encode_tile_rows_ref,
-                                bf16_round_rows_ref,       bfp8_decode_int8_rows_ref,
+                                bf16_round_rows_ref,       bf16_add_rows_ref,
+                                bfp8_decode_int8_rows_ref,
                                 f32_planes_to_pixels_ref,  bf16_planes_to_pixels_ref,
                                 true,                      bfp8_gemm_packed_ref};
 

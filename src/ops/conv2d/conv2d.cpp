@@ -164,13 +164,16 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
 void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* output, const Conv2dFusion& fusion) {
   const bool fused = fusion.residual || fusion.producer || fusion.input_rows || fusion.output_rows ||
                      fusion.producer_input_rows || fusion.input_floats || fusion.output_floats ||
-                     fusion.producer_input_floats || fusion.consumer;
+                     fusion.producer_input_floats || fusion.input_words || fusion.output_words ||
+                     fusion.producer_input_words || fusion.consumer;
   check(!fused || plan.math.numerics == Numerics::accurate, "conv2d: fused ops need the accurate numerics");
-  check(!fusion.output_floats || !fusion.output_rows, "conv2d: a conv writes float rows or int8 rows, not both");
+  check(int(fusion.output_floats != nullptr) + int(fusion.output_rows != nullptr) + int(fusion.output_words != nullptr) <= 1,
+        "conv2d: a conv writes one kind of rows (float rows, int8 rows or bfloat16 words)");
   check(!fusion.consumer || (plan.streamed && plan.geometry.depthwise()),
         "conv2d: only a streamed depthwise conv runs a consumer inside it (can_fuse_consumer)");
   check(!fusion.consumer ||
-            (fusion.consumer_fusion && !fusion.residual && !fusion.output_rows && !fusion.output_floats),
+            (fusion.consumer_fusion && !fusion.residual && !fusion.output_rows && !fusion.output_floats &&
+             !fusion.output_words),
         "conv2d: a conv with a fused consumer writes nothing itself; the consumer's fusion says what it writes");
   const ActivationSource source = plan.source.at(input);
   DecodedActivations activations;
@@ -186,6 +189,8 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   program.output_rows = fusion.output_rows;
   program.input_floats = fusion.input_floats;
   program.output_floats = fusion.output_floats;
+  program.input_words = fusion.input_words;
+  program.output_words = fusion.output_words;
   program.run_id = next_conv2d_run_id();
   std::optional<ActivationSource> producer_source;
   std::optional<Conv2dProgram> producer_program;
@@ -195,6 +200,7 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
     producer_program = program_of(*fusion.producer, &*producer_source, nullptr, &fusion.producer->output_layout, nullptr);
     producer_program->input_rows = fusion.producer_input_rows;
     producer_program->input_floats = fusion.producer_input_floats;
+    producer_program->input_words = fusion.producer_input_words;
     producer = Conv2dProducer{&*producer_program, fusion.producer->output_spec.dtype};
     program.producer = &*producer;
   }
@@ -210,6 +216,7 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
     consumer_program->residual = consumer_fusion->residual;
     consumer_program->output_rows = consumer_fusion->output_rows;
     consumer_program->output_floats = consumer_fusion->output_floats;
+    consumer_program->output_words = consumer_fusion->output_words;
     consumer_program->run_id = next_conv2d_run_id();
     consumer = Conv2dConsumer{&*consumer_program, int8_rows_form(plan)};
     program.consumer = &*consumer;
@@ -224,18 +231,20 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // A 1x1 conv whose GEMM converts the rows it reads (float rows to bfloat16 bits for AMX or vdpbf16ps, int8
   // codes expanded for AMX's bfloat8_b tiles) does the same: items split by channels converted each row once
   // per item (the project convs of 576 and 960 channels three and five times), which cost more than the
-  // tiles' multiply-adds. Where it writes tiles its stretches start on a tile row: no two threads may write
+  // tiles' multiply-adds. One reading bfloat16 words does too: the same split, on the rows its core wrote. Where it writes tiles its stretches start on a tile row: no two threads may write
   // one (a bfloat4_b tile is rewritten whole). Rows need not: aligned, a 7x7 conv's 49 pixels split 32 / 17.
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
-                                      (fusion.output_rows || fusion.output_floats || fusion.consumer);
+                                      (fusion.output_rows || fusion.output_floats || fusion.output_words ||
+                                       fusion.consumer);
   const bool converts_its_rows =
       plan.geometry.pointwise() &&
       ((fusion.input_floats && plan.bf16_operands && !kernels::kernel_table().bf16_gemm_reads_floats) ||
+       fusion.input_words ||
        (fusion.input_rows && plan.bfp8_wide));
   if (plan.streamed && (depthwise_writing_rows || converts_its_rows)) {
     const uint64_t pixels = plan.geometry.output_pixels();
     const Conv2dFusion& writes = consumer_fusion ? *consumer_fusion : fusion;  // a consumer writes for both
-    const bool writes_tiles = !writes.output_rows && !writes.output_floats;
+    const bool writes_tiles = !writes.output_rows && !writes.output_floats && !writes.output_words;
     const bool split_on_tiles = (converts_its_rows || consumer_fusion) && writes_tiles;
     const uint64_t unit = split_on_tiles ? TILE_HEIGHT : 1, units = (pixels + unit - 1) / unit;
     const size_t parts = plan.device->num_threads();
@@ -359,6 +368,13 @@ bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
   const DataType dtype = writer.output_spec.dtype;
   return accurate && reader_in_place && (dtype == DataType::FLOAT32 || dtype == DataType::BFLOAT16) &&
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
+}
+
+bool can_pass_word_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
+  const kernels::KernelTable& table = kernels::kernel_table();
+  const bool reads_words = reader.bf16_operands && !reader.conv_rows && !table.bf16_gemm_reads_floats;
+  return can_pass_float_rows(writer, reader) && reads_words && writer.output_spec.dtype == DataType::BFLOAT16 &&
+         reader.source.cut.bits <= 0 && reader.geometry.in_channels % 2 == 0;
 }
 
 bool can_write_float_rows(const Conv2dPlan& writer) {

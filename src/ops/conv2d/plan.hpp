@@ -69,9 +69,13 @@ struct Conv2dFusion {
   const FloatRows* input_floats = nullptr;
   const FloatRows* output_floats = nullptr;
   const FloatRows* producer_input_floats = nullptr;
+  // The same as bfloat16 words (can_pass_word_rows holds).
+  const Bf16Rows* input_words = nullptr;
+  const Bf16Rows* output_words = nullptr;
+  const Bf16Rows* producer_input_words = nullptr;
   // A pointwise conv reading this depthwise conv's output as it is made (Conv2dConsumer; can_fuse_consumer
   // holds): `output` is not written; the consumer writes consumer_output, with what consumer_fusion says of
-  // its output (residual, residual_output_layout, output_rows, output_floats; nothing else).
+  // its output (residual, residual_output_layout, output_rows, output_floats, output_words; nothing else).
   const Conv2dPlan* consumer = nullptr;
   std::byte* consumer_output = nullptr;
   const Conv2dFusion* consumer_fusion = nullptr;
@@ -106,6 +110,10 @@ kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 // accurate, the reader a pointwise conv whose GEMM reads its input rows in place (float32 or bfloat16
 // operands, not int8).
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
+// Whether `writer`'s output can be passed to `reader` as bfloat16 words (Bf16Rows) instead: as float rows,
+// the output bfloat16 (its words are the values as stored, what the GEMM reads and any residual add too), the
+// reader's GEMM on vdpbf16ps reading words, and an even number of channels (the GEMM reads pairs).
+bool can_pass_word_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 // Whether `writer` can write its output as float rows for a reader that is not a conv (global pooling): the
 // values as stored (bfloat16 and bfloat8_b ones rounded so, no cut), accurate numerics, items on whole
 // blocks of channels (a bfloat8_b block's values are rounded together).

@@ -601,6 +601,11 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
                                                   int8->exponents_at(p0, item.col_begin), int8->exponents_stride(),
                                                   p1 - p0, rows_stride, int8->code_bias(), decoded, rows_stride);
     rows = decoded;
+  } else if (const Bf16Rows* words = residual.words) {
+    rows_stride = words->cols;  // whole rows decoded at once (columns past the item's unread)
+    float* decoded = sized(scratch(3), (p1 - p0) * rows_stride);
+    kernels::kernel_table().bf16_decode(words->at(p0, 0), (p1 - p0) * rows_stride, decoded);
+    rows = decoded + item.col_begin;
   } else {
     float* decoded = sized(scratch(3), count);
     residual.source.read(p0, p1, item.col_begin, item.col_end, decoded, width);
@@ -611,6 +616,20 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
   for (size_t row = 0; row < p1 - p0; ++row)
     kernels::f32_add_clamp(out + row * out_stride, rows + row * rows_stride, out + row * out_stride, width,
                            residual.clamp.min, residual.clamp.max);
+}
+
+// The fused residual add where its other operand and its output are bfloat16 words (the planned pass's
+// block outputs): the conv's values as stored, plus the operand's, clamped and rounded into the output words.
+void add_residual_words(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
+                        size_t out_stride, bool conv_rounded, const Bf16Rows& words) {
+  const Conv2dResidual& residual = *program.residual;
+  const size_t width = item.col_end - item.col_begin;
+  check(program.output_layout->dtype == DataType::BFLOAT16 && words.cut.bits <= 0,
+        "conv2d: a residual add writes bfloat16 words only of a bfloat16 output its reader reads as stored");
+  if (!conv_rounded) round_as_stored(out, p1 - p0, width, out_stride, residual.stored_dtype);
+  kernels::kernel_table().bf16_add_rows(out, out_stride, residual.words->at(p0, item.col_begin), residual.words->cols,
+                                        p1 - p0, width, residual.clamp.min, residual.clamp.max,
+                                        words.at(p0, item.col_begin), words.cols);
 }
 
 // Per-thread rows of one depthwise block as a fused consumer reads them.
@@ -729,17 +748,21 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
   const size_t scratch_stride = int8_out ? bfp8_blocks_width(width) : width;
   float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * scratch_stride);
   const kernels::KernelTable& table = kernels::kernel_table();
-  // bfloat16 words are made by a depthwise kernel's epilogue, which finishes them (passes_words).
+  // bfloat16 words are made by a depthwise kernel's epilogue, which finishes them (passes_words), or from a
+  // GEMM's block as stored (with any residual add).
   const Bf16Rows* words = program.output_words;
-  check(!words || (program.geometry->depthwise() && !program.residual && program.math->numerics == Numerics::accurate),
-        "conv2d: only an accurate depthwise conv without a residual add writes bfloat16 words");
+  const bool words_from_kernel = words && program.geometry->depthwise();
+  check(!words || (program.math->numerics == Numerics::accurate && words->cut.bits <= 0 &&
+                   OutputFinish(program.output_layout->dtype, words->cut).stored == DataType::BFLOAT16),
+        "conv2d: only an accurate conv whose outputs are stored or read as bfloat16 writes bfloat16 words");
+  check(!words_from_kernel || !program.residual, "conv2d: a depthwise conv writing bfloat16 words adds no residual");
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
-    // Float rows and words take the block where it goes (nothing to convert); the other outputs are converted
-    // from the item's scratch.
+    // Float rows and a depthwise kernel's words take the block where it goes (nothing to convert); the other
+    // outputs are converted from the item's scratch.
     const FloatRows* floats = program.output_floats;
     float* out = floats ? floats->at(p0, item.col_begin) : scratch_rows;
-    const size_t out_stride = floats ? floats->cols : words ? words->cols : scratch_stride;
+    const size_t out_stride = floats ? floats->cols : words_from_kernel ? words->cols : scratch_stride;
     // The conv's values are rounded as stored where a residual add reads them, and where float rows or words
     // hold them also cut as their reader reads them; the other outputs are rounded as they are encoded.
     OutputFinish finish;
@@ -750,17 +773,24 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     if (program.math->numerics == Numerics::tt_metal) run_tt_metal_block(program, item, p0, p1, out);
     else if (program.geometry->depthwise())
       finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish,
-                                     words ? words->at(p0, item.col_begin) : nullptr);
+                                     words_from_kernel ? words->at(p0, item.col_begin) : nullptr);
     else finished = run_gemm_block(program, item, p0, p1, out, out_stride, finish);
-    if (words) continue;  // finished by the kernel (run_depthwise_block checks)
-    if (program.residual) add_residual(program, item, p0, p1, out, out_stride, finished);
-    // Float rows hold the values as the output (the conv's, or with a residual the add's) stores them.
-    if (floats && (program.residual || !finished)) {
-      round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
-      if (!floats->cut.none())
-        for (size_t row = 0; row < p1 - p0; ++row) apply_cut(floats->cut, out + row * out_stride, width);
+    if (words_from_kernel) continue;  // finished by the kernel (run_depthwise_block checks)
+    if (program.residual && words && program.residual->words) {  // words in, words out: one pass
+      add_residual_words(program, item, p0, p1, out, out_stride, finished, *words);
+      continue;
     }
-    if (int8_out) {
+    if (program.residual) add_residual(program, item, p0, p1, out, out_stride, finished);
+    // Float rows and words hold the values as the output (the conv's, or with a residual the add's) stores them.
+    if ((floats || words) && (program.residual || !finished)) {
+      round_as_stored(out, p1 - p0, width, out_stride, program.output_layout->dtype);
+      const OperandCut cut = floats ? floats->cut : words->cut;
+      if (!cut.none())
+        for (size_t row = 0; row < p1 - p0; ++row) apply_cut(cut, out + row * out_stride, width);
+    }
+    if (words) {  // exact: the block holds bfloat16 values
+      table.bf16_top_halves_rows(out, out_stride, p1 - p0, width, words->at(p0, item.col_begin), words->cols);
+    } else if (int8_out) {
       for (size_t row = 0; row < p1 - p0 && scratch_stride > width; ++row)
         std::fill(out + row * out_stride + width, out + row * out_stride + scratch_stride, 0.0f);
       table.bfp8_encode_int8_rows(out, out_stride, p1 - p0, scratch_stride, int8_out->codes_at(p0, item.col_begin),

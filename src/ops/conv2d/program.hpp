@@ -62,8 +62,10 @@ struct FloatRows {
   float* at(uint64_t row, uint32_t col) const { return values + (row - first_row) * cols + col; }
 };
 
-// One fused depthwise block's outputs as the bfloat16 words a bfloat16 GEMM reads in place (its consumer's
-// input where the GEMM runs on vdpbf16ps): no float rows converted by each call of the GEMM.
+// bfloat16 activations as the words a bfloat16 GEMM on vdpbf16ps reads in place: one fused depthwise block's
+// outputs (its consumer's input), or a value the model's planned pass keeps so when one pointwise conv's GEMM
+// reads it, and at most residual adds besides (can_pass_word_rows: the words are the values as stored, which
+// both read). No float rows converted by each call of the GEMM, and half their bytes.
 struct Bf16Rows {
   uint16_t* words;
   size_t cols;       // the row stride, even (the GEMM reads pairs)
@@ -80,6 +82,7 @@ struct Conv2dResidual {
   ActivationSource source;  // the add's other operand; its bytes set per run
   const FloatRows* floats = nullptr;   // or that operand held as float rows (set per run)
   const Int8Rows* int8_rows = nullptr;  // or as int8 GEMM rows (set per run)
+  const Bf16Rows* words = nullptr;      // or as bfloat16 words (set per run)
   ClampRange clamp;         // the add's activation
   DataType stored_dtype = DataType::FLOAT32;  // the conv's output dtype
 };
@@ -137,8 +140,10 @@ struct Conv2dProgram {
   const Int8Rows* output_rows = nullptr;  // the output written as int8 GEMM rows, not tiles
   const FloatRows* input_floats = nullptr;   // the input as float rows (read in place), not tiles
   const FloatRows* output_floats = nullptr;  // the output written as float rows, not tiles
-  const Bf16Rows* input_words = nullptr;     // a fused consumer's input as bfloat16 words (run_into_consumer)
-  const Bf16Rows* output_words = nullptr;    // a depthwise conv's output written so, by its kernel's epilogue
+  const Bf16Rows* input_words = nullptr;     // the input as bfloat16 words (read in place), not tiles
+  // The output written as bfloat16 words, not tiles: by a depthwise kernel's epilogue, or from each block
+  // rounded as stored (a GEMM's, with any residual add).
+  const Bf16Rows* output_words = nullptr;
   // Names this run of the program: per-thread scratch that holds its decoded input rows (streamed
   // depthwise convs) is reused only within the same run.
   uint64_t run_id = 0;

@@ -1,4 +1,5 @@
 // The reference conversions between floats and tile storage (bfloat8_b blocks, bfloat16): the formats library's.
+#include <cmath>
 #include <cstring>
 
 #include "formats/bfloat16.hpp"
@@ -35,6 +36,16 @@ void bf16_decode_ref(const uint16_t* bits, size_t count, float* values) {
 void bf16_round_rows_ref(float* values, size_t rows, size_t cols, size_t stride) {
   for (size_t r = 0; r < rows; ++r)
     for (size_t i = 0; i < cols; ++i) values[r * stride + i] = formats::round_to_bfloat16(values[r * stride + i]);
+}
+
+void bf16_add_rows_ref(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows, size_t cols,
+                       float lo, float hi, uint16_t* out, size_t out_stride) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t i = 0; i < cols; ++i) {
+      // Where both are NaN, a's is kept (as x86's vector addition keeps its first operand's).
+      const float x = a[r * a_stride + i], sum = std::isnan(x) ? x : x + formats::bfloat16_to_float(b[r * b_stride + i]);
+      out[r * out_stride + i] = formats::float_to_bfloat16(sum < lo ? lo : (sum > hi ? hi : sum));
+    }
 }
 
 void bf16_decode_tile_rows_ref(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,

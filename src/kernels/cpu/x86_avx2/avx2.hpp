@@ -97,6 +97,8 @@ void bfp8_decode_int8_rows__avx2(const int8_t* codes, size_t codes_stride, const
 void bf16_encode__avx2(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx2(const uint16_t* bits, size_t count, float* values);
 void bf16_round_rows__avx2(float* values, size_t rows, size_t cols, size_t stride);
+void bf16_add_rows__avx2(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows, size_t cols,
+                         float lo, float hi, uint16_t* out, size_t out_stride);
 void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                  float* dst, size_t dst_stride);
 void bf16_encode_tile_rows__avx2(const float* src, size_t src_stride, uint32_t row0, uint32_t row1, uint32_t col0,

@@ -133,6 +133,30 @@ void bf16_round_rows__avx2(float* values, size_t rows, size_t cols, size_t strid
   }
 }
 
+void bf16_add_rows__avx2(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows, size_t cols,
+                         float lo, float hi, uint16_t* out, size_t out_stride) {
+  const __m256 low = _mm256_set1_ps(lo), high = _mm256_set1_ps(hi);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* a_row = a + r * a_stride;
+    const uint16_t* b_row = b + r * b_stride;
+    uint16_t* out_row = out + r * out_stride;
+    size_t i = 0;
+    for (; i + 8 <= cols; i += 8) {
+      const __m128i words = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b_row + i));
+      const __m256 widened = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(words), 16));
+      // max(lo, v) then min(hi, v): a NaN sum passes (the second operand is returned when one is NaN).
+      // a's NaN where a is NaN: the compiler may swap the addition's operands, and x86 keeps the first's.
+      const __m256 x = _mm256_loadu_ps(a_row + i);
+      const __m256 added = _mm256_blendv_ps(_mm256_add_ps(x, widened), x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+      const __m256 sum = _mm256_min_ps(high, _mm256_max_ps(low, added));
+      const __m256i bits = bf16_bits(sum);  // 32-bit lanes: packed to words within 128-bit halves, reordered
+      const __m128i packed = _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out_row + i), packed);
+    }
+    if (i < cols) bf16_add_rows_ref(a_row + i, a_stride, b_row + i, b_stride, 1, cols - i, lo, hi, out_row + i, out_stride);
+  }
+}
+
 void bf16_decode_tile_rows__avx2(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                  float* dst, size_t dst_stride) {
   bf16_decode_tile_rows<bf16_decode>(tile, row0, row1, col0, col1, dst, dst_stride);

@@ -22,6 +22,7 @@ const KernelTable* avx2_table() {
                                      bf16_decode_tile_rows__avx2,
                                      bf16_encode_tile_rows__avx2,
                                      bf16_round_rows__avx2,
+                                     bf16_add_rows__avx2,
                                      bfp8_decode_int8_rows__avx2,
                                      f32_planes_to_pixels_ref,
                                      bf16_planes_to_pixels_ref,

@@ -230,6 +230,8 @@ void bfp8_decode_int8_rows__avx512(const int8_t* codes, size_t codes_stride, con
 void bf16_encode__avx512(const float* values, size_t count, uint16_t* bits);
 void bf16_decode__avx512(const uint16_t* bits, size_t count, float* values);
 void bf16_round_rows__avx512(float* values, size_t rows, size_t cols, size_t stride);
+void bf16_add_rows__avx512(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows,
+                           size_t cols, float lo, float hi, uint16_t* out, size_t out_stride);
 void f32_planes_to_pixels__avx512(const float* planes, size_t plane_stride, size_t channels, size_t count,
                                   float* out);
 void bf16_planes_to_pixels__avx512(const float* planes, size_t plane_stride, size_t channels, size_t count,

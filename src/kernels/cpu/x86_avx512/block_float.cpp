@@ -545,6 +545,25 @@ void bf16_round_rows__avx512(float* values, size_t rows, size_t cols, size_t str
   }
 }
 
+void bf16_add_rows__avx512(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows,
+                           size_t cols, float lo, float hi, uint16_t* out, size_t out_stride) {
+  const __m512 low = _mm512_set1_ps(lo), high = _mm512_set1_ps(hi);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* a_row = a + r * a_stride;
+    const uint16_t* b_row = b + r * b_stride;
+    uint16_t* out_row = out + r * out_stride;
+    for (size_t i = 0; i < cols; i += 16) {
+      const __mmask16 part = lanes(cols - i);
+      const __m512 widened = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(part, b_row + i)), 16));
+      // a's NaN where a is NaN: the compiler may swap the addition's operands, and x86 keeps the first's.
+      const __m512 x = _mm512_maskz_loadu_ps(part, a_row + i);
+      const __m512 added = _mm512_mask_mov_ps(_mm512_add_ps(x, widened), _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);
+      const __m512 sum = clamp(added, low, high);
+      _mm256_mask_storeu_epi16(out_row + i, part, _mm512_cvtepi32_epi16(bf16_bits(_mm512_castps_si512(sum))));
+    }
+  }
+}
+
 void bf16_decode_tile_rows__avx512(const uint16_t* tile, uint32_t row0, uint32_t row1, uint32_t col0, uint32_t col1,
                                    float* dst, size_t dst_stride) {
   bf16_decode_tile_rows<bf16_decode>(tile, row0, row1, col0, col1, dst, dst_stride);

@@ -62,6 +62,7 @@ KernelTable make_table() {
                     bf16_decode_tile_rows__avx512,
                     bf16_encode_tile_rows__avx512,
                     bf16_round_rows__avx512,
+                    bf16_add_rows__avx512,
                     bfp8_decode_int8_rows__avx512,
                     f32_planes_to_pixels__avx512,
                     bf16_planes_to_pixels__avx512,
