@@ -175,6 +175,9 @@ struct ConvRowsArgs {
   // Outputs rounded as bfloat8_b stores them (blocks of 16 from c's first column), as bfp8_round_rows would
   // after the kernel: a fused producer's values as its bfloat8_b output holds them.
   bool round_to_bfp8 = false;
+  // bf16_conv_rows only (f32_conv_rows ignores it): outputs rounded to bfloat16 after the clamp, as
+  // GemmBf16Args::round_to_bf16 (a fused producer's bfloat16 values), instead of in a pass of their own.
+  bool round_to_bf16 = false;
   float* c = nullptr;  // pixel i's channel j at c[i * c_row_stride + j]
   size_t c_row_stride = 0;
 };

@@ -202,6 +202,29 @@ TEST_P(ConvRows, RoundsToBfloat8AsTheReferenceRoundsItsOutputs) {
   });
 }
 
+// Rounding to bfloat16 in the bfloat16 kernel's epilogue (a fused producer's bfloat16 outputs) gives the bits
+// of its outputs rounded afterwards, and changes some; the float32 kernel leaves the flag alone (its outputs
+// are not rounded). The sentinels past n stay.
+TEST_P(ConvRows, RoundsToBfloat16AsItsOutputsRoundAfterwards) {
+  for_each_case(*table_, [this](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
+                                const std::vector<float>&) {
+    const size_t c_stride = c.n + 3;
+    std::vector<float> expected = direct;
+    if (d.bf16) {
+      for (size_t i = 0; i < c.pixels; ++i)
+        for (size_t o = 0; o < c.n; ++o) expected[i * c_stride + o] = formats::round_to_bfloat16(expected[i * c_stride + o]);
+      EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
+    }
+    const float* rows[8];
+    for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
+    std::vector<float> rounded(c.pixels * c_stride, kSentinel);
+    ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
+    args.round_to_bf16 = true;
+    (d.bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(args);
+    EXPECT_TRUE(same_bits(rounded, expected));
+  });
+}
+
 // The same on special blocks, which the kernel hands to the reference: a NaN with its sign bit set (x86's
 // Inf - Inf) passing a clamp at 0, and outputs so small that the block's scale is subnormal (the bfloat16
 // kernel flushes subnormals; the reference, run elsewhere, does not); and on blocks of subnormal outputs
@@ -262,6 +285,18 @@ TEST(KernelAvx512, BothBf16ConvRowsKernelsAreTheGemmBitForBit) {
         run_both(table, d, true, direct, by_gemm);
         ASSERT_TRUE(same_bits(direct, by_gemm));
         if (scale == 1.0f) expect_rounded_as_reference(table, c, d, direct);
+        // Rounded to bfloat16 in the epilogue: the outputs rounded afterwards (flushed ones stay zeros).
+        const size_t c_stride = c.n + 3;
+        std::vector<float> expected = direct;
+        for (size_t i = 0; i < c.pixels; ++i)
+          for (size_t o = 0; o < c.n; ++o) expected[i * c_stride + o] = formats::round_to_bfloat16(expected[i * c_stride + o]);
+        const float* rows[8];
+        for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
+        std::vector<float> rounded(c.pixels * c_stride, kSentinel);
+        ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
+        args.round_to_bf16 = true;
+        fn(args);
+        ASSERT_TRUE(same_bits(rounded, expected));
       }
   }
 }

@@ -51,6 +51,7 @@ inline GemmBf16Args conv_rows_gemm(const ConvRowsArgs& args, size_t i0, size_t c
   gemm.a_values = values, gemm.a_values_row_stride = k;
   gemm.packed_w = args.packed_w_bf16, gemm.bias = args.bias;
   gemm.clamp_min = args.clamp_min, gemm.clamp_max = args.clamp_max;
+  gemm.round_to_bf16 = args.round_to_bf16;
   gemm.c = args.c + i0 * args.c_row_stride, gemm.c_row_stride = args.c_row_stride;
   return gemm;
 }

@@ -194,7 +194,7 @@ struct PaddedRows {
 // Output pixels [p0, p1) of a conv_rows program, output channels from panel0 (n of them) into c, rounded
 // as bfloat8_b stores them when round_to_bfp8.
 void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint32_t panel0, size_t n,
-                   const float* bias, bool round_to_bfp8, float* c, size_t c_row_stride) {
+                   const float* bias, bool round_to_bfp8, bool round_to_bf16, float* c, size_t c_row_stride) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const ActivationSource& source = *program.source;
@@ -213,6 +213,7 @@ void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   conv.bias = bias;
   conv.clamp_min = program.math->clamp.min, conv.clamp_max = program.math->clamp.max;
   conv.round_to_bfp8 = round_to_bfp8;
+  conv.round_to_bf16 = round_to_bf16 && program.bf16_operands;  // f32_conv_rows leaves it (ConvRowsArgs)
   conv.c_row_stride = c_row_stride;
   const kernels::ConvRowsFn kernel =
       program.bf16_operands ? kernels::kernel_table().bf16_conv_rows : kernels::kernel_table().f32_conv_rows;
@@ -336,7 +337,8 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
   const kernels::KernelTable& table = kernels::kernel_table();
   const size_t m = p1 - p0;
   // The branch below that runs decides what its kernel finishes.
-  const bool bf16_epilogue = runs_bf16_gemm(program) && finish.in_float_epilogue();
+  const bool bf16_epilogue = (runs_bf16_gemm(program) || (program.conv_rows && program.bf16_operands)) &&
+                             finish.in_float_epilogue();
   const bool round_to_bfp8 = (program.bfp8_operands || program.conv_rows) && finish.stored == DataType::BFLOAT8_B &&
                              finish.cut.bits <= 0 && item.col_begin % kernels::kGemmPanelWidth == 0;
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
@@ -356,7 +358,8 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
     if (program.bfp8_operands) {  // one group (dense pointwise)
       run_bfp8_gemm(program, p0, p1, panel0, n, c, c_row_stride, round_to_bfp8);
     } else if (program.conv_rows) {  // one group
-      run_conv_rows(program, p0, p1, panel0, n, gemm_bias, round_to_bfp8, c, c_row_stride);
+      run_conv_rows(program, p0, p1, panel0, n, gemm_bias, round_to_bfp8,
+                    bf16_epilogue && finish.stored == DataType::BFLOAT16, c, c_row_stride);
     } else if (program.bf16_operands) {
       kernels::GemmBf16Args gemm;
       gemm.m = m, gemm.n = n, gemm.k = k;

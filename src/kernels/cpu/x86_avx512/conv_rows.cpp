@@ -60,13 +60,15 @@ __attribute__((always_inline)) inline void add_zero(__m512 (&acc)[MR][NP]) {
 }
 
 // A tile's epilogue (its sums started from the bias, as both GEMMs' do): the clamp, and the outputs stored
-// or rounded to bfloat8_b in registers, at pixel i0 and channel n0 of c.
+// (rounded to bfloat16 where round_to_bf16: a flushing kernel's outputs, none subnormal) or rounded to
+// bfloat8_b in registers, at pixel i0 and channel n0 of c.
 template <size_t MR, size_t NP>
-__attribute__((always_inline)) inline void finish_tile(const ConvRowsArgs& args, __m512 (&acc)[MR][NP], size_t n0,
-                                                       size_t cols, size_t i0) {
+__attribute__((always_inline)) inline void finish_tile(const ConvRowsArgs& args, bool round_to_bf16,
+                                                       __m512 (&acc)[MR][NP], size_t n0, size_t cols, size_t i0) {
   float* const c = args.c + i0 * args.c_row_stride + n0;
   if (!args.round_to_bfp8)
-    return store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, false, c, args.c_row_stride, cols, acc);
+    return store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, round_to_bf16, c, args.c_row_stride,
+                                    cols, acc);
   // store_tile's clamp, then the blocks rounded in registers.
   __mmask16 mask[NP];
   add_bias_and_clamp(acc, mask, cols, nullptr, args.clamp_min, args.clamp_max);
@@ -88,10 +90,10 @@ void for_each_tile(const ConvRowsArgs& args, Tile tile) {
 }
 
 // Pixels [i0, i0 + MR) x NP panels of weights w ([NP][k][16], panel_stride apart) for output channels
-// [n0, n0 + cols).
+// [n0, n0 + cols); rounded to bfloat16 where round_to_bf16 (finish_tile).
 template <size_t MR, size_t NP>
-void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const float* w, size_t panel_stride,
-               size_t n0, size_t cols, size_t i0) {
+void conv_tile(const ConvRowsArgs& args, bool round_to_bf16, const Step* steps, size_t count, const float* w,
+               size_t panel_stride, size_t n0, size_t cols, size_t i0) {
   __m512 acc[MR][NP];
   start_tile(acc, args.bias ? args.bias + n0 : nullptr, cols);
   const size_t pixel_floats = args.stride * args.channels;
@@ -112,7 +114,7 @@ void conv_tile(const ConvRowsArgs& args, const Step* steps, size_t count, const 
       for (size_t j = 0; j < NP; ++j) acc[r][j] = _mm512_fmadd_ps(va, wv[j], acc[r][j]);
     }
   }
-  finish_tile<MR, NP>(args, acc, n0, cols, i0);
+  finish_tile<MR, NP>(args, round_to_bf16, acc, n0, cols, i0);
 }
 
 struct StripFloats {
@@ -123,13 +125,13 @@ struct StripFloats {
 // Every tile of the call; strip_weights(n0) gives the strip's [2][k][16] float weights and their panel stride
 // (made once a strip).
 template <typename StripWeights>
-void run(const ConvRowsArgs& args, const Step* steps, size_t count, StripWeights strip_weights) {
+void run(const ConvRowsArgs& args, bool round_to_bf16, const Step* steps, size_t count, StripWeights strip_weights) {
   size_t strip = SIZE_MAX;
   StripFloats weights{};
   for_each_tile(args, [&](auto mr, auto np, size_t n0, size_t cols, size_t i0) {
     if (strip != n0) strip = n0, weights = strip_weights(n0);
-    conv_tile<decltype(mr)::value, decltype(np)::value>(args, steps, count, weights.w, weights.panel_stride, n0,
-                                                        cols, i0);
+    conv_tile<decltype(mr)::value, decltype(np)::value>(args, round_to_bf16, steps, count, weights.w,
+                                                        weights.panel_stride, n0, cols, i0);
   });
 }
 
@@ -190,7 +192,7 @@ void pair_tile(const ConvRowsArgs& args, const PairPlan& plan, const uint16_t* c
     dpbf16_pair(acc, panel, panel_stride, p, x, step.made < 0 ? pixel_words * sizeof(uint16_t) : sizeof(uint32_t));
   }
   if (plan.padding_pairs) add_zero(acc);
-  finish_tile<MR, NP>(args, acc, n0, cols, i0);
+  finish_tile<MR, NP>(args, args.round_to_bf16, acc, n0, cols, i0);
 }
 
 // Per-thread words of a call's kernel rows and its made pairs.
@@ -204,7 +206,8 @@ struct PairScratch {
 void f32_conv_rows__avx512f(const ConvRowsArgs& args) {
   Step steps[kConvRowsMaxK];
   const size_t count = make_steps(args, false, steps);
-  run(args, steps, count, [&](size_t n0) { return StripFloats{args.packed_w + n0 * args.k, 16 * args.k}; });
+  // No flushing here: rounding a subnormal output takes bf16_rounded, not the epilogue's short way.
+  run(args, false, steps, count, [&](size_t n0) { return StripFloats{args.packed_w + n0 * args.k, 16 * args.k}; });
 }
 
 void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
@@ -214,7 +217,7 @@ void bf16_conv_rows__avx512f(const ConvRowsArgs& args) {
   const size_t pairs = bf16_pairs(args.k);
   alignas(64) float widened[2 * kConvRowsMaxK * 16];  // the strip's two panels as [2][k][16] floats
   const __m512i high = _mm512_set1_epi32(int32_t(0xFFFF0000u));
-  run(args, steps, count, [&](size_t n0) {
+  run(args, args.round_to_bf16, steps, count, [&](size_t n0) {
     for (size_t j = 0; j < 2 && n0 + 16 * j < args.n; ++j) {
       const uint16_t* panel = args.packed_w_bf16 + packed_gemm_weights_bf16_panel(n0 + 16 * j, args.k);
       float* to = widened + j * args.k * 16;
