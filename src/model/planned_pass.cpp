@@ -210,7 +210,8 @@ std::vector<PassedValue> passed_values(const std::vector<Step>& steps, const Con
     // Float rows hold what the GEMM reads (cut to its fidelity), unless a residual add reads them too: it
     // needs them uncut, and the GEMM cuts each block it reads (FloatRows::cut).
     if (can_pass_int8_rows(*plans[w], *plans[r])) passed[value].how = Passed::int8_rows;
-    else if (can_pass_word_rows(*plans[w], *plans[r])) passed[value] = {Passed::word_rows, plans[r]->source.cut};
+    else if (can_pass_word_rows(*plans[w], *plans[r], residual_reads[value] > 0))
+      passed[value] = {Passed::word_rows, plans[r]->source.cut};
     else if (can_pass_float_rows(*plans[w], *plans[r]))
       passed[value] = {Passed::float_rows, residual_reads[value] == 0 ? plans[r]->source.cut : OperandCut{}};
   }

@@ -505,20 +505,34 @@ TEST(Conv2d, OnlyBfloat16OutputsAreWrittenAsWords) {
 }
 
 // A conv written as bfloat16 words (a block output the planned pass passes to the next block's GEMM) holds
-// the words its tiles would: the bfloat16 bits of its stored values, with a residual add run in its epilogue
-// reading the other operand as words too, and nothing written past its channels.
-TEST(Conv2d, Bfloat16ConvWrittenAsWordsHoldsItsStoredBits) {
-  for (const bool with_residual : {false, true}) {
-    SCOPED_TRACE(with_residual ? "with a residual add" : "alone");
+// the words its tiles would: the bfloat16 bits of its stored values (a float32 output's rounded to bfloat16,
+// as its LoFi reader reads them), with a residual add run in its epilogue reading the other operand as words
+// too, and nothing written past its channels.
+TEST(Conv2d, ConvWrittenAsWordsHoldsItsStoredBits) {
+  struct Case {
+    const char* name;
+    DataType output;
+    OperandCut cut;
+    bool with_residual;
+  };
+  for (const Case& one : {Case{"bfloat16", DataType::BFLOAT16, {}, false},
+                          Case{"bfloat16, a LoFi reader", DataType::BFLOAT16, {0, true}, false},
+                          Case{"float32, a LoFi reader", DataType::FLOAT32, {0, true}, false},
+                          Case{"bfloat16 with a residual add", DataType::BFLOAT16, {}, true}}) {
+    SCOPED_TRACE(one.name);
+    const bool with_residual = one.with_residual;
     ConvFixture f;
     Conv2dArgs args = f.args(DataType::BFLOAT16);
+    args.conv_config.dtype = one.output;
     const Conv2dPlan plan = plan_conv2d(args);
-    ASSERT_EQ(plan.output_spec.dtype, DataType::BFLOAT16);
+    ASSERT_EQ(plan.output_spec.dtype, one.output);
     const Tensor output = allocate_tensor(plan.output_spec, f.device.get(), "test");
     const size_t cols = plan.output_layout.width;
     std::vector<uint16_t> words(size_t(plan.output_layout.height) * cols, 0xABCD);
-    const Bf16Rows rows{words.data(), cols, OperandCut{}};
+    const Bf16Rows rows{words.data(), cols, one.cut};
     std::vector<float> expected = to_host(conv2d(args).output);
+    if (one.cut.to_bfloat16)
+      for (float& v : expected) v = formats::round_to_bfloat16(v);
     const uint32_t cout = f.cout;
     // The residual: the conv's outputs seven places on, as words (any bfloat16 values would do).
     const auto shifted = [&](size_t i) { return expected[(i + 7) % expected.size()]; };

@@ -370,11 +370,15 @@ bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
          writer.output_spec.layout == Layout::TILE && writer.output_spec == reader.input_spec;
 }
 
-bool can_pass_word_rows(const Conv2dPlan& writer, const Conv2dPlan& reader) {
+bool can_pass_word_rows(const Conv2dPlan& writer, const Conv2dPlan& reader, bool read_by_residual_adds) {
   const kernels::KernelTable& table = kernels::kernel_table();
   const bool reads_words = reader.bf16_operands && !reader.conv_rows && !table.bf16_gemm_reads_floats;
-  return can_pass_float_rows(writer, reader) && reads_words && writer.output_spec.dtype == DataType::BFLOAT16 &&
-         reader.source.cut.bits <= 0 && reader.geometry.in_channels % 2 == 0;
+  const DataType dtype = writer.output_spec.dtype;
+  const OperandCut cut = reader.source.cut;
+  const bool words_hold_it = dtype == DataType::BFLOAT16 ||
+                             (dtype == DataType::FLOAT32 && cut.to_bfloat16 && !read_by_residual_adds);
+  return can_pass_float_rows(writer, reader) && reads_words && words_hold_it && cut.bits <= 0 &&
+         reader.geometry.in_channels % 2 == 0;
 }
 
 bool can_write_float_rows(const Conv2dPlan& writer) {

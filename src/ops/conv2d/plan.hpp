@@ -111,9 +111,10 @@ kernels::Int8Activations int8_rows_form(const Conv2dPlan& writer);
 // operands, not int8).
 bool can_pass_float_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
 // Whether `writer`'s output can be passed to `reader` as bfloat16 words (Bf16Rows) instead: as float rows,
-// the output bfloat16 (its words are the values as stored, what the GEMM reads and any residual add too), the
-// reader's GEMM on vdpbf16ps reading words, and an even number of channels (the GEMM reads pairs).
-bool can_pass_word_rows(const Conv2dPlan& writer, const Conv2dPlan& reader);
+// the reader's GEMM on vdpbf16ps reading words, an even number of channels (the GEMM reads pairs), and the
+// words what every reader reads: a bfloat16 output (its values as stored, for the GEMM and any residual add),
+// or a float32 one that the GEMM reads rounded to bfloat16 (LoFi) and no residual add reads.
+bool can_pass_word_rows(const Conv2dPlan& writer, const Conv2dPlan& reader, bool read_by_residual_adds);
 // Whether `writer` can write its output as float rows for a reader that is not a conv (global pooling): the
 // values as stored (bfloat16 and bfloat8_b ones rounded so, no cut), accurate numerics, items on whole
 // blocks of channels (a bfloat8_b block's values are rounded together).
