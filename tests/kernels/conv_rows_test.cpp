@@ -134,21 +134,34 @@ void run_both(const KernelTable& table, const ConvRowsData& d, bool bf16, std::v
   }
 }
 
+// A kernel's outputs ([pixels][n + 3], sentinels past n) with one of its rounding flags set.
+std::vector<float> run_rounding(ConvRowsFn kernel, const ConvRowsData& d, bool ConvRowsArgs::*flag) {
+  const size_t c_stride = d.cs.n + 3;
+  const float* rows[8];
+  for (size_t ky = 0; ky < d.cs.kernel_h; ++ky) rows[ky] = d.row(ky);
+  std::vector<float> rounded(d.cs.pixels * c_stride, kSentinel);
+  ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
+  args.*flag = true;
+  kernel(args);
+  return rounded;
+}
+
+// `direct` (a kernel's outputs) each rounded to bfloat16, the sentinels past n kept.
+std::vector<float> rounded_to_bf16(const ConvRowsCase& c, std::vector<float> direct) {
+  for (size_t i = 0; i < c.pixels; ++i)
+    for (size_t o = 0; o < c.n; ++o) direct[i * (c.n + 3) + o] = formats::round_to_bfloat16(direct[i * (c.n + 3) + o]);
+  return direct;
+}
+
 // The kernel run with round_to_bfp8 gives `direct` (its unrounded outputs) rounded by the reference, and
 // rounding changed something.
 void expect_rounded_as_reference(const KernelTable& table, const ConvRowsCase& c, const ConvRowsData& d,
                                  const std::vector<float>& direct) {
-  const size_t c_stride = c.n + 3;
   std::vector<float> expected = direct;
-  bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c_stride);
+  bfp8_round_rows_ref(expected.data(), c.pixels, c.n, c.n + 3);
   EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
-  const float* rows[8];
-  for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
-  std::vector<float> rounded(c.pixels * c_stride, kSentinel);
-  ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
-  args.round_to_bfp8 = true;
-  (d.bf16 ? table.bf16_conv_rows : table.f32_conv_rows)(args);
-  EXPECT_TRUE(same_bits(rounded, expected));
+  const ConvRowsFn kernel = d.bf16 ? table.bf16_conv_rows : table.f32_conv_rows;
+  EXPECT_TRUE(same_bits(run_rounding(kernel, d, &ConvRowsArgs::round_to_bfp8), expected));
 }
 
 // check(case, data, direct, by_gemm) for every case, float32 and bfloat16 operands.
@@ -208,20 +221,12 @@ TEST_P(ConvRows, RoundsToBfloat8AsTheReferenceRoundsItsOutputs) {
 TEST_P(ConvRows, RoundsToBfloat16AsItsOutputsRoundAfterwards) {
   for_each_case(*table_, [this](const ConvRowsCase& c, const ConvRowsData& d, const std::vector<float>& direct,
                                 const std::vector<float>&) {
-    const size_t c_stride = c.n + 3;
-    std::vector<float> expected = direct;
+    const std::vector<float> expected = d.bf16 ? rounded_to_bf16(c, direct) : direct;
     if (d.bf16) {
-      for (size_t i = 0; i < c.pixels; ++i)
-        for (size_t o = 0; o < c.n; ++o) expected[i * c_stride + o] = formats::round_to_bfloat16(expected[i * c_stride + o]);
       EXPECT_FALSE(same_bits(expected, direct)) << "rounding changed nothing: the check could not fail";
     }
-    const float* rows[8];
-    for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
-    std::vector<float> rounded(c.pixels * c_stride, kSentinel);
-    ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
-    args.round_to_bf16 = true;
-    (d.bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows)(args);
-    EXPECT_TRUE(same_bits(rounded, expected));
+    const ConvRowsFn kernel = d.bf16 ? table_->bf16_conv_rows : table_->f32_conv_rows;
+    EXPECT_TRUE(same_bits(run_rounding(kernel, d, &ConvRowsArgs::round_to_bf16), expected));
   });
 }
 
@@ -286,17 +291,7 @@ TEST(KernelAvx512, BothBf16ConvRowsKernelsAreTheGemmBitForBit) {
         ASSERT_TRUE(same_bits(direct, by_gemm));
         if (scale == 1.0f) expect_rounded_as_reference(table, c, d, direct);
         // Rounded to bfloat16 in the epilogue: the outputs rounded afterwards (flushed ones stay zeros).
-        const size_t c_stride = c.n + 3;
-        std::vector<float> expected = direct;
-        for (size_t i = 0; i < c.pixels; ++i)
-          for (size_t o = 0; o < c.n; ++o) expected[i * c_stride + o] = formats::round_to_bfloat16(expected[i * c_stride + o]);
-        const float* rows[8];
-        for (size_t ky = 0; ky < c.kernel_h; ++ky) rows[ky] = d.row(ky);
-        std::vector<float> rounded(c.pixels * c_stride, kSentinel);
-        ConvRowsArgs args = d.args(rounded.data(), c_stride, rows);
-        args.round_to_bf16 = true;
-        fn(args);
-        ASSERT_TRUE(same_bits(rounded, expected));
+        ASSERT_TRUE(same_bits(run_rounding(fn, d, &ConvRowsArgs::round_to_bf16), rounded_to_bf16(c, direct)));
       }
   }
 }
