@@ -86,6 +86,9 @@ struct GemmBf16Args {
   bool round_to_bf16 = false;
   float* c = nullptr;
   size_t c_row_stride = 0;
+  // Instead of c where set (round_to_bf16 with it): the outputs' bfloat16 words, row stride c_row_stride (a
+  // block's output passed to the next GEMM as the words it reads). Only where KernelTable::bf16_gemm_writes_words.
+  uint16_t* c_words = nullptr;
 };
 
 constexpr size_t bf16_pairs(size_t k) { return (k + 1) / 2; }
@@ -321,6 +324,8 @@ struct KernelTable {
   // f32_dwconv runs DwconvArgs::bf16_pairs faster than the fp32 FMAs of its default order (on vdpbf16ps);
   // every tier computes it, the others through the reference.
   bool dwconv_bf16_pairs = false;
+  // bf16_gemm_packed writes GemmBf16Args::c_words (the others' outputs go through floats).
+  bool bf16_gemm_writes_words = false;
 };
 
 // Whether a bfloat8_b conv of n output channels and reduction k runs table.bfp8_gemm_wide (by its shape,

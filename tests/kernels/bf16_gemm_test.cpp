@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -87,6 +88,22 @@ struct Bf16Data {
     g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
     g.round_to_bf16 = round_to_bf16;
     g.c = out.data(), g.c_row_stride = c_stride;
+    fn(g);
+    return out;
+  }
+
+  // The product rounded to bfloat16 and written as words (GemmBf16Args::c_words), 0xABCD past the n columns.
+  std::vector<uint16_t> run_words(GemmBf16Fn fn) const {
+    std::vector<uint16_t> out(cs.m * c_stride, 0xABCD);
+    GemmBf16Args g;
+    g.m = cs.m, g.n = cs.n, g.k = cs.k;
+    g.a = a.data(), g.a_row_stride = a_stride;
+    g.a_values = a_values.data(), g.a_values_row_stride = cs.k;
+    g.packed_w = packed.data();
+    g.bias = cs.bias ? bias.data() : nullptr;
+    g.clamp_min = cs.clamp_min, g.clamp_max = cs.clamp_max;
+    g.round_to_bf16 = true;
+    g.c_words = out.data(), g.c_row_stride = c_stride;
     fn(g);
     return out;
   }
@@ -196,6 +213,23 @@ TEST_P(KernelTier, Bf16GemmRoundsOutputsToBfloat16) {
   EXPECT_GT(rounded_away, 1000u);  // the outputs were not bfloat16 values already
 }
 
+// Outputs written as bfloat16 words (a block's output the next GEMM reads as words), on the tiers whose GEMM
+// writes them: the words of the same GEMM's rounded outputs, nothing written past the n columns.
+TEST_P(KernelTier, Bf16GemmWritesTheWordsOfItsRoundedOutputs) {
+  if (!table_->bf16_gemm_writes_words) GTEST_SKIP() << table_->isa << "'s GEMM leaves words to its caller";
+  for (size_t m : {1, 5, 12, 13, 30})
+    for (size_t n : {1, 16, 17, 32, 33, 130})
+      for (size_t k : {1, 16, 17, 99}) {
+        const Bf16Data data({m, n, k, k % 2 == 1, m % 2 ? 0.0f : -kInf, m % 2 ? 6.0f : kInf, n % 2});
+        const std::vector<float> rounded = data.run(table_->bf16_gemm_packed, true);
+        const std::vector<uint16_t> words = data.run_words(table_->bf16_gemm_packed);
+        for (size_t i = 0; i < words.size(); ++i) {
+          const uint16_t want = i % data.c_stride < n ? uint16_t(std::bit_cast<uint32_t>(rounded[i]) >> 16) : 0xABCD;
+          ASSERT_EQ(words[i], want) << "m" << m << " n" << n << " k" << k << " at " << i;
+        }
+      }
+}
+
 // A subnormal clamp bound reads as zero, as every subnormal input does: no output is subnormal, rounded or
 // not, at every tier.
 TEST_P(KernelTier, Bf16GemmFlushesSubnormalClampBounds) {
@@ -260,6 +294,7 @@ TEST(KernelAvx512, BothBf16GemmsAreBitIdenticalToRef) {
                                                         << " round " << round_to_bf16 << " at " << i << ": " << got[i]
                                                         << " vs " << want[i];
             }
+            ASSERT_EQ(data.run_words(fn), data.run_words(bf16_gemm_packed_ref)) << "m" << m << " n" << n << " k" << k;
           }
         }
 }

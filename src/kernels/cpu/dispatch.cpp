@@ -103,19 +103,23 @@ const CpuFeatures& features() {
   return detected;
 }
 
-constexpr KernelTable kRefTable{"ref",           f32_gemm_ref,    f32_gemm_packed_ref, f32_dwconv_ref,
-                                f32_fma_peak_ref, bfp8_encode_ref, bfp8_decode_ref,     bf16_encode_ref,
-                                bf16_decode_ref,  round_significand_ref, bf16_gemm_packed_ref, bf16_top_halves_rows_ref,
-                                f32_fma_peak_ref, f32_fma_peak_ref,      bfp8_gemm_packed_ref, false,
-                                false,            bfp8_encode_pair_ref,  bfp8_decode_tile_rows_ref,
-                                bfp8_tile_rows_to_int8_ref, bfp8_encode_tile_rows_ref,
-                                bfp8_round_rows_ref,     bfp8_encode_int8_rows_ref,
-                                f32_conv_rows_ref,       bf16_conv_rows_ref,
-                                bf16_decode_tile_rows_ref, bf16_encode_tile_rows_ref,
-                                bf16_round_rows_ref,       bf16_add_rows_ref,
-                                bfp8_decode_int8_rows_ref,
-                                f32_planes_to_pixels_ref,  bf16_planes_to_pixels_ref,
-                                true,                      bfp8_gemm_packed_ref};
+constexpr KernelTable kRefTable = [] {
+  KernelTable table{"ref",           f32_gemm_ref,    f32_gemm_packed_ref, f32_dwconv_ref,
+                  f32_fma_peak_ref, bfp8_encode_ref, bfp8_decode_ref,     bf16_encode_ref,
+                  bf16_decode_ref,  round_significand_ref, bf16_gemm_packed_ref, bf16_top_halves_rows_ref,
+                  f32_fma_peak_ref, f32_fma_peak_ref,      bfp8_gemm_packed_ref, false,
+                  false,            bfp8_encode_pair_ref,  bfp8_decode_tile_rows_ref,
+                  bfp8_tile_rows_to_int8_ref, bfp8_encode_tile_rows_ref,
+                  bfp8_round_rows_ref,     bfp8_encode_int8_rows_ref,
+                  f32_conv_rows_ref,       bf16_conv_rows_ref,
+                  bf16_decode_tile_rows_ref, bf16_encode_tile_rows_ref,
+                  bf16_round_rows_ref,       bf16_add_rows_ref,
+                  bfp8_decode_int8_rows_ref,
+                  f32_planes_to_pixels_ref,  bf16_planes_to_pixels_ref,
+                  true,                      bfp8_gemm_packed_ref};
+  table.bf16_gemm_writes_words = true;
+  return table;
+}();
 
 bool built(CpuIsa isa) {
   switch (isa) {

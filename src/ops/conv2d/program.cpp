@@ -322,13 +322,21 @@ bool runs_bf16_gemm(const Conv2dProgram& program) {
   return program.bf16_operands && !program.bfp8_operands && !program.conv_rows;
 }
 
+// Whether a conv's GEMM writes an item's bfloat16 words itself (GemmBf16Args::c_words): the bfloat16 GEMM
+// of one group, on a tier whose GEMM writes words, from a panel start, with no residual add to make first.
+bool gemm_writes_words(const Conv2dProgram& program, const ConvWorkItem& item) {
+  return runs_bf16_gemm(program) && kernels::kernel_table().bf16_gemm_writes_words && !program.residual &&
+         program.geometry->groups == 1 && item.col_begin % kernels::kGemmPanelWidth == 0;
+}
+
 // The packed micro-kernel over output channels [n0, n1) of one group. Packed panels start at multiples of
 // 16 within a group, so a range that starts mid-panel runs from the panel start into scratch and copies:
 // every output element is computed the same way whatever the sharding. Returns whether the outputs are
 // finished as `finish` asks: the bfloat16 GEMM rounds and cuts in its epilogue, the int8 GEMM and the
-// conv-rows kernels round to bfloat8_b (blocks from the item's first column, a panel's).
+// conv-rows kernels round to bfloat8_b (blocks from the item's first column, a panel's). With out_words
+// (gemm_writes_words) the outputs go there as bfloat16 words instead, at out_stride.
 bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
-                    size_t out_stride, const OutputFinish& finish) {
+                    size_t out_stride, const OutputFinish& finish, uint16_t* out_words = nullptr) {
   const Conv2dGeometry& g = *program.geometry;
   const PreparedConvWeights& weights = *program.prepared->weights;
   const uint32_t k = weights.reduction.k_per_group;
@@ -341,6 +349,8 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
                              finish.in_float_epilogue();
   const bool round_to_bfp8 = (program.bfp8_operands || program.conv_rows) && finish.stored == DataType::BFLOAT8_B &&
                              finish.cut.bits <= 0 && item.col_begin % kernels::kGemmPanelWidth == 0;
+  check(!out_words || (gemm_writes_words(program, item) && bf16_epilogue && finish.stored == DataType::BFLOAT16),
+        "conv2d: only a bfloat16 GEMM rounding its outputs to bfloat16 writes them as words (gemm_writes_words)");
   for (uint32_t group = item.col_begin / out_per_group; group * out_per_group < item.col_end; ++group) {
     const uint32_t n0 = std::max(item.col_begin, group * out_per_group);
     const uint32_t n1 = std::min(item.col_end, (group + 1) * out_per_group);
@@ -375,6 +385,7 @@ bool run_gemm_block(const Conv2dProgram& program, const ConvWorkItem& item, uint
       gemm.clamp_min = program.math->clamp.min, gemm.clamp_max = program.math->clamp.max;
       gemm.round_to_bf16 = bf16_epilogue && finish.stored == DataType::BFLOAT16;
       gemm.c = c, gemm.c_row_stride = c_row_stride;
+      if (out_words) gemm.c = nullptr, gemm.c_words = out_words + (n0 - item.col_begin);  // skip is 0: a panel start
       table.bf16_gemm_packed(gemm);
     } else {
       const GemmRows rows = gemm_rows(program, group, p0, p1);
@@ -751,14 +762,14 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
   const size_t scratch_stride = int8_out ? bfp8_blocks_width(width) : width;
   float* scratch_rows = sized(scratch(0), size_t(program.block_rows) * scratch_stride);
   const kernels::KernelTable& table = kernels::kernel_table();
-  // bfloat16 words are made by a depthwise kernel's epilogue, which finishes them (passes_words), or from a
-  // GEMM's block as stored (with any residual add).
+  // bfloat16 words are made by a depthwise kernel's epilogue, which finishes them (passes_words), by the
+  // bfloat16 GEMM's (gemm_writes_words), or else from a block as stored (with any residual add).
   const Bf16Rows* words = program.output_words;
-  const bool words_from_kernel = words && program.geometry->depthwise();
+  const bool words_from_kernel = words && (program.geometry->depthwise() || gemm_writes_words(program, item));
   check(!words || (program.math->numerics == Numerics::accurate && words->cut.bits <= 0 &&
                    OutputFinish(program.output_layout->dtype, words->cut).stored == DataType::BFLOAT16),
         "conv2d: only an accurate conv whose outputs are stored or read as bfloat16 writes bfloat16 words");
-  check(!words_from_kernel || !program.residual, "conv2d: a depthwise conv writing bfloat16 words adds no residual");
+  check(!words_from_kernel || !program.residual, "conv2d: a conv whose kernel writes bfloat16 words adds no residual");
   for (uint64_t p0 = item.row_begin; p0 < item.row_end; p0 += program.block_rows) {
     const uint64_t p1 = std::min<uint64_t>(item.row_end, p0 + program.block_rows);
     // Float rows and a depthwise kernel's words take the block where it goes (nothing to convert); the other
@@ -777,8 +788,10 @@ void run_conv2d_work_item(const Conv2dProgram& program, const ConvWorkItem& item
     else if (program.geometry->depthwise())
       finished = run_depthwise_block(program, item, p0, p1, out, out_stride, finish,
                                      words_from_kernel ? words->at(p0, item.col_begin) : nullptr);
-    else finished = run_gemm_block(program, item, p0, p1, out, out_stride, finish);
-    if (words_from_kernel) continue;  // finished by the kernel (run_depthwise_block checks)
+    else
+      finished = run_gemm_block(program, item, p0, p1, out, out_stride, finish,
+                                words_from_kernel ? words->at(p0, item.col_begin) : nullptr);
+    if (words_from_kernel) continue;  // finished by the kernel (run_depthwise_block and run_gemm_block check)
     if (program.residual && words && program.residual->words) {  // words in, words out: one pass
       add_residual_words(program, item, p0, p1, out, out_stride, finished, *words);
       continue;

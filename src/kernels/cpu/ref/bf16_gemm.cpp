@@ -65,9 +65,10 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
           acc[c] = flush(std::fma(a_even, flush(from_bf16(line[2 * c])), acc[c]));
         }
       }
-      float* out = args.c + r * args.c_row_stride + n0;
       for (size_t c = 0; c < cols; ++c) {
-        out[c] = finish_output(acc[c], flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16);
+        const float out = finish_output(acc[c], flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16);
+        if (args.c_words) args.c_words[r * args.c_row_stride + n0 + c] = top_half(out);  // a bfloat16 value
+        else args.c[r * args.c_row_stride + n0 + c] = out;
       }
     }
   }

@@ -14,6 +14,7 @@ const KernelTable* amx_table() {
     amx.isa = "amx";
     amx.bf16_gemm_packed = bf16_gemm_minmax_ukernel_32x32__amx;
     amx.bf16_gemm_reads_floats = false;
+    amx.bf16_gemm_writes_words = false;  // its outputs go through floats
     amx.bf16_gemm_in_reference_order = false;
     amx.bf16_conv_rows = bf16_conv_rows__amx;
     amx.bf16_dot_peak = bf16_dot_peak__amx;

@@ -157,6 +157,25 @@ inline void store_tile(const float* bias, float clamp_min, float clamp_max, bool
   }
 }
 
+// The same epilogue for a tile whose sums started from the bias, stored as the outputs' bfloat16 words
+// (rounded: outputs of a flushing GEMM, none subnormal): GemmBf16Args::c_words.
+template <size_t MR, size_t NP>
+inline void store_tile_words(float clamp_min, float clamp_max, uint16_t* c, size_t c_row_stride, size_t cols,
+                             __m512 (&acc)[MR][NP]) {
+  const __m512 lo = _mm512_set1_ps(clamp_min), hi = _mm512_set1_ps(clamp_max);
+  __mmask16 m[NP];
+  for (size_t j = 0; j < NP; ++j) m[j] = panel_lanes(cols, j);
+#pragma GCC unroll 12
+  for (size_t r = 0; r < MR; ++r) {
+    uint16_t* out = c + r * c_row_stride;
+    for (size_t j = 0; j < NP; ++j) {
+      const __m256i words = bf16_words_normal(clamp(acc[r][j], lo, hi));
+      if (m[j] == 0xFFFF) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * j), words);
+      else _mm256_mask_storeu_epi16(out + 16 * j, m[j], words);
+    }
+  }
+}
+
 // tile(std::integral_constant<size_t, rows>) for a runtime rows in [1, MR].
 template <size_t MR, typename Tile>
 inline void tail_rows(size_t rows, Tile tile) {

@@ -41,6 +41,17 @@ void f32_tile(const GemmPackedArgs& args, size_t m0, const float* panel, size_t 
 
 // ---- bfloat16 pairs ----
 
+// A bfloat16 GEMM tile's epilogue: as floats, or as words (GemmBf16Args::c_words).
+template <size_t MR, size_t NP>
+__attribute__((always_inline)) inline void store_bf16_tile(const GemmBf16Args& args, size_t m0, size_t n0,
+                                                           size_t cols, __m512 (&acc)[MR][NP]) {
+  if (args.c_words)
+    return store_tile_words(args.clamp_min, args.clamp_max, args.c_words + m0 * args.c_row_stride + n0,
+                            args.c_row_stride, cols, acc);
+  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
+                           args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+}
+
 template <size_t MR, size_t NP>
 void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0, size_t cols) {
   __m512 acc[MR][NP];
@@ -50,8 +61,7 @@ void bf16_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_
   for (size_t p = 0; p < pairs; ++p)
     dpbf16_pair(acc, panel, panel_stride, p, reinterpret_cast<const char*>(a + 2 * p),
                 args.a_row_stride * sizeof(uint16_t));
-  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                           args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+  store_bf16_tile(args, m0, n0, cols, acc);
 }
 
 // ---- bfloat16 weights widened to fp32, fp32 activations ----
@@ -86,8 +96,7 @@ void widened_tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, si
   for (size_t p = 0; p < full_pairs; ++p) step(p, true);
   // An odd k's last pair has no element k: its product would add +0, which changes nothing.
   if (k % 2) step(full_pairs, false);
-  store_tile<MR, NP, true>(nullptr, args.clamp_min, args.clamp_max, args.round_to_bf16,
-                           args.c + m0 * args.c_row_stride + n0, args.c_row_stride, cols, acc);
+  store_bf16_tile(args, m0, n0, cols, acc);
 }
 
 // Column strips of 32 (two panels, or one for the last 16), rows in tiles of 12 (row_tiles: the last ones

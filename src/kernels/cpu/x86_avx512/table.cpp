@@ -77,6 +77,7 @@ KernelTable make_table() {
     table.bf16_products = "vdpbf16ps (timed faster than fp32 FMA)";
     table.dwconv_bf16_pairs = true;
   }
+  table.bf16_gemm_writes_words = true;  // both GEMMs' epilogue (store_tile_words)
   return table;
 }
 
