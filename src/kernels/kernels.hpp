@@ -239,8 +239,8 @@ using Bf16DecodeFn = void (*)(const uint16_t* bits, size_t count, float* values)
 // (16 or 24 channels of a wider stride) cost more in calls than in rounding.
 using Bf16RoundRowsFn = void (*)(float* values, size_t rows, size_t cols, size_t stride);
 // A residual add held in bfloat16 words: `rows` rows of `cols` values, a[i] + b[i] (b's words widened; a's NaN
-// where both are NaN) clamped to [lo, hi] (NaN passes), rounded to bfloat16 (formats::float_to_bfloat16) and stored as words in `out`;
-// the three row strides apart. One pass instead of decoding b, adding, rounding and taking the words.
+// where both are NaN) clamped to [lo, hi] (NaN passes), rounded to bfloat16 (formats::float_to_bfloat16) and
+// stored as words in `out`; the three row strides apart. One pass instead of decoding b, adding, rounding and taking the words.
 using Bf16AddRowsFn = void (*)(const float* a, size_t a_stride, const uint16_t* b, size_t b_stride, size_t rows,
                                size_t cols, float lo, float hi, uint16_t* out, size_t out_stride);
 // `channels` planes of `count` floats (plane ch at planes + ch * plane_stride: an NCHW image's) interleaved

@@ -231,8 +231,9 @@ void run_conv2d_plan(const Conv2dPlan& plan, const std::byte* input, std::byte* 
   // A 1x1 conv whose GEMM converts the rows it reads (float rows to bfloat16 bits for AMX or vdpbf16ps, int8
   // codes expanded for AMX's bfloat8_b tiles) does the same: items split by channels converted each row once
   // per item (the project convs of 576 and 960 channels three and five times), which cost more than the
-  // tiles' multiply-adds. One reading bfloat16 words does too: the same split, on the rows its core wrote. Where it writes tiles its stretches start on a tile row: no two threads may write
-  // one (a bfloat4_b tile is rewritten whole). Rows need not: aligned, a 7x7 conv's 49 pixels split 32 / 17.
+  // tiles' multiply-adds. One reading bfloat16 words does too: the same split, on the rows its core wrote.
+  // Where it writes tiles its stretches start on a tile row: no two threads may write one (a bfloat4_b tile is
+  // rewritten whole). Rows need not: aligned, a 7x7 conv's 49 pixels split 32 / 17.
   const bool depthwise_writing_rows = plan.geometry.depthwise() && !fusion.residual &&
                                       (fusion.output_rows || fusion.output_floats || fusion.output_words ||
                                        fusion.consumer);

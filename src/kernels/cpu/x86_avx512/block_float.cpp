@@ -554,7 +554,8 @@ void bf16_add_rows__avx512(const float* a, size_t a_stride, const uint16_t* b, s
     uint16_t* out_row = out + r * out_stride;
     for (size_t i = 0; i < cols; i += 16) {
       const __mmask16 part = lanes(cols - i);
-      const __m512 widened = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(part, b_row + i)), 16));
+      const __m512i words = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(part, b_row + i));
+      const __m512 widened = _mm512_castsi512_ps(_mm512_slli_epi32(words, 16));
       // a's NaN where a is NaN: the compiler may swap the addition's operands, and x86 keeps the first's.
       const __m512 x = _mm512_maskz_loadu_ps(part, a_row + i);
       const __m512 added = _mm512_mask_mov_ps(_mm512_add_ps(x, widened), _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);
