@@ -472,6 +472,44 @@ TEST(Conv2d, FloatRowsHoldTheirReadersCut) {
     }
 }
 
+// Which depthwise convs sum their taps as vdpbf16ps pairs (an order of their own, NUMERICS.md) is the plan's
+// to decide, once: those whose operands are bfloat16 values, at dilation 1, on a tier whose table runs pairs
+// faster; never a float32 + HiFi4 conv, a dilated one, or a dense one.
+TEST(Conv2d, PlansDecideWhichDepthwiseConvsSumPairs) {
+  struct Case {
+    const char* name;
+    DataType dtype;
+    MathFidelity fidelity;
+    uint32_t groups, dilation;
+    bool pairs;  // where the tier runs pairs
+  };
+  const bool tier_pairs = kernels::kernel_table().dwconv_bf16_pairs;
+  for (const Case& c : {Case{"bfloat16 depthwise", DataType::BFLOAT16, MathFidelity::HiFi4, 24, 1, true},
+                        Case{"float32 + LoFi depthwise", DataType::FLOAT32, MathFidelity::LoFi, 24, 1, true},
+                        Case{"float32 + HiFi4 depthwise", DataType::FLOAT32, MathFidelity::HiFi4, 24, 1, false},
+                        Case{"dilated bfloat16 depthwise", DataType::BFLOAT16, MathFidelity::HiFi4, 24, 2, false},
+                        Case{"dense bfloat16 3x3", DataType::BFLOAT16, MathFidelity::HiFi4, 1, 1, false}}) {
+    SCOPED_TRACE(c.name);
+    ConvFixture f;
+    f.groups = c.groups;
+    if (c.groups > 1) f.cout = f.cin;
+    Conv2dArgs args = f.args(c.dtype, c.fidelity);
+    args.dilation = {c.dilation, c.dilation};
+    args.padding = Padding2d(c.dilation, c.dilation);
+    const Conv2dPlan plan = plan_conv2d(args);
+    EXPECT_EQ(plan.dwconv_pairs, c.pairs && tier_pairs);
+    // The values follow: run as planned, and with the other order, float32 outputs differ where pairs run
+    // (bfloat16 ones hide the orders' last bits in their rounding).
+    if (!plan.dwconv_pairs || c.dtype != DataType::FLOAT32) continue;
+    const std::vector<float> planned = to_host(conv2d(args).output);
+    Conv2dPlan other = plan;
+    other.dwconv_pairs = false;
+    const Tensor output = allocate_tensor(other.output_spec, f.device.get(), "test");
+    run_conv2d_plan(other, args.input_tensor.bytes("test"), output.bytes("test"));
+    EXPECT_NE(to_host(output), planned) << "the pairs' order and the fp32 order gave the same values: untested";
+  }
+}
+
 // bfloat16 words hold bfloat16 values only: a program asking a conv whose outputs are float32 (and read
 // uncut) for them fails naming why instead of writing other values, whichever conv it is.
 TEST(Conv2d, OnlyBfloat16OutputsAreWrittenAsWords) {

@@ -87,6 +87,9 @@ Conv2dPlan plan_conv2d(const Conv2dArgs& args) {
                   (accurate && gathers_from_storage(input));
   plan.bf16_operands = weights.bfloat16_values &&
                        activations_fit_bfloat16(input.dtype, activation_cut(math.math_fidelity, math.numerics));
+  // A dilated kernel's rows are not one image row apart (each goes in a call of its own).
+  plan.dwconv_pairs =
+      geometry.depthwise() && plan.bf16_operands && table.dwconv_bf16_pairs && geometry.dilation_h == 1;
   plan.conv_rows = accurate && plan.streamed && !plan.bfp8_operands && gathers_from_storage(input) &&
                    uses_conv_rows(geometry, weights.reduction);
   plan.block_rows = conv2d_block_rows(args.conv_config.act_block_h_override, weights.reduction.k_per_group,
@@ -151,6 +154,7 @@ Conv2dProgram program_of(const Conv2dPlan& plan, const ActivationSource* source,
   program.bf16_operands = plan.bf16_operands;
   program.bfp8_operands = plan.bfp8_operands;
   program.bfp8_wide = plan.bfp8_wide;
+  program.dwconv_pairs = plan.dwconv_pairs;
   program.conv_rows = plan.conv_rows;
   return program;
 }

@@ -34,6 +34,7 @@ struct Conv2dPlan {
   bool bf16_operands = false;
   bool bfp8_operands = false;
   bool bfp8_wide = false;  // Conv2dProgram::bfp8_wide
+  bool dwconv_pairs = false;  // Conv2dProgram::dwconv_pairs
   bool conv_rows = false;  // Conv2dProgram::conv_rows
   uint32_t block_rows = 0;
   std::vector<ConvWorkItem> items;

@@ -560,8 +560,7 @@ bool run_depthwise_block(const Conv2dProgram& program, const ConvWorkItem& item,
   check(!out_words || dw.round_to_bf16, "conv2d: a depthwise conv writes bfloat16 words only where its kernel "
                                         "rounds its outputs to bfloat16 (passes_words)");
   dw.output_pixel_stride = out_stride;
-  // vdpbf16ps pairs: 3x3 windows of rows one image row apart (a dilated kernel's rows go one call each).
-  dw.bf16_pairs = program.bf16_operands && kernels::kernel_table().dwconv_bf16_pairs && g.dilation_h == 1;
+  dw.bf16_pairs = program.dwconv_pairs;
   const uint64_t image_pixels = uint64_t(g.output_height) * g.output_width;
   for (uint64_t p = p0; p < p1;) {
     // A run of output rows within one image, and the input rows it reads.

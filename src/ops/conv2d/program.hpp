@@ -120,7 +120,7 @@ struct Conv2dProgram {
   uint32_t block_rows;
   // Both operands are bfloat16 values (prepared weights packed as bfloat16, activations stored or cut to
   // 8 significant bits or fewer): the GEMM runs on bfloat16 pairs (vdpbf16ps where the CPU has it), and a
-  // depthwise conv sums its taps in pairs where the tier runs that faster (kernels::DwconvArgs::bf16_pairs).
+  // depthwise conv sums its taps in pairs where the tier runs that faster (dwconv_pairs).
   bool bf16_operands = false;
   // bfloat8_b input and int8-packed weights (PreparedConvWeights::packed_bfp8): the GEMM reads the input
   // tiles' codes and exponents and runs on int8 dot products.
@@ -128,6 +128,9 @@ struct Conv2dProgram {
   // Of those, a conv whose shape takes the table's GEMM for wide convs (kernels::uses_bfp8_gemm_wide: AMX
   // tiles on expanded codes), decided once per plan so that every call of it runs the same kernel.
   bool bfp8_wide = false;
+  // A depthwise conv summing its taps as vdpbf16ps pairs (kernels::DwconvArgs::bf16_pairs): bfloat16
+  // operands, 3x3 windows of rows one image row apart, on a tier that runs them faster; decided per plan.
+  bool dwconv_pairs = false;
   // A streamed conv gathering patches of whole input pixels (the stem; uses_conv_rows): the GEMM's values
   // come from the conv-rows kernels reading the input rows in place (kernels::ConvRowsArgs), not patches.
   bool conv_rows = false;
