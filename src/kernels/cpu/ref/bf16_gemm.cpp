@@ -66,7 +66,8 @@ void bf16_gemm_packed_ref(const GemmBf16Args& args) {
         }
       }
       for (size_t c = 0; c < cols; ++c) {
-        const float out = finish_output(acc[c], flush(args.clamp_min), flush(args.clamp_max), args.round_to_bf16);
+        const float out = finish_output(acc[c], flush(args.clamp_min), flush(args.clamp_max),
+                                        args.round_to_bf16 || args.c_words);  // words hold rounded outputs
         if (args.c_words) args.c_words[r * args.c_row_stride + n0 + c] = top_half(out);  // a bfloat16 value
         else args.c[r * args.c_row_stride + n0 + c] = out;
       }
