@@ -551,14 +551,16 @@ TEST(Conv2d, ConvWrittenAsWordsHoldsItsStoredBits) {
     const char* name;
     DataType output;
     OperandCut cut;
-    bool with_residual;
+    bool with_residual, words_out;
   };
-  for (const Case& one : {Case{"bfloat16", DataType::BFLOAT16, {}, false},
-                          Case{"bfloat16, a LoFi reader", DataType::BFLOAT16, {0, true}, false},
-                          Case{"float32, a LoFi reader", DataType::FLOAT32, {0, true}, false},
-                          Case{"bfloat16 with a residual add", DataType::BFLOAT16, {}, true}}) {
+  for (const Case& one : {Case{"bfloat16", DataType::BFLOAT16, {}, false, true},
+                          Case{"bfloat16, a LoFi reader", DataType::BFLOAT16, {0, true}, false, true},
+                          Case{"float32, a LoFi reader", DataType::FLOAT32, {0, true}, false, true},
+                          Case{"bfloat16 with a residual add", DataType::BFLOAT16, {}, true, true},
+                          Case{"float32, a LoFi reader, with a residual add", DataType::FLOAT32, {0, true}, true, true},
+                          Case{"bfloat16 with a residual add read as words, written as tiles", DataType::BFLOAT16, {},
+                               true, false}}) {
     SCOPED_TRACE(one.name);
-    const bool with_residual = one.with_residual;
     ConvFixture f;
     Conv2dArgs args = f.args(DataType::BFLOAT16);
     args.conv_config.dtype = one.output;
@@ -568,31 +570,39 @@ TEST(Conv2d, ConvWrittenAsWordsHoldsItsStoredBits) {
     const size_t cols = plan.output_layout.width;
     std::vector<uint16_t> words(size_t(plan.output_layout.height) * cols, 0xABCD);
     const Bf16Rows rows{words.data(), cols, one.cut};
-    std::vector<float> expected = to_host(conv2d(args).output);
-    if (one.cut.to_bfloat16)
-      for (float& v : expected) v = formats::round_to_bfloat16(v);
+    const std::vector<float> stored = to_host(conv2d(args).output);  // the conv's values as stored
+    const auto read = [&](float v) { return one.cut.to_bfloat16 ? formats::round_to_bfloat16(v) : v; };
     const uint32_t cout = f.cout;
-    // The residual: the conv's outputs seven places on, as words (any bfloat16 values would do).
-    const auto shifted = [&](size_t i) { return expected[(i + 7) % expected.size()]; };
+    // The residual: the conv's outputs seven places on as its reader reads them, as words (any bfloat16 values
+    // would do).
+    const auto other_value = [&](size_t i) { return read(stored[(i + 7) % stored.size()]); };
     std::vector<uint16_t> other(words.size(), 0);
-    for (size_t p = 0; p < expected.size() / cout; ++p)
-      for (uint32_t c = 0; c < cout; ++c) other[p * cols + c] = uint16_t(std::bit_cast<uint32_t>(shifted(p * cout + c)) >> 16);
+    for (size_t p = 0; p < stored.size() / cout; ++p)
+      for (uint32_t c = 0; c < cout; ++c)
+        other[p * cols + c] = uint16_t(std::bit_cast<uint32_t>(other_value(p * cout + c)) >> 16);
     const Bf16Rows other_rows{other.data(), cols, OperandCut{}};
     Conv2dResidual residual;
     residual.source = plan.source;  // unread: the words stand in for it
     residual.words = &other_rows;
     residual.clamp = {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
-    residual.stored_dtype = DataType::BFLOAT16;
+    residual.stored_dtype = one.output;
     Conv2dFusion fusion;
-    fusion.output_words = &rows;
-    if (with_residual) {
+    if (one.words_out) fusion.output_words = &rows;
+    std::vector<float> expected(stored.size());
+    for (size_t i = 0; i < expected.size(); ++i) expected[i] = read(stored[i]);
+    if (one.with_residual) {
       fusion.residual = &residual;
       fusion.residual_output_layout = &plan.output_layout;
-      std::vector<float> sums(expected.size());
-      for (size_t i = 0; i < sums.size(); ++i) sums[i] = formats::round_to_bfloat16(expected[i] + shifted(i));
-      expected = sums;
+      for (size_t i = 0; i < expected.size(); ++i) {  // the add in float32, then as its output holds it
+        const float sum = stored[i] + other_value(i);
+        expected[i] = one.output == DataType::BFLOAT16 ? formats::round_to_bfloat16(sum) : read(sum);
+      }
     }
     run_conv2d_plan(plan, args.input_tensor.bytes("test"), output.bytes("test"), fusion);
+    if (!one.words_out) {
+      EXPECT_EQ(to_host(output), expected);
+      continue;
+    }
     for (size_t p = 0; p < expected.size() / cout; ++p) {
       for (uint32_t c = 0; c < cout; ++c)
         ASSERT_EQ(words[p * cols + c], uint16_t(std::bit_cast<uint32_t>(expected[p * cout + c]) >> 16)) << p << "," << c;

@@ -213,7 +213,7 @@ void run_conv_rows(const Conv2dProgram& program, uint64_t p0, uint64_t p1, uint3
   conv.bias = bias;
   conv.clamp_min = program.math->clamp.min, conv.clamp_max = program.math->clamp.max;
   conv.round_to_bfp8 = round_to_bfp8;
-  conv.round_to_bf16 = round_to_bf16 && program.bf16_operands;  // f32_conv_rows leaves it (ConvRowsArgs)
+  conv.round_to_bf16 = round_to_bf16;  // asked of bf16_conv_rows only (run_gemm_block's bf16_epilogue)
   conv.c_row_stride = c_row_stride;
   const kernels::ConvRowsFn kernel =
       program.bf16_operands ? kernels::kernel_table().bf16_conv_rows : kernels::kernel_table().f32_conv_rows;
@@ -632,13 +632,12 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
 }
 
 // The fused residual add where its other operand and its output are bfloat16 words (the planned pass's
-// block outputs): the conv's values as stored, plus the operand's, clamped and rounded into the output words.
+// block outputs): the conv's values as stored, plus the operand's, clamped and rounded into the output words
+// (the sums as the add's output, stored or read as bfloat16, holds them: run_conv2d_work_item checks).
 void add_residual_words(const Conv2dProgram& program, const ConvWorkItem& item, uint64_t p0, uint64_t p1, float* out,
                         size_t out_stride, bool conv_rounded, const Bf16Rows& words) {
   const Conv2dResidual& residual = *program.residual;
   const size_t width = item.col_end - item.col_begin;
-  check(program.output_layout->dtype == DataType::BFLOAT16 && words.cut.bits <= 0,
-        "conv2d: a residual add writes bfloat16 words only of a bfloat16 output its reader reads as stored");
   if (!conv_rounded) round_as_stored(out, p1 - p0, width, out_stride, residual.stored_dtype);
   kernels::kernel_table().bf16_add_rows(out, out_stride, residual.words->at(p0, item.col_begin), residual.words->cols,
                                         p1 - p0, width, residual.clamp.min, residual.clamp.max,
