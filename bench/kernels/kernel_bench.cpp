@@ -23,6 +23,9 @@ namespace ttnn::bench {
 float fma_peak_avx2(size_t iterations);
 size_t fma_peak_avx2_flops_per_iteration();
 #endif
+#ifdef TTNN_BENCH_AVX512
+double bfp8_block_peak_avx512(uint64_t iterations);
+#endif
 namespace {
 
 using namespace ttnn::kernels;
@@ -436,8 +439,13 @@ void register_all() {
                                      epilogue);
       }
     }
-    for (auto [name, peak] : {std::pair{"peak_fp32_fma/avx512", t.f32_fma_peak}, std::pair{"peak_bf16_dot/avx512", t.bf16_dot_peak},
-                              std::pair{"peak_int8_dot/avx512", t.int8_dot_peak}})
+    std::vector<std::pair<const char*, PeakFn>> peaks = {{"peak_fp32_fma/avx512", t.f32_fma_peak},
+                                                         {"peak_bf16_dot/avx512", t.bf16_dot_peak},
+                                                         {"peak_int8_dot/avx512", t.int8_dot_peak}};
+#ifdef TTNN_BENCH_AVX512
+    peaks.emplace_back("peak_bfp8_block/avx512", bfp8_block_peak_avx512);  // the int8 GEMM's ceiling
+#endif
+    for (auto [name, peak] : peaks)
       benchmark::RegisterBenchmark(name, [peak = peak](benchmark::State& state) {
         double flops = 0;
         for (auto _ : state) flops += peak(100000);
