@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <bit>
+#include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -317,6 +318,22 @@ void bench_bfp8_round_rows(benchmark::State& state, Bfp8RoundRowsFn fn, size_t r
       benchmark::Counter(double(rows * cols) * 1e-9 * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// Rows encoded into the int8 GEMM's rows as a depthwise conv's outputs are (values in [0, 6], one run of
+// whole faces of 16 blocks, as nearly all the planned pass encodes): in L1.
+void bench_bfp8_encode_int8_rows(benchmark::State& state, Bfp8EncodeInt8RowsFn fn, size_t rows, size_t cols) {
+  std::vector<float> values = random_values(rows * cols, 4);
+  for (float& v : values) v = std::min(std::fabs(v), 6.0f);
+  const AlignedVector<float> data(values.begin(), values.end());
+  AlignedVector<int8_t> codes(rows * cols);
+  AlignedVector<uint8_t> exponents(rows * cols / 16);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(fn(data.data(), cols, rows, cols, codes.data(), cols, exponents.data(), cols / 16, 0));
+    benchmark::ClobberMemory();
+  }
+  state.counters["Gvalues/s"] =
+      benchmark::Counter(double(rows * cols) * 1e-9 * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 // The whole stem (3x3 stride 2, 3 -> 32 channels, 224x224 -> 112x112) on a conv-rows kernel, an output
 // row a call, from zero-padded image rows as the engine reads them: against f32_gemm_packed on the stem's
 // im2col patches above; rounded to bfloat8_b as a bfloat8_b model's stem writes them where round_to_bfp8.
@@ -389,6 +406,10 @@ void register_all() {
                                  t.bfp8_round_rows, kTileRowsPixels, kTileRowsChannels);
     benchmark::RegisterBenchmark(("bfp8_round_rows/" + std::string(t.isa) + "/56x32").c_str(), bench_bfp8_round_rows,
                                  t.bfp8_round_rows, size_t(56), size_t(32));
+    for (const auto& [rows, cols] : {std::pair<size_t, size_t>{112, 32}, {64, 144}, {16, 576}})
+      benchmark::RegisterBenchmark(("bfp8_encode_int8_rows/" + std::string(t.isa) + "/" + std::to_string(rows) + "x" +
+                                    std::to_string(cols)).c_str(),
+                                   bench_bfp8_encode_int8_rows, t.bfp8_encode_int8_rows, rows, cols);
     for (const OutputEpilogue& epilogue : kOutputEpilogues)
       for (const bool words : {false, true}) {
         if (words && !epilogue.round_to_bf16) continue;  // words hold bfloat16 values only
