@@ -23,6 +23,17 @@ inline __m256i mask_for(size_t n) {
 // and -0 stays -0, as the reference's std::max(v, lo) and std::min(v, hi) give.
 inline __m256 clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(hi, _mm256_max_ps(lo, v)); }
 
+// A GEMM tile row's 16 columns (two vectors) into `out`, the first `cols` of them.
+inline void store_columns16(float* out, __m256 v0, __m256 v1, size_t cols) {
+  if (cols == 16) {
+    _mm256_storeu_ps(out, v0);
+    _mm256_storeu_ps(out + 8, v1);
+  } else {
+    _mm256_maskstore_ps(out, mask_for(std::min<size_t>(cols, 8)), v0);
+    _mm256_maskstore_ps(out + 8, mask_for(cols > 8 ? cols - 8 : 0), v1);
+  }
+}
+
 // formats::round_to_bfloat16's integer rounding of 8 floats, to nearest even, NaN quieted: the bfloat16 bits
 // in each lane's low half.
 inline __m256i bf16_bits(__m256 values) {

@@ -55,13 +55,7 @@ void tile(const GemmBf16Args& args, size_t m0, const uint16_t* panel, size_t n0,
   for (size_t r = 0; r < MR; ++r) {
     float* out = args.c + (m0 + r) * args.c_row_stride + n0;
     const __m256 v0 = finish(acc0[r], lo, hi, round), v1 = finish(acc1[r], lo, hi, round);
-    if (cols == 16) {
-      _mm256_storeu_ps(out, v0);
-      _mm256_storeu_ps(out + 8, v1);
-    } else {
-      _mm256_maskstore_ps(out, mask_for(std::min<size_t>(cols, 8)), v0);
-      _mm256_maskstore_ps(out + 8, mask_for(cols > 8 ? cols - 8 : 0), v1);
-    }
+    store_columns16(out, v0, v1, cols);
   }
 }
 
