@@ -41,7 +41,8 @@ struct GemmShape {
 const GemmShape kGemmShapes[] = {
     {"stem_im2col", 12544, 27, 32}, {"b1_project", 12544, 32, 16},  {"b2_expand", 12544, 16, 96},
     {"b2_expand_block", 576, 16, 96},  // one conv block of rows: its output stays in L2, as in the model
-    {"b3_expand", 3136, 24, 144},   {"b3_project", 3136, 144, 24},  {"b5_expand", 784, 32, 192},
+    {"b3_expand", 3136, 24, 144},   {"b3_expand_block", 576, 24, 144},  {"b3_project", 3136, 144, 24},
+    {"b5_expand", 784, 32, 192},    {"b5_expand_block", 384, 32, 192},
     {"b5_project", 784, 192, 32},   {"b8_expand", 196, 64, 384},    {"b12_project", 196, 576, 96},
     {"b15_project", 49, 960, 160},  {"b17_project", 49, 960, 320},  {"head_1x1", 49, 320, 1280},
     {"classifier", 1, 1280, 1000},
