@@ -1,7 +1,7 @@
 // The ceiling of the bfloat8_b GEMM's arithmetic, register-only: each 16-value block product as the int8
 // kernel computes it (four vpdpbusd into a fresh int32 sum, its conversion, the multiply by the channels'
-// scales and the FMA with the row's) against eight vdpbf16ps, the same 256 multiply-adds a vector on
-// bfloat16 operands. No loads, no epilogue: what the block scaling alone leaves of vpdpbusd's peak.
+// scales and the FMA with the row's). No loads, no epilogue: what the block scaling alone leaves of
+// vpdpbusd's peak, to set beside peak_bf16_dot's (eight vdpbf16ps for the same 256 multiply-adds a vector).
 #include <immintrin.h>
 
 #include <cstdint>
