@@ -614,11 +614,14 @@ void add_residual(const Conv2dProgram& program, const ConvWorkItem& item, uint64
                                                   int8->exponents_at(p0, item.col_begin), int8->exponents_stride(),
                                                   p1 - p0, rows_stride, int8->code_bias(), decoded, rows_stride);
     rows = decoded;
-  } else if (const Bf16Rows* words = residual.words) {
-    rows_stride = words->cols;  // whole rows decoded at once (columns past the item's unread)
-    float* decoded = sized(scratch(3), (p1 - p0) * rows_stride);
-    kernels::kernel_table().bf16_decode(words->at(p0, 0), (p1 - p0) * rows_stride, decoded);
-    rows = decoded + item.col_begin;
+  } else if (const Bf16Rows* words = residual.words) {  // the item's columns: one call where they are whole rows
+    float* decoded = sized(scratch(3), count);
+    const kernels::KernelTable& table = kernels::kernel_table();
+    if (width == words->cols) table.bf16_decode(words->at(p0, 0), count, decoded);
+    else
+      for (size_t row = 0; row < p1 - p0; ++row)
+        table.bf16_decode(words->at(p0 + row, item.col_begin), width, decoded + row * width);
+    rows = decoded;
   } else {
     float* decoded = sized(scratch(3), count);
     residual.source.read(p0, p1, item.col_begin, item.col_end, decoded, width);
